@@ -1,0 +1,15 @@
+// `pnpm start`: apply pending migrations, then serve the built app (run `pnpm build` first).
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+if (!existsSync(path.join(appDir, ".next", "BUILD_ID"))) {
+  console.error("No production build found. Run `pnpm build` first (the quick start's `pnpm go` does both).");
+  process.exit(1);
+}
+await import("./migrate.mjs");
+const child = spawn(process.execPath, ["--import", "tsx", "src/server/http/main.ts"], { cwd: appDir, stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,36 @@
+import type { Db } from "@ociauth/db";
+import type { OrgRole } from "@ociauth/schema";
+import { type AppConfig, getConfig } from "./config";
+import { getDatabase } from "./database";
+
+export type Actor =
+  | { type: "user"; userId: string; email: string; sessionId: string }
+  | { type: "identity"; identityId: string; name: string; orgId: string; role: OrgRole; tokenId: string; authMethod: string };
+
+export interface RequestMeta {
+  reqId: string;
+  /** The caller's address: the socket's, or X-Forwarded-For's when the socket is a trusted proxy. */
+  ip: string | null;
+  userAgent: string | null;
+  /** The raw Authorization header, authenticated lazily by the procedures that need it. */
+  authorization: string | null;
+}
+
+export interface ServiceContext {
+  db: Db;
+  config: AppConfig;
+  meta: RequestMeta;
+}
+
+export interface AuthedContext extends ServiceContext {
+  actor: Actor;
+}
+
+/** No HTTP here: tests build contexts directly (tRPC createCaller, services). */
+export function createContextInner(input: { db: Db; meta: RequestMeta; config?: AppConfig }): ServiceContext {
+  return { db: input.db, meta: input.meta, config: input.config ?? getConfig() };
+}
+
+export async function createRequestContext(meta: RequestMeta): Promise<ServiceContext> {
+  return createContextInner({ db: await getDatabase(), meta });
+}

@@ -1,0 +1,15 @@
+import { type Database, type Db, openDatabase } from "@ociauth/db";
+
+const globalForDb = globalThis as unknown as { ociauthDatabase?: Promise<Database> };
+
+/** One database (and pool) per process, also across Next dev hot reloads. */
+export async function getDatabase(): Promise<Db> {
+  globalForDb.ociauthDatabase ??= openDatabase();
+  return (await globalForDb.ociauthDatabase).prisma;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const db = globalForDb.ociauthDatabase;
+  globalForDb.ociauthDatabase = undefined;
+  if (db) await (await db).close();
+}

@@ -1,0 +1,51 @@
+import { randomInt } from "node:crypto";
+import type { ErrorName } from "@ociauth/schema";
+import { z } from "zod";
+import { AppError, type AppErrorCode } from "../errors";
+
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** `req-` + 14 alphanumerics, as Infisical. */
+export function newReqId(): string {
+  let id = "req-";
+  for (let i = 0; i < 14; i++) id += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
+  return id;
+}
+
+const STATUS: Record<AppErrorCode, [number, ErrorName]> = {
+  VALIDATION: [422, "ValidationFailure"],
+  BAD_REQUEST: [400, "BadRequest"],
+  UNAUTHORIZED: [401, "UnauthorizedError"],
+  TOKEN: [403, "TokenError"],
+  PERMISSION_DENIED: [403, "PermissionDenied"],
+  PERMISSION_BOUNDARY: [403, "PermissionBoundaryError"],
+  FORBIDDEN: [403, "ForbiddenError"],
+  NOT_FOUND: [404, "NotFound"],
+  RATE_LIMITED: [429, "RateLimitExceeded"],
+  BAD_GATEWAY: [502, "BadGateway"],
+};
+
+export const errorNameOf = (error: AppError): ErrorName => STATUS[error.code][1];
+
+export interface ErrorBody {
+  reqId: string;
+  statusCode: number;
+  message: unknown;
+  error: string;
+  details?: unknown;
+}
+
+/** The one place errors become Infisical's REST envelope. Unknown errors never leak details. */
+export function toErrorBody(error: unknown, reqId: string): ErrorBody {
+  if (error instanceof z.ZodError) {
+    return { reqId, statusCode: 422, message: error.issues, error: "ValidationFailure" };
+  }
+  if (error instanceof AppError) {
+    const [statusCode, name] = STATUS[error.code];
+    if (error.code === "VALIDATION") return { reqId, statusCode, message: error.details, error: name };
+    const body: ErrorBody = { reqId, statusCode, message: error.message, error: name };
+    if (statusCode === 403) body.details = error.details ?? null;
+    return body;
+  }
+  return { reqId, statusCode: 500, message: "Something went wrong", error: "InternalServerError" };
+}

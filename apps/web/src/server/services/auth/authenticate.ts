@@ -1,0 +1,78 @@
+import {
+  consumeAccessTokenUse,
+  findAccessToken,
+  findIdentity,
+  findOciAuth,
+  findUserById,
+  findUserSession,
+} from "@ociauth/db";
+import { messages, orgRoleSchema, type TrustedIp } from "@ociauth/schema";
+import type { Actor, AuthedContext, ServiceContext } from "../../context";
+import { AppError, forbidden, tokenError, unauthorized } from "../../errors";
+import { getSigningKey, verifyToken } from "./tokens-jwt";
+import { createIpMatcher } from "./trusted-ips-fns";
+
+/** Parses `Authorization: Bearer <token>`; everything after "Bearer " is the token (as Infisical). */
+export function bearerToken(header: string | null): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match?.[1]?.trim() || null;
+}
+
+/**
+ * Resolves the caller from its Bearer token: a user session or an identity access token.
+ * Missing → 401 "Token missing"; bad signature/malformed/expired → 403 TokenError; revoked or
+ * over its use limit → 401; outside the identity's current trusted IPs → 403.
+ */
+export async function authenticate(ctx: ServiceContext): Promise<AuthedContext> {
+  const token = bearerToken(ctx.meta.authorization);
+  if (!token) throw unauthorized(messages.tokenMissing);
+  const key = await getSigningKey(ctx.db, ctx.config);
+  const verified = await verifyToken(key, token);
+  if (!verified.ok) throw tokenError(verified.reason === "expired" ? messages.tokenExpired : messages.tokenInvalid);
+  const { claims } = verified;
+
+  if (claims.authTokenType === "accessToken") {
+    const session = await findUserSession(ctx.db, claims.jti);
+    if (!session || session.userId !== claims.userId) throw tokenError(messages.tokenInvalid);
+    if (session.revokedAt) throw unauthorized(messages.tokenRevoked);
+    if (session.expiresAt.getTime() <= Date.now()) throw tokenError(messages.tokenExpired);
+    const user = await findUserById(ctx.db, session.userId);
+    if (!user) throw tokenError(messages.tokenInvalid);
+    const actor: Actor = { type: "user", userId: user.id, email: user.email, sessionId: session.id };
+    return { ...ctx, actor };
+  }
+
+  const row = await findAccessToken(ctx.db, claims.jti);
+  if (!row || row.identityId !== claims.identityId) throw tokenError(messages.tokenInvalid);
+  if (row.revokedAt) throw unauthorized(messages.tokenRevoked);
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw tokenError(messages.tokenExpired);
+  const identity = await findIdentity(ctx.db, row.identityId);
+  if (!identity) throw tokenError(messages.tokenInvalid);
+
+  if (row.authMethod === "oci-auth") {
+    // Trusted IPs are read live, so changing them applies to tokens already issued.
+    const config = await findOciAuth(ctx.db, identity.id);
+    if (!config) throw unauthorized(messages.tokenRevoked);
+    const allowed = createIpMatcher(config.accessTokenTrustedIps as unknown as TrustedIp[]);
+    if (!allowed(ctx.meta.ip)) throw forbidden(messages.ipNotAllowed);
+  }
+
+  if (!(await consumeAccessTokenUse(ctx.db, row.id, ctx.meta.ip))) {
+    const latest = await findAccessToken(ctx.db, row.id);
+    throw unauthorized(latest?.revokedAt ? messages.tokenRevoked : messages.tokenUsageLimit);
+  }
+
+  const role = orgRoleSchema.safeParse(identity.role);
+  if (!role.success) throw new AppError("FORBIDDEN", "Identity has an unknown role");
+  const actor: Actor = {
+    type: "identity",
+    identityId: identity.id,
+    name: identity.name,
+    orgId: identity.orgId,
+    role: role.data,
+    tokenId: row.id,
+    authMethod: row.authMethod,
+  };
+  return { ...ctx, actor };
+}

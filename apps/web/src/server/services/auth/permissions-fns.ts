@@ -1,0 +1,13 @@
+import type { OrgRole } from "@ociauth/schema";
+
+export type IdentityAction = "read" | "create" | "edit" | "delete";
+
+const RANK: Record<OrgRole, number> = { "no-access": 0, viewer: 1, member: 2, admin: 3 };
+
+/** Least role allowed to perform each action on identities (and their auth methods). */
+const MIN_ROLE: Record<IdentityAction, OrgRole> = { read: "viewer", create: "member", edit: "member", delete: "admin" };
+
+export const roleAllows = (role: OrgRole, action: IdentityAction) => RANK[role] >= RANK[MIN_ROLE[action]];
+
+/** An actor may not manage an identity whose role is more privileged than its own. */
+export const isMorePrivileged = (target: OrgRole, actor: OrgRole) => RANK[target] > RANK[actor];

@@ -1,0 +1,50 @@
+import { findIdentity, findMembership, type IdentityRow } from "@ociauth/db";
+import { messages, orgRoleSchema, type OrgRole } from "@ociauth/schema";
+import type { AuthedContext } from "../../context";
+import { AppError, notFound } from "../../errors";
+import { type IdentityAction, isMorePrivileged, roleAllows } from "./permissions-fns";
+
+/** The actor's role in an organization, or null when it is not a member (the org stays hidden). */
+export async function actorRoleInOrg(ctx: AuthedContext, orgId: string): Promise<OrgRole | null> {
+  const { actor } = ctx;
+  if (actor.type === "identity") return actor.orgId === orgId ? actor.role : null;
+  const membership = await findMembership(ctx.db, actor.userId, orgId);
+  if (!membership) return null;
+  const role = orgRoleSchema.safeParse(membership.role);
+  return role.success ? role.data : "no-access";
+}
+
+export function assertRoleAllows(role: OrgRole, action: IdentityAction) {
+  if (!roleAllows(role, action)) {
+    throw new AppError("PERMISSION_DENIED", `You are not allowed to ${action} on identity`, [
+      { action, subject: "identity", inverted: false, conditions: null },
+    ]);
+  }
+}
+
+export function assertWithinBoundary(target: OrgRole, actor: OrgRole, operation: string) {
+  if (isMorePrivileged(target, actor)) {
+    throw new AppError("PERMISSION_BOUNDARY", `Failed to ${operation} identity with more privileged role`, {
+      missingPermissions: [{ action: operation, subject: "identity" }],
+    });
+  }
+}
+
+/**
+ * Loads an identity the actor may act on: unknown or in another organization → 404 (existence is
+ * not revealed); role too low → 403 PermissionDenied; target more privileged → 403 boundary.
+ */
+export async function loadIdentityFor(
+  ctx: AuthedContext,
+  identityId: string,
+  action: IdentityAction,
+  operation: string = action,
+): Promise<{ identity: IdentityRow; actorRole: OrgRole }> {
+  const identity = await findIdentity(ctx.db, identityId);
+  const actorRole = identity ? await actorRoleInOrg(ctx, identity.orgId) : null;
+  if (!identity || actorRole === null) throw notFound(messages.identityNotFound(identityId));
+  assertRoleAllows(actorRole, action);
+  const targetRole = orgRoleSchema.safeParse(identity.role);
+  if (action !== "read") assertWithinBoundary(targetRole.success ? targetRole.data : "admin", actorRole, operation);
+  return { identity, actorRole };
+}

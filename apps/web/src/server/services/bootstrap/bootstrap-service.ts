@@ -1,0 +1,125 @@
+import * as data from "@ociauth/db";
+import { type AddOrgUserBody, type BootstrapBody, messages, type UserLoginBody } from "@ociauth/schema";
+import type { AuthedContext, ServiceContext } from "../../context";
+import { badRequest, notFound, unauthorized } from "../../errors";
+import { recordAudit } from "../audit/audit-service";
+import { getDummyPasswordHash, hashPassword, verifyPassword } from "../auth/passwords";
+import { actorRoleInOrg, assertRoleAllows } from "../auth/permissions";
+import { getSigningKey, signToken } from "../auth/tokens-jwt";
+
+export const ADMIN_IDENTITY_NAME = "admin";
+
+export async function isInstanceSetUp(ctx: ServiceContext): Promise<boolean> {
+  return (await data.countUsers(ctx.db)) > 0;
+}
+
+/**
+ * First run only: the admin user, the organization and an admin machine identity whose
+ * non-expiring token is returned once. Afterwards (also for a concurrent second call): 400.
+ */
+export async function bootstrapInstance(ctx: ServiceContext, body: BootstrapBody) {
+  if (await isInstanceSetUp(ctx)) throw badRequest(messages.alreadyBootstrapped);
+  const passwordHash = await hashPassword(body.password);
+  const key = await getSigningKey(ctx.db, ctx.config);
+  let created: Awaited<ReturnType<typeof data.createInstanceOwner>>;
+  try {
+    created = await ctx.db.$transaction(async (tx) => {
+      const result = await data.createInstanceOwner(tx, {
+        email: body.email,
+        passwordHash,
+        organizationName: body.organization,
+        identityName: ADMIN_IDENTITY_NAME,
+      });
+      await recordAudit(tx, ctx.meta, undefined, {
+        orgId: result.organization.id,
+        eventType: "bootstrap-instance",
+        actor: { type: "user", id: result.user.id, name: result.user.email },
+        metadata: { organizationId: result.organization.id, identityId: result.identity.id },
+      });
+      return result;
+    });
+  } catch (error) {
+    if (data.isUniqueViolation(error)) throw badRequest(messages.alreadyBootstrapped);
+    throw error;
+  }
+  const token = await signToken(
+    key,
+    {
+      authTokenType: "identityAccessToken",
+      identityId: created.identity.id,
+      orgId: created.organization.id,
+      authMethod: "token",
+      jti: created.token.id,
+    },
+    null,
+  );
+  return {
+    user: { id: created.user.id, email: created.user.email },
+    organization: { id: created.organization.id, name: created.organization.name },
+    identity: { id: created.identity.id, name: created.identity.name, credentials: { token } },
+  };
+}
+
+export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
+  const user = await data.findUserByEmail(ctx.db, body.email);
+  const ok = await verifyPassword(body.password, user?.passwordHash ?? (await getDummyPasswordHash()));
+  if (!user || !ok) throw unauthorized(messages.invalidCredentials);
+  const expiresAt = new Date(Date.now() + ctx.config.SESSION_TTL_SECONDS * 1000);
+  const session = await data.createUserSession(ctx.db, user.id, expiresAt);
+  const memberships = await data.listMembershipsOfUser(ctx.db, user.id);
+  await recordAudit(ctx.db, ctx.meta, undefined, {
+    orgId: memberships[0]?.orgId ?? null,
+    eventType: "login-user",
+    actor: { type: "user", id: user.id, name: user.email },
+    metadata: { userId: user.id },
+  });
+  const key = await getSigningKey(ctx.db, ctx.config);
+  const token = await signToken(key, { authTokenType: "accessToken", userId: user.id, jti: session.id }, expiresAt);
+  return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email } };
+}
+
+export async function logoutUser(ctx: AuthedContext) {
+  if (ctx.actor.type === "user") await data.revokeUserSession(ctx.db, ctx.actor.sessionId);
+}
+
+/** Admins add users (dashboard operators) to their organization with a role. */
+export async function addOrgUser(ctx: AuthedContext, organizationId: string, body: AddOrgUserBody) {
+  const role = await actorRoleInOrg(ctx, organizationId);
+  if (role === null) throw notFound(messages.organizationNotFound(organizationId));
+  assertRoleAllows(role, "delete"); // admin only
+  const passwordHash = await hashPassword(body.password);
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      const { user, membership } = await data.createUserInOrganization(tx, {
+        email: body.email,
+        passwordHash,
+        orgId: organizationId,
+        role: body.role,
+      });
+      await recordAudit(tx, ctx.meta, ctx.actor, {
+        orgId: organizationId,
+        eventType: "add-org-user",
+        metadata: { userId: user.id, email: user.email, role: body.role },
+      });
+      return { user: { id: user.id, email: user.email, role: membership.role as AddOrgUserBody["role"] } };
+    });
+  } catch (error) {
+    if (data.isUniqueViolation(error)) throw badRequest("A user with this email already exists");
+    throw error;
+  }
+}
+
+export async function whoAmI(ctx: AuthedContext) {
+  const { actor } = ctx;
+  if (actor.type === "identity") {
+    return { type: "identity" as const, id: actor.identityId, name: actor.name, organizationId: actor.orgId, role: actor.role };
+  }
+  const memberships = await data.listMembershipsOfUser(ctx.db, actor.userId);
+  return {
+    type: "user" as const,
+    id: actor.userId,
+    name: actor.email,
+    organizationId: memberships[0]?.orgId ?? null,
+    role: memberships[0]?.role ?? null,
+  };
+}

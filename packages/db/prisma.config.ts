@@ -1,0 +1,49 @@
+// Prisma CLI configuration (migrate deploy / status / diff), for PGlite and PostgreSQL alike.
+// It runs Prisma's JavaScript schema engine through a driver adapter: the Rust engine cannot be
+// downloaded here. Workarounds are numbered as in ../../../shared/STACK.md ("Prisma 6.19").
+import path from "node:path";
+import { defineConfig } from "prisma/config";
+import { createPgAdapterFactory, createPgliteAdapterFactory } from "./src/adapter-fixes";
+import { describeTarget, resolveDatabaseTarget } from "./src/database-target";
+import { openPGlite } from "./src/pglite";
+
+const target = resolveDatabaseTarget();
+
+// (1) The CLI still looks for the Rust engine unless DATABASE_URL is a valid postgresql:// URL.
+if (target.kind === "pglite") process.env.DATABASE_URL = "postgresql://pglite@localhost:5432/pglite";
+
+// (2) The CLI calls adapter() twice per command: two PGlite instances on one folder corrupt it.
+let adapterPromise: ReturnType<typeof createAdapter> | undefined;
+
+async function createAdapter() {
+  if (target.kind === "postgres") {
+    // (4) allowExitOnIdle: the CLI never ends the pool and would linger.
+    return createPgAdapterFactory(target.url, { allowExitOnIdle: true, max: 2 }).factory;
+  }
+  const client = await openPGlite(target.dataDir);
+  // (3) The CLI never disposes the adapter: close PGlite (flushing it) when the command ends.
+  process.once("beforeExit", () => void client.close());
+  return createPgliteAdapterFactory(client);
+}
+
+// (4) The WASM schema engine leaves long timers behind and the CLI lingers 10-60 s after it is
+// done: let the process exit without waiting for timers of a second or more.
+const timers = globalThis as unknown as Record<"setTimeout" | "setInterval", (...a: unknown[]) => NodeJS.Timeout>;
+for (const name of ["setTimeout", "setInterval"] as const) {
+  const original = timers[name];
+  timers[name] = Object.assign((handler: unknown, delay?: number, ...args: unknown[]) => {
+    const timer = original(handler, delay, ...args);
+    if ((delay ?? 0) >= 1000) timer.unref?.();
+    return timer;
+  }, original);
+}
+
+if (process.env.PRISMA_CONFIG_QUIET !== "1") console.error(`Database: ${describeTarget(target)}`);
+
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: "js",
+  schema: path.join("..", "..", "prisma", "schema.prisma"),
+  migrations: { path: path.join("..", "..", "prisma", "migrations") },
+  adapter: () => (adapterPromise ??= createAdapter()),
+});

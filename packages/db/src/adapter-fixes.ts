@@ -1,0 +1,86 @@
+/**
+ * Small, isolated fixes for the driver adapters of Prisma 6.19. Each names its upstream issue
+ * and is covered by a test in adapter-fixes.test.ts, so it can be deleted when upstream fixes it.
+ */
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import pg from "pg";
+
+const PG_TEXT_OID = 25;
+const PG_NAME_OID = 19;
+const PG_CHAR_OID = 18;
+
+let pgTypesPatched = false;
+
+/**
+ * prisma/orm#27403: @prisma/adapter-pg 6.19.3 throws "Unsupported column type" for PostgreSQL
+ * `name` (oid 19) and `"char"` (oid 18) columns, which every `prisma migrate` command reads from
+ * pg_catalog. Their text representation is a plain string, so report them as `text`.
+ */
+export function patchPgAdapterColumnTypes(adapter: object): void {
+  if (pgTypesPatched) return;
+  let proto: Record<string, unknown> | null = Object.getPrototypeOf(adapter) as Record<string, unknown> | null;
+  while (proto && !Object.prototype.hasOwnProperty.call(proto, "performIO")) {
+    proto = Object.getPrototypeOf(proto) as Record<string, unknown> | null;
+  }
+  if (!proto) return;
+  const original = proto.performIO as (this: unknown, ...args: unknown[]) => Promise<{ fields: { dataTypeID: number }[] }>;
+  proto.performIO = async function patchedPerformIO(this: unknown, ...args: unknown[]) {
+    const result = await original.apply(this, args);
+    for (const field of result.fields ?? []) {
+      if (field.dataTypeID === PG_NAME_OID || field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+    }
+    return result;
+  };
+  pgTypesPatched = true;
+}
+
+export interface PgPoolOptions {
+  /** Let the process exit while idle connections remain (the Prisma CLI never ends the pool). */
+  allowExitOnIdle?: boolean;
+  max?: number;
+}
+
+/** PostgreSQL through @prisma/adapter-pg, with a pool we own so we can close it. */
+export function createPgAdapterFactory(url: string, options: PgPoolOptions = {}) {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    allowExitOnIdle: options.allowExitOnIdle ?? false,
+  });
+  const factory = new PrismaPg(pool);
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    patchPgAdapterColumnTypes(adapter);
+    return adapter;
+  };
+  return { factory, pool };
+}
+
+/**
+ * PGlite's default start parameters plus `log_startup_progress_interval=0`: without it a process
+ * that recovers an uncleanly closed data folder keeps a timer alive and may never exit.
+ */
+export function pgliteStartParams(): string[] {
+  const defaults = (PGlite as unknown as { defaultStartParams?: string[] }).defaultStartParams ?? [];
+  return [...defaults, "-c", "log_startup_progress_interval=0"];
+}
+
+/**
+ * pglite-prisma-adapter 0.6.1: `executeScript` does not await `PGlite.exec`, so a failing
+ * migration script is reported as an unhandled rejection instead of failing the migration.
+ */
+export function createPgliteAdapterFactory(client: PGlite) {
+  const factory = new PrismaPGlite(client);
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    adapter.executeScript = async (script: string) => {
+      await client.exec(script);
+    };
+    return adapter;
+  };
+  return factory;
+}

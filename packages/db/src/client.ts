@@ -1,0 +1,46 @@
+import type { PGlite } from "@electric-sql/pglite";
+import { createPgAdapterFactory, createPgliteAdapterFactory } from "./adapter-fixes";
+import { type DatabaseTarget, resolveDatabaseTarget } from "./database-target";
+import { PrismaClient, type Prisma } from "./generated/prisma/client";
+import { openPGlite } from "./pglite";
+
+export type Db = PrismaClient;
+/** A client or an interactive transaction: what data functions accept. */
+export type DbClient = PrismaClient | Prisma.TransactionClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  target: DatabaseTarget | { kind: "pglite-memory" };
+  /** The PGlite instance when embedded (tests use it to apply migrations). */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export function wrapPglite(client: PGlite, target: Database["target"]): Database {
+  const prisma = new PrismaClient({ adapter: createPgliteAdapterFactory(client) });
+  return {
+    prisma,
+    target,
+    pglite: client,
+    async close() {
+      await prisma.$disconnect();
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+/** Opens the configured database: PostgreSQL when DATABASE_URL is set, else embedded PGlite. */
+export async function openDatabase(target: DatabaseTarget = resolveDatabaseTarget()): Promise<Database> {
+  if (target.kind === "pglite") return wrapPglite(await openPGlite(target.dataDir), target);
+  const poolSize = Number(process.env.DATABASE_POOL_SIZE) || 10;
+  const { factory, pool } = createPgAdapterFactory(target.url, { max: poolSize });
+  const prisma = new PrismaClient({ adapter: factory });
+  return {
+    prisma,
+    target,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { DbClient } from "../client";
+
+export async function createAccessToken(
+  db: DbClient,
+  input: {
+    identityId: string;
+    authMethod: string;
+    accessTokenTTL: number;
+    accessTokenMaxTTL: number;
+    accessTokenNumUsesLimit: number;
+    expiresAt: Date | null;
+  },
+) {
+  return db.identityAccessToken.create({ data: input });
+}
+
+export async function findAccessToken(db: DbClient, id: string) {
+  return db.identityAccessToken.findUnique({ where: { id } });
+}
+
+/**
+ * Counts one use atomically: succeeds only while the token is unrevoked and under its use limit,
+ * so N concurrent uses of a token limited to N all pass and the next one fails.
+ */
+export async function consumeAccessTokenUse(db: DbClient, id: string, ip: string | null): Promise<boolean> {
+  const updated = await db.$executeRaw`
+    UPDATE identity_access_tokens
+       SET "accessTokenNumUses" = "accessTokenNumUses" + 1, "lastUsedAt" = now(), "lastUsedIp" = ${ip}
+     WHERE id = ${id}::uuid
+       AND "revokedAt" IS NULL
+       AND ("accessTokenNumUsesLimit" = 0 OR "accessTokenNumUses" < "accessTokenNumUsesLimit")`;
+  return updated === 1;
+}
+
+export async function renewAccessToken(db: DbClient, id: string, expiresAt: Date | null) {
+  const { count } = await db.identityAccessToken.updateMany({
+    where: { id, revokedAt: null },
+    data: { expiresAt, lastRenewedAt: new Date() },
+  });
+  return count === 1;
+}
+
+export async function revokeAccessToken(db: DbClient, id: string) {
+  const { count } = await db.identityAccessToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  return count === 1;
+}
+
+export async function listAccessTokens(db: DbClient, identityId: string, limit = 100) {
+  return db.identityAccessToken.findMany({ where: { identityId }, orderBy: { createdAt: "desc" }, take: limit });
+}
+
+export type AccessTokenRow = NonNullable<Awaited<ReturnType<typeof findAccessToken>>>;

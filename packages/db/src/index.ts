@@ -1,0 +1,10 @@
+export * from "./client";
+export * from "./database-target";
+export * from "./data/errors";
+export * from "./data/settings";
+export * from "./data/accounts";
+export * from "./data/identities";
+export * from "./data/oci-auth";
+export * from "./data/access-tokens";
+export * from "./data/audit";
+export type { Prisma } from "./generated/prisma/client";

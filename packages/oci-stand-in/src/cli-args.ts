@@ -1,0 +1,62 @@
+import { parseArgs } from "node:util";
+
+export interface CliArgs {
+  help: boolean;
+  port: number;
+  host: string;
+  usersFile?: string;
+  out: string;
+  clockSkewSeconds: number;
+}
+
+export const USAGE = `Usage: pnpm --filter @ociauth/oci-stand-in start -- [options]
+
+A local stand-in for OCI's identity endpoint: serves GET /20160918/users/{id} and verifies
+OCI request signatures. For tests and local development only.
+
+Options:
+  --port <n>            Port to listen on (default 9999; 0 picks a free port)
+  --host <addr>         Address to listen on (default 127.0.0.1)
+  --users <file.json>   Users to serve: a JSON array of
+                        { id, compartmentId, name, email?, description?, lifecycleState?,
+                          publicKeys?: [PEM...], publicKeyPath?: "key.pem" (relative to the file) }
+                        Without it a demo tenancy, user and API key are created (or reused).
+  --out <dir>           Where the demo API key is written (default ./.data/oci-stand-in)
+  --clock-skew <s>      Allowed clock skew in seconds (default 300)
+  --help                Show this help
+`;
+
+/** Parses CLI flags; throws with a readable message on bad input. */
+export function parseCliArgs(argv: string[]): CliArgs {
+  // `pnpm start -- --port 1` may pass the separator through.
+  const args = argv[0] === "--" ? argv.slice(1) : argv;
+  const { values } = parseArgs({
+    args,
+    options: {
+      help: { type: "boolean", short: "h", default: false },
+      port: { type: "string", default: "9999" },
+      host: { type: "string", default: "127.0.0.1" },
+      users: { type: "string" },
+      out: { type: "string", default: "./.data/oci-stand-in" },
+      "clock-skew": { type: "string", default: "300" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  return {
+    help: values.help,
+    port: parseInteger("--port", values.port, 0, 65535),
+    host: values.host,
+    usersFile: values.users,
+    out: values.out,
+    clockSkewSeconds: parseInteger("--clock-skew", values["clock-skew"], 1, 86_400),
+  };
+}
+
+function parseInteger(flag: string, value: string, min: number, max: number): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
+    throw new Error(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return parsed;
+}

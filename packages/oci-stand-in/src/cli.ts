@@ -1,0 +1,68 @@
+import { parseCliArgs, USAGE, type CliArgs } from "./cli-args.js";
+import { ensureDemoTenancy } from "./demo-tenancy.js";
+import { ociFingerprint } from "./fingerprint.js";
+import { startOciStandIn } from "./server.js";
+import { loadUsersFile } from "./users-file.js";
+import { type StandInUser } from "./types.js";
+
+async function main(): Promise<void> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+
+  const demo = args.usersFile === undefined ? ensureDemoTenancy(args.out) : undefined;
+  const users: StandInUser[] = demo ? [demo.user] : loadUsersFile(args.usersFile!);
+  const standIn = await startOciStandIn({
+    port: args.port,
+    host: args.host,
+    clockSkewSeconds: args.clockSkewSeconds,
+    users,
+    log: (line) => console.log(`[oci-stand-in] ${line}`),
+  });
+
+  const lines = [`OCI stand-in listening on ${standIn.url}`, "", `  OCI_IDENTITY_ENDPOINT=${standIn.url}`, ""];
+  if (demo) {
+    lines.push(
+      `Demo tenancy (${demo.reused ? "reused from" : "created in"} ${demo.folder}):`,
+      `  tenancy OCID:     ${demo.tenancyOcid}`,
+      `  user OCID:        ${demo.userOcid}`,
+      `  user name:        ${demo.userName}`,
+      `  fingerprint:      ${demo.fingerprint}`,
+      `  private key:      ${demo.privateKeyPath}`,
+    );
+  } else {
+    lines.push(`Users from ${args.usersFile}:`);
+    for (const user of users) {
+      const fingerprints = user.publicKeys.map((pem) => ociFingerprint(pem)).join(", ");
+      lines.push(`  ${user.name}  ${user.id}  tenancy ${user.compartmentId}  keys ${fingerprints}`);
+    }
+  }
+  console.log(`${lines.join("\n")}\n`);
+
+  const shutdown = (signal: string) => {
+    console.log(`[oci-stand-in] ${signal}: shutting down`);
+    standIn.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`[oci-stand-in] ${(error as Error).message ?? String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,9 @@
+export { startOciStandIn } from "./server.js";
+export type { LifecycleState, OciStandIn, OciStandInOptions, RecordedRequest, StandInUser } from "./types.js";
+export { ociFingerprint } from "./fingerprint.js";
+export { createTestApiKey, type TestApiKey } from "./test-api-key.js";
+export { createTestOcid } from "./test-ocid.js";
+export { DEFAULT_OCI_IDENTITY_HOST, type GetUserSigningInput } from "./signed-request.js";
+export { signGetUserWithOciCommon, type OciCommonSignedHeaders } from "./sign-oci-common.js";
+export { signGetUserGoStyle, type GoStyleSignedHeaders } from "./sign-go-style.js";
+export { httpGetRaw, type RawResponse } from "./http-get-raw.js";

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { idSchema, nameSchema, orgRoleSchema } from "./common";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./limits";
+
+export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email("Enter a valid email address"));
+export const passwordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH, `Password must be at most ${MAX_PASSWORD_LENGTH} characters`);
+
+export const bootstrapBodySchema = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  organization: nameSchema("Organization name"),
+});
+
+export const bootstrapResponseSchema = z.strictObject({
+  user: z.strictObject({ id: z.string(), email: z.string() }),
+  organization: z.strictObject({ id: z.string(), name: z.string() }),
+  identity: z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    credentials: z.strictObject({ token: z.string() }),
+  }),
+});
+
+export const userLoginBodySchema = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(1, "Password cannot be empty").max(MAX_PASSWORD_LENGTH),
+});
+
+export const sessionResponseSchema = z.strictObject({
+  token: z.string(),
+  expiresAt: z.string(),
+  user: z.strictObject({ id: z.string(), email: z.string() }),
+});
+
+export const addOrgUserBodySchema = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  role: orgRoleSchema,
+});
+export const addOrgUserInputSchema = addOrgUserBodySchema.extend({ organizationId: idSchema("organizationId") });
+export const orgUserResponseSchema = z.strictObject({
+  user: z.strictObject({ id: z.string(), email: z.string(), role: orgRoleSchema }),
+});
+
+export type BootstrapBody = z.infer<typeof bootstrapBodySchema>;
+export type BootstrapResponse = z.infer<typeof bootstrapResponseSchema>;
+export type UserLoginBody = z.infer<typeof userLoginBodySchema>;
+export type AddOrgUserBody = z.infer<typeof addOrgUserBodySchema>;

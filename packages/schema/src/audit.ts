@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { idSchema, isoDateSchema, paginationShape } from "./common";
+
+export const auditEventTypes = [
+  "add-identity-oci-auth",
+  "update-identity-oci-auth",
+  "get-identity-oci-auth",
+  "revoke-identity-oci-auth",
+  "login-identity-oci-auth",
+  "login-identity-oci-auth-failed",
+  "create-identity",
+  "get-identity",
+  "update-identity",
+  "delete-identity",
+  "list-identities",
+  "renew-identity-access-token",
+  "revoke-identity-access-token",
+  "bootstrap-instance",
+  "login-user",
+  "add-org-user",
+] as const;
+export const auditEventTypeSchema = z.enum(auditEventTypes);
+export type AuditEventType = z.infer<typeof auditEventTypeSchema>;
+
+export const actorTypes = ["user", "identity", "anonymous"] as const;
+export const actorTypeSchema = z.enum(actorTypes);
+
+export const listAuditEventsQuerySchema = z.strictObject({
+  organizationId: idSchema("organizationId").optional(),
+  eventType: auditEventTypeSchema.optional(),
+  actorId: z.string().trim().max(64).optional(),
+  startDate: isoDateSchema.optional(),
+  endDate: isoDateSchema.optional(),
+  ...paginationShape,
+});
+
+export const auditEventSchema = z.strictObject({
+  id: z.string(),
+  organizationId: z.string().nullable(),
+  eventType: z.string(),
+  actor: z.strictObject({ type: actorTypeSchema, id: z.string().nullable(), name: z.string().nullable() }),
+  metadata: z.record(z.string(), z.unknown()),
+  ipAddress: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  createdAt: isoDateSchema,
+});
+
+export const auditEventListResponseSchema = z.strictObject({
+  events: z.array(auditEventSchema),
+  totalCount: z.number().int(),
+});
+
+export type ListAuditEventsQuery = z.infer<typeof listAuditEventsQuerySchema>;
+export type AuditEvent = z.infer<typeof auditEventSchema>;

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import * as limits from "./limits";
+import { messages } from "./messages";
+
+/** The SPEC quotes these strings verbatim; clients match on them, so they must not drift. */
+describe("messages match SPEC wording", () => {
+  it.each([
+    ["tenancyEmpty", "Tenancy OCID cannot be empty."],
+    ["tenancyFormat", "Invalid Tenancy OCID format. Must start with ocid1.tenancy.oc1."],
+    ["usernamesTooLong", "Input exceeds the maximum limit of 500 characters"],
+    ["usernamesInvalid", "One or more usernames are invalid"],
+    ["trustedIpInvalid", "The IP is not a valid IPv4, IPv6, or CIDR block"],
+    ["ttlAboveMax", "Access Token TTL cannot be greater than Access Token Max TTL."],
+    ["dateRequired", "Either date or x-date must be provided"],
+    ["ociAuthAlreadyAttached", "Failed to add OCI Auth to already configured identity"],
+    ["ociAuthNotAttached", "The identity does not have OCI Auth attached"],
+    ["ociAuthNotFoundForLogin", "OCI auth method not found for identity, did you configure OCI auth?"],
+    ["invalidOciHost", "Invalid OCI host format. Expected format: identity.<region>.oraclecloud.com"],
+    ["tenancyNotAllowed", "Access denied: OCI account isn't part of tenancy."],
+    ["usernameNotAllowed", "Access denied: OCI account username not allowed."],
+    ["ipNotAllowed", "You are not allowed to access this resource from the current IP address"],
+    ["tokenMissing", "Token missing"],
+    ["tokenRevokedMessage", "Successfully revoked access token"],
+    ["alreadyBootstrapped", "Instance has already been set up"],
+    ["internal", "Something went wrong"],
+  ] as const)("%s", (key, text) => {
+    expect(messages[key]).toBe(text);
+  });
+
+  it("templated messages", () => {
+    expect(messages.identityNotFound("abc")).toBe("Failed to find identity with ID abc");
+    expect(messages.organizationNotFound("o")).toBe("Failed to find organization with ID o");
+  });
+});
+
+describe("limits match SPEC §2", () => {
+  it("values", () => {
+    expect(limits.MAX_TOKEN_TTL_SECONDS).toBe(315_360_000);
+    expect(limits.DEFAULT_TOKEN_TTL_SECONDS).toBe(2_592_000);
+    expect(limits.MAX_ALLOWED_USERNAMES_LENGTH).toBe(500);
+    expect(limits.DEFAULT_TRUSTED_IPS).toEqual([{ ipAddress: "0.0.0.0/0" }, { ipAddress: "::/0" }]);
+    expect(limits.MAX_NAME_LENGTH).toBe(64);
+  });
+});
