@@ -13,3 +13,8 @@ export async function closeDatabase(): Promise<void> {
   globalForDb.ociauthDatabase = undefined;
   if (db) await (await db).close();
 }
+
+/** Tests point the REST/tRPC handlers at their own database. */
+export function useDatabaseForTesting(database: Database): void {
+  globalForDb.ociauthDatabase = Promise.resolve(database);
+}

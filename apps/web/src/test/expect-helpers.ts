@@ -1,0 +1,89 @@
+import { expect } from "vitest";
+import { REQ_ID_PATTERN } from "@ociauth/schema";
+import { signToken } from "../server/services/auth/tokens-jwt";
+import type { RestResult, TestApp } from "./harness";
+
+/** The fields of zod issues a client relies on (the rest — origin, format, … — is zod's business). */
+export interface IssueLike {
+  path: (string | number)[];
+  message: string;
+  code?: string;
+}
+
+/**
+ * Asserts Infisical's REST error envelope exactly: status, `statusCode`, `error`, `message`, a
+ * `reqId` that matches the x-request-id header, and `details` present on 403 only.
+ */
+export function expectError(res: RestResult, status: number, error: string, message: string, details?: unknown) {
+  expect({ status: res.status, error: res.body?.error, message: res.body?.message }).toEqual({ status, error, message });
+  expectEnvelope(res, status);
+  if (details !== undefined) expect(res.body.details).toEqual(details);
+}
+
+/** 422 ValidationFailure whose `message` is exactly these zod issues (path, message and code if given). */
+export function expectValidation(res: RestResult, issues: IssueLike[]) {
+  expect({ status: res.status, error: res.body?.error }).toEqual({ status: 422, error: "ValidationFailure" });
+  expectEnvelope(res, 422);
+  expect(Array.isArray(res.body.message)).toBe(true);
+  expect(pickIssues(res.body.message, issues)).toEqual(issues);
+}
+
+export function pickIssues(actual: IssueLike[], like: IssueLike[]): IssueLike[] {
+  const withCode = like.some((i) => i.code !== undefined);
+  return actual.map((i) => (withCode ? { path: i.path, message: i.message, code: i.code } : { path: i.path, message: i.message }));
+}
+
+function expectEnvelope(res: RestResult, status: number) {
+  const keys = Object.keys(res.body).sort();
+  expect(keys).toEqual(status === 403 ? ["details", "error", "message", "reqId", "statusCode"] : ["error", "message", "reqId", "statusCode"]);
+  expect(res.body.statusCode).toBe(status);
+  expect(res.body.reqId).toMatch(REQ_ID_PATTERN);
+  expect(res.headers.get("x-request-id")).toBe(res.body.reqId);
+}
+
+export const IDENTITY_KEYS = ["authMethods", "createdAt", "id", "name", "organizationId", "role", "updatedAt"];
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+export function expectIdentityShape(identity: Record<string, unknown>) {
+  expect(Object.keys(identity).sort()).toEqual(IDENTITY_KEYS);
+  expect(identity.createdAt).toMatch(ISO);
+  expect(identity.updatedAt).toMatch(ISO);
+  expect(new Date(identity.createdAt as string).toISOString()).toBe(identity.createdAt);
+}
+
+/**
+ * An access token for an existing identity (auth method "token", no expiry), minted the way the
+ * bootstrap mints the admin identity's: a database row plus a JWT signed with the test AUTH_SECRET.
+ * Lets tests act as identities of any role without going through an OCI login.
+ */
+export async function identityToken(app: TestApp, identityId: string): Promise<string> {
+  const identity = await app.db.identity.findUniqueOrThrow({ where: { id: identityId } });
+  const row = await app.db.identityAccessToken.create({
+    data: { identityId, authMethod: "token", accessTokenTTL: 0, accessTokenMaxTTL: 0 },
+  });
+  const key = new TextEncoder().encode(process.env.AUTH_SECRET);
+  return signToken(key, { authTokenType: "identityAccessToken", identityId, orgId: identity.orgId, authMethod: "token", jti: row.id }, null);
+}
+
+/** Everything a management request may change (token use counters excluded: using a token counts). */
+export async function snapshot(app: TestApp) {
+  const [identities, ociAuths, users, memberships, organizations, auditEvents] = await Promise.all([
+    app.db.identity.findMany({ orderBy: { id: "asc" } }),
+    app.db.identityOciAuth.findMany({ orderBy: { id: "asc" } }),
+    app.db.user.findMany({ orderBy: { id: "asc" } }),
+    app.db.orgMembership.findMany({ orderBy: { id: "asc" } }),
+    app.db.organization.findMany({ orderBy: { id: "asc" } }),
+    app.db.auditEvent.count(),
+  ]);
+  return { identities, ociAuths, users, memberships, organizations, auditEvents };
+}
+
+/** Runs `reject` (a request that must be refused) and asserts the database is exactly as before. */
+export async function expectUnchanged<T>(app: TestApp, reject: () => Promise<T>): Promise<T> {
+  const before = await snapshot(app);
+  const result = await reject();
+  expect(await snapshot(app)).toEqual(before);
+  return result;
+}
+
+export const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";

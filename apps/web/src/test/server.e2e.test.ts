@@ -1,0 +1,118 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { startPostgresServer } from "@ociauth/db/testing";
+import { afterAll, describe, expect, it } from "vitest";
+
+const appDir = path.resolve(import.meta.dirname, "../..");
+const TENANCY = "ocid1.tenancy.oc1..aaaaaaaae2e";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** `pnpm start` as a user runs it (build made beforehand by the test task), until it answers. */
+async function startApp(env: Record<string, string>) {
+  const port = await freePort();
+  const child = spawn("pnpm", ["start"], {
+    cwd: appDir,
+    env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: "", AUTH_SECRET: "", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`pnpm start exited early:\n${output}`);
+    const ok = await fetch(`${url}/api/v1/identities`).then(() => true, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`pnpm start did not answer:\n${output}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return { url, child, output: () => output };
+}
+
+function stop(child: ChildProcess) {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      resolve(); // already gone
+    }
+  });
+}
+
+async function seedScenario(url: string) {
+  const post = (p: string, body: unknown, token?: string) =>
+    fetch(`${url}${p}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  const boot = await (await post("/api/v1/admin/bootstrap", { email: "e2e@example.com", password: "a-long-password!", organization: "E2E" })).json();
+  const token = boot.identity.credentials.token;
+  const created = await (await post("/api/v1/identities", { name: "e2e", organizationId: boot.organization.id, role: "member" }, token)).json();
+  const attach = await post(`/api/v1/auth/oci-auth/identities/${created.identity.id}`, {
+    tenancyOcid: TENANCY,
+    allowedUsernames: "<string>".replace(/[<>]/g, ""),
+    accessTokenTrustedIps: [{ ipAddress: "0.0.0.0/0" }, { ipAddress: "::/0" }],
+    accessTokenTTL: 2592000,
+    accessTokenMaxTTL: 2592000,
+    accessTokenNumUsesLimit: 0,
+  }, token);
+  const again = await post(`/api/v1/auth/oci-auth/identities/${created.identity.id}`, { tenancyOcid: TENANCY }, token);
+  const page = await fetch(url);
+  return { attach, again, page, token, identityId: created.identity.id as string };
+}
+
+describe("pnpm start (production server)", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it("runs on embedded PGlite: migrates a new data folder, serves the API and the pages, keeps data across restarts", async () => {
+    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "ociauth-e2e-")), "data");
+    cleanups.push(() => rmSync(path.dirname(dataDir), { recursive: true, force: true }));
+    const app = await startApp({ PGLITE_DIR: dataDir });
+    cleanups.push(() => stop(app.child));
+    const { attach, again, page, token, identityId } = await seedScenario(app.url);
+    expect(attach.status).toBe(200);
+    const body = await attach.json();
+    expect(body.identityOciAuth).toMatchObject({ identityId, tenancyOcid: TENANCY, allowedUsernames: "string", type: "iam" });
+    expect(again.status).toBe(400);
+    expect(page.status).toBe(200);
+    expect(app.output()).toContain("PGlite (embedded)");
+
+    await stop(app.child);
+    const restarted = await startApp({ PGLITE_DIR: dataDir });
+    cleanups.push(() => stop(restarted.child));
+    const got = await fetch(`${restarted.url}/api/v1/auth/oci-auth/identities/${identityId}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(got.status).toBe(200);
+    expect((await got.json()).identityOciAuth.id).toBe(body.identityOciAuth.id);
+  });
+
+  it("runs on PostgreSQL with DATABASE_URL", async () => {
+    const server = await startPostgresServer();
+    cleanups.push(() => server.stop());
+    const url = await server.createDatabase("e2e");
+    const app = await startApp({ DATABASE_URL: url });
+    cleanups.push(() => stop(app.child));
+    const { attach, again } = await seedScenario(app.url);
+    expect(attach.status).toBe(200);
+    expect(again.status).toBe(400);
+    expect(app.output()).toContain("PostgreSQL at 127.0.0.1");
+  });
+});

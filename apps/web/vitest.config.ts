@@ -1,0 +1,26 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const alias = { "@": path.resolve(import.meta.dirname, "src") };
+const integration = (name: "pglite" | "postgres") => ({
+  resolve: { alias },
+  test: {
+    name,
+    include: ["src/**/*.int.test.ts"],
+    env: { TEST_DATABASE: name, AUTH_SECRET: "test-secret-with-at-least-32-characters!!" },
+    globalSetup: name === "postgres" ? ["../../packages/db/src/testing/vitest-postgres-setup.ts"] : [],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/*.int.test.ts", "src/**/*.e2e.test.ts"] } },
+      integration("pglite"),
+      integration("postgres"),
+      { resolve: { alias }, test: { name: "e2e", include: ["src/**/*.e2e.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 } },
+    ],
+  },
+});

@@ -1,0 +1,2 @@
+export { createOciAuthClient, type OciAuthClient, type OciAuthClientOptions } from "./create-client";
+export { OciAuthError } from "./errors";

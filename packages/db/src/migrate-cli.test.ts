@@ -1,0 +1,62 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "./client";
+import { startPostgresServer } from "./testing";
+
+const packageDir = path.resolve(import.meta.dirname, "..");
+
+function prisma(args: string[], env: Record<string, string>) {
+  const started = Date.now();
+  const result = spawnSync("pnpm", ["exec", "prisma", ...args, "--config", "prisma.config.ts"], {
+    cwd: packageDir,
+    env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: "", ...env },
+    encoding: "utf8",
+    timeout: 90_000,
+  });
+  return { ...result, output: `${result.stdout}${result.stderr}`, seconds: (Date.now() - started) / 1000 };
+}
+
+// The real `prisma migrate deploy` (JS schema engine through our adapters) on both databases:
+// what `pnpm start` runs before serving.
+describe("prisma migrate deploy through the CLI", () => {
+  it("migrates a new PGlite folder, exits promptly, and is idempotent", async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "ociauth-mig-")), "nested", "pglite");
+    try {
+      const first = prisma(["migrate", "deploy"], { PGLITE_DIR: dir });
+      expect(first.status, first.output).toBe(0);
+      expect(first.output).toContain("All migrations have been successfully applied");
+      expect(first.seconds).toBeLessThan(45);
+      const status = prisma(["migrate", "status"], { PGLITE_DIR: dir });
+      expect(status.status, status.output).toBe(0);
+      expect(status.output).toContain("Database schema is up to date");
+      const again = prisma(["migrate", "deploy"], { PGLITE_DIR: dir });
+      expect(again.output).toContain("No pending migrations to apply");
+
+      const db = await openDatabase({ kind: "pglite", dataDir: dir });
+      expect(await db.prisma.identity.count()).toBe(0);
+      await db.close();
+    } finally {
+      rmSync(path.dirname(path.dirname(dir)), { recursive: true, force: true });
+    }
+  });
+
+  it("migrates a PostgreSQL database", async () => {
+    const server = await startPostgresServer();
+    try {
+      const url = await server.createDatabase("cli_migrate");
+      const first = prisma(["migrate", "deploy"], { DATABASE_URL: url });
+      expect(first.status, first.output).toBe(0);
+      expect(first.output).toContain("All migrations have been successfully applied");
+      const status = prisma(["migrate", "status"], { DATABASE_URL: url });
+      expect(status.output).toContain("Database schema is up to date");
+      const db = await openDatabase({ kind: "postgres", url });
+      expect(await db.prisma.organization.count()).toBe(0);
+      await db.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,3 @@
+export * from "./test-database";
+export * from "./postgres-server";
+export * from "./migrations";
