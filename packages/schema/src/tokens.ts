@@ -2,6 +2,21 @@ import { z } from "zod";
 import { idSchema } from "./common";
 import { messages } from "./messages";
 
+/** HTTP header names are case-insensitive: accept `Authorization`/`Host`/`Date` as sent by some SDKs. */
+/** Two spellings of one header with different values are ambiguous: rejected. */
+function lowerCaseKeys(value: unknown, ctx: z.RefinementCtx) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const headers: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const name = key.toLowerCase();
+    if (name in headers && headers[name] !== v) {
+      ctx.addIssue({ code: "custom", message: `Header "${name}" is given twice with different values`, path: [name] });
+    }
+    headers[name] = v;
+  }
+  return headers;
+}
+
 const headerValue = (max: number) => z.string().trim().min(1).max(max);
 
 /**
@@ -11,14 +26,14 @@ const headerValue = (max: number) => z.string().trim().min(1).max(max);
 export const ociLoginBodySchema = z.strictObject({
   identityId: idSchema("identityId"),
   userOcid: z.string().trim().min(1, "userOcid cannot be empty").max(255),
-  headers: z
+  headers: z.preprocess(lowerCaseKeys, z
     .object({
       authorization: headerValue(4096),
       host: headerValue(255),
       "x-date": headerValue(64).optional(),
       date: headerValue(64).optional(),
     })
-    .refine((h) => h.date !== undefined || h["x-date"] !== undefined, { message: messages.dateRequired, path: ["date"] }),
+    .refine((h) => h.date !== undefined || h["x-date"] !== undefined, { message: messages.dateRequired, path: ["date"] })),
   organizationSlug: z.string().trim().max(64).optional(),
 });
 

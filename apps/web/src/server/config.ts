@@ -33,3 +33,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 export function getConfig(): AppConfig {
   return (cached ??= loadConfig());
 }
+
+/** Tests override single settings (e.g. the OCI stand-in's URL) after start-up. */
+export function overrideConfigForTesting(patch: Partial<AppConfig>): void {
+  cached = { ...getConfig(), ...patch };
+}

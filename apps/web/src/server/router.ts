@@ -1,6 +1,7 @@
 import { authRouter, auditRouter, bootstrapRouter, healthRouter, organizationsRouter } from "./routers/account";
 import { identitiesRouter } from "./routers/identities";
 import { ociAuthRouter } from "./routers/oci-auth";
+import { tokensRouter } from "./routers/tokens";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -10,6 +11,7 @@ export const appRouter = router({
   organizations: organizationsRouter,
   identities: identitiesRouter,
   ociAuth: ociAuthRouter,
+  tokens: tokensRouter,
   audit: auditRouter,
 });
 

@@ -87,7 +87,7 @@ export async function handleRestRequest(req: Request, connection: ConnectionInfo
     return json(route.response.parse(result), 200, reqId);
   } catch (error) {
     const body = toErrorBody(error, reqId);
-    if (body.statusCode >= 500) console.error(`[${reqId}]`, error);
+    if (body.statusCode === 500) console.error(`[${reqId}]`, error);
     return json(body, body.statusCode, reqId);
   }
 }

@@ -3,6 +3,8 @@ import {
   attachOciAuthBodySchema,
   auditEventListResponseSchema,
   bootstrapBodySchema,
+  accessTokenBodySchema,
+  accessTokenResponseSchema,
   bootstrapResponseSchema,
   createIdentityBodySchema,
   idSchema,
@@ -12,7 +14,9 @@ import {
   identityResponseSchema,
   listAuditEventsQuerySchema,
   listIdentitiesQuerySchema,
+  ociLoginBodySchema,
   orgUserResponseSchema,
+  revokeTokenResponseSchema,
   sessionResponseSchema,
   updateIdentityBodySchema,
   updateOciAuthBodySchema,
@@ -20,6 +24,8 @@ import {
 } from "@ociauth/schema";
 import { z } from "zod";
 import { listAudit } from "../services/audit/audit-service";
+import { loginWithOci } from "../services/oci-auth/oci-login-service";
+import * as tokens from "../services/tokens/token-service";
 import * as account from "../services/bootstrap/bootstrap-service";
 import * as identities from "../services/identities/identity-service";
 import * as ociAuth from "../services/oci-auth/oci-auth-service";
@@ -30,6 +36,21 @@ const IDENTITY_PATH = "/api/v1/identities/:identityId";
 
 /** Infisical-compatible REST endpoints. Each calls the same service as its tRPC procedure. */
 export const restRoutes: RestRoute[] = [
+  defineRoute({
+    method: "POST", path: "/api/v1/auth/oci-auth/login", auth: false,
+    body: ociLoginBodySchema, response: accessTokenResponseSchema,
+    handle: (ctx, { body }) => loginWithOci(ctx, body),
+  }),
+  defineRoute({
+    method: "POST", path: "/api/v1/auth/token/renew", auth: false,
+    body: accessTokenBodySchema, response: accessTokenResponseSchema,
+    handle: (ctx, { body }) => tokens.renewAccessToken(ctx, body.accessToken),
+  }),
+  defineRoute({
+    method: "POST", path: "/api/v1/auth/token/revoke", auth: false,
+    body: accessTokenBodySchema, response: revokeTokenResponseSchema,
+    handle: (ctx, { body }) => tokens.revokeAccessToken(ctx, body.accessToken),
+  }),
   defineRoute({
     method: "POST", path: OCI_AUTH_PATH, auth: true,
     params: identityIdParamsSchema, body: attachOciAuthBodySchema, response: identityOciAuthResponseSchema,

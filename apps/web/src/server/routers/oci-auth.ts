@@ -1,13 +1,20 @@
 import {
+  accessTokenResponseSchema,
   attachOciAuthInputSchema,
+  ociLoginBodySchema,
   identityIdParamsSchema,
   identityOciAuthResponseSchema,
   updateOciAuthInputSchema,
 } from "@ociauth/schema";
 import * as ociAuth from "../services/oci-auth/oci-auth-service";
-import { authedProcedure, router } from "../trpc";
+import { loginWithOci } from "../services/oci-auth/oci-login-service";
+import { authedProcedure, publicProcedure, router } from "../trpc";
 
 export const ociAuthRouter = router({
+  login: publicProcedure
+    .input(ociLoginBodySchema)
+    .output(accessTokenResponseSchema)
+    .mutation(({ ctx, input }) => loginWithOci(ctx, input)),
   attach: authedProcedure
     .input(attachOciAuthInputSchema)
     .output(identityOciAuthResponseSchema)

@@ -35,7 +35,8 @@ export type TokenClaims =
 export async function signToken(key: Uint8Array, claims: TokenClaims, expiresAt: Date | null): Promise<string> {
   const { jti, ...payload } = claims;
   const jwt = new SignJWT(payload).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuer(ISSUER).setJti(jti).setIssuedAt();
-  if (expiresAt) jwt.setExpirationTime(Math.floor(expiresAt.getTime() / 1000));
+  // Rounded up: the database row's expiresAt (checked on every use) is the exact limit.
+  if (expiresAt) jwt.setExpirationTime(Math.ceil(expiresAt.getTime() / 1000));
   return jwt.sign(key);
 }
 
