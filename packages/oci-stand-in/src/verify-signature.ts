@@ -1,3 +1,4 @@
+/// <reference path="./http-signature.d.ts" />
 import httpSignature, { type ParsedSignature } from "http-signature";
 import { type IncomingMessage } from "node:http";
 import { type UserDirectory, type DirectoryEntry } from "./user-directory.js";
