@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient typings of an untyped CommonJS package, visible to importers too
 /// <reference path="./http-signature.d.ts" />
 import httpSignature, { type ParsedSignature } from "http-signature";
 import { type IncomingMessage } from "node:http";
