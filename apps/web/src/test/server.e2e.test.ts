@@ -4,6 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { startPostgresServer } from "@ociauth/db/testing";
+import { createTestApiKey, createTestOcid, signGetUserWithOciCommon, startOciStandIn } from "@ociauth/oci-stand-in";
 import { afterAll, describe, expect, it } from "vitest";
 
 const appDir = path.resolve(import.meta.dirname, "../..");
@@ -114,5 +115,53 @@ describe("pnpm start (production server)", () => {
     expect(attach.status).toBe(200);
     expect(again.status).toBe(400);
     expect(app.output()).toContain("PostgreSQL at 127.0.0.1");
+  });
+
+  it("logs a workload in through the OCI stand-in and enforces trusted IPs on the socket address", async () => {
+    const tenancyOcid = createTestOcid("tenancy");
+    const userOcid = createTestOcid("user");
+    const key = createTestApiKey();
+    const oci = await startOciStandIn({ users: [{ id: userOcid, compartmentId: tenancyOcid, name: "deployer", publicKeys: [key.publicKeyPem] }] });
+    cleanups.push(() => oci.close());
+    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "ociauth-e2e-")), "data");
+    cleanups.push(() => rmSync(path.dirname(dataDir), { recursive: true, force: true }));
+    const app = await startApp({ PGLITE_DIR: dataDir, OCI_IDENTITY_ENDPOINT: oci.url });
+    cleanups.push(() => stop(app.child));
+
+    const call = async (method: string, p: string, body?: unknown, token?: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${app.url}${p}`, {
+        method,
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const boot = await call("POST", "/api/v1/admin/bootstrap", { email: "e2e@example.com", password: "a-long-password!", organization: "E2E" });
+    const admin = boot.body.identity.credentials.token;
+    const open = (await call("POST", "/api/v1/identities", { name: "open", organizationId: boot.body.organization.id, role: "member" }, admin)).body.identity.id;
+    const fenced = (await call("POST", "/api/v1/identities", { name: "fenced", organizationId: boot.body.organization.id, role: "member" }, admin)).body.identity.id;
+    expect((await call("POST", `/api/v1/auth/oci-auth/identities/${open}`, { tenancyOcid, allowedUsernames: "deployer" }, admin)).status).toBe(200);
+    expect((await call("POST", `/api/v1/auth/oci-auth/identities/${fenced}`, { tenancyOcid, accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/8" }] }, admin)).status).toBe(200);
+
+    const login = async (identityId: string) => {
+      const headers = await signGetUserWithOciCommon({ tenancyOcid, userOcid, fingerprint: key.fingerprint, privateKeyPem: key.privateKeyPem });
+      return call("POST", "/api/v1/auth/oci-auth/login", { identityId, userOcid, headers });
+    };
+    const openLogin = await login(open);
+    expect(openLogin.status).toBe(200);
+    expect(oci.requests.at(-1)).toMatchObject({ url: `/20160918/users/${userOcid}`, status: 200 });
+    const read = await call("GET", `/api/v1/auth/oci-auth/identities/${open}`, undefined, openLogin.body.accessToken);
+    expect(read.status).toBe(200);
+    expect(read.body.identityOciAuth.allowedUsernames).toBe("deployer");
+
+    const fencedLogin = await login(fenced);
+    expect(fencedLogin.status).toBe(200);
+    const direct = await call("GET", `/api/v1/auth/oci-auth/identities/${fenced}`, undefined, fencedLogin.body.accessToken);
+    expect(direct.status).toBe(403);
+    expect(direct.body.message).toBe("You are not allowed to access this resource from the current IP address");
+    const spoofed = await call("GET", `/api/v1/auth/oci-auth/identities/${fenced}`, undefined, fencedLogin.body.accessToken, {
+      "x-forwarded-for": "10.1.2.3",
+    });
+    expect(spoofed.status).toBe(403);
   });
 });
