@@ -5,11 +5,50 @@ export interface ConnectionInfo {
   ip: string | null;
 }
 
+/** The dashboard's HTTP-only session cookie (a user session token). */
+export const SESSION_COOKIE = "ociauth_session";
+
+export function readCookie(header: string | null, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+/**
+ * CSRF guard for cookie-authenticated requests: a state-changing request must come from our own
+ * pages (Origin equal to the request's origin, or Sec-Fetch-Site: same-origin). Bearer-token
+ * requests are not affected: a browser never attaches those on its own.
+ */
+export function isSameOriginRequest(req: Request): boolean {
+  if (req.method === "GET" || req.method === "HEAD") return true;
+  const origin = req.headers.get("origin");
+  if (origin) {
+    const host = req.headers.get("host");
+    try {
+      return new URL(origin).host === (host ?? new URL(req.url).host);
+    } catch {
+      return false;
+    }
+  }
+  return req.headers.get("sec-fetch-site") === "same-origin";
+}
+
+/** Authorization header, else the session cookie (same-origin requests only). */
+export function resolveAuthorization(req: Request): string | null {
+  const header = req.headers.get("authorization");
+  if (header) return header;
+  const session = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
+  return session && isSameOriginRequest(req) ? `Bearer ${session}` : null;
+}
+
 export function requestMeta(req: Request, connection: ConnectionInfo, reqId: string): RequestMeta {
   return {
     reqId,
     ip: connection.ip,
     userAgent: req.headers.get("user-agent")?.slice(0, 512) ?? null,
-    authorization: req.headers.get("authorization"),
+    authorization: resolveAuthorization(req),
   };
 }
