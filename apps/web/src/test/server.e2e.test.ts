@@ -96,6 +96,12 @@ describe("pnpm start (production server)", () => {
     expect(again.status).toBe(400);
     expect(page.status).toBe(200);
     expect(app.output()).toContain("PGlite (embedded)");
+    const openapi = await fetch(`${app.url}/api/docs/json`);
+    expect(openapi.status).toBe(200);
+    expect((await openapi.json()).openapi).toBe("3.1.0");
+    const reference = await fetch(`${app.url}/api-docs`);
+    expect(reference.status).toBe(200);
+    expect(await reference.text()).toContain("attachOciAuth");
 
     await stop(app.child);
     const restarted = await startApp({ PGLITE_DIR: dataDir });

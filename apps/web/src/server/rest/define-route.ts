@@ -14,6 +14,10 @@ export interface RouteInput<P, Q, B> {
 export interface RestRoute {
   method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
+  /** OpenAPI operationId (Infisical's where it has one) and one-line summary. */
+  operationId: string;
+  summary: string;
+  tag: string;
   auth: boolean;
   params?: Schema;
   query?: Schema;
@@ -30,6 +34,9 @@ export function defineRoute<
 >(route: {
   method: RestRoute["method"];
   path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
   auth: A;
   params?: P;
   query?: Q;
