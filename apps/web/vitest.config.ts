@@ -7,7 +7,7 @@ const integration = (name: "pglite" | "postgres") => ({
   test: {
     name,
     include: ["src/**/*.int.test.ts"],
-    env: { TEST_DATABASE: name, AUTH_SECRET: "test-secret-with-at-least-32-characters!!" },
+    env: { TEST_DATABASE: name, AUTH_SECRET: "test-secret-with-at-least-32-characters!!", RATE_LIMIT: "off" },
     globalSetup: name === "postgres" ? ["../../packages/db/src/testing/vitest-postgres-setup.ts"] : [],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -68,19 +68,40 @@ export function pgliteStartParams(): string[] {
   return [...defaults, "-c", "log_startup_progress_interval=0"];
 }
 
+type PgliteAdapter = Awaited<ReturnType<PrismaPGlite["connect"]>>;
+
 /**
- * pglite-prisma-adapter 0.6.1: `executeScript` does not await `PGlite.exec`, so a failing
- * migration script is reported as an unhandled rejection instead of failing the migration.
+ * pglite-prisma-adapter 0.6.1:
+ * - `executeScript` does not await `PGlite.exec`, so a failing migration script surfaces as an
+ *   unhandled rejection instead of failing the migration;
+ * - parameterless multi-statement SQL sent through `executeRaw` (the schema engine does this when
+ *   it replays migrations into a shadow database) needs `PGlite.exec`: a prepared statement
+ *   takes one command only.
+ * Applied to the main and the shadow-database adapters.
  */
+function patchPgliteAdapter(adapter: PgliteAdapter, client: PGlite): PgliteAdapter {
+  adapter.executeScript = async (script: string) => {
+    await client.exec(script);
+  };
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.executeRaw = async (query) => {
+    if (query.args.length === 0 && query.sql.includes(";")) {
+      await client.exec(query.sql);
+      return 0;
+    }
+    return executeRaw(query);
+  };
+  return adapter;
+}
+
 export function createPgliteAdapterFactory(client: PGlite) {
   const factory = new PrismaPGlite(client);
   const connect = factory.connect.bind(factory);
-  factory.connect = async () => {
-    const adapter = await connect();
-    adapter.executeScript = async (script: string) => {
-      await client.exec(script);
-    };
-    return adapter;
+  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
+  factory.connect = async () => patchPgliteAdapter(await connect(), client);
+  factory.connectToShadowDb = async () => {
+    const adapter = await connectToShadowDb();
+    return patchPgliteAdapter(adapter, (adapter as unknown as { client: PGlite }).client);
   };
   return factory;
 }

@@ -8,3 +8,4 @@ export * from "./data/oci-auth";
 export * from "./data/access-tokens";
 export * from "./data/audit";
 export type { Prisma } from "./generated/prisma/client";
+export * from "./data/rate-limits";

@@ -55,11 +55,19 @@ async function readJsonBody(req: Request): Promise<unknown> {
   }
 }
 
-function json(body: unknown, status: number, reqId: string): Response {
+function json(body: unknown, status: number, reqId: string, extraHeaders: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", "x-request-id": reqId, "cache-control": "no-store" },
+    headers: { "content-type": "application/json; charset=utf-8", "x-request-id": reqId, "cache-control": "no-store", ...extraHeaders },
   });
+}
+
+function errorHeaders(error: unknown): Record<string, string> {
+  if (error instanceof AppError && error.code === "RATE_LIMITED") {
+    const { retryAfterSeconds } = error.details as { retryAfterSeconds: number };
+    return { "retry-after": String(retryAfterSeconds) };
+  }
+  return {};
 }
 
 /**
@@ -88,6 +96,6 @@ export async function handleRestRequest(req: Request, connection: ConnectionInfo
   } catch (error) {
     const body = toErrorBody(error, reqId);
     if (body.statusCode === 500) console.error(`[${reqId}]`, error);
-    return json(body, body.statusCode, reqId);
+    return json(body, body.statusCode, reqId, errorHeaders(error));
   }
 }

@@ -43,6 +43,7 @@ export function toErrorBody(error: unknown, reqId: string): ErrorBody {
   if (error instanceof AppError) {
     const [statusCode, name] = STATUS[error.code];
     if (error.code === "VALIDATION") return { reqId, statusCode, message: error.details, error: name };
+    if (error.code === "RATE_LIMITED") return { reqId, statusCode, message: error.message, error: name };
     const body: ErrorBody = { reqId, statusCode, message: error.message, error: name };
     if (statusCode === 403) body.details = error.details ?? null;
     return body;

@@ -6,6 +6,7 @@ import { recordAudit } from "../audit/audit-service";
 import { getDummyPasswordHash, hashPassword, verifyPassword } from "../auth/passwords";
 import { actorRoleInOrg, assertRoleAllows } from "../auth/permissions";
 import { getSigningKey, signToken } from "../auth/tokens-jwt";
+import { enforceRateLimit } from "../rate-limit/rate-limit-service";
 
 export const ADMIN_IDENTITY_NAME = "admin";
 
@@ -18,6 +19,7 @@ export async function isInstanceSetUp(ctx: ServiceContext): Promise<boolean> {
  * non-expiring token is returned once. Afterwards (also for a concurrent second call): 400.
  */
 export async function bootstrapInstance(ctx: ServiceContext, body: BootstrapBody) {
+  await enforceRateLimit(ctx, "bootstrap-ip", ctx.meta.ip);
   if (await isInstanceSetUp(ctx)) throw badRequest(messages.alreadyBootstrapped);
   const passwordHash = await hashPassword(body.password);
   const key = await getSigningKey(ctx.db, ctx.config);
@@ -61,6 +63,7 @@ export async function bootstrapInstance(ctx: ServiceContext, body: BootstrapBody
 }
 
 export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
+  await enforceRateLimit(ctx, "login-ip", ctx.meta.ip);
   const user = await data.findUserByEmail(ctx.db, body.email);
   const ok = await verifyPassword(body.password, user?.passwordHash ?? (await getDummyPasswordHash()));
   if (!user || !ok) throw unauthorized(messages.invalidCredentials);

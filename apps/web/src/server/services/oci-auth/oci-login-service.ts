@@ -3,6 +3,7 @@ import { type AccessTokenResponse, messages, type OciLoginBody, splitUsernames }
 import type { ServiceContext } from "../../context";
 import { AppError, badRequest, notFound, unauthorized } from "../../errors";
 import { recordAudit } from "../audit/audit-service";
+import { enforceRateLimit } from "../rate-limit/rate-limit-service";
 import { issueAccessToken } from "../tokens/token-service";
 import { getOciUser } from "./oci-identity-client";
 import { getOciSigner, OCI_IDENTITY_HOST_PATTERN, USER_OCID_PATTERN } from "./oci-signature-fns";
@@ -55,6 +56,8 @@ export async function loginWithOci(
   timings: LoginTimings = { totalMs: 0, ociMs: 0 },
 ): Promise<AccessTokenResponse> {
   const started = performance.now();
+  await enforceRateLimit(ctx, "login-ip", ctx.meta.ip);
+  await enforceRateLimit(ctx, "login-identity", body.identityId);
   const identity = await data.findIdentity(ctx.db, body.identityId);
   const config = identity ? await data.findOciAuth(ctx.db, identity.id) : null;
   const actor = { type: "identity" as const, id: identity?.id ?? body.identityId, name: identity?.name ?? null };
