@@ -4,6 +4,7 @@ import { describeTarget, resolveDatabaseTarget } from "@ociauth/db";
 import next from "next";
 import { loadConfig } from "../config";
 import { closeDatabase, getDatabase } from "../database";
+import { getLogger } from "../logger";
 import { createAppServer } from "./app-server";
 
 const dev = process.argv.includes("--dev");
@@ -22,6 +23,7 @@ async function main() {
   server.listen(port, hostname, () => {
     const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
     console.log(`OCI Auth ${dev ? "(dev) " : ""}listening on http://${shown}:${port} — database: ${describeTarget(resolveDatabaseTarget())}`);
+    getLogger().info({ port, hostname, dev }, "listening");
   });
   const shutdown = (signal: string) => {
     console.log(`${signal} received, shutting down`);

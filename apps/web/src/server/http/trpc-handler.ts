@@ -1,5 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createRequestContext } from "../context";
+import { getLogger } from "../logger";
 import { newReqId } from "../rest/error-envelope";
 import { type ConnectionInfo, requestMeta } from "../rest/request-meta";
 import { appRouter } from "../router";
@@ -14,7 +15,7 @@ export function handleTrpcRequest(req: Request, connection: ConnectionInfo = { i
     createContext: () => createRequestContext(requestMeta(req, connection, reqId)),
     responseMeta: () => ({ headers: new Headers({ "x-request-id": reqId }) }),
     onError: ({ error }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[${reqId}]`, error.cause ?? error);
+      if (error.code === "INTERNAL_SERVER_ERROR") getLogger().error({ reqId, err: error.cause ?? error }, "procedure failed");
     },
   });
 }

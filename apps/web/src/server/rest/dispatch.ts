@@ -1,5 +1,6 @@
 import { createRequestContext } from "../context";
 import { AppError, badRequest, notFound } from "../errors";
+import { getLogger } from "../logger";
 import { authenticate } from "../services/auth/authenticate";
 import type { RestRoute } from "./define-route";
 import { newReqId, toErrorBody } from "./error-envelope";
@@ -95,7 +96,7 @@ export async function handleRestRequest(req: Request, connection: ConnectionInfo
     return json(route.response.parse(result), 200, reqId);
   } catch (error) {
     const body = toErrorBody(error, reqId);
-    if (body.statusCode === 500) console.error(`[${reqId}]`, error);
+    if (body.statusCode === 500) getLogger().error({ reqId, err: error }, "request failed");
     return json(body, body.statusCode, reqId, errorHeaders(error));
   }
 }
