@@ -95,6 +95,10 @@ describe("pnpm start (production server)", () => {
     expect(body.identityOciAuth).toMatchObject({ identityId, tenancyOcid: TENANCY, allowedUsernames: "string", type: "iam" });
     expect(again.status).toBe(400);
     expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
     expect(app.output()).toContain("PGlite (embedded)");
     const openapi = await fetch(`${app.url}/api/docs/json`);
     expect(openapi.status).toBe(200);

@@ -59,7 +59,13 @@ async function readJsonBody(req: Request): Promise<unknown> {
 function json(body: unknown, status: number, reqId: string, extraHeaders: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", "x-request-id": reqId, "cache-control": "no-store", ...extraHeaders },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "x-request-id": reqId,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      ...extraHeaders,
+    },
   });
 }
 
