@@ -1,5 +1,6 @@
 export * from "./client";
 export * from "./database-target";
+export { DamagedDataFolderError } from "./pglite";
 export * from "./data/errors";
 export * from "./data/settings";
 export * from "./data/accounts";

@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DamagedDataFolderError, openPGlite } from "./pglite";
+
+describe("openPGlite", () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "ociauth-pglite-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("creates missing parent folders and keeps data across reopen", async () => {
+    const dir = path.join(root, "a", "b", "data");
+    const db = await openPGlite(dir);
+    await db.exec("CREATE TABLE t (x int); INSERT INTO t VALUES (42);");
+    await db.close();
+    const again = await openPGlite(dir);
+    expect((await again.query("SELECT x FROM t")).rows).toEqual([{ x: 42 }]);
+    await again.close();
+  });
+
+  it("reports a damaged data folder clearly instead of an obscure start-up failure", async () => {
+    const dir = path.join(root, "damaged");
+    const db = await openPGlite(dir);
+    await db.close();
+    writeFileSync(path.join(dir, "global", "pg_control"), Buffer.alloc(8192, 7));
+    const error = await openPGlite(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DamagedDataFolderError);
+    expect((error as Error).message).toContain(`The embedded database in ${dir} could not be opened: it looks damaged`);
+    expect((error as Error).message).toContain("Restore the folder from a backup");
+  });
+});
