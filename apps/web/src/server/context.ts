@@ -14,6 +14,8 @@ export interface RequestMeta {
   userAgent: string | null;
   /** The raw Authorization header, authenticated lazily by the procedures that need it. */
   authorization: string | null;
+  /** Durations (ms) a service reports for the Server-Timing response header. */
+  timings?: Record<string, number>;
 }
 
 export interface ServiceContext {

@@ -74,6 +74,7 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ expiresIn: 600, accessTokenMaxTTL: 1200, tokenType: "Bearer" });
     expect(Object.keys(res.body).sort()).toEqual(["accessToken", "accessTokenMaxTTL", "expiresIn", "tokenType"]);
+    expect(res.headers.get("server-timing")).toMatch(/^app;dur=[\d.]+, oci;dur=[\d.]+$/);
 
     const seen = oci.requests.slice(before);
     expect(seen).toHaveLength(1);

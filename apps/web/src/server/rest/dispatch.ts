@@ -69,6 +69,11 @@ function json(body: unknown, status: number, reqId: string, extraHeaders: Record
   });
 }
 
+function serverTiming(timings: Record<string, number> | undefined): Record<string, string> {
+  if (!timings) return {};
+  return { "server-timing": Object.entries(timings).map(([name, ms]) => `${name};dur=${ms}`).join(", ") };
+}
+
 function errorHeaders(error: unknown): Record<string, string> {
   if (error instanceof AppError && error.code === "RATE_LIMITED") {
     const { retryAfterSeconds } = error.details as { retryAfterSeconds: number };
@@ -99,7 +104,7 @@ export async function handleRestRequest(req: Request, connection: ConnectionInfo
       body: route.body ? route.body.parse(rawBody) : undefined,
     };
     const result = await route.handle(ctx, input);
-    return json(route.response.parse(result), 200, reqId);
+    return json(route.response.parse(result), 200, reqId, serverTiming(ctx.meta.timings));
   } catch (error) {
     const body = toErrorBody(error, reqId);
     if (body.statusCode === 500) getLogger().error({ reqId, err: error }, "request failed");
