@@ -17,7 +17,7 @@ const integration = (name: "pglite" | "postgres") => ({
 export default defineConfig({
   test: {
     projects: [
-      { resolve: { alias }, test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/*.int.test.ts", "src/**/*.e2e.test.ts"] } },
+      { resolve: { alias }, test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/*.int.test.ts", "src/**/*.e2e.test.ts", "src/**/*.soak.test.ts"] } },
       integration("pglite"),
       integration("postgres"),
       { resolve: { alias }, test: { name: "e2e", include: ["src/**/*.e2e.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 } },

@@ -1,26 +1,13 @@
-import { startTestServer } from "@ociauth/web/testing";
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { createOciAuthClient, OciAuthError } from "./index";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { createOciAuthClient, createOciSession, loginWithOci, type OciLoginResult, OciAuthError } from "./index";
+import { adminClient, fixture, loginOptions } from "./test/fixture";
 
 const TENANCY = "ocid1.tenancy.oc1..aaaaclienttest";
 
 describe("createOciAuthClient against the running server", () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  let token: string;
-  let orgId: string;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    const anonymous = createOciAuthClient({ url: server.url });
-    const boot = await anonymous.bootstrap.setup.mutate({ email: "ops@example.com", password: "long-enough-password", organization: "Org" });
-    token = boot.identity.credentials.token;
-    orgId = boot.organization.id;
-  });
-  afterAll(() => server.close());
-
   it("creates an identity and manages its OCI auth with typed results", async () => {
-    const client = createOciAuthClient({ url: server.url, token });
-    const { identity } = await client.identities.create.mutate({ name: "svc", organizationId: orgId, role: "member" });
+    const client = adminClient();
+    const { identity } = await client.identities.create.mutate({ name: "svc", organizationId: fixture().orgId, role: "member" });
     const attached = await client.ociAuth.attach.mutate({ identityId: identity.id, tenancyOcid: TENANCY, allowedUsernames: "svc-user" });
     expectTypeOf(attached.identityOciAuth.accessTokenTTL).toEqualTypeOf<number>();
     expect(attached.identityOciAuth).toMatchObject({ identityId: identity.id, tenancyOcid: TENANCY, allowedUsernames: "svc-user" });
@@ -30,36 +17,85 @@ describe("createOciAuthClient against the running server", () => {
     expect(got.identityOciAuth.allowedUsernames).toBe("svc-user");
     const revoked = await client.ociAuth.revoke.mutate({ identityId: identity.id });
     expect(revoked.identityOciAuth.id).toBe(attached.identityOciAuth.id);
-    const list = await client.identities.list.query({ organizationId: orgId });
+    const list = await client.identities.list.query({ organizationId: fixture().orgId });
     expect(list.identities.map((i) => i.name)).toContain("svc");
   });
 
   it("uses getToken per request", async () => {
     let calls = 0;
-    const client = createOciAuthClient({ url: server.url, getToken: () => (calls++, token) });
+    const client = createOciAuthClient({ url: fixture().url, getToken: () => (calls++, fixture().adminToken) });
     await client.auth.me.query();
     await client.auth.me.query();
     expect(calls).toBe(2);
   });
 
   it("surfaces errors as OciAuthError with status, error name and message", async () => {
-    const client = createOciAuthClient({ url: server.url, token });
+    const client = adminClient();
     const missing = await client.ociAuth.get.query({ identityId: "00000000-0000-4000-8000-000000000000" }).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(OciAuthError);
     expect(missing).toMatchObject({ status: 404, error: "NotFound", message: "Failed to find identity with ID 00000000-0000-4000-8000-000000000000" });
 
-    const invalid = await client.identities.create.mutate({ name: "", organizationId: orgId, role: "member" }).catch((e: unknown) => e);
-    expect(invalid).toMatchObject({ status: 400, error: "ValidationFailure" });
+    const invalid = await client.identities.create.mutate({ name: "", organizationId: fixture().orgId, role: "member" }).catch((e: unknown) => e);
+    expect(invalid).toMatchObject({ status: 400, error: "ValidationFailure", message: "Name cannot be empty" });
     expect((invalid as OciAuthError).issues?.[0]).toMatchObject({ path: ["name"], message: "Name cannot be empty" });
 
-    const anonymous = createOciAuthClient({ url: server.url });
+    const anonymous = createOciAuthClient({ url: fixture().url });
     await expect(anonymous.identities.list.query({})).rejects.toMatchObject({ status: 401, error: "UnauthorizedError", message: "Token missing" });
   });
 
+  it("reports an unreachable service as a NetworkError", async () => {
+    const client = createOciAuthClient({ url: "http://127.0.0.1:9", token: "x" });
+    await expect(client.auth.me.query()).rejects.toMatchObject({ status: 0, error: "NetworkError" });
+  });
+});
+
+describe("the whole OCI flow through the typed API (compile-time checked)", () => {
+  it("attaches, logs a workload in, reads, updates and revokes", async () => {
+    const admin = adminClient();
+    const { identity } = await admin.identities.create.mutate({ name: "typed-flow", organizationId: fixture().orgId, role: "member" });
+    const attached = await admin.ociAuth.attach.mutate({
+      identityId: identity.id,
+      tenancyOcid: fixture().oci.tenancyOcid,
+      allowedUsernames: fixture().oci.userName,
+      accessTokenTrustedIps: [{ ipAddress: "127.0.0.1/32" }, { ipAddress: "::1" }],
+      accessTokenTTL: 600,
+      accessTokenMaxTTL: 3600,
+    });
+    expectTypeOf(attached.identityOciAuth.allowedUsernames).toEqualTypeOf<string | null>();
+    expectTypeOf(attached.identityOciAuth.accessTokenTrustedIps[0]!.type).toEqualTypeOf<"ipv4" | "ipv6">();
+
+    const login = await loginWithOci(loginOptions(identity.id));
+    expectTypeOf(login).toEqualTypeOf<OciLoginResult>();
+    expectTypeOf(login.expiresAt).toEqualTypeOf<Date | null>();
+    expect(login).toMatchObject({ expiresIn: 600, accessTokenMaxTTL: 3600, tokenType: "Bearer" });
+
+    const session = createOciSession(loginOptions(identity.id));
+    const workload = createOciAuthClient({ url: fixture().url, getToken: session.getToken });
+    const own = await workload.ociAuth.get.query({ identityId: identity.id });
+    expect(own.identityOciAuth.accessTokenTrustedIps).toEqual([
+      { ipAddress: "127.0.0.1", type: "ipv4", prefix: 32 },
+      { ipAddress: "::1", type: "ipv6" },
+    ]);
+
+    const updated = await admin.ociAuth.update.mutate({ identityId: identity.id, allowedUsernames: null, accessTokenNumUsesLimit: 5 });
+    expect(updated.identityOciAuth).toMatchObject({ allowedUsernames: null, accessTokenNumUsesLimit: 5, accessTokenTTL: 600 });
+
+    await admin.ociAuth.revoke.mutate({ identityId: identity.id });
+    await expect(workload.ociAuth.get.query({ identityId: identity.id })).rejects.toBeInstanceOf(OciAuthError);
+    await session.close();
+  });
+
   it("rejects wrong field names at compile time", () => {
-    const client = createOciAuthClient({ url: server.url, token });
+    const client = adminClient();
     // @ts-expect-error tenancyOCID is not a field (tenancyOcid is)
-    const call = () => client.ociAuth.attach.mutate({ identityId: "x", tenancyOCID: TENANCY });
-    expect(typeof call).toBe("function");
+    const attach = () => client.ociAuth.attach.mutate({ identityId: "x", tenancyOCID: TENANCY });
+    // @ts-expect-error accessTokenTtl is not a field (accessTokenTTL is)
+    const update = () => client.ociAuth.update.mutate({ identityId: "x", accessTokenTtl: 60 });
+    const login = () =>
+      // @ts-expect-error userOCID is not a login option (userOcid is)
+      loginWithOci({ url: "", identityId: "x", tenancyOcid: "", userOcid: "", userOCID: "", fingerprint: "", privateKey: "", region: "" });
+    // @ts-expect-error privateKey and privateKeyPath exclude each other
+    const both = () => loginWithOci({ ...loginOptions("x"), privateKey: "k", privateKeyPath: "k.pem" });
+    expect([attach, update, login, both].every((f) => typeof f === "function")).toBe(true);
   });
 });

@@ -1,14 +1,25 @@
 import { TRPCClientError } from "@trpc/client";
 
-/** A failed call to the service: HTTP status, Infisical-style error name and message. */
+/** One validation problem, as the service reports it (a zod issue). */
+export interface OciAuthIssue {
+  path?: (string | number)[];
+  message: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A failed call to the service: HTTP status, Infisical-style error name and message.
+ * `status` 0 with error "NetworkError" means the service could not be reached (or timed out).
+ */
 export class OciAuthError extends Error {
   constructor(
     readonly status: number,
     readonly error: string,
     message: string,
-    readonly issues?: unknown[],
+    readonly issues?: OciAuthIssue[],
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = "OciAuthError";
   }
 }
@@ -17,12 +28,24 @@ interface ErrorData {
   httpStatus?: number;
   appCode?: string;
   code?: string;
-  issues?: unknown[];
+  issues?: OciAuthIssue[];
+}
+
+/** "a; b" from the issues' messages (what the service itself uses for validation errors). */
+export function joinIssueMessages(issues: OciAuthIssue[]): string {
+  return issues.map((issue) => issue.message).join("; ");
 }
 
 /** Converts a tRPC client error into an OciAuthError (other errors pass through). */
 export function toOciAuthError(error: unknown): unknown {
   if (!(error instanceof TRPCClientError)) return error;
   const data = (error.data ?? {}) as ErrorData;
-  return new OciAuthError(data.httpStatus ?? 0, data.appCode ?? data.code ?? "UnknownError", error.message, data.issues);
+  const issues = Array.isArray(data.issues) && data.issues.length > 0 ? data.issues : undefined;
+  const status = data.httpStatus ?? 0;
+  if (status === 0 && !data.code) {
+    return new OciAuthError(0, "NetworkError", `Could not reach the service: ${error.message}`, undefined, { cause: error });
+  }
+  // tRPC puts zod's JSON dump into the message of input validation errors; the issues say it better.
+  const message = issues ? joinIssueMessages(issues) : error.message;
+  return new OciAuthError(status, data.appCode ?? data.code ?? "UnknownError", message, issues, { cause: error });
 }

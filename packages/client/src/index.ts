@@ -1,2 +1,9 @@
 export { createOciAuthClient, type OciAuthClient, type OciAuthClientOptions } from "./create-client";
-export { OciAuthError } from "./errors";
+export { OciAuthError, type OciAuthIssue } from "./errors";
+export { loginWithOci, type OciLoginOptions, type OciLoginResult } from "./oci-login";
+export { createOciSession, type OciSession, type OciSessionOptions } from "./oci-session";
+export { renewAccessToken, revokeAccessToken, type AccessToken, type AccessTokenResponse } from "./access-tokens";
+export { assertOciRegion, OCI_REGION_PATTERN } from "./oci-region";
+export { signOciGetUser, type OciGetUserSigningInput, type OciSignedHeaders } from "./oci-signing";
+export { loadOciPrivateKey, type PrivateKeySource } from "./oci-private-key";
+export { type RestCallOptions } from "./rest-call";

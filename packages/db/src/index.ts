@@ -10,3 +10,4 @@ export * from "./data/access-tokens";
 export * from "./data/audit";
 export type { Prisma } from "./generated/prisma/client";
 export * from "./data/rate-limits";
+export * from "./change-feed";

@@ -12,11 +12,11 @@ export const auditEventTypes = [
   "get-identity",
   "update-identity",
   "delete-identity",
-  "list-identities",
   "renew-identity-access-token",
   "revoke-identity-access-token",
   "bootstrap-instance",
   "login-user",
+  "login-user-failed",
   "add-org-user",
 ] as const;
 export const auditEventTypeSchema = z.enum(auditEventTypes);

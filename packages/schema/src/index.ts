@@ -7,5 +7,6 @@ export * from "./oci-auth";
 export * from "./identities";
 export * from "./accounts";
 export * from "./tokens";
+export * from "./token-admin";
 export * from "./audit";
 export * from "./errors";

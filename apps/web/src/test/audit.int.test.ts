@@ -1,7 +1,7 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectError, expectUnchanged, expectValidation, UNKNOWN_ID } from "./expect-helpers";
-import { createTestApp, type TestApp, TENANCY } from "./harness";
+import { expectError, expectUnchanged, expectValidation, UNKNOWN_ID, userToken as mintUserToken } from "./expect-helpers";
+import { createTestApp, PASSWORD, type TestApp, TENANCY } from "./harness";
 
 const IP = "203.0.113.9";
 const UA = "audit-suite/1.0";
@@ -20,8 +20,7 @@ describe("audit log (SPEC §7)", () => {
   beforeAll(async () => {
     app = await createTestApp();
     ({ adminToken, adminIdentityId, orgId } = await app.bootstrap());
-    userToken = await app.userWithRole(orgId, "admin", userEmail);
-    userId = (decodeJwt(userToken) as { userId: string }).userId;
+    ({ token: userToken, userId } = await mintUserToken(app, orgId, "admin", userEmail));
   });
   afterAll(() => app.close());
 
@@ -125,7 +124,7 @@ describe("audit log (SPEC §7)", () => {
 
     it("user login writes login-user with the user as actor", async () => {
       const { event } = await expectOneEvent("login-user", () =>
-        app.rest("POST", "/api/v1/auth/login", { ip: IP, headers: { "user-agent": UA }, body: { email: userEmail, password: "correct-horse-battery-staple" } }),
+        app.rest("POST", "/api/v1/auth/login", { ip: IP, headers: { "user-agent": UA }, body: { email: userEmail, password: PASSWORD } }),
       );
       expect(event).toMatchObject({ ...userActor(), orgId, ipAddress: IP, userAgent: UA });
     });
@@ -133,11 +132,11 @@ describe("audit log (SPEC §7)", () => {
 
   describe("rejected requests write no event", () => {
     it("401, 403, 404, 422 and 400 leave the audit log (and everything else) untouched", async () => {
-      const viewer = await app.userWithRole(orgId, "viewer");
+      const { token: viewer } = await mintUserToken(app, orgId, "viewer");
       const target = await app.createIdentity(adminToken, orgId, "admin", "guarded");
       await app.rest("POST", `/api/v1/auth/oci-auth/identities/${target}`, { token: adminToken, body: { tenancyOcid: TENANCY } });
-      const member = await app.userWithRole(orgId, "member");
-      const noAccess = await app.userWithRole(orgId, "no-access");
+      const { token: member } = await mintUserToken(app, orgId, "member");
+      const { token: noAccess } = await mintUserToken(app, orgId, "no-access");
 
       const cases: [() => Promise<any>, number][] = [
         [() => app.rest("POST", "/api/v1/identities", { body: { name: "x", organizationId: orgId, role: "member" } }), 401],
@@ -168,8 +167,10 @@ describe("audit log (SPEC §7)", () => {
 
     beforeAll(async () => {
       // A dedicated actor so filters can be checked exactly: 2 creates, then (after t0) 3 creates, then (after t1) 1 create.
-      actorToken = await app.userWithRole(orgId, "member", "window@example.com");
-      actorId = (decodeJwt(actorToken) as { userId: string }).userId;
+      ({ userId: actorId } = await mintUserToken(app, orgId, "member", "window@example.com"));
+      const login = await app.rest("POST", "/api/v1/auth/login", { body: { email: "window@example.com", password: PASSWORD } });
+      expect(login.status).toBe(200);
+      actorToken = login.body.token;
       const create = async (name: string) => ids.push(await app.createIdentity(actorToken, orgId, "viewer", name));
       await create("w-1");
       await create("w-2");
@@ -209,7 +210,7 @@ describe("audit log (SPEC §7)", () => {
     it("filters by actorId (and by actorId and eventType together)", async () => {
       const all = await logs(`actorId=${actorId}`);
       expect(all.status).toBe(200);
-      // The actor's login (harness userWithRole) and its 6 creates.
+      // The actor's login and its 6 creates.
       expect(all.body.totalCount).toBe(7);
       expect(all.body.events.map((e: any) => e.eventType)).toEqual([...Array(6).fill("create-identity"), "login-user"]);
       for (const e of all.body.events) expect(e.actor).toEqual({ type: "user", id: actorId, name: "window@example.com" });
@@ -281,9 +282,9 @@ describe("audit log (SPEC §7)", () => {
     });
 
     it("viewers may read the log; no-access users may not; no token is 401", async () => {
-      const viewer = await app.userWithRole(orgId, "viewer");
+      const { token: viewer } = await mintUserToken(app, orgId, "viewer");
       expect((await logs("limit=1", viewer)).status).toBe(200);
-      const noAccess = await app.userWithRole(orgId, "no-access");
+      const { token: noAccess } = await mintUserToken(app, orgId, "no-access");
       expectError(await logs("limit=1", noAccess), 403, "PermissionDenied", "You are not allowed to read on identity", [
         { action: "read", subject: "identity", inverted: false, conditions: null },
       ]);
@@ -304,7 +305,7 @@ describe("audit log (SPEC §7)", () => {
       expect(ours.body.events.map((e: any) => e.metadata.identityId)).not.toContain(foreign);
       // Asking for the other organization explicitly reveals nothing.
       const explicit = await logs(`organizationId=${other.orgId}`);
-      expectError(explicit, 404, "NotFound", "Failed to find organization");
+      expectError(explicit, 404, "NotFound", `Failed to find organization with ID ${other.orgId}`);
       // Filtering by the other org's actor finds nothing in ours.
       const otherActor = (decodeJwt(other.token) as { userId: string }).userId;
       expect((await logs(`actorId=${otherActor}`)).body).toEqual({ events: [], totalCount: 0 });

@@ -1,6 +1,6 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectError, expectUnchanged, expectValidation, UNKNOWN_ID } from "./expect-helpers";
+import { expectError, expectUnchanged, expectValidation, UNKNOWN_ID, userToken } from "./expect-helpers";
 import { createTestApp, PASSWORD, type TestApp } from "./harness";
 
 const BOOTSTRAP = "/api/v1/admin/bootstrap";
@@ -119,16 +119,21 @@ describe("bootstrap and users", () => {
       expect((await app.rest("GET", "/api/v1/identities", { token: res.body.token })).status).toBe(200);
     });
 
-    it("wrong password and unknown email give the same 401, and create no session", async () => {
+    it("wrong password and unknown email give the same 401, create no session, and are audited", async () => {
       const sessions = await app.db.userSession.count();
+      const failures = () => app.db.auditEvent.count({ where: { eventType: "login-user-failed" } });
+      const before = await failures();
       for (const body of [
         { email: ownerEmail, password: "wrong-password-123" },
         { email: "nobody@example.com", password: PASSWORD },
       ]) {
-        const res = await expectUnchanged(app, () => app.rest("POST", "/api/v1/auth/login", { body }));
+        const res = await app.rest("POST", "/api/v1/auth/login", { body });
         expectError(res, 401, "UnauthorizedError", "Invalid email or password");
       }
       expect(await app.db.userSession.count()).toBe(sessions);
+      expect(await failures()).toBe(before + 2);
+      const last = await app.db.auditEvent.findFirst({ where: { eventType: "login-user-failed" }, orderBy: { createdAt: "desc" } });
+      expect(last?.metadata).toEqual({ email: "nobody@example.com", reasonCode: "unknown_email" });
     });
 
     it("422 for an invalid login body", async () => {
@@ -155,7 +160,7 @@ describe("bootstrap and users", () => {
 
     beforeAll(async () => {
       orgId = (await app.db.organization.findFirstOrThrow()).id;
-      adminToken = await app.userWithRole(orgId, "admin");
+      adminToken = (await userToken(app, orgId, "admin")).token;
     });
 
     it("an admin adds a user with a role; the user can log in with that role", async () => {
@@ -193,14 +198,12 @@ describe("bootstrap and users", () => {
     });
 
     it.each(["member", "viewer", "no-access"] as const)("admin-only: a %s gets 403 and nothing changes", async (role) => {
-      const token = await app.userWithRole(orgId, role);
+      const { token } = await userToken(app, orgId, role);
       const res = await expectUnchanged(app, () =>
         app.rest("POST", path(), { token, body: { email: `by-${role}@example.com`, password: PASSWORD, role: "viewer" } }),
       );
-      // The service reuses the identity "delete" permission as its admin-only check, so the message
-      // names identities (reported as a wording issue; SPEC §6 fixes only status and error name).
-      expectError(res, 403, "PermissionDenied", "You are not allowed to delete on identity", [
-        { action: "delete", subject: "identity", inverted: false, conditions: null },
+      expectError(res, 403, "PermissionDenied", "Only organization admins can add users", [
+        { action: "add-user", subject: "organization", inverted: false, conditions: null },
       ]);
     });
 

@@ -1,7 +1,10 @@
 import { expect } from "vitest";
 import { REQ_ID_PATTERN } from "@ociauth/schema";
+import * as data from "@ociauth/db";
+import type { OrgRole } from "@ociauth/schema";
+import { hashPassword } from "../server/services/auth/passwords";
 import { signToken } from "../server/services/auth/tokens-jwt";
-import type { RestResult, TestApp } from "./harness";
+import { PASSWORD, type RestResult, type TestApp } from "./harness";
 
 /** The fields of zod issues a client relies on (the rest — origin, format, … — is zod's business). */
 export interface IssueLike {
@@ -63,6 +66,23 @@ export async function identityToken(app: TestApp, identityId: string): Promise<s
   });
   const key = new TextEncoder().encode(process.env.AUTH_SECRET);
   return signToken(key, { authTokenType: "identityAccessToken", identityId, orgId: identity.orgId, authMethod: "token", jti: row.id }, null);
+}
+
+let passwordHash: Promise<string> | undefined;
+
+/**
+ * A dashboard user with `role` in `orgId` and a session token, like `app.userWithRole` but without
+ * the two scrypt runs per user (one hash per file, no login request): the session row and JWT are
+ * made exactly as loginUser makes them. The user can still log in with PASSWORD.
+ */
+export async function userToken(app: TestApp, orgId: string, role: OrgRole, email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.com`) {
+  passwordHash ??= hashPassword(PASSWORD);
+  const { user } = await data.createUserInOrganization(app.db, { email, passwordHash: await passwordHash, orgId, role });
+  const expiresAt = new Date(Date.now() + 3600_000);
+  const session = await data.createUserSession(app.db, user.id, expiresAt);
+  const key = new TextEncoder().encode(process.env.AUTH_SECRET);
+  const token = await signToken(key, { authTokenType: "accessToken", userId: user.id, jti: session.id }, expiresAt);
+  return { token, userId: user.id, email };
 }
 
 /** Everything a management request may change (token use counters excluded: using a token counts). */

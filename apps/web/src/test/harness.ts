@@ -3,6 +3,7 @@ import * as data from "@ociauth/db";
 import type { OrgRole } from "@ociauth/schema";
 import { createContextInner } from "../server/context";
 import { useDatabaseForTesting } from "../server/database";
+import { hotPathFor } from "../server/hot-path";
 import { handleRestRequest } from "../server/rest/dispatch";
 import { newReqId } from "../server/rest/error-envelope";
 import { createCaller } from "../server/router";
@@ -33,7 +34,7 @@ export interface RestOptions {
  */
 export async function createTestApp() {
   const database = await createTestDatabase();
-  useDatabaseForTesting(database);
+  await useDatabaseForTesting(database);
   const db = database.prisma;
 
   async function rest<T = any>(method: string, path: string, options: RestOptions = {}): Promise<RestResult<T>> {
@@ -95,7 +96,10 @@ export async function createTestApp() {
     return res.body.identity.id as string;
   }
 
-  return { database, db, rest, caller, bootstrap, userWithRole, otherOrganization, createIdentity, close: () => database.close() };
+  return { database, db, rest, caller, bootstrap, userWithRole, otherOrganization, createIdentity, close: async () => {
+      await hotPathFor(db)?.close();
+      await database.close();
+    } };
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

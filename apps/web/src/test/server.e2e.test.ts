@@ -1,59 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { startPostgresServer } from "@ociauth/db/testing";
 import { createTestApiKey, createTestOcid, signGetUserWithOciCommon, startOciStandIn } from "@ociauth/oci-stand-in";
 import { afterAll, describe, expect, it } from "vitest";
+import { startApp, stop } from "./run-app";
 
-const appDir = path.resolve(import.meta.dirname, "../..");
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaae2e";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** `pnpm start` as a user runs it (build made beforehand by the test task), until it answers. */
-async function startApp(env: Record<string, string>) {
-  const port = await freePort();
-  const child = spawn("pnpm", ["start"], {
-    cwd: appDir,
-    env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: "", AUTH_SECRET: "", ...env, PORT: String(port), HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`pnpm start exited early:\n${output}`);
-    const ok = await fetch(`${url}/api/v1/identities`).then(() => true, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`pnpm start did not answer:\n${output}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  return { url, child, output: () => output };
-}
-
-function stop(child: ChildProcess) {
-  return new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      resolve(); // already gone
-    }
-  });
-}
 
 async function seedScenario(url: string) {
   const post = (p: string, body: unknown, token?: string) =>

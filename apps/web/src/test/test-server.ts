@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { createTestDatabase } from "@ociauth/db/testing";
 import { useDatabaseForTesting } from "../server/database";
+import { hotPathFor } from "../server/hot-path";
 import { createAppServer } from "../server/http/app-server";
 
 /**
@@ -9,7 +10,7 @@ import { createAppServer } from "../server/http/app-server";
  */
 export async function startTestServer() {
   const database = await createTestDatabase();
-  useDatabaseForTesting(database);
+  await useDatabaseForTesting(database);
   const server = createAppServer((_req, res) => {
     res.writeHead(404).end();
   });
@@ -21,6 +22,7 @@ export async function startTestServer() {
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await hotPathFor(database.prisma)?.close();
       await database.close();
     },
   };

@@ -1,7 +1,7 @@
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../server/router";
-import { expectIdentityShape, expectUnchanged, type IssueLike, pickIssues, UNKNOWN_ID } from "./expect-helpers";
+import { expectIdentityShape, expectUnchanged, type IssueLike, pickIssues, UNKNOWN_ID, userToken } from "./expect-helpers";
 import { createTestApp, type TestApp, TENANCY } from "./harness";
 
 const TOKEN_INVALID = "The provided access token is malformed. Please use a valid token or generate a new one and try again.";
@@ -58,8 +58,8 @@ describe("tRPC procedures (same services as REST)", () => {
   beforeAll(async () => {
     app = await createTestApp();
     ({ adminToken, orgId } = await app.bootstrap());
-    viewerToken = await app.userWithRole(orgId, "viewer");
-    memberToken = await app.userWithRole(orgId, "member");
+    viewerToken = (await userToken(app, orgId, "viewer")).token;
+    memberToken = (await userToken(app, orgId, "member")).token;
     other = await app.otherOrganization();
     foreignId = await app.createIdentity(other.token, other.orgId, "member", "foreign");
   });

@@ -50,3 +50,23 @@ export async function listAccessTokens(db: DbClient, identityId: string, limit =
 }
 
 export type AccessTokenRow = NonNullable<Awaited<ReturnType<typeof findAccessToken>>>;
+
+/** The fields authentication needs, by token id (cached by the app). */
+export async function findAccessTokenForAuth(db: DbClient, id: string) {
+  return db.identityAccessToken.findUnique({
+    where: { id },
+    select: { id: true, identityId: true, authMethod: true, revokedAt: true, expiresAt: true, accessTokenNumUsesLimit: true },
+  });
+}
+
+export type AccessTokenAuthRow = NonNullable<Awaited<ReturnType<typeof findAccessTokenForAuth>>>;
+
+/** Adds batched use counts of tokens without a use limit (informational: uses, last use). */
+export async function addAccessTokenUses(db: DbClient, uses: { id: string; count: number; lastUsedAt: Date; ip: string | null }[]) {
+  for (const use of uses) {
+    await db.$executeRaw`
+      UPDATE identity_access_tokens
+         SET "accessTokenNumUses" = "accessTokenNumUses" + ${use.count}, "lastUsedAt" = ${use.lastUsedAt}, "lastUsedIp" = ${use.ip}
+       WHERE id = ${use.id}::uuid`;
+  }
+}

@@ -34,3 +34,7 @@ export async function listAuditEvents(
   ]);
   return { events, totalCount };
 }
+
+export async function insertAuditEvents(db: DbClient, events: AuditEventInput[]) {
+  await db.auditEvent.createMany({ data: events });
+}

@@ -16,7 +16,8 @@ export async function listIdentities(
 ) {
   const where = {
     orgId: query.orgId,
-    ...(query.search ? { name: { contains: query.search, mode: "insensitive" as const } } : {}),
+    // LIKE wildcards in the search are literal characters.
+    ...(query.search ? { name: { contains: query.search.replace(/[\\%_]/g, "\\$&"), mode: "insensitive" as const } } : {}),
   };
   const [identities, totalCount] = await Promise.all([
     db.identity.findMany({
@@ -42,3 +43,10 @@ export async function deleteIdentity(db: DbClient, id: string) {
 }
 
 export type IdentityRow = NonNullable<Awaited<ReturnType<typeof findIdentity>>>;
+
+/** The identity with its full OCI auth config (or null): what authentication and reads need. */
+export async function findIdentityWithOciAuth(db: DbClient, id: string) {
+  return db.identity.findUnique({ where: { id }, include: { ociAuth: true } });
+}
+
+export type IdentityWithOciAuth = NonNullable<Awaited<ReturnType<typeof findIdentityWithOciAuth>>>;

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { getConfig } from "../config";
+import { getLogger } from "../logger";
+import { CLIENT_IP_HEADER } from "../dashboard/client-ip-header";
 import { handleRestRequest } from "../rest/dispatch";
 import { createProxyMatcher, resolveClientIp } from "./client-ip";
 import { BodyTooLargeError, sendBodyTooLarge, sendWebResponse, toWebRequest } from "./node-adapter";
@@ -17,15 +19,28 @@ export function createAppServer(fallback: NodeHandler): Server {
   return createServer(async (req, res) => {
     const path = req.url ?? "/";
     const isApi = path.startsWith("/api/v1/") || path.startsWith("/api/trpc/");
-    if (!isApi) return fallback(req, res);
+    const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]?.toString(), isTrustedProxy);
+    if (!isApi) {
+      // Dashboard pages and server actions read the caller's address from here (never the client's own value).
+      delete req.headers[CLIENT_IP_HEADER];
+      if (ip) req.headers[CLIENT_IP_HEADER] = ip;
+      return fallback(req, res);
+    }
+    const started = performance.now();
+    res.once("finish", () => {
+      // Method, path without the query string, status: never headers or bodies (tokens, signatures).
+      getLogger().info(
+        { reqId: res.getHeader("x-request-id"), method: req.method, path: path.split("?")[0], status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10, ip },
+        "request",
+      );
+    });
     try {
-      const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]?.toString(), isTrustedProxy);
       const request = await toWebRequest(req);
       const handler = path.startsWith("/api/trpc/") ? handleTrpcRequest : handleRestRequest;
       await sendWebResponse(res, await handler(request, { ip }));
     } catch (error) {
       if (error instanceof BodyTooLargeError) return sendBodyTooLarge(res);
-      console.error("request failed", error);
+      getLogger().error({ err: error }, "request failed");
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ statusCode: 500, message: "Something went wrong", error: "InternalServerError" }));
     }

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from "node:net";
+import { parseTrustedIp } from "@ociauth/schema";
 
 const stripMapped = (ip: string) => /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1] ?? ip;
 
@@ -7,12 +8,10 @@ export function createProxyMatcher(entries: string[]): (ip: string) => boolean {
   if (entries.length === 0) return () => false;
   const list = new BlockList();
   for (const entry of entries) {
-    const [address = "", prefix] = entry.split("/");
-    const family = isIP(address);
-    if (family === 0) throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR block`);
-    const type = family === 4 ? "ipv4" : "ipv6";
-    if (prefix === undefined) list.addAddress(address, type);
-    else list.addSubnet(address, Number(prefix), type);
+    const parsed = parseTrustedIp(entry);
+    if (!parsed) throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR block`);
+    if (parsed.prefix === undefined) list.addAddress(parsed.ipAddress, parsed.type);
+    else list.addSubnet(parsed.ipAddress, parsed.prefix, parsed.type);
   }
   return (ip) => {
     const address = stripMapped(ip);

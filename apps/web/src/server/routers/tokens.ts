@@ -1,6 +1,15 @@
-import { accessTokenBodySchema, accessTokenResponseSchema, revokeTokenResponseSchema } from "@ociauth/schema";
+import {
+  accessTokenBodySchema,
+  accessTokenResponseSchema,
+  identityAccessTokenListResponseSchema,
+  listIdentityAccessTokensInputSchema,
+  revokeAccessTokenByIdInputSchema,
+  revokeAccessTokenByIdResponseSchema,
+  revokeTokenResponseSchema,
+} from "@ociauth/schema";
+import * as tokenAdmin from "../services/tokens/token-admin-service";
 import * as tokens from "../services/tokens/token-service";
-import { publicProcedure, router } from "../trpc";
+import { authedProcedure, publicProcedure, router } from "../trpc";
 
 export const tokensRouter = router({
   renew: publicProcedure
@@ -11,4 +20,14 @@ export const tokensRouter = router({
     .input(accessTokenBodySchema)
     .output(revokeTokenResponseSchema)
     .mutation(({ ctx, input }) => tokens.revokeAccessToken(ctx, input.accessToken)),
+  /** An identity's issued access tokens (operators: dashboard). */
+  list: authedProcedure
+    .input(listIdentityAccessTokensInputSchema)
+    .output(identityAccessTokenListResponseSchema)
+    .query(({ ctx, input }) => tokenAdmin.listIdentityAccessTokens(ctx, input.identityId, input.limit)),
+  /** Revokes one issued token by its id (operators: dashboard); writes `revoke-identity-access-token`. */
+  revokeById: authedProcedure
+    .input(revokeAccessTokenByIdInputSchema)
+    .output(revokeAccessTokenByIdResponseSchema)
+    .mutation(({ ctx, input }) => tokenAdmin.revokeAccessTokenById(ctx, input.tokenId)),
 });

@@ -1,7 +1,8 @@
 import { type DbClient, insertAuditEvent, listAuditEvents, type Prisma } from "@ociauth/db";
-import type { AuditEvent, AuditEventType, ListAuditEventsQuery } from "@ociauth/schema";
+import { type AuditEvent, type AuditEventType, type ListAuditEventsQuery, messages } from "@ociauth/schema";
 import type { Actor, AuthedContext, RequestMeta } from "../../context";
 import { notFound } from "../../errors";
+import { hotPathFor } from "../../hot-path";
 import { actorRoleInOrg, assertRoleAllows } from "../auth/permissions";
 import { defaultOrgOf } from "../identities/identity-service";
 
@@ -23,7 +24,7 @@ export function describeActor(actor: Actor | undefined): NonNullable<AuditEntry[
 /** Writes one audit event; call it with the transaction of the change it records. */
 export async function recordAudit(db: DbClient, meta: RequestMeta, actor: Actor | undefined, entry: AuditEntry) {
   const who = entry.actor ?? describeActor(actor);
-  await insertAuditEvent(db, {
+  const event = {
     orgId: entry.orgId,
     eventType: entry.eventType,
     actorType: who.type,
@@ -32,13 +33,17 @@ export async function recordAudit(db: DbClient, meta: RequestMeta, actor: Actor 
     metadata: entry.metadata,
     ipAddress: meta.ip,
     userAgent: meta.userAgent,
-  });
+  };
+  // Outside a transaction, events of concurrent requests are stored together (still awaited).
+  const batcher = hotPathFor(db)?.audit;
+  if (batcher) await batcher.write(event);
+  else await insertAuditEvent(db, event);
 }
 
 export async function listAudit(ctx: AuthedContext, query: ListAuditEventsQuery) {
   const orgId = query.organizationId ?? (await defaultOrgOf(ctx));
   const role = orgId ? await actorRoleInOrg(ctx, orgId) : null;
-  if (!orgId || role === null) throw notFound("Failed to find organization");
+  if (!orgId || role === null) throw notFound(messages.organizationNotFound(query.organizationId ?? "(none)"));
   assertRoleAllows(role, "read");
   const { events, totalCount } = await listAuditEvents(ctx.db, {
     orgId,

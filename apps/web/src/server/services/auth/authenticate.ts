@@ -1,16 +1,10 @@
-import {
-  consumeAccessTokenUse,
-  findAccessToken,
-  findIdentity,
-  findOciAuth,
-  findUserById,
-  findUserSession,
-} from "@ociauth/db";
-import { messages, orgRoleSchema, type TrustedIp } from "@ociauth/schema";
+import { consumeAccessTokenUse, findAccessToken, findUserById, findUserSession } from "@ociauth/db";
+import { messages, orgRoleSchema } from "@ociauth/schema";
 import type { Actor, AuthedContext, ServiceContext } from "../../context";
 import { AppError, forbidden, tokenError, unauthorized } from "../../errors";
 import { getSigningKey, verifyToken } from "./tokens-jwt";
-import { createIpMatcher } from "./trusted-ips-fns";
+import { hotPathFor } from "../../hot-path";
+import { loadIdentityState, loadTokenForAuth } from "./identity-state";
 
 /** Parses `Authorization: Bearer <token>`; everything after "Bearer " is the token (as Infisical). */
 export function bearerToken(header: string | null): string | null {
@@ -43,22 +37,25 @@ export async function authenticate(ctx: ServiceContext): Promise<AuthedContext> 
     return { ...ctx, actor };
   }
 
-  const row = await findAccessToken(ctx.db, claims.jti);
+  const row = await loadTokenForAuth(ctx, claims.jti);
   if (!row || row.identityId !== claims.identityId) throw tokenError(messages.tokenInvalid);
   if (row.revokedAt) throw unauthorized(messages.tokenRevoked);
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw tokenError(messages.tokenExpired);
-  const identity = await findIdentity(ctx.db, row.identityId);
-  if (!identity) throw tokenError(messages.tokenInvalid);
+  const state = await loadIdentityState(ctx, row.identityId);
+  if (!state) throw tokenError(messages.tokenInvalid);
+  const { identity } = state;
 
   if (row.authMethod === "oci-auth") {
-    // Trusted IPs are read live, so changing them applies to tokens already issued.
-    const config = await findOciAuth(ctx.db, identity.id);
-    if (!config) throw unauthorized(messages.tokenRevoked);
-    const allowed = createIpMatcher(config.accessTokenTrustedIps as unknown as TrustedIp[]);
-    if (!allowed(ctx.meta.ip)) throw forbidden(messages.ipNotAllowed);
+    // Trusted IPs are those of the current config, so changing them applies to tokens already issued.
+    if (!identity.ociAuth || !state.allowsIp) throw unauthorized(messages.tokenRevoked);
+    if (!state.allowsIp(ctx.meta.ip)) throw forbidden(messages.ipNotAllowed);
   }
 
-  if (!(await consumeAccessTokenUse(ctx.db, row.id, ctx.meta.ip))) {
+  const usage = hotPathFor(ctx.db)?.usage;
+  if (row.accessTokenNumUsesLimit === 0 && usage) {
+    usage.record(row.id, ctx.meta.ip);
+  } else if (!(await consumeAccessTokenUse(ctx.db, row.id, ctx.meta.ip))) {
+    // Counted atomically in the database: N concurrent uses of a token limited to N all pass.
     const latest = await findAccessToken(ctx.db, row.id);
     throw unauthorized(latest?.revokedAt ? messages.tokenRevoked : messages.tokenUsageLimit);
   }

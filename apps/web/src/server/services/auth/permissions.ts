@@ -1,7 +1,8 @@
-import { findIdentity, findMembership, type IdentityRow } from "@ociauth/db";
+import { findMembership, type IdentityWithOciAuth } from "@ociauth/db";
 import { messages, orgRoleSchema, type OrgRole } from "@ociauth/schema";
 import type { AuthedContext } from "../../context";
 import { AppError, notFound } from "../../errors";
+import { loadIdentityState } from "./identity-state";
 import { type IdentityAction, isMorePrivileged, roleAllows } from "./permissions-fns";
 
 /** The actor's role in an organization, or null when it is not a member (the org stays hidden). */
@@ -39,8 +40,8 @@ export async function loadIdentityFor(
   identityId: string,
   action: IdentityAction,
   operation: string = action,
-): Promise<{ identity: IdentityRow; actorRole: OrgRole }> {
-  const identity = await findIdentity(ctx.db, identityId);
+): Promise<{ identity: IdentityWithOciAuth; actorRole: OrgRole }> {
+  const identity = (await loadIdentityState(ctx, identityId))?.identity;
   const actorRole = identity ? await actorRoleInOrg(ctx, identity.orgId) : null;
   if (!identity || actorRole === null) throw notFound(messages.identityNotFound(identityId));
   assertRoleAllows(actorRole, action);

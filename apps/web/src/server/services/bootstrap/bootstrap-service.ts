@@ -1,10 +1,10 @@
 import * as data from "@ociauth/db";
 import { type AddOrgUserBody, type BootstrapBody, messages, type UserLoginBody } from "@ociauth/schema";
 import type { AuthedContext, ServiceContext } from "../../context";
-import { badRequest, notFound, unauthorized } from "../../errors";
+import { AppError, badRequest, notFound, unauthorized } from "../../errors";
 import { recordAudit } from "../audit/audit-service";
 import { getDummyPasswordHash, hashPassword, verifyPassword } from "../auth/passwords";
-import { actorRoleInOrg, assertRoleAllows } from "../auth/permissions";
+import { actorRoleInOrg } from "../auth/permissions";
 import { getSigningKey, signToken } from "../auth/tokens-jwt";
 import { enforceRateLimit } from "../rate-limit/rate-limit-service";
 
@@ -66,7 +66,16 @@ export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
   await enforceRateLimit(ctx, "login-ip", ctx.meta.ip);
   const user = await data.findUserByEmail(ctx.db, body.email);
   const ok = await verifyPassword(body.password, user?.passwordHash ?? (await getDummyPasswordHash()));
-  if (!user || !ok) throw unauthorized(messages.invalidCredentials);
+  if (!user || !ok) {
+    const memberships = user ? await data.listMembershipsOfUser(ctx.db, user.id) : [];
+    await recordAudit(ctx.db, ctx.meta, undefined, {
+      orgId: memberships[0]?.orgId ?? null,
+      eventType: "login-user-failed",
+      actor: { type: "user", id: user?.id ?? null, name: body.email },
+      metadata: { email: body.email, reasonCode: user ? "wrong_password" : "unknown_email" },
+    });
+    throw unauthorized(messages.invalidCredentials);
+  }
   const expiresAt = new Date(Date.now() + ctx.config.SESSION_TTL_SECONDS * 1000);
   const session = await data.createUserSession(ctx.db, user.id, expiresAt);
   const memberships = await data.listMembershipsOfUser(ctx.db, user.id);
@@ -89,7 +98,11 @@ export async function logoutUser(ctx: AuthedContext) {
 export async function addOrgUser(ctx: AuthedContext, organizationId: string, body: AddOrgUserBody) {
   const role = await actorRoleInOrg(ctx, organizationId);
   if (role === null) throw notFound(messages.organizationNotFound(organizationId));
-  assertRoleAllows(role, "delete"); // admin only
+  if (role !== "admin") {
+    throw new AppError("PERMISSION_DENIED", "Only organization admins can add users", [
+      { action: "add-user", subject: "organization", inverted: false, conditions: null },
+    ]);
+  }
   const passwordHash = await hashPassword(body.password);
   try {
     return await ctx.db.$transaction(async (tx) => {

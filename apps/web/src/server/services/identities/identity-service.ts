@@ -8,6 +8,7 @@ import {
 import type { AuthedContext } from "../../context";
 import { notFound } from "../../errors";
 import { recordAudit } from "../audit/audit-service";
+import { forgetIdentity } from "../auth/identity-state";
 import { actorRoleInOrg, assertRoleAllows, assertWithinBoundary, loadIdentityFor } from "../auth/permissions";
 import { toIdentityDto } from "./identity-fns";
 
@@ -59,31 +60,46 @@ export async function listIdentities(ctx: AuthedContext, query: ListIdentitiesQu
   return { identities: identities.map(toIdentityDto), totalCount };
 }
 
+/** A write that raced with the identity's deletion (Prisma: record or referenced row missing). */
+export const isGoneIdentityError = (error: unknown) =>
+  typeof error === "object" && error !== null && ["P2025", "P2003"].includes((error as { code?: string }).code ?? "");
+
 export async function updateIdentity(ctx: AuthedContext, identityId: string, patch: UpdateIdentityBody) {
   const { actorRole } = await loadIdentityFor(ctx, identityId, "edit", "update");
   if (patch.role) assertWithinBoundary(patch.role, actorRole, "update");
-  const updated = await ctx.db.$transaction(async (tx) => {
-    const row = await data.updateIdentity(tx, identityId, patch);
-    await recordAudit(tx, ctx.meta, ctx.actor, {
-      orgId: row.orgId,
-      eventType: "update-identity",
-      metadata: { identityId, ...patch },
+  try {
+    const updated = await ctx.db.$transaction(async (tx) => {
+      const row = await data.updateIdentity(tx, identityId, patch);
+      await recordAudit(tx, ctx.meta, ctx.actor, {
+        orgId: row.orgId,
+        eventType: "update-identity",
+        metadata: { identityId, ...patch },
+      });
+      return row;
     });
-    return row;
-  });
-  return toIdentityDto(updated);
+    return toIdentityDto(updated);
+  } catch (error) {
+    if (isGoneIdentityError(error)) throw notFound(messages.identityNotFound(identityId));
+    throw error;
+  } finally {
+    forgetIdentity(ctx, identityId);
+  }
 }
 
 export async function deleteIdentity(ctx: AuthedContext, identityId: string) {
   const { identity } = await loadIdentityFor(ctx, identityId, "delete");
   const dto = toIdentityDto(identity);
-  await ctx.db.$transaction(async (tx) => {
-    if (!(await data.deleteIdentity(tx, identityId))) throw notFound(messages.identityNotFound(identityId));
-    await recordAudit(tx, ctx.meta, ctx.actor, {
-      orgId: identity.orgId,
-      eventType: "delete-identity",
-      metadata: { identityId, name: identity.name },
+  try {
+    await ctx.db.$transaction(async (tx) => {
+      if (!(await data.deleteIdentity(tx, identityId))) throw notFound(messages.identityNotFound(identityId));
+      await recordAudit(tx, ctx.meta, ctx.actor, {
+        orgId: identity.orgId,
+        eventType: "delete-identity",
+        metadata: { identityId, name: identity.name },
+      });
     });
-  });
+  } finally {
+    forgetIdentity(ctx, identityId, { andItsTokens: true });
+  }
   return dto;
 }

@@ -3,10 +3,13 @@ import { type AttachOciAuthBody, messages, ttlWithinMax, type UpdateOciAuthBody 
 import type { AuthedContext } from "../../context";
 import { badRequest, notFound, validationError } from "../../errors";
 import { recordAudit } from "../audit/audit-service";
+import { forgetIdentity } from "../auth/identity-state";
 import { loadIdentityFor } from "../auth/permissions";
+import { isGoneIdentityError } from "../identities/identity-service";
 import { ociAuthAuditMetadata, toOciAuthDto, toStoredTrustedIps } from "./oci-auth-fns";
 
 const notAttached = () => notFound(messages.ociAuthNotAttached);
+const ttlAboveMax = () => validationError([{ code: "custom", path: ["accessTokenTTL"], message: messages.ttlAboveMax }]);
 
 export async function attachOciAuth(ctx: AuthedContext, identityId: string, body: AttachOciAuthBody) {
   const { identity } = await loadIdentityFor(ctx, identityId, "create", "attach OCI auth to");
@@ -28,65 +31,71 @@ export async function attachOciAuth(ctx: AuthedContext, identityId: string, body
   } catch (error) {
     // Concurrent attaches: the unique identityId lets exactly one insert win.
     if (data.isUniqueViolation(error)) throw badRequest(messages.ociAuthAlreadyAttached);
+    if (isGoneIdentityError(error)) throw notFound(messages.identityNotFound(identityId));
     throw error;
+  } finally {
+    forgetIdentity(ctx, identityId);
   }
 }
 
 export async function getOciAuth(ctx: AuthedContext, identityId: string) {
   const { identity } = await loadIdentityFor(ctx, identityId, "read");
-  const row = await data.findOciAuth(ctx.db, identityId);
-  if (!row) throw notAttached();
+  if (!identity.ociAuth) throw notAttached();
   await recordAudit(ctx.db, ctx.meta, ctx.actor, {
     orgId: identity.orgId,
     eventType: "get-identity-oci-auth",
     metadata: { identityId },
   });
-  return toOciAuthDto(row);
+  return toOciAuthDto(identity.ociAuth);
 }
 
 export async function updateOciAuth(ctx: AuthedContext, identityId: string, patch: UpdateOciAuthBody) {
   const { identity } = await loadIdentityFor(ctx, identityId, "edit", "update OCI auth of");
-  return ctx.db.$transaction(async (tx) => {
-    const current = await data.findOciAuth(tx, identityId);
-    if (!current) throw notAttached();
-    const merged = {
-      accessTokenTTL: patch.accessTokenTTL ?? current.accessTokenTTL,
-      accessTokenMaxTTL: patch.accessTokenMaxTTL ?? current.accessTokenMaxTTL,
-    };
-    if (!ttlWithinMax(merged)) {
-      throw validationError([{ code: "custom", path: ["accessTokenTTL"], message: messages.ttlAboveMax }]);
-    }
-    const { accessTokenTrustedIps, ...rest } = patch;
-    const row = await data.updateOciAuth(tx, identityId, {
-      ...rest,
-      ...(accessTokenTrustedIps ? { accessTokenTrustedIps: toStoredTrustedIps(accessTokenTrustedIps) as never } : {}),
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      const current = await data.findOciAuth(tx, identityId);
+      if (!current) throw notAttached();
+      const merged = {
+        accessTokenTTL: patch.accessTokenTTL ?? current.accessTokenTTL,
+        accessTokenMaxTTL: patch.accessTokenMaxTTL ?? current.accessTokenMaxTTL,
+      };
+      if (!ttlWithinMax(merged)) throw ttlAboveMax();
+      const { accessTokenTrustedIps, ...rest } = patch;
+      const row = await data.updateOciAuth(tx, identityId, {
+        ...rest,
+        ...(accessTokenTrustedIps ? { accessTokenTrustedIps: toStoredTrustedIps(accessTokenTrustedIps) as never } : {}),
+      });
+      if (!row) throw notAttached();
+      // A concurrent update may have changed max TTL between our read and write: re-check the result.
+      if (!ttlWithinMax(row)) throw ttlAboveMax();
+      const dto = toOciAuthDto(row);
+      await recordAudit(tx, ctx.meta, ctx.actor, {
+        orgId: identity.orgId,
+        eventType: "update-identity-oci-auth",
+        metadata: { ...ociAuthAuditMetadata(dto), changedFields: Object.keys(patch) },
+      });
+      return dto;
     });
-    if (!row) throw notAttached();
-    // A concurrent update may have changed max TTL between our read and write: re-check the result.
-    if (!ttlWithinMax(row)) {
-      throw validationError([{ code: "custom", path: ["accessTokenTTL"], message: messages.ttlAboveMax }]);
-    }
-    const dto = toOciAuthDto(row);
-    await recordAudit(tx, ctx.meta, ctx.actor, {
-      orgId: identity.orgId,
-      eventType: "update-identity-oci-auth",
-      metadata: { ...ociAuthAuditMetadata(dto), changedFields: Object.keys(patch) },
-    });
-    return dto;
-  });
+  } finally {
+    forgetIdentity(ctx, identityId);
+  }
 }
 
 /** Deletes the config and revokes every token issued through OCI auth for the identity. */
 export async function revokeOciAuth(ctx: AuthedContext, identityId: string) {
   const { identity } = await loadIdentityFor(ctx, identityId, "edit", "revoke OCI auth of");
-  return ctx.db.$transaction(async (tx) => {
-    const row = await data.deleteOciAuth(tx, identityId);
-    if (!row) throw notAttached();
-    await recordAudit(tx, ctx.meta, ctx.actor, {
-      orgId: identity.orgId,
-      eventType: "revoke-identity-oci-auth",
-      metadata: { identityId },
+  try {
+    return await ctx.db.$transaction(async (tx) => {
+      const row = await data.deleteOciAuth(tx, identityId);
+      if (!row) throw notAttached();
+      await recordAudit(tx, ctx.meta, ctx.actor, {
+        orgId: identity.orgId,
+        eventType: "revoke-identity-oci-auth",
+        metadata: { identityId },
+      });
+      return toOciAuthDto(row);
     });
-    return toOciAuthDto(row);
-  });
+  } finally {
+    forgetIdentity(ctx, identityId, { andItsTokens: true });
+  }
 }

@@ -4,6 +4,7 @@ import type { ServiceContext } from "../../context";
 import { badRequest, forbidden, tokenError, unauthorized } from "../../errors";
 import { recordAudit } from "../audit/audit-service";
 import { getSigningKey, signToken, verifyToken } from "../auth/tokens-jwt";
+import { forgetToken } from "../auth/identity-state";
 import { createIpMatcher } from "../auth/trusted-ips-fns";
 import { expiresInSeconds, tokenLifetimeMs } from "./token-fns";
 
@@ -61,15 +62,17 @@ export async function renewAccessToken(ctx: ServiceContext, accessToken: string)
   const lifetime = tokenLifetimeMs({ ttl: row.accessTokenTTL, maxTtl: row.accessTokenMaxTTL, createdAtMs: row.createdAt.getTime(), nowMs: now });
   if (lifetime !== null && lifetime < 1000) throw unauthorized(TOKEN_MAX_TTL_REACHED);
   const expiresAt = lifetime === null ? null : new Date(now + lifetime);
-  if (!(await data.renewAccessToken(ctx.db, row.id, expiresAt))) throw unauthorized(messages.tokenRevoked);
+  const renewed = await data.renewAccessToken(ctx.db, row.id, expiresAt);
+  forgetToken(ctx, row.id);
+  if (!renewed) throw unauthorized(messages.tokenRevoked);
   await recordAudit(ctx.db, ctx.meta, undefined, {
     orgId: claims.orgId,
     eventType: "renew-identity-access-token",
     actor: { type: "identity", id: row.identityId, name: null },
     metadata: { identityId: row.identityId, identityAccessTokenId: row.id },
   });
-  const renewed = await signToken(key, { ...claims }, expiresAt);
-  return { accessToken: renewed, expiresIn: expiresInSeconds(lifetime), accessTokenMaxTTL: row.accessTokenMaxTTL, tokenType: "Bearer" };
+  const accessTokenJwt = await signToken(key, { ...claims }, expiresAt);
+  return { accessToken: accessTokenJwt, expiresIn: expiresInSeconds(lifetime), accessTokenMaxTTL: row.accessTokenMaxTTL, tokenType: "Bearer" };
 }
 
 export async function revokeAccessToken(ctx: ServiceContext, accessToken: string) {
@@ -83,5 +86,6 @@ export async function revokeAccessToken(ctx: ServiceContext, accessToken: string
       metadata: { identityId: row.identityId, identityAccessTokenId: row.id },
     });
   });
+  forgetToken(ctx, row.id);
   return { message: messages.tokenRevokedMessage };
 }

@@ -1,0 +1,23 @@
+import { AuditView } from "@/components/audit-view";
+import { ACTOR_CHOICES_INPUT, auditListInput, auditStateFromParams } from "@/components/query-inputs";
+import { getQueryClient, HydrateClient, serverTrpc } from "@/server/dashboard/query";
+import { requireSession } from "@/server/dashboard/session";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Audit log · OCI Auth" };
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const { filters, page } = auditStateFromParams(params);
+  const session = await requireSession("/audit");
+  const queryClient = getQueryClient();
+  await Promise.all([
+    queryClient.prefetchQuery(serverTrpc.audit.list.queryOptions(auditListInput(filters, page))),
+    queryClient.prefetchQuery(serverTrpc.identities.list.queryOptions(ACTOR_CHOICES_INPUT)),
+  ]);
+  return (
+    <HydrateClient>
+      <AuditView session={session} initialFilters={filters} initialPage={page} />
+    </HydrateClient>
+  );
+}

@@ -1,0 +1,43 @@
+import { identityIdParamsSchema } from "@ociauth/schema";
+import { TRPCError } from "@trpc/server";
+import { notFound } from "next/navigation";
+import { IdentityDetail } from "@/components/identity-detail";
+import { getQueryClient, HydrateClient, serverTrpc } from "@/server/dashboard/query";
+import { requireSession } from "@/server/dashboard/session";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Identity · OCI Auth" };
+
+export default async function IdentityPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ identityId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { identityId } = await params;
+  const session = await requireSession(`/identities/${identityId}`);
+  if (!identityIdParamsSchema.safeParse({ identityId }).success) notFound();
+
+  const queryClient = getQueryClient();
+  let attached = false;
+  let missing = false;
+  try {
+    const { identity } = await queryClient.fetchQuery(serverTrpc.identities.get.queryOptions({ identityId }));
+    attached = identity.authMethods.includes("oci-auth");
+  } catch (error) {
+    // Other failures (e.g. no access) are shown by the client with the API's message.
+    missing = error instanceof TRPCError && error.code === "NOT_FOUND";
+  }
+  if (missing) notFound();
+  await Promise.all([
+    attached ? queryClient.prefetchQuery(serverTrpc.ociAuth.get.queryOptions({ identityId })) : null,
+    queryClient.prefetchQuery(serverTrpc.tokens.list.queryOptions({ identityId })),
+  ]);
+  const created = (await searchParams).created === "1";
+  return (
+    <HydrateClient>
+      <IdentityDetail identityId={identityId} session={session} created={created} />
+    </HydrateClient>
+  );
+}

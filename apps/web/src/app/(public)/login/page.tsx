@@ -1,0 +1,16 @@
+import { redirect } from "next/navigation";
+import { LoginForm } from "@/components/login-form";
+import { safeReturnTo } from "@/server/dashboard/return-to";
+import { getSession, isInstanceSetUp } from "@/server/dashboard/session";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Sign in · OCI Auth" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const next = typeof params.next === "string" ? params.next : undefined;
+  const reason = params.reason === "expired" || params.reason === "signed-out" ? params.reason : undefined;
+  if (!(await isInstanceSetUp())) redirect("/setup");
+  if (await getSession()) redirect(safeReturnTo(next));
+  return <LoginForm next={next} reason={reason} />;
+}

@@ -1,0 +1,136 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { DashboardSession } from "@/server/dashboard/session";
+import { CopyButton } from "./copy-button";
+import { errorInfo } from "./errors";
+import { formatDateTime } from "./format";
+import { AuthMethods } from "./identities-view";
+import { DeleteIdentityDialog, EditIdentityDialog } from "./identity-dialogs";
+import { OciAuthSection } from "./oci-auth-section";
+import { canManage } from "./permissions";
+import { QueryError } from "./query-error";
+import { TokensSection } from "./tokens-section";
+import { useTRPC } from "./trpc";
+import { Alert, EmptyState, PageHeader, RoleBadge } from "./ui";
+
+function Breadcrumb({ name }: { name: string }) {
+  return (
+    <ol>
+      <li>
+        <Link href="/identities">Identities</Link>
+      </li>
+      <li aria-current="page">{name}</li>
+    </ol>
+  );
+}
+
+export function IdentityDetail({ identityId, session, created }: { identityId: string; session: DashboardSession; created: boolean }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const query = useQuery(trpc.identities.get.queryOptions({ identityId }));
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [notice, setNotice] = useState<string | null>(created ? "Identity created. Attach OCI auth below so its workloads can log in." : null);
+
+  if (query.isPending) {
+    return (
+      <div role="status" aria-label="Loading the identity">
+        <div className="skeleton skeleton-title" />
+        <div className="skeleton skeleton-text" />
+      </div>
+    );
+  }
+  if (query.isError) {
+    const info = errorInfo(query.error);
+    return (
+      <>
+        <PageHeader title="Identity" breadcrumb={<Breadcrumb name="Identity" />} />
+        {info.code === "NOT_FOUND" ? (
+          <div className="card">
+            <EmptyState title="This identity does not exist" action={<Link className="btn btn-primary" href="/identities">Back to identities</Link>}>
+              <p>It may have been deleted, or it belongs to another organization.</p>
+            </EmptyState>
+          </div>
+        ) : (
+          <QueryError error={query.error} what="this identity" onRetry={() => query.refetch()} />
+        )}
+      </>
+    );
+  }
+
+  const { identity } = query.data;
+  const canEdit = canManage(session.role, identity.role, "edit");
+  const canDelete = canManage(session.role, identity.role, "delete");
+  return (
+    <>
+      <PageHeader
+        breadcrumb={<Breadcrumb name={identity.name} />}
+        title={
+          <>
+            <span>{identity.name}</span> <RoleBadge role={identity.role} />
+          </>
+        }
+        description={
+          <span className="meta-row">
+            <span>
+              ID <code>{identity.id}</code> <CopyButton value={identity.id} label="Copy ID" className="btn btn-ghost btn-sm" />
+            </span>
+            <span>Created {formatDateTime(identity.createdAt)}</span>
+            <span>
+              Auth methods <AuthMethods methods={identity.authMethods} />
+            </span>
+          </span>
+        }
+        actions={
+          <>
+            {canEdit ? (
+              <button type="button" className="btn btn-secondary" onClick={() => setEditing(true)}>
+                Rename or change role
+              </button>
+            ) : null}
+            {canDelete ? (
+              <button type="button" className="btn btn-danger-outline" onClick={() => setDeleting(true)}>
+                Delete identity
+              </button>
+            ) : null}
+          </>
+        }
+      />
+      {notice ? (
+        <Alert tone="success" role="status">
+          {notice}
+        </Alert>
+      ) : null}
+      {!canEdit ? (
+        <Alert tone="info">
+          {session.role === "admin" || session.role === "member"
+            ? "This identity is more privileged than you: you can view it but not change it."
+            : "You have read-only access to this identity."}
+        </Alert>
+      ) : null}
+      <OciAuthSection identity={identity} actorRole={session.role} />
+      <TokensSection identityId={identity.id} identityName={identity.name} canRevoke={canEdit} />
+      <EditIdentityDialog
+        identity={editing ? identity : null}
+        actorRole={session.role}
+        onClose={() => setEditing(false)}
+        onSaved={(saved) => {
+          setEditing(false);
+          setNotice(`Saved ${saved.name}.`);
+        }}
+      />
+      <DeleteIdentityDialog
+        identity={deleting ? identity : null}
+        onClose={() => setDeleting(false)}
+        onDeleted={() => {
+          setDeleting(false);
+          router.push("/identities");
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,181 @@
+"use client";
+
+import { createIdentityBodySchema, type Identity, type OrgRole, updateIdentityBodySchema } from "@ociauth/schema";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { ConfirmDialog, Modal } from "./dialog";
+import { errorInfo, issuesByField } from "./errors";
+import { ROLE_LABELS } from "./format";
+import { assignableRoles } from "./permissions";
+import { useTRPC } from "./trpc";
+import { Alert, Field } from "./ui";
+
+function RoleSelect({ value, onChange, actorRole, props }: { value: OrgRole; onChange: (role: OrgRole) => void; actorRole: OrgRole; props: object }) {
+  return (
+    <select {...props} className="select" value={value} onChange={(event) => onChange(event.target.value as OrgRole)}>
+      {assignableRoles(actorRole).map((role) => (
+        <option key={role} value={role}>
+          {ROLE_LABELS[role]}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+const ROLE_HINT = "Admin: everything. Member: create and edit identities and their auth. Viewer: read only.";
+
+export function CreateIdentityDialog({
+  open,
+  onClose,
+  organizationId,
+  actorRole,
+  onCreated,
+}: {
+  open: boolean;
+  onClose: () => void;
+  organizationId: string;
+  actorRole: OrgRole;
+  onCreated: (identity: Identity) => void;
+}) {
+  return (
+    <Modal open={open} onClose={onClose} title="Create machine identity" description="A machine identity is how a workload, CI job or service authenticates. Attach OCI auth to it next.">
+      <CreateIdentityForm organizationId={organizationId} actorRole={actorRole} onCancel={onClose} onCreated={onCreated} />
+    </Modal>
+  );
+}
+
+function CreateIdentityForm({ organizationId, actorRole, onCancel, onCreated }: { organizationId: string; actorRole: OrgRole; onCancel: () => void; onCreated: (identity: Identity) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<OrgRole>("member");
+  const [submitted, setSubmitted] = useState(false);
+  const create = useMutation(
+    trpc.identities.create.mutationOptions({
+      onSuccess: async ({ identity }) => {
+        await queryClient.invalidateQueries(trpc.identities.list.queryFilter());
+        onCreated(identity);
+      },
+    }),
+  );
+  const body = { name, organizationId, role };
+  const parsed = createIdentityBodySchema.safeParse(body);
+  const serverError = create.error ? errorInfo(create.error) : null;
+  const errors = { ...(serverError ? issuesByField(serverError.issues) : {}), ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}) };
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setSubmitted(true);
+    if (parsed.success) create.mutate(parsed.data);
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="form-stack">
+      {serverError && serverError.issues.length === 0 ? <Alert tone="danger">{serverError.message}</Alert> : null}
+      <Field id="create-identity-name" label="Name" hint="Up to 64 characters, e.g. ci-runner or billing-service." error={errors.name}>
+        {(p) => <input {...p} className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" />}
+      </Field>
+      <Field id="create-identity-role" label="Role in the organization" hint={ROLE_HINT} error={errors.role}>
+        {(p) => <RoleSelect props={p} value={role} onChange={setRole} actorRole={actorRole} />}
+      </Field>
+      <div className="modal-actions">
+        <button type="button" className="btn btn-secondary" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+          {create.isPending ? "Creating…" : "Create identity"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function EditIdentityDialog({ identity, actorRole, onClose, onSaved }: { identity: Identity | null; actorRole: OrgRole; onClose: () => void; onSaved: (identity: Identity) => void }) {
+  return (
+    <Modal open={identity !== null} onClose={onClose} title={identity ? `Edit ${identity.name}` : "Edit identity"}>
+      {identity ? <EditIdentityForm identity={identity} actorRole={actorRole} onCancel={onClose} onSaved={onSaved} /> : null}
+    </Modal>
+  );
+}
+
+function EditIdentityForm({ identity, actorRole, onCancel, onSaved }: { identity: Identity; actorRole: OrgRole; onCancel: () => void; onSaved: (identity: Identity) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState(identity.name);
+  const [role, setRole] = useState<OrgRole>(identity.role);
+  const [submitted, setSubmitted] = useState(false);
+  const update = useMutation(
+    trpc.identities.update.mutationOptions({
+      onSuccess: async (data) => {
+        queryClient.setQueryData(trpc.identities.get.queryKey({ identityId: identity.id }), data);
+        await queryClient.invalidateQueries(trpc.identities.list.queryFilter());
+        onSaved(data.identity);
+      },
+    }),
+  );
+  const patch = { ...(name !== identity.name ? { name } : {}), ...(role !== identity.role ? { role } : {}) };
+  const parsed = updateIdentityBodySchema.safeParse(patch);
+  const serverError = update.error ? errorInfo(update.error) : null;
+  const errors = { ...(serverError ? issuesByField(serverError.issues) : {}), ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}) };
+  const unchanged = Object.keys(patch).length === 0;
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setSubmitted(true);
+    if (parsed.success && !unchanged) update.mutate({ identityId: identity.id, ...parsed.data });
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="form-stack">
+      {serverError && serverError.issues.length === 0 ? <Alert tone="danger">{serverError.message}</Alert> : null}
+      <Field id="edit-identity-name" label="Name" error={errors.name}>
+        {(p) => <input {...p} className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" />}
+      </Field>
+      <Field id="edit-identity-role" label="Role in the organization" hint={ROLE_HINT} error={errors.role}>
+        {(p) => <RoleSelect props={p} value={role} onChange={setRole} actorRole={actorRole} />}
+      </Field>
+      <div className="modal-actions">
+        <button type="button" className="btn btn-secondary" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={update.isPending || unchanged}>
+          {update.isPending ? "Saving…" : "Save changes"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function DeleteIdentityDialog({ identity, onClose, onDeleted }: { identity: Identity | null; onClose: () => void; onDeleted: (identity: Identity) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const remove = useMutation(
+    trpc.identities.delete.mutationOptions({
+      onSuccess: async ({ identity: deleted }) => {
+        queryClient.removeQueries(trpc.identities.get.queryFilter({ identityId: deleted.id }));
+        await queryClient.invalidateQueries(trpc.identities.list.queryFilter());
+        onDeleted(deleted);
+      },
+    }),
+  );
+  return (
+    <ConfirmDialog
+      open={identity !== null}
+      title={identity ? `Delete ${identity.name}?` : "Delete identity?"}
+      confirmLabel="Delete identity"
+      pendingLabel="Deleting…"
+      pending={remove.isPending}
+      error={remove.error ? errorInfo(remove.error).message : null}
+      onCancel={() => {
+        remove.reset();
+        onClose();
+      }}
+      onConfirm={() => identity && remove.mutate({ identityId: identity.id })}
+    >
+      <p>
+        This permanently deletes the identity, its OCI auth configuration and every access token issued to it. Workloads using
+        it stop working immediately. This cannot be undone.
+      </p>
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,58 @@
+import { auditEventTypes, type AuditEventType, isoDateSchema } from "@ociauth/schema";
+
+/**
+ * Query inputs shared by server pages (prefetch) and client components (useQuery): the same
+ * input gives the same query key, so the browser starts from the server's data.
+ */
+export const IDENTITY_PAGE_SIZE = 20;
+export const AUDIT_PAGE_SIZE = 25;
+/** The audit page's actor filter lists identities by name (the first 100). */
+export const ACTOR_CHOICES_INPUT = { limit: 100, offset: 0 } as const;
+
+export function identitiesListInput(search: string, page: number) {
+  return { ...(search ? { search } : {}), limit: IDENTITY_PAGE_SIZE, offset: page * IDENTITY_PAGE_SIZE };
+}
+
+export interface AuditFilters {
+  eventType?: AuditEventType;
+  actorId?: string;
+  /** ISO-8601 (UTC) bounds, inclusive. */
+  startDate?: string;
+  endDate?: string;
+}
+
+export function auditListInput(filters: AuditFilters, page: number) {
+  const input: AuditFilters & { limit: number; offset: number } = { limit: AUDIT_PAGE_SIZE, offset: page * AUDIT_PAGE_SIZE };
+  if (filters.eventType) input.eventType = filters.eventType;
+  if (filters.actorId) input.actorId = filters.actorId;
+  if (filters.startDate) input.startDate = filters.startDate;
+  if (filters.endDate) input.endDate = filters.endDate;
+  return input;
+}
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/** Filters and page from the audit page's URL (`?eventType=&actorId=&from=&to=&page=`); invalid values are ignored. */
+export function auditStateFromParams(params: Record<string, string | string[] | undefined>): { filters: AuditFilters; page: number } {
+  const filters: AuditFilters = {};
+  const eventType = first(params.eventType);
+  if (eventType && (auditEventTypes as readonly string[]).includes(eventType)) filters.eventType = eventType as AuditEventType;
+  const actorId = first(params.actorId)?.trim();
+  if (actorId && actorId.length <= 64) filters.actorId = actorId;
+  const from = first(params.from);
+  if (from && isoDateSchema.safeParse(from).success) filters.startDate = from;
+  const to = first(params.to);
+  if (to && isoDateSchema.safeParse(to).success) filters.endDate = to;
+  const page = Number(first(params.page) ?? "1");
+  return { filters, page: Number.isInteger(page) && page >= 1 && page <= 10_000 ? page - 1 : 0 };
+}
+
+export function auditParamsFromState(filters: AuditFilters, page: number): string {
+  const params = new URLSearchParams();
+  if (filters.eventType) params.set("eventType", filters.eventType);
+  if (filters.actorId) params.set("actorId", filters.actorId);
+  if (filters.startDate) params.set("from", filters.startDate);
+  if (filters.endDate) params.set("to", filters.endDate);
+  if (page > 0) params.set("page", String(page + 1));
+  return params.toString();
+}

@@ -1,0 +1,174 @@
+"use client";
+
+import type { AccessTokenStatus, IdentityAccessToken } from "@ociauth/schema";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { ConfirmDialog } from "./dialog";
+import { errorInfo } from "./errors";
+import { AUTH_METHOD_LABELS, formatDateTime, formatTrustedIp, formatUses, isAllAddresses } from "./format";
+import { QueryError } from "./query-error";
+import { useTRPC } from "./trpc";
+import { Alert, Badge, EmptyState, SkeletonRows, Spinner } from "./ui";
+
+const STATUS: Record<AccessTokenStatus, { label: string; tone: "success" | "neutral" | "warning" | "danger" }> = {
+  active: { label: "Active", tone: "success" },
+  expired: { label: "Expired", tone: "neutral" },
+  exhausted: { label: "Use limit reached", tone: "warning" },
+  revoked: { label: "Revoked", tone: "danger" },
+};
+
+function IpRestrictions({ token }: { token: IdentityAccessToken }) {
+  if (token.trustedIps === null) return <span className="muted">None</span>;
+  if (token.trustedIps.length === 0) return <span className="muted">No address (OCI auth removed)</span>;
+  const open = token.trustedIps.length > 0 && token.trustedIps.every(isAllAddresses);
+  return (
+    <>
+      {open ? <span className="muted small">Any address: </span> : null}
+      <ul className="chip-list">
+        {token.trustedIps.map((ip) => (
+          <li key={formatTrustedIp(ip)} className="chip">
+            {formatTrustedIp(ip)}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export function TokensSection({ identityId, identityName, canRevoke }: { identityId: string; identityName: string; canRevoke: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const tokens = useQuery(trpc.tokens.list.queryOptions({ identityId }));
+  const [target, setTarget] = useState<IdentityAccessToken | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const revoke = useMutation(
+    trpc.tokens.revokeById.mutationOptions({
+      onSuccess: async ({ token }) => {
+        setTarget(null);
+        setNotice(`Token ${token.id.slice(0, 8)}… was revoked. Requests using it are now refused.`);
+        await queryClient.invalidateQueries(trpc.tokens.list.queryFilter({ identityId }));
+      },
+    }),
+  );
+  const rows = tokens.data?.tokens ?? [];
+  const active = rows.filter((t) => t.status === "active").length;
+
+  return (
+    <section className="card" aria-labelledby="tokens-heading">
+      <div className="card-header">
+        <div>
+          <h2 id="tokens-heading">Access tokens</h2>
+          <p>
+            Tokens issued to {identityName}, newest first{tokens.data ? ` · ${active} active of ${rows.length}` : ""}. The tokens
+            themselves are never stored; revoke one here if it may have leaked.
+          </p>
+        </div>
+        <div className="card-actions">
+          <button type="button" className="btn btn-secondary btn-sm" onClick={() => tokens.refetch()} disabled={tokens.isFetching}>
+            {tokens.isFetching && !tokens.isPending ? <Spinner label="Refreshing" /> : null} Refresh
+          </button>
+        </div>
+      </div>
+      {notice ? (
+        <div className="card-body">
+          <Alert tone="success" role="status">
+            {notice}
+          </Alert>
+        </div>
+      ) : null}
+      {tokens.isPending ? (
+        <SkeletonRows rows={3} label="Loading access tokens" />
+      ) : tokens.isError ? (
+        <div className="card-body">
+          <QueryError error={tokens.error} what="access tokens" onRetry={() => tokens.refetch()} />
+        </div>
+      ) : rows.length === 0 ? (
+        <EmptyState title="No access tokens issued yet">
+          <p>A token appears here when a workload logs in as this identity (for example with OCI auth).</p>
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Token</th>
+                <th scope="col">Status</th>
+                <th scope="col">Issued</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Uses</th>
+                <th scope="col">Last used</th>
+                <th scope="col">IP restrictions</th>
+                <th scope="col" className="col-actions">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((token) => (
+                <tr key={token.id}>
+                  <td className="col-primary" data-label="Token">
+                    <code title={token.id}>{token.id.slice(0, 8)}…</code>{" "}
+                    <Badge tone="accent">{AUTH_METHOD_LABELS[token.authMethod] ?? token.authMethod}</Badge>
+                  </td>
+                  <td data-label="Status">
+                    <Badge tone={STATUS[token.status].tone}>{STATUS[token.status].label}</Badge>
+                    {token.revokedAt ? <div className="muted small">{formatDateTime(token.revokedAt)}</div> : null}
+                  </td>
+                  <td data-label="Issued">{formatDateTime(token.createdAt)}</td>
+                  <td data-label="Expires">{token.expiresAt ? formatDateTime(token.expiresAt) : <span className="muted">Never</span>}</td>
+                  <td data-label="Uses">{formatUses(token.accessTokenNumUses, token.accessTokenNumUsesLimit)}</td>
+                  <td data-label="Last used">
+                    {token.lastUsedAt ? (
+                      <>
+                        {formatDateTime(token.lastUsedAt)}
+                        {token.lastUsedIp ? <div className="muted small mono">from {token.lastUsedIp}</div> : null}
+                      </>
+                    ) : (
+                      <span className="muted">Never</span>
+                    )}
+                  </td>
+                  <td data-label="IP restrictions">
+                    <IpRestrictions token={token} />
+                  </td>
+                  <td className="col-actions" data-label="Actions">
+                    {canRevoke && token.status !== "revoked" ? (
+                      <button
+                        type="button"
+                        className="btn btn-danger-outline btn-sm"
+                        onClick={() => {
+                          setNotice(null);
+                          setTarget(token);
+                        }}
+                        aria-label={`Revoke token ${token.id.slice(0, 8)}`}
+                      >
+                        Revoke
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <ConfirmDialog
+        open={target !== null}
+        title="Revoke this access token?"
+        confirmLabel="Revoke token"
+        pendingLabel="Revoking…"
+        pending={revoke.isPending}
+        error={revoke.error ? errorInfo(revoke.error).message : null}
+        onCancel={() => {
+          revoke.reset();
+          setTarget(null);
+        }}
+        onConfirm={() => target && revoke.mutate({ tokenId: target.id })}
+      >
+        <p>
+          Token <code>{target?.id}</code> stops working immediately; it cannot be renewed. The workload must log in again to get
+          a new one.
+        </p>
+      </ConfirmDialog>
+    </section>
+  );
+}

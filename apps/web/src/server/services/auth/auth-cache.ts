@@ -1,0 +1,85 @@
+import type { AccessTokenAuthRow, IdentityWithOciAuth } from "@ociauth/db";
+import type { TrustedIp } from "@ociauth/schema";
+import { createIpMatcher } from "./trusted-ips-fns";
+
+/** Safety net on top of change notifications: no entry is older than this. */
+const MAX_AGE_MS = 30_000;
+const MAX_ENTRIES = 50_000;
+
+export interface IdentityState {
+  identity: IdentityWithOciAuth;
+  /** Matcher of the OCI auth config's trusted IPs, built once per loaded config. */
+  allowsIp: ((ip: string | null) => boolean) | null;
+}
+
+interface Entry<T> {
+  value: T;
+  loadedAt: number;
+}
+
+/**
+ * Per-process cache of what authenticating a request reads: token rows and identities with their
+ * OCI auth config. Entries are dropped when the database announces a change (NOTIFY from
+ * triggers, for writes of any instance), right after this instance's own writes, on a feed
+ * reconnect, and after MAX_AGE_MS. A load that raced with a drop is not stored.
+ */
+export class AuthCache {
+  private readonly tokens = new Map<string, Entry<AccessTokenAuthRow | null>>();
+  private readonly identities = new Map<string, Entry<IdentityState | null>>();
+  private generation = 0;
+
+  token(id: string, load: () => Promise<AccessTokenAuthRow | null>) {
+    return this.read(this.tokens, id, load);
+  }
+
+  identity(id: string, load: () => Promise<IdentityWithOciAuth | null>) {
+    return this.read(this.identities, id, async () => {
+      const identity = await load();
+      if (!identity) return null;
+      const ips = identity.ociAuth?.accessTokenTrustedIps as unknown as TrustedIp[] | undefined;
+      return { identity, allowsIp: ips ? createIpMatcher(ips) : null };
+    });
+  }
+
+  /** `identity:<id>` or `token:<id>`, as sent by the change feed. */
+  onChange(payload: string) {
+    const [kind, id] = payload.split(":");
+    if (kind === "identity" && id) this.evictIdentity(id);
+    else if (kind === "token" && id) this.evictToken(id);
+  }
+
+  evictIdentity(id: string) {
+    this.generation++;
+    this.identities.delete(id);
+  }
+
+  evictToken(id: string) {
+    this.generation++;
+    this.tokens.delete(id);
+  }
+
+  /** Tokens of an identity (e.g. all revoked when its OCI auth was detached). */
+  evictTokensOf(identityId: string) {
+    this.generation++;
+    for (const [id, entry] of this.tokens) if (entry.value?.identityId === identityId) this.tokens.delete(id);
+  }
+
+  clear() {
+    this.generation++;
+    this.tokens.clear();
+    this.identities.clear();
+  }
+
+  private async read<T>(map: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    const hit = map.get(key);
+    const now = Date.now();
+    if (hit && now - hit.loadedAt < MAX_AGE_MS) return hit.value;
+    const generation = this.generation;
+    const value = await load();
+    if (generation === this.generation) {
+      if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value as string);
+      map.set(key, { value, loadedAt: now });
+    }
+    return value;
+  }
+}

@@ -1,0 +1,34 @@
+import { findAccessTokenForAuth, findIdentityWithOciAuth } from "@ociauth/db";
+import type { ServiceContext } from "../../context";
+import { hotPathFor } from "../../hot-path";
+import type { IdentityState } from "./auth-cache";
+import { createIpMatcher } from "./trusted-ips-fns";
+import type { TrustedIp } from "@ociauth/schema";
+
+/** An identity with its OCI auth config, from the hot-path cache when there is one. */
+export function loadIdentityState(ctx: ServiceContext, identityId: string): Promise<IdentityState | null> {
+  const load = () => findIdentityWithOciAuth(ctx.db, identityId);
+  const cache = hotPathFor(ctx.db)?.cache;
+  if (cache) return cache.identity(identityId, load);
+  return load().then((identity) => {
+    if (!identity) return null;
+    const ips = identity.ociAuth?.accessTokenTrustedIps as unknown as TrustedIp[] | undefined;
+    return { identity, allowsIp: ips ? createIpMatcher(ips) : null };
+  });
+}
+
+export function loadTokenForAuth(ctx: ServiceContext, tokenId: string) {
+  const load = () => findAccessTokenForAuth(ctx.db, tokenId);
+  return hotPathFor(ctx.db)?.cache.token(tokenId, load) ?? load();
+}
+
+/** After this instance's own committed writes: drop what it cached (other instances hear NOTIFY). */
+export function forgetIdentity(ctx: ServiceContext, identityId: string, options: { andItsTokens?: boolean } = {}) {
+  const cache = hotPathFor(ctx.db)?.cache;
+  cache?.evictIdentity(identityId);
+  if (options.andItsTokens) cache?.evictTokensOf(identityId);
+}
+
+export function forgetToken(ctx: ServiceContext, tokenId: string) {
+  hotPathFor(ctx.db)?.cache.evictToken(tokenId);
+}

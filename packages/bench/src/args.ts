@@ -1,0 +1,141 @@
+import { type DbKind } from "./servers.js";
+
+export const ALL_SCENARIOS = ["a", "b", "c", "d", "d1", "e"] as const;
+export type ScenarioId = (typeof ALL_SCENARIOS)[number];
+
+export interface BenchOptions {
+  build: boolean;
+  dbs: DbKind[];
+  connections: number;
+  durationSec: number;
+  warmupSec: number;
+  quick: boolean;
+  scenarios: ScenarioId[];
+  baselines: boolean;
+  main: boolean;
+  scale: boolean;
+  scaleSizes: number[];
+  scaleConcurrency: number[];
+  scaleDurationSec: number;
+  scaleWarmupSec: number;
+  out: string | undefined;
+}
+
+export const USAGE = `pnpm bench [flags]
+
+  --no-build               skip \`pnpm build\` (use the existing apps/web/.next)
+  --db pglite|postgres     one database only (default: both)
+  --connections N          concurrent connections / calls in flight (default 64)
+  --duration S             measured seconds per scenario (default 10; --quick: 3)
+  --warmup S               warm-up seconds before each measurement (default 2; --quick: 1)
+  --scenarios a,b,c,d,d1,e which scenarios (default: all)
+  --no-baselines           skip the raw node:http and Fastify baselines
+  --scale                  also run the scale run: scenario (a) over many identities
+  --scale-only             only the scale run
+  --scale-sizes 10,10000,100000   identity counts (default; --quick: 10,1000)
+  --scale-concurrency 1,16,64     connections per scale step (default)
+  --scale-duration S       measured seconds per scale step (default 5; --quick: 2)
+  --quick                  a short smoke run (~1-2 minutes plus the build)
+  --out FILE               results file (default packages/bench/results/latest.json)
+`;
+
+function numberList(value: string, flag: string): number[] {
+  const list = value.split(",").map((v) => Number(v.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`${flag}: expected positive integers, got "${value}"`);
+  return list;
+}
+
+function positive(value: string | undefined, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag}: expected a positive number, got "${value}"`);
+  return n;
+}
+
+export function parseArgs(argv: string[]): BenchOptions | "help" {
+  const args = argv.filter((a) => a !== "--");
+  const quick = args.includes("--quick");
+  const options: BenchOptions = {
+    build: true,
+    dbs: ["pglite", "postgres"],
+    connections: 64,
+    durationSec: quick ? 3 : 10,
+    warmupSec: quick ? 1 : 2,
+    quick,
+    scenarios: [...ALL_SCENARIOS],
+    baselines: true,
+    main: true,
+    scale: false,
+    scaleSizes: quick ? [10, 1000] : [10, 10_000, 100_000],
+    scaleConcurrency: [1, 16, 64],
+    scaleDurationSec: quick ? 2 : 5,
+    scaleWarmupSec: 1,
+    out: undefined,
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--help":
+      case "-h":
+        return "help";
+      case "--quick":
+        break;
+      case "--no-build":
+        options.build = false;
+        break;
+      case "--db": {
+        const v = value();
+        if (v === "both" || v === "all") options.dbs = ["pglite", "postgres"];
+        else if (v === "pglite" || v === "postgres") options.dbs = [v];
+        else throw new Error(`--db: expected pglite, postgres or both, got "${v}"`);
+        break;
+      }
+      case "--connections":
+        options.connections = Math.round(positive(value(), flag));
+        break;
+      case "--duration":
+        options.durationSec = positive(value(), flag);
+        break;
+      case "--warmup":
+        options.warmupSec = Number(value());
+        break;
+      case "--scenarios": {
+        const list = value().split(",").map((s) => s.trim());
+        const unknown = list.filter((s) => !(ALL_SCENARIOS as readonly string[]).includes(s));
+        if (unknown.length) throw new Error(`--scenarios: unknown ${unknown.join(", ")} (known: ${ALL_SCENARIOS.join(", ")})`);
+        options.scenarios = list as ScenarioId[];
+        break;
+      }
+      case "--no-baselines":
+        options.baselines = false;
+        break;
+      case "--scale":
+        options.scale = true;
+        break;
+      case "--scale-only":
+        options.scale = true;
+        options.main = false;
+        break;
+      case "--scale-sizes":
+        options.scaleSizes = numberList(value(), flag).sort((a, b) => a - b);
+        break;
+      case "--scale-concurrency":
+        options.scaleConcurrency = numberList(value(), flag);
+        break;
+      case "--scale-duration":
+        options.scaleDurationSec = positive(value(), flag);
+        break;
+      case "--out":
+        options.out = value();
+        break;
+      default:
+        throw new Error(`unknown flag ${arg}`);
+    }
+  }
+  return options;
+}

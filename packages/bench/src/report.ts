@@ -1,0 +1,170 @@
+import { type DbKind } from "./servers.js";
+import { type DbRun, type ScaleRow, type ScenarioResult } from "./scenarios.js";
+import { type CpuReading } from "./monitor.js";
+
+export interface Headline {
+  appReadRps: number | null;
+  rawBaselineRps: number | null;
+  fastifyBaselineRps: number | null;
+  /** Our (a) throughput / the raw node:http + pg baseline's: the headline figure. */
+  ratioToRaw: number | null;
+  /** Our (a) throughput / Fastify + pg's. */
+  ratioToFastify: number | null;
+  appReadP99Ms: number | null;
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean | null;
+}
+
+const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? Math.round((a / b) * 1000) / 1000 : null);
+
+const find = (list: ScenarioResult[], id: string) => list.find((s) => s.id === id && !s.failed);
+
+export function headline(run: DbRun): Headline {
+  const a = find(run.scenarios, "a");
+  const raw = find(run.baselines, "raw-node");
+  const fastify = find(run.baselines, "fastify");
+  return {
+    appReadRps: a?.requestsPerSec ?? null,
+    rawBaselineRps: raw?.requestsPerSec ?? null,
+    fastifyBaselineRps: fastify?.requestsPerSec ?? null,
+    ratioToRaw: ratio(a?.requestsPerSec, raw?.requestsPerSec),
+    ratioToFastify: ratio(a?.requestsPerSec, fastify?.requestsPerSec),
+    appReadP99Ms: a?.latencyMs?.p99 ?? null,
+  };
+}
+
+/** The issue's targets (#6), evaluated on this run's figures. */
+export function targets(run: DbRun, scale: ScaleRow[] | undefined): TargetCheck[] {
+  const h = headline(run);
+  const c = find(run.scenarios, "c");
+  const appMs = (c?.extra?.serverTimingAppMs as { p50: number } | undefined)?.p50;
+  const peaks = run.scenarios.map((s) => s.rss?.peakMB).filter((v): v is number => typeof v === "number");
+  const peak = peaks.length ? Math.max(...peaks) : null;
+  const checks: TargetCheck[] = [
+    { target: "(a) ≥ 50% of the raw baseline's throughput", measured: h.ratioToRaw === null ? "n/a" : `${(h.ratioToRaw * 100).toFixed(1)}%`, met: h.ratioToRaw === null ? null : h.ratioToRaw >= 0.5 },
+    { target: "(a) p99 ≤ 25 ms at 64 connections", measured: h.appReadP99Ms === null ? "n/a" : `${h.appReadP99Ms} ms`, met: h.appReadP99Ms === null ? null : h.appReadP99Ms <= 25 },
+    { target: "(a) at least as fast as Fastify + pg", measured: h.ratioToFastify === null ? "n/a" : `${(h.ratioToFastify * 100).toFixed(1)}%`, met: h.ratioToFastify === null ? null : h.ratioToFastify >= 1 },
+    { target: "(c) our server-side time p50 ≤ 3 ms", measured: appMs === undefined ? "n/a" : `${appMs} ms`, met: appMs === undefined ? null : appMs <= 3 },
+    { target: "server peak RSS under load ≤ 350 MB", measured: peak === null ? "n/a" : `${peak} MB`, met: peak === null ? null : peak <= 350 },
+  ];
+  if (scale?.length) {
+    const at = (n: number) => scale.filter((r) => r.connections === Math.max(...scale.map((s) => s.connections)) && r.identities === n && !r.failed)[0];
+    const sizes = [...new Set(scale.map((r) => r.identities))].sort((x, y) => x - y);
+    const small = at(sizes[0]!);
+    const large = at(sizes[sizes.length - 1]!);
+    const r = ratio(large?.requestsPerSec, small?.requestsPerSec);
+    checks.push({
+      target: `lookups flat from ${sizes[0]} to ${sizes[sizes.length - 1]} identities (throughput within 20%)`,
+      measured: r === null ? "n/a" : `${(r * 100).toFixed(1)}% of the ${sizes[0]}-identity throughput`,
+      met: r === null ? null : r >= 0.8,
+    });
+  }
+  return checks;
+}
+
+function fmt(value: number | null | undefined, digits = 0): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return "–";
+  return value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** "app 98 · pg 40 · gen 60 · all 95" (% of one core; all = % of the machine). */
+function cpuCell(cpu: CpuReading | null | undefined): string {
+  if (!cpu) return "–";
+  const parts = [`app ${fmt(cpu.serverPct)}`];
+  if (cpu.postgresPct !== undefined) parts.push(`pg ${fmt(cpu.postgresPct)}`);
+  if (cpu.standInPct) parts.push(`oci ${fmt(cpu.standInPct)}`);
+  parts.push(`gen ${fmt(cpu.loadGeneratorPct)}`, `all ${fmt(cpu.machineBusyPct)}`);
+  return parts.join(" · ");
+}
+
+function extraText(s: ScenarioResult): string {
+  const e = s.extra ?? {};
+  const parts: string[] = [];
+  const app = e.serverTimingAppMs as { p50: number; p99: number } | undefined;
+  const oci = e.serverTimingOciMs as { p50: number; p99: number } | undefined;
+  if (app) parts.push(`app p50 ${app.p50} / p99 ${app.p99} ms`);
+  if (oci) parts.push(`oci p50 ${oci.p50} / p99 ${oci.p99} ms`);
+  if (e.callsPerHttpRequest !== undefined) parts.push(`${e.callsPerHttpRequest} calls/HTTP req`);
+  if (e.cyclesPerSec !== undefined) parts.push(`${e.cyclesPerSec} cycles/s over ${e.identitiesInPool} identities`);
+  return parts.join("; ");
+}
+
+interface Row {
+  cells: string[];
+}
+
+function table(header: string[], rows: Row[], markdown: boolean): string {
+  if (markdown) {
+    return [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...rows.map((r) => `| ${r.cells.join(" | ")} |`)].join("\n");
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map((r) => line(r.cells))].join("\n");
+}
+
+export function scenarioTable(runs: DbRun[], markdown: boolean): string {
+  const header = ["scenario", "db", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "peak RSS MB", "CPU %", "notes"];
+  const rows: Row[] = [];
+  for (const run of runs) {
+    for (const s of [...run.scenarios, ...run.baselines]) {
+      if (s.failed) {
+        rows.push({ cells: [s.title, run.db, "FAILED", "", "", "", "", "", "", s.failed.split("\n")[0]!.slice(0, 120)] });
+        continue;
+      }
+      rows.push({
+        cells: [
+          s.title,
+          run.db,
+          fmt(s.requestsPerSec),
+          fmt(s.latencyMs?.p50, 1),
+          fmt(s.latencyMs?.p99, 1),
+          fmt(s.non2xx),
+          fmt((s.errors ?? 0) + (s.timeouts ?? 0)),
+          fmt(s.rss?.peakMB),
+          cpuCell(s.cpu),
+          extraText(s),
+        ],
+      });
+    }
+  }
+  return table(header, rows, markdown);
+}
+
+export function ratioTable(runs: DbRun[], markdown: boolean): string {
+  const header = ["db", "(a) req/s", "raw node:http+pg req/s", "Fastify+pg req/s", "(a) / raw", "(a) / Fastify", "(a) p99 ms"];
+  const rows = runs.map((run) => {
+    const h = headline(run);
+    return {
+      cells: [run.db, fmt(h.appReadRps), fmt(h.rawBaselineRps), fmt(h.fastifyBaselineRps), h.ratioToRaw === null ? "–" : `${(h.ratioToRaw * 100).toFixed(1)}%`, h.ratioToFastify === null ? "–" : `${(h.ratioToFastify * 100).toFixed(1)}%`, fmt(h.appReadP99Ms, 1)],
+    };
+  });
+  return table(header, rows, markdown);
+}
+
+export function scaleTable(scale: Partial<Record<DbKind, ScaleRow[]>>, markdown: boolean): string {
+  const header = ["db", "identities", "connections", "req/s", "p50 ms", "p99 ms", "non-2xx", "peak RSS MB", "CPU %", "tokens"];
+  const rows: Row[] = [];
+  for (const [db, list] of Object.entries(scale)) {
+    for (const r of list ?? []) {
+      rows.push({
+        cells: r.failed
+          ? [db, fmt(r.identities), fmt(r.connections), "FAILED", "", "", "", "", "", r.failed.slice(0, 100)]
+          : [db, fmt(r.identities), fmt(r.connections), fmt(r.requestsPerSec), fmt(r.latencyMs?.p50, 1), fmt(r.latencyMs?.p99, 1), fmt(r.non2xx), fmt(r.peakRssMB), cpuCell(r.cpu), `${r.tokens} (${fmt(r.distinctTokens)} distinct)`],
+      });
+    }
+  }
+  return table(header, rows, markdown);
+}
+
+export function targetTable(checks: Partial<Record<DbKind, TargetCheck[]>>, markdown: boolean): string {
+  const header = ["db", "target", "measured", "met"];
+  const rows: Row[] = [];
+  for (const [db, list] of Object.entries(checks)) {
+    for (const c of list ?? []) rows.push({ cells: [db, c.target, c.measured, c.met === null ? "n/a" : c.met ? "yes" : "NO"] });
+  }
+  return table(header, rows, markdown);
+}

@@ -1,0 +1,208 @@
+// `pnpm bench`: builds and starts the production server on PGlite and on a throw-away PostgreSQL
+// server, drives scenarios (a)-(e) from this process, runs the raw node:http and Fastify
+// baselines on the same database, optionally the scale run, and writes results/latest.json.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startPostgresServer, type PostgresServer } from "@ociauth/db/testing";
+import { createTestApiKey, createTestOcid } from "@ociauth/oci-stand-in";
+import pg from "pg";
+import { parseArgs, USAGE, type BenchOptions } from "./args.js";
+import { cleanupAll, commandOutput, installExitHandlers, onCleanup, removeDir } from "./processes.js";
+import { headline, ratioTable, scaleTable, scenarioTable, targets, targetTable, type Headline, type TargetCheck } from "./report.js";
+import { runMain, runScale, type DbRun, type Env, type ScaleRow } from "./scenarios.js";
+import { type OciUser } from "./seed.js";
+import { BENCH_DIR, build, REPO_ROOT, startStandIn, type DbKind, type DbTarget } from "./servers.js";
+
+interface Results {
+  generatedAt: string;
+  command: string;
+  options: Omit<BenchOptions, "out">;
+  machine: Record<string, unknown>;
+  headline: Partial<Record<DbKind, Headline>>;
+  targets: Partial<Record<DbKind, TargetCheck[]>>;
+  runs: DbRun[];
+  scale: Partial<Record<DbKind, ScaleRow[]>>;
+  notes: string[];
+  failures: { db: DbKind; phase: string; error: string }[];
+  durationSec: number;
+}
+
+function machineInfo(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? "unknown",
+    cores: cpus.length,
+    memoryMB: Math.round(os.totalmem() / 1024 / 1024),
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverageAtStart: os.loadavg().map((n) => Math.round(n * 100) / 100),
+    gitCommit: commandOutput("git", ["-C", REPO_ROOT, "rev-parse", "--short", "HEAD"]) || null,
+    gitDirtyFiles: commandOutput("git", ["-C", REPO_ROOT, "status", "--porcelain"]).split("\n").filter(Boolean).length,
+  };
+}
+
+async function postgresVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return ((await client.query("SHOW server_version")).rows[0] as { server_version: string }).server_version;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (parsed === "help") {
+    console.log(USAGE);
+    return;
+  }
+  const options = parsed;
+  installExitHandlers();
+  const started = Date.now();
+  const resultsDir = path.join(BENCH_DIR, "results");
+  const logDir = path.join(resultsDir, "logs");
+  rmSync(logDir, { recursive: true, force: true });
+  mkdirSync(logDir, { recursive: true });
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "ociauth-bench-"));
+  onCleanup(() => removeDir(tmp));
+
+  const log = (line: string) => console.log(line);
+  const machine = machineInfo();
+  log(`ociauth bench — ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryMB} MB, Node ${machine.node}, load average ${String(machine.loadAverageAtStart)}`);
+  log(`logs in ${path.relative(process.cwd(), logDir) || logDir}`);
+
+  if (options.build) {
+    log("building (pnpm build)…");
+    const t = Date.now();
+    await build(path.join(logDir, "build.log"));
+    log(`built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  }
+
+  // One OCI user the stand-in knows; every identity is configured for its tenancy.
+  const key = createTestApiKey();
+  const user: OciUser = {
+    tenancyOcid: createTestOcid("tenancy"),
+    userOcid: createTestOcid("user"),
+    userName: "bench-user",
+    fingerprint: key.fingerprint,
+    privateKeyPem: key.privateKeyPem,
+  };
+  const usersFile = path.join(tmp, "stand-in-users.json");
+  writeFileSync(usersFile, JSON.stringify([{ id: user.userOcid, compartmentId: user.tenancyOcid, name: user.userName, lifecycleState: "ACTIVE", publicKeys: [key.publicKeyPem] }]));
+  const standIn = await startStandIn(usersFile, path.join(logDir, "stand-in.log"));
+  log(`OCI stand-in (own process, pid ${standIn.handle.pid}) at ${standIn.url}`);
+
+  let postgres: PostgresServer | undefined;
+  if (options.dbs.includes("postgres")) {
+    postgres = await startPostgresServer();
+    const server = postgres;
+    onCleanup(() => server.stop());
+    machine.postgresVersion = await postgresVersion(postgres.url);
+    log(`PostgreSQL ${String(machine.postgresVersion)} (throw-away) on 127.0.0.1:${postgres.port}`);
+  }
+
+  const env: Env = {
+    options,
+    authSecret: randomBytes(32).toString("base64url"),
+    ociEndpoint: standIn.url,
+    user,
+    log,
+    logFile: (name) => path.join(logDir, name),
+    standInPid: standIn.handle.pid,
+    postgresDataDir: postgres?.dataDir,
+  };
+  const target = async (db: DbKind, name: string): Promise<DbTarget> =>
+    db === "postgres" ? { kind: "postgres", url: await postgres!.createDatabase(name) } : { kind: "pglite", dir: path.join(tmp, name) };
+
+  const results: Results = {
+    generatedAt: new Date().toISOString(),
+    command: `pnpm bench ${process.argv.slice(2).join(" ")}`.trim(),
+    options: { ...options, out: undefined } as Omit<BenchOptions, "out">,
+    machine,
+    headline: {},
+    targets: {},
+    runs: [],
+    scale: {},
+    notes: [
+      "Load generator, app server, OCI stand-in and PostgreSQL share the same machine (loopback only).",
+      "req/s counts every response (2xx or not) over the measured window; check non-2xx and errors.",
+      "peak RSS: VmHWM of the server process during the measured window (reset via /proc/<pid>/clear_refs before it).",
+    ],
+    failures: [],
+    durationSec: 0,
+  };
+
+  // A failure on one database (e.g. a migration that does not apply) is recorded and the run goes on.
+  for (const db of options.dbs) {
+    if (options.main) {
+      try {
+        const run = await runMain(db, await target(db, `bench_main`), env);
+        results.runs.push(run);
+        results.headline[db] = headline(run);
+      } catch (error) {
+        const message = (error as Error).message;
+        log(`[${db}] FAILED: ${message}`);
+        results.failures.push({ db, phase: "scenarios", error: message });
+      }
+    }
+    if (options.scale) {
+      try {
+        results.scale[db] = await runScale(db, await target(db, `bench_scale`), env);
+      } catch (error) {
+        const message = (error as Error).message;
+        log(`[${db}] scale run FAILED: ${message}`);
+        results.failures.push({ db, phase: "scale", error: message });
+      }
+    }
+    const run = results.runs.find((r) => r.db === db);
+    if (run) results.targets[db] = targets(run, results.scale[db]);
+  }
+
+  machine.loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 100);
+  results.durationSec = Math.round((Date.now() - started) / 1000);
+
+  // Print and write.
+  const text: string[] = [];
+  if (results.runs.length) {
+    text.push(`Scenarios (${options.connections} connections, ${options.durationSec} s each after ${options.warmupSec} s warm-up)`, scenarioTable(results.runs, false), "");
+    text.push("Headline: our (a) throughput as a share of the baselines", ratioTable(results.runs, false), "");
+  }
+  if (Object.keys(results.scale).length) text.push(`Scale run: (a) over N identities (${options.scaleDurationSec} s each)`, scaleTable(results.scale, false), "");
+  if (Object.keys(results.targets).length) text.push("Targets (issue #6)", targetTable(results.targets, false), "");
+  for (const f of results.failures) text.push(`FAILED: ${f.db} ${f.phase}: ${f.error.split("\n")[0]}`);
+  console.log(`\n${text.join("\n")}`);
+
+  const out = options.out ? path.resolve(process.cwd(), options.out) : path.join(resultsDir, "latest.json");
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  const md = [
+    `# Benchmark results (${results.generatedAt})`,
+    "",
+    `\`${results.command}\` — ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryMB} MB, Node ${machine.node}, PostgreSQL ${String(machine.postgresVersion ?? "–")}, load average at start ${String(machine.loadAverageAtStart)}, total ${results.durationSec} s`,
+    "",
+  ];
+  if (results.runs.length) md.push("## Scenarios", "", scenarioTable(results.runs, true), "", "## Ratio to the baselines", "", ratioTable(results.runs, true), "");
+  if (Object.keys(results.scale).length) md.push("## Scale", "", scaleTable(results.scale, true), "");
+  if (Object.keys(results.targets).length) md.push("## Targets", "", targetTable(results.targets, true), "");
+  if (results.failures.length) md.push("## Failures", "", ...results.failures.map((f) => `- ${f.db} ${f.phase}: ${f.error.split("\n")[0]}`), "");
+  writeFileSync(out.replace(/\.json$/, "") + ".md", `${md.join("\n")}\n`);
+  if (results.failures.length) process.exitCode = 1;
+  log(`wrote ${path.relative(process.cwd(), out)} (and .md) in ${results.durationSec} s; server logs in ${path.relative(process.cwd(), logDir)} (${readdirSync(logDir).length} files)`);
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanupAll());

@@ -1,0 +1,401 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { createOciAuthClient, OciAuthError } from "@ociauth/client";
+import { type BenchOptions, type ScenarioId } from "./args.js";
+import { createJsonPoster, parseServerTiming, runAutocannon, runLoop, Samples, type AutocannonRequest, type LoadOptions, type Measurement } from "./load.js";
+import { lifetimePeakMB } from "./monitor.js";
+import {
+  api,
+  ApiError,
+  attachOciAuth,
+  bootstrap,
+  createIdentity,
+  insertBulkIdentities,
+  mapConcurrent,
+  mintAccessToken,
+  ociLogin,
+  signedLoginHeaders,
+  type BulkIdentity,
+  type OciUser,
+} from "./seed.js";
+import { migrate, startApp, startBaseline, type BaselineKind, type DbKind, type DbTarget, type RunningServer } from "./servers.js";
+
+export interface ScenarioResult extends Partial<Measurement> {
+  id: string;
+  title: string;
+  /** Set when the scenario could not run (e.g. its sanity request failed). */
+  failed?: string;
+}
+
+export interface DbRun {
+  db: DbKind;
+  scenarios: ScenarioResult[];
+  baselines: ScenarioResult[];
+  /** Peak RSS of the app server process over its whole life (start-up, seeding, all scenarios). */
+  appLifetimePeakRssMB: number | null;
+  notes: string[];
+}
+
+export interface ScaleRow {
+  identities: number;
+  connections: number;
+  requestsPerSec?: number;
+  latencyMs?: Measurement["latencyMs"];
+  non2xx?: number;
+  errors?: number;
+  peakRssMB?: number | null;
+  cpu?: Measurement["cpu"];
+  tokens: "minted" | "api-login-sample";
+  distinctTokens: number;
+  failed?: string;
+}
+
+export interface Env {
+  options: BenchOptions;
+  authSecret: string;
+  ociEndpoint: string;
+  user: OciUser;
+  log: (line: string) => void;
+  logFile: (name: string) => string;
+  standInPid: number;
+  /** The throw-away PostgreSQL server's data folder (to find its processes for CPU figures). */
+  postgresDataDir?: string;
+}
+
+export const TITLES: Record<ScenarioId | BaselineKind, string> = {
+  a: "(a) REST read GET /auth/oci-auth/identities/{id}, unlimited token",
+  b: "(b) attach/revoke cycles (POST + DELETE) on many identities",
+  c: "(c) OCI login against the stand-in",
+  d: "(d) tRPC read, typed client, one shared client (batching)",
+  d1: "(d1) tRPC read, typed client, one client per loop (no batching)",
+  e: "(e) REST read with a use-limited token (atomic count)",
+  "raw-node": "baseline: node:http + pg, same work as (a)",
+  fastify: "baseline: Fastify + pg, same work as (a)",
+};
+
+const readPath = (identityId: string) => `/api/v1/auth/oci-auth/identities/${identityId}`;
+
+/** One request before the load: the scenario must work at all. */
+async function sanityGet(baseUrl: string, path: string, token: string): Promise<void> {
+  const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const body = await res.text();
+  if (!res.ok) throw new ApiError(res.status, body, `GET ${path}`);
+}
+
+/** "server 98% · pg 40% · stand-in 0% · load gen 60% · machine 95% (load 6.1)" */
+export function cpuText(cpu: Measurement["cpu"] | undefined): string {
+  if (!cpu) return "–";
+  const parts = [`server ${cpu.serverPct ?? "?"}%`];
+  if (cpu.postgresPct !== undefined) parts.push(`pg ${cpu.postgresPct ?? "?"}%`);
+  if (cpu.standInPct) parts.push(`stand-in ${cpu.standInPct}%`);
+  parts.push(`load gen ${cpu.loadGeneratorPct}%`, `machine ${cpu.machineBusyPct}% busy (load ${cpu.loadAverage1m})`);
+  return parts.join(" · ");
+}
+
+async function guarded(id: ScenarioId | BaselineKind, env: Env, fn: () => Promise<Measurement>): Promise<ScenarioResult> {
+  env.log(`  ${TITLES[id]} …`);
+  try {
+    const m = await fn();
+    env.log(
+      `    ${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors + m.timeouts}, peak RSS ${m.rss?.peakMB ?? "?"} MB, CPU ${cpuText(m.cpu)}`,
+    );
+    if (m.sampleFailures.length) env.log(`    first failures: ${m.sampleFailures.join(" | ")}`);
+    return { id, title: TITLES[id], ...m };
+  } catch (error) {
+    const message = (error as Error).message;
+    env.log(`    FAILED: ${message}`);
+    return { id, title: TITLES[id], failed: message };
+  }
+}
+
+interface MainSeed {
+  boot: Awaited<ReturnType<typeof bootstrap>>;
+  readId: string;
+  readToken: string;
+  limitedId: string;
+  limitedToken: string;
+  loginId: string;
+  cycleIds: string[];
+}
+
+async function seedMain(baseUrl: string, env: Env): Promise<MainSeed> {
+  const { user } = env;
+  const boot = await bootstrap(baseUrl);
+  const [readId, limitedId, loginId] = await Promise.all(["bench-read", "bench-limited", "bench-login"].map((name) => createIdentity(baseUrl, boot, name)));
+  await attachOciAuth(baseUrl, boot, readId!, user.tenancyOcid);
+  await attachOciAuth(baseUrl, boot, limitedId!, user.tenancyOcid, { accessTokenNumUsesLimit: 100_000_000 });
+  await attachOciAuth(baseUrl, boot, loginId!, user.tenancyOcid);
+  const headers = await signedLoginHeaders(user);
+  const readToken = await ociLogin(baseUrl, readId!, user, headers);
+  const limitedToken = await ociLogin(baseUrl, limitedId!, user, headers);
+  const cycleCount = Math.max(64, env.options.connections * 4);
+  const cycleIds = await mapConcurrent(Array.from({ length: cycleCount }, (_, i) => i), 8, (i) => createIdentity(baseUrl, boot, `bench-cycle-${i}`));
+  return { boot, readId: readId!, readToken, limitedId: limitedId!, limitedToken, loginId: loginId!, cycleIds };
+}
+
+function watchTargets(env: Env, server: RunningServer, db: DbKind) {
+  return { serverPid: server.handle.pid, standInPid: env.standInPid, postgresDataDir: db === "postgres" ? env.postgresDataDir : undefined };
+}
+
+function loadOptions(env: Env, server: RunningServer, db: DbKind): LoadOptions {
+  return { connections: env.options.connections, durationSec: env.options.durationSec, warmupSec: env.options.warmupSec, watch: watchTargets(env, server, db) };
+}
+
+function readRequests(identityId: string, token: string): AutocannonRequest[] {
+  return [{ method: "GET", path: readPath(identityId), headers: { authorization: `Bearer ${token}` } }];
+}
+
+/** (b): each connection takes a free identity, attaches OCI auth, revokes it, gives it back. */
+async function attachRevokeCycles(app: RunningServer, seed: MainSeed, env: Env, db: DbKind): Promise<Measurement> {
+  const auth = `Bearer ${seed.boot.adminToken}`;
+  const free = [...seed.cycleIds];
+  const inUse = new Set<string>();
+  const body = JSON.stringify({ tenancyOcid: env.user.tenancyOcid });
+  type Ctx = { id?: string };
+  const requests: AutocannonRequest[] = [
+    {
+      method: "POST",
+      setupRequest: (req, context) => {
+        const ctx = context as Ctx;
+        const id = free.shift() ?? [...inUse][Math.floor(Math.random() * inUse.size)]!;
+        inUse.add(id);
+        ctx.id = id;
+        return { ...req, method: "POST", path: readPath(id), headers: { authorization: auth, "content-type": "application/json" }, body };
+      },
+    },
+    {
+      method: "DELETE",
+      setupRequest: (req, context) => ({ ...req, method: "DELETE", path: readPath((context as Ctx).id!), headers: { authorization: auth } }),
+      onResponse: (status, _body, context) => {
+        const id = (context as Ctx).id!;
+        // Back to the pool only when known to be detached; reconcile() cleans the rest.
+        if ((status >= 200 && status < 300) || status === 404) {
+          inUse.delete(id);
+          free.push(id);
+        }
+      },
+    },
+  ];
+  // Requests cut off when a run ends leave identities attached: detach them between runs.
+  const reconcile = async () => {
+    await sleep(300);
+    for (const id of [...inUse]) {
+      await api(app.url, "DELETE", readPath(id), undefined, seed.boot.adminToken).catch((error: unknown) => {
+        if (!(error instanceof ApiError && error.status === 404)) throw error;
+      });
+      inUse.delete(id);
+      free.push(id);
+    }
+  };
+  const m = await runAutocannon(app.url, requests, loadOptions(env, app, db), reconcile);
+  m.extra = { identitiesInPool: seed.cycleIds.length, cyclesPerSec: Math.round((m.requestsPerSec / 2) * 10) / 10 };
+  return m;
+}
+
+/** (c): 64 concurrent logins with one signed header set; Server-Timing splits our time from OCI's. */
+async function ociLogins(app: RunningServer, seed: MainSeed, env: Env, db: DbKind): Promise<Measurement> {
+  const headers = await signedLoginHeaders(env.user); // valid 5 minutes: fresh for this run
+  const payload = JSON.stringify({ identityId: seed.loginId, userOcid: env.user.userOcid, headers });
+  const poster = createJsonPoster(app.url, env.options.connections);
+  const appMs = new Samples();
+  const ociMs = new Samples();
+  let missingTiming = 0;
+  try {
+    const first = await poster.post("/api/v1/auth/oci-auth/login", payload);
+    if (first.status !== 200) throw new ApiError(first.status, first.body, "POST /api/v1/auth/oci-auth/login");
+    const m = await runLoop(
+      () => async () => {
+        const res = await poster.post("/api/v1/auth/oci-auth/login", payload);
+        return { ok: res.status >= 200 && res.status < 300, status: res.status, body: res.body, serverTiming: parseServerTiming(res.headers["server-timing"]) };
+      },
+      loadOptions(env, app, db),
+      {
+        onResult: (result) => {
+          const t = result.serverTiming ?? {};
+          if (t.app === undefined) missingTiming++;
+          else appMs.push(t.app);
+          if (t.oci !== undefined) ociMs.push(t.oci);
+        },
+      },
+    );
+    m.extra = { serverTimingAppMs: appMs.summary(), serverTimingOciMs: ociMs.summary(), responsesWithoutServerTiming: missingTiming };
+    return m;
+  } finally {
+    poster.close();
+  }
+}
+
+/** (d)/(d1): the typed tRPC client; counts HTTP requests to show tRPC's batching. */
+async function trpcReads(app: RunningServer, seed: MainSeed, env: Env, db: DbKind, shared: boolean): Promise<Measurement> {
+  let httpRequests = 0;
+  const countingFetch: typeof fetch = (input, init) => {
+    httpRequests++;
+    return fetch(input, init);
+  };
+  const makeClient = () => createOciAuthClient({ url: app.url, token: seed.readToken, fetch: countingFetch });
+  const sharedClient = makeClient();
+  await sharedClient.ociAuth.get.query({ identityId: seed.readId });
+  let measuredFrom = 0;
+  const m = await runLoop(
+    () => {
+      const client = shared ? sharedClient : makeClient();
+      return async () => {
+        try {
+          await client.ociAuth.get.query({ identityId: seed.readId });
+          return { ok: true, status: 200 };
+        } catch (error) {
+          if (error instanceof OciAuthError) return { ok: false, status: error.status, body: `${error.error}: ${error.message}` };
+          throw error;
+        }
+      };
+    },
+    loadOptions(env, app, db),
+    { onMeasureStart: () => (measuredFrom = httpRequests) },
+  );
+  const http = httpRequests - measuredFrom;
+  m.extra = { httpRequestsPerSec: Math.round((http / m.durationSec) * 10) / 10, callsPerHttpRequest: http ? Math.round((m.requests / http) * 100) / 100 : null };
+  return m;
+}
+
+/** Scenarios (a)-(e) on one database, then the baselines on the same database. */
+export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<DbRun> {
+  const run: DbRun = { db, scenarios: [], baselines: [], appLifetimePeakRssMB: null, notes: [] };
+  env.log(`[${db}] migrating…`);
+  await migrate(target, env.logFile(`${db}-migrate.log`));
+  env.log(`[${db}] starting the app server…`);
+  const app = await startApp({ target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-app.log`) });
+  let seed: MainSeed;
+  try {
+    env.log(`[${db}] seeding through the API…`);
+    seed = await seedMain(app.url, env);
+    const want = new Set(env.options.scenarios);
+    if (want.has("a")) {
+      run.scenarios.push(
+        await guarded("a", env, async () => {
+          await sanityGet(app.url, readPath(seed.readId), seed.readToken);
+          return runAutocannon(app.url, readRequests(seed.readId, seed.readToken), loadOptions(env, app, db));
+        }),
+      );
+    }
+    if (want.has("b")) run.scenarios.push(await guarded("b", env, () => attachRevokeCycles(app, seed, env, db)));
+    if (want.has("c")) run.scenarios.push(await guarded("c", env, () => ociLogins(app, seed, env, db)));
+    if (want.has("d")) run.scenarios.push(await guarded("d", env, () => trpcReads(app, seed, env, db, true)));
+    if (want.has("d1")) run.scenarios.push(await guarded("d1", env, () => trpcReads(app, seed, env, db, false)));
+    if (want.has("e")) {
+      run.scenarios.push(
+        await guarded("e", env, async () => {
+          await sanityGet(app.url, readPath(seed.limitedId), seed.limitedToken);
+          const m = await runAutocannon(app.url, readRequests(seed.limitedId, seed.limitedToken), loadOptions(env, app, db));
+          const res = await api<{ identityOciAuth: unknown }>(app.url, "GET", readPath(seed.limitedId), undefined, seed.limitedToken).catch((e: Error) => e.message);
+          m.extra = { afterRunRead: typeof res === "string" ? res : "ok" };
+          return m;
+        }),
+      );
+    }
+    run.appLifetimePeakRssMB = lifetimePeakMB(app.handle.pid);
+  } finally {
+    await app.stop();
+  }
+
+  if (env.options.baselines) {
+    // The app is stopped first: the baselines get the machine to themselves (and PGlite's folder).
+    if (db === "pglite") run.notes.push("PGlite baselines open the same PGlite folder in their own process (the app is stopped; PGlite is one process per folder), so they compare framework cost on the same embedded engine.");
+    for (const kind of ["raw-node", "fastify"] as const) {
+      const server = await startBaseline(kind, target, env.authSecret, env.logFile(`${db}-${kind}.log`)).catch((error: Error) => error);
+      if (server instanceof Error) {
+        env.log(`  ${TITLES[kind]}: FAILED to start: ${server.message}`);
+        run.baselines.push({ id: kind, title: TITLES[kind], failed: server.message });
+        continue;
+      }
+      try {
+        run.baselines.push(
+          await guarded(kind, env, async () => {
+            await sanityGet(server.url, readPath(seed.readId), seed.readToken);
+            return runAutocannon(server.url, readRequests(seed.readId, seed.readToken), loadOptions(env, server, db));
+          }),
+        );
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  return run;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Scenario (a) over 10 → 10k → 100k identities (rows added in bulk), at 1, 16 and 64 connections. */
+export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<ScaleRow[]> {
+  const rowsOut: ScaleRow[] = [];
+  env.log(`[${db}] scale run: migrating a fresh database…`);
+  await migrate(target, env.logFile(`${db}-scale-migrate.log`));
+  let app = await startApp({ target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-scale-app-0.log`) });
+  let boot: Awaited<ReturnType<typeof bootstrap>>;
+  try {
+    boot = await bootstrap(app.url);
+  } finally {
+    await app.stop();
+  }
+  const rows: BulkIdentity[] = [];
+  for (const size of env.options.scaleSizes) {
+    const started = Date.now();
+    rows.push(...(await insertBulkIdentities(target, boot.orgId, env.user.tenancyOcid, size - rows.length, rows.length)));
+    env.log(`[${db}] scale: ${rows.length} identities (+ config + token row each) in the database (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    app = await startApp({ target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-scale-app-${size}.log`) });
+    try {
+      let tokens = rows.map((row) => mintAccessToken(env.authSecret, boot.orgId, row));
+      let ids = rows.map((row) => row.identityId);
+      let tokenKind: ScaleRow["tokens"] = "minted";
+      try {
+        await sanityGet(app.url, readPath(ids[0]!), tokens[0]!);
+      } catch (error) {
+        env.log(`[${db}] scale: minted tokens rejected (${(error as Error).message}); logging in through the API for a sample instead`);
+        const sample = rows.slice(0, Math.min(rows.length, 1000));
+        const headers = await signedLoginHeaders(env.user);
+        tokens = await mapConcurrent(sample, 16, (row) => ociLogin(app.url, row.identityId, env.user, headers));
+        ids = sample.map((row) => row.identityId);
+        tokenKind = "api-login-sample";
+      }
+      const n = ids.length;
+      const requests: AutocannonRequest[] = [
+        {
+          method: "GET",
+          setupRequest: (req) => {
+            const i = Math.floor(Math.random() * n);
+            return { ...req, method: "GET", path: readPath(ids[i]!), headers: { authorization: `Bearer ${tokens[i]}` } };
+          },
+        },
+      ];
+      for (const connections of env.options.scaleConcurrency) {
+        const label = `[${db}] scale: ${rows.length} identities, ${connections} connections`;
+        try {
+          const m = await runAutocannon(app.url, requests, {
+            connections,
+            durationSec: env.options.scaleDurationSec,
+            warmupSec: env.options.scaleWarmupSec,
+            watch: watchTargets(env, app, db),
+          });
+          env.log(`  ${label}: ${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, peak RSS ${m.rss?.peakMB} MB, CPU ${cpuText(m.cpu)}`);
+          if (m.sampleFailures.length) env.log(`    first failures: ${m.sampleFailures.join(" | ")}`);
+          rowsOut.push({
+            identities: rows.length,
+            connections,
+            requestsPerSec: m.requestsPerSec,
+            latencyMs: m.latencyMs,
+            non2xx: m.non2xx,
+            errors: m.errors + m.timeouts,
+            peakRssMB: m.rss?.peakMB ?? null,
+            cpu: m.cpu,
+            tokens: tokenKind,
+            distinctTokens: n,
+          });
+        } catch (error) {
+          env.log(`  ${label}: FAILED ${(error as Error).message}`);
+          rowsOut.push({ identities: rows.length, connections, tokens: tokenKind, distinctTokens: n, failed: (error as Error).message });
+        }
+      }
+    } finally {
+      await app.stop();
+    }
+  }
+  return rowsOut;
+}

@@ -1,0 +1,188 @@
+import { describe, expect, it } from "vitest";
+import { createOciAuthClient } from "./index";
+import { adminClient, closedPortUrl, createIdentityWithOciAuth, fixture } from "./test/fixture";
+import { runCliInProcess } from "./test/run-cli-in-process";
+import { runCliProcess } from "./test/run-cli-process";
+
+const admin = () => ({ OCIAUTH_URL: fixture().url, OCIAUTH_TOKEN: fixture().adminToken });
+
+async function newIdentity(name: string): Promise<string> {
+  const { identity } = await adminClient().identities.create.mutate({ name, organizationId: fixture().orgId, role: "member" });
+  return identity.id;
+}
+
+function loginArgs(identityId: string, overrides: Record<string, string> = {}): string[] {
+  const { oci, url } = fixture();
+  const flags = {
+    "--url": url,
+    "--identity-id": identityId,
+    "--user-ocid": oci.userOcid,
+    "--tenancy": oci.tenancyOcid,
+    "--fingerprint": oci.fingerprint,
+    "--key-file": oci.keyPath,
+    "--region": "us-ashburn-1",
+    ...overrides,
+  };
+  return ["login", ...Object.entries(flags).flat()];
+}
+
+// Child processes spend most of their time starting up: run these tests side by side.
+describe.concurrent("ociauth CLI (child process)", () => {
+  it("--help and every command's help print usage with examples on stdout, exit 0", async () => {
+    const topics = {
+      "--help": "ociauth <command> [options]",
+      "login --help": "ociauth login --identity-id <id>",
+      "oci-auth --help": "ociauth oci-auth get <identityId>",
+      "oci-auth get --help": "ociauth oci-auth get <identityId> [--json]",
+      "oci-auth attach -h": "ociauth oci-auth attach <identityId> --tenancy-ocid <ocid> [options]",
+      "oci-auth update --help": "ociauth oci-auth update <identityId> [options]",
+      "oci-auth revoke --help": "ociauth oci-auth revoke <identityId> [--json]",
+    };
+    const runs = await Promise.all(Object.keys(topics).map((args) => runCliProcess(args.split(" "))));
+    Object.values(topics).forEach((usage, i) => {
+      const run = runs[i]!;
+      expect(run).toMatchObject({ code: 0, stderr: "" });
+      expect(run.stdout).toContain(usage);
+      expect(run.stdout).toMatch(/\nExamples?:\n(.*\n)*? {2}ociauth /);
+    });
+    expect(runs[0]!.stdout).toContain("oci-auth attach     Attach OCI auth to an identity");
+    expect(runs[3]!.stdout).toContain("--token <token>");
+    expect(runs[4]!.stdout).toContain("--trusted-ips <list>");
+  });
+
+  it("login prints a token that works", async () => {
+    const identityId = await createIdentityWithOciAuth({ accessTokenTTL: 1200 });
+    const plain = await runCliProcess(loginArgs(identityId));
+    expect(plain).toMatchObject({ code: 0, stderr: "" });
+    const token = plain.stdout.trim();
+    expect(plain.stdout).toBe(`${token}\n`);
+    const workload = createOciAuthClient({ url: fixture().url, token });
+    expect((await workload.ociAuth.get.query({ identityId })).identityOciAuth.identityId).toBe(identityId);
+  });
+
+  it("oci-auth attach, get, update (only the flags given) and revoke; exit 1 with the API error afterwards", async () => {
+    const identityId = await newIdentity("cli-managed");
+    const { tenancyOcid } = fixture().oci;
+
+    const attach = await runCliProcess(
+      ["oci-auth", "attach", identityId, "--tenancy-ocid", tenancyOcid, "--allowed-usernames", "alice,bob", "--trusted-ips", "10.0.0.0/8,::1", "--ttl", "3600", "--max-ttl", "86400"],
+      admin(),
+    );
+    expect(attach).toMatchObject({ code: 0, stderr: "" });
+    expect(attach.stdout).toContain(`OCI auth attached to identity ${identityId}`);
+    expect(attach.stdout).toMatch(/tenancyOcid: +ocid1\.tenancy\.oc1\./);
+    expect(attach.stdout).toMatch(/allowedUsernames: +alice, bob\n/);
+    expect(attach.stdout).toMatch(/accessTokenTrustedIps: +10\.0\.0\.0\/8, ::1\n/);
+    expect(attach.stdout).toMatch(/accessTokenTTL: +3600 \(1h\)\n/);
+
+    const update = await runCliProcess(["oci-auth", "update", identityId, "--num-uses-limit", "5", "--allowed-usernames", ""], admin());
+    expect(update).toMatchObject({ code: 0, stderr: "" });
+    expect(update.stdout).toMatch(/allowedUsernames: +\(any user of the tenancy\)/);
+
+    const get = await runCliProcess(["oci-auth", "get", identityId, "--json", "--url", fixture().url, "--token", fixture().adminToken]);
+    expect(get).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(get.stdout)).toMatchObject({
+      identityOciAuth: {
+        identityId,
+        tenancyOcid,
+        allowedUsernames: null,
+        accessTokenNumUsesLimit: 5,
+        accessTokenTTL: 3600,
+        accessTokenMaxTTL: 86400,
+        accessTokenTrustedIps: [{ ipAddress: "10.0.0.0", type: "ipv4", prefix: 8 }, { ipAddress: "::1", type: "ipv6" }],
+      },
+    });
+
+    const revoke = await runCliProcess(["oci-auth", "revoke", identityId], admin());
+    expect(revoke).toMatchObject({ code: 0, stderr: "" });
+    expect(revoke.stdout).toContain(`OCI auth removed from identity ${identityId}`);
+
+    const gone = await runCliProcess(["oci-auth", "get", identityId], admin());
+    expect(gone).toMatchObject({ code: 1, stdout: "", stderr: "error: 404 NotFound: The identity does not have OCI Auth attached\n" });
+  });
+
+  it("exit 2: unknown command and unknown flag, with the usage on stderr", async () => {
+    const [command, flag] = await Promise.all([
+      runCliProcess(["frobnicate"]),
+      runCliProcess(["oci-auth", "get", "00000000-0000-4000-8000-000000000000", "--ttl", "5"], admin()),
+    ]);
+    expect(command).toMatchObject({ code: 2, stdout: "" });
+    expect(command.stderr).toMatch(/^error: unknown command "frobnicate"\n\nociauth — .*\n\nUsage:\n {2}ociauth <command> \[options\]/);
+    expect(flag).toMatchObject({ code: 2, stdout: "" });
+    expect(flag.stderr).toMatch(/^error: unknown option --ttl\n\nociauth oci-auth get — .*\n\nUsage:\n {2}ociauth oci-auth get <identityId>/);
+  });
+});
+
+describe("ociauth CLI (in process: every usage error)", () => {
+  const id = "00000000-0000-4000-8000-000000000000";
+  const token = { OCIAUTH_TOKEN: "t" };
+  const cases: [string[], Record<string, string>, string, string][] = [
+    [[], {}, "error: missing command", "ociauth <command> [options]"],
+    [["--verbose"], {}, 'error: unknown option "--verbose"', "ociauth <command> [options]"],
+    [["help", "nope"], {}, 'error: unknown command "nope"', "ociauth <command> [options]"],
+    [["oci-auth"], token, "error: missing subcommand (get, attach, update or revoke)", "ociauth oci-auth get <identityId>"],
+    [["oci-auth", "delete", id], token, 'error: unknown oci-auth subcommand "delete"', "ociauth oci-auth get <identityId>"],
+    [["oci-auth", "get"], token, "error: missing <identityId>", "ociauth oci-auth get <identityId>"],
+    [["oci-auth", "get", id, "extra"], token, 'error: unexpected argument "extra"', "ociauth oci-auth get <identityId>"],
+    [["oci-auth", "get", id], {}, "error: missing token: pass --token or set OCIAUTH_TOKEN", "ociauth oci-auth get <identityId>"],
+    [["oci-auth", "attach", id], token, "error: missing required option --tenancy-ocid", "ociauth oci-auth attach <identityId>"],
+    [["oci-auth", "update", id], token, "error: nothing to update: pass at least one configuration option", "ociauth oci-auth update <identityId>"],
+    [["oci-auth", "update", id, "--ttl", "1h"], token, 'error: --ttl must be a whole number of at least 0, got "1h"', "ociauth oci-auth update <identityId>"],
+    [["oci-auth", "update", id, "--max-ttl"], token, "error: Option '--max-ttl <value>' argument missing", "ociauth oci-auth update <identityId>"],
+    [["oci-auth", "revoke", id, "--tenancy-ocid", "x"], token, "error: unknown option --tenancy-ocid", "ociauth oci-auth revoke <identityId>"],
+    [["login", "--identity-id", id], {}, "error: missing required options --user-ocid, --tenancy, --fingerprint, --key-file, --region", "ociauth login --identity-id <id>"],
+    [["login", "extra"], {}, 'error: unexpected argument "extra"', "ociauth login --identity-id <id>"],
+    [
+      ["login", "--identity-id", id, "--user-ocid", "u", "--tenancy", "t", "--fingerprint", "f", "--key-file", "k", "--region", "IAD"],
+      {},
+      'error: Invalid OCI region "IAD": expected a region identifier such as us-ashburn-1 or eu-frankfurt-1 (lowercase <area>-<city>-<number>, not a region key like IAD).',
+      "ociauth login --identity-id <id>",
+    ],
+  ];
+
+  it.each(cases)("%j → exit 2", async (args, env, message, usage) => {
+    const run = await runCliInProcess(args, env);
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr.startsWith(`${message}\n\n`), run.stderr).toBe(true);
+    expect(run.stderr).toContain(`Usage:\n  ${usage}`);
+  });
+
+  it("help <command> [subcommand] prints that command's help", async () => {
+    expect((await runCliInProcess(["help", "oci-auth", "update"])).stdout).toContain("ociauth oci-auth update — ");
+    expect((await runCliInProcess(["help", "login"])).stdout).toContain("ociauth login — ");
+    expect(await runCliInProcess(["help"])).toMatchObject({ code: 0, stdout: expect.stringContaining("ociauth <command> [options]") });
+  });
+
+  it("login --json prints the whole response; --tenancy-ocid is an alias of --tenancy", async () => {
+    const identityId = await createIdentityWithOciAuth({ accessTokenTTL: 1200 });
+    const args = loginArgs(identityId).map((arg) => (arg === "--tenancy" ? "--tenancy-ocid" : arg));
+    const run = await runCliInProcess([...args, "--json"]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    const body = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(body).toMatchObject({ expiresIn: 1200, tokenType: "Bearer", accessToken: expect.stringMatching(/^eyJ/) });
+    expect(new Date(body.expiresAt as string).getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("exit 1 for API errors (with each validation issue) and for an unreadable key", async () => {
+    const identityId = await createIdentityWithOciAuth();
+    const invalid = await runCliInProcess(["oci-auth", "update", identityId, "--ttl", "7200", "--max-ttl", "3600"], admin());
+    expect(invalid).toMatchObject({ code: 1, stdout: "" });
+    expect(invalid.stderr).toBe(
+      "error: 400 ValidationFailure: Access Token TTL cannot be greater than Access Token Max TTL.\n" +
+        "  - accessTokenTTL: Access Token TTL cannot be greater than Access Token Max TTL.\n",
+    );
+    const wrongKey = await runCliInProcess(loginArgs(identityId, { "--fingerprint": "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff" }));
+    expect(wrongKey).toMatchObject({ code: 1, stdout: "" });
+    expect(wrongKey.stderr).toMatch(/^error: 401 UnauthorizedError: Access denied: OCI rejected the signed request/);
+    const badToken = await runCliInProcess(["oci-auth", "get", identityId], { ...admin(), OCIAUTH_TOKEN: "not-a-token" });
+    expect(badToken).toMatchObject({ code: 1, stdout: "" });
+    expect(badToken.stderr).toMatch(/^error: 403 TokenError: /);
+    const notUuid = await runCliInProcess(["oci-auth", "get", "nope"], admin());
+    expect(notUuid).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: 400 ValidationFailure: .*\n {2}- identityId: .+\n$/) });
+    const noKeyFile = await runCliInProcess(loginArgs(identityId, { "--key-file": "/nonexistent/key.pem" }));
+    expect(noKeyFile).toMatchObject({ code: 1, stdout: "" });
+    expect(noKeyFile.stderr).toMatch(/^error: Could not read the OCI API private key file \/nonexistent\/key\.pem: ENOENT/);
+    const unreachable = await runCliInProcess(["oci-auth", "get", identityId], { OCIAUTH_URL: await closedPortUrl(), OCIAUTH_TOKEN: "t" });
+    expect(unreachable).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: 0 NetworkError: Could not reach the service/) });
+  });
+});

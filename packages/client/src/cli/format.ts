@@ -1,0 +1,45 @@
+import type { OciAuthClient } from "../create-client";
+import type { OciAuthError } from "../errors";
+
+export type IdentityOciAuth = Awaited<ReturnType<OciAuthClient["ociAuth"]["get"]["query"]>>["identityOciAuth"];
+
+/** "key:  value" lines with aligned values. */
+export function formatTable(rows: [string, string][]): string {
+  const width = Math.max(...rows.map(([key]) => key.length)) + 1;
+  return rows.map(([key, value]) => `${`${key}:`.padEnd(width)}  ${value}`).join("\n");
+}
+
+export const formatJson = (value: unknown) => JSON.stringify(value, null, 2);
+
+function seconds(value: number, zeroMeaning: string): string {
+  if (value === 0) return `0 (${zeroMeaning})`;
+  const units: [number, string][] = [[86400, "d"], [3600, "h"], [60, "m"]];
+  const unit = units.find(([size]) => value >= size && value % size === 0);
+  return unit ? `${value} (${value / unit[0]}${unit[1]})` : String(value);
+}
+
+export function formatOciAuth(config: IdentityOciAuth): string {
+  const ips = config.accessTokenTrustedIps.map((ip) => (ip.prefix === undefined ? ip.ipAddress : `${ip.ipAddress}/${ip.prefix}`));
+  return formatTable([
+    ["identityId", config.identityId],
+    ["tenancyOcid", config.tenancyOcid],
+    ["allowedUsernames", config.allowedUsernames ?? "(any user of the tenancy)"],
+    ["accessTokenTrustedIps", ips.join(", ")],
+    ["accessTokenTTL", seconds(config.accessTokenTTL, "bounded by the max TTL only")],
+    ["accessTokenMaxTTL", seconds(config.accessTokenMaxTTL, "none")],
+    ["accessTokenNumUsesLimit", config.accessTokenNumUsesLimit === 0 ? "0 (unlimited)" : String(config.accessTokenNumUsesLimit)],
+    ["id", config.id],
+    ["createdAt", config.createdAt],
+    ["updatedAt", config.updatedAt],
+  ]);
+}
+
+/** `error: <status> <error>: <message>` plus one `  - <path>: <message>` line per validation issue. */
+export function formatApiError(error: OciAuthError): string {
+  const lines = [`error: ${error.status} ${error.error}: ${error.message}`];
+  for (const issue of error.issues ?? []) {
+    const path = issue.path && issue.path.length > 0 ? issue.path.join(".") : "(input)";
+    lines.push(`  - ${path}: ${issue.message}`);
+  }
+  return lines.join("\n");
+}

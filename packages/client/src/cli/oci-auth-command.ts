@@ -1,0 +1,85 @@
+import { createOciAuthClient } from "../create-client";
+import { CONNECTION_OPTIONS, parseCommandArgs, parseCount, serviceUrl, UsageError } from "./cli-args";
+import type { CliIo } from "./cli-io";
+import { formatJson, formatOciAuth, type IdentityOciAuth } from "./format";
+import { OCI_AUTH_SUBCOMMAND_USAGE, OCI_AUTH_USAGE } from "./usage";
+
+const AUTHED_OPTIONS = { ...CONNECTION_OPTIONS, token: { type: "string" } } as const;
+const CONFIG_OPTIONS = {
+  ...AUTHED_OPTIONS,
+  "tenancy-ocid": { type: "string" },
+  "allowed-usernames": { type: "string" },
+  "trusted-ips": { type: "string" },
+  ttl: { type: "string" },
+  "max-ttl": { type: "string" },
+  "num-uses-limit": { type: "string" },
+} as const;
+
+type ConfigValues = { [K in keyof typeof CONFIG_OPTIONS]?: (typeof CONFIG_OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
+
+const TITLES: Record<string, (id: string) => string> = {
+  attach: (id) => `OCI auth attached to identity ${id}`,
+  update: (id) => `OCI auth of identity ${id} updated`,
+  revoke: (id) => `OCI auth removed from identity ${id}; the tokens it issued are revoked`,
+};
+
+/** `ociauth oci-auth get|attach|update|revoke <identityId> …` through the typed tRPC client. */
+export async function ociAuthCommand(args: string[], io: CliIo): Promise<void> {
+  const [subcommand, ...rest] = args;
+  if (subcommand === undefined) throw new UsageError("missing subcommand (get, attach, update or revoke)", OCI_AUTH_USAGE);
+  if (subcommand === "-h" || subcommand === "--help" || subcommand === "help") return io.out(OCI_AUTH_USAGE);
+  const usage = OCI_AUTH_SUBCOMMAND_USAGE[subcommand];
+  if (usage === undefined) throw new UsageError(`unknown oci-auth subcommand ${JSON.stringify(subcommand)}`, OCI_AUTH_USAGE);
+
+  const withConfig = subcommand === "attach" || subcommand === "update";
+  const { values, positionals } = parseCommandArgs(rest, withConfig ? CONFIG_OPTIONS : AUTHED_OPTIONS, usage);
+  if (values.help) return io.out(usage);
+  const [identityId, extra] = positionals;
+  if (identityId === undefined) throw new UsageError("missing <identityId>", usage);
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`, usage);
+  const token = values.token || io.env.OCIAUTH_TOKEN;
+  if (!token) throw new UsageError("missing token: pass --token or set OCIAUTH_TOKEN", usage);
+
+  const client = createOciAuthClient({ url: serviceUrl(values.url, io.env), token });
+  let result: { identityOciAuth: IdentityOciAuth };
+  if (subcommand === "get") result = await client.ociAuth.get.query({ identityId });
+  else if (subcommand === "revoke") result = await client.ociAuth.revoke.mutate({ identityId });
+  else {
+    const config = configFromFlags(values, usage);
+    if (subcommand === "attach") {
+      if (config.tenancyOcid === undefined) throw new UsageError("missing required option --tenancy-ocid", usage);
+      result = await client.ociAuth.attach.mutate({ identityId, ...config, tenancyOcid: config.tenancyOcid });
+    } else {
+      if (Object.keys(config).length === 0) throw new UsageError("nothing to update: pass at least one configuration option", usage);
+      result = await client.ociAuth.update.mutate({ identityId, ...config });
+    }
+  }
+  if (values.json) return io.out(formatJson(result));
+  const title = TITLES[subcommand]?.(identityId);
+  io.out(title ? `${title}\n\n${formatOciAuth(result.identityOciAuth)}` : formatOciAuth(result.identityOciAuth));
+}
+
+/** Only the flags given become fields, so update leaves the others unchanged. */
+function configFromFlags(values: ConfigValues, usage: string) {
+  const config: {
+    tenancyOcid?: string;
+    allowedUsernames?: string | null;
+    accessTokenTrustedIps?: { ipAddress: string }[];
+    accessTokenTTL?: number;
+    accessTokenMaxTTL?: number;
+    accessTokenNumUsesLimit?: number;
+  } = {};
+  if (values["tenancy-ocid"] !== undefined) config.tenancyOcid = values["tenancy-ocid"];
+  if (values["allowed-usernames"] !== undefined) config.allowedUsernames = values["allowed-usernames"].trim() === "" ? null : values["allowed-usernames"];
+  if (values["trusted-ips"] !== undefined) {
+    config.accessTokenTrustedIps = values["trusted-ips"]
+      .split(",")
+      .map((ip) => ip.trim())
+      .filter(Boolean)
+      .map((ipAddress) => ({ ipAddress }));
+  }
+  if (values.ttl !== undefined) config.accessTokenTTL = parseCount("ttl", values.ttl, usage);
+  if (values["max-ttl"] !== undefined) config.accessTokenMaxTTL = parseCount("max-ttl", values["max-ttl"], usage);
+  if (values["num-uses-limit"] !== undefined) config.accessTokenNumUsesLimit = parseCount("num-uses-limit", values["num-uses-limit"], usage);
+  return config;
+}

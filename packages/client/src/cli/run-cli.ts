@@ -1,0 +1,44 @@
+import { OciAuthError } from "../errors";
+import { UsageError } from "./cli-args";
+import type { CliIo } from "./cli-io";
+import { formatApiError } from "./format";
+import { LOGIN_USAGE, MAIN_USAGE, OCI_AUTH_SUBCOMMAND_USAGE, OCI_AUTH_USAGE } from "./usage";
+
+// Loaded on demand: help and usage errors stay fast (no tRPC client, no oci-common).
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<void>> = {
+  login: async (args, io) => (await import("./login-command")).loginCommand(args, io),
+  "oci-auth": async (args, io) => (await import("./oci-auth-command")).ociAuthCommand(args, io),
+};
+
+function helpFor(topic: string[]): string {
+  const [command, subcommand] = topic;
+  if (command === "login") return LOGIN_USAGE;
+  if (command === "oci-auth") return (subcommand && OCI_AUTH_SUBCOMMAND_USAGE[subcommand]) || OCI_AUTH_USAGE;
+  if (command === undefined) return MAIN_USAGE;
+  throw new UsageError(`unknown command ${JSON.stringify(command)}`, MAIN_USAGE);
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<void> {
+  const [command, ...args] = argv;
+  if (command === undefined) throw new UsageError("missing command", MAIN_USAGE);
+  if (command === "-h" || command === "--help") return io.out(MAIN_USAGE);
+  if (command === "help") return io.out(helpFor(args));
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown ${command.startsWith("-") ? "option" : "command"} ${JSON.stringify(command)}`, MAIN_USAGE);
+  await run(args, io);
+}
+
+/** Runs the CLI and returns its exit status: 0 success, 1 refused by the service (or the key), 2 wrong usage. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    await dispatch(argv, io);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`error: ${error.message}\n\n${error.usage}`);
+      return 2;
+    }
+    io.err(error instanceof OciAuthError ? formatApiError(error) : `error: ${(error as Error).message ?? String(error)}`);
+    return 1;
+  }
+}

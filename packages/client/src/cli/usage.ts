@@ -1,0 +1,135 @@
+/** Help texts. Every command's --help prints its text on stdout; usage errors print it on stderr. */
+
+type OptionLine = [flag: string, description: string];
+
+const options = (lines: OptionLine[]) => lines.map(([flag, text]) => `  ${flag.padEnd(28)}${text}`).join("\n");
+
+const CONNECTION: OptionLine[] = [
+  ["--url <url>", "Service base URL (env OCIAUTH_URL, default http://localhost:3000)"],
+  ["--json", "Print the JSON response instead of a table"],
+  ["-h, --help", "Show this help"],
+];
+const TOKEN: OptionLine[] = [["--token <token>", "Bearer token: an identity access token or user session (env OCIAUTH_TOKEN)"]];
+const CONFIG: OptionLine[] = [
+  ["--allowed-usernames <list>", 'Comma-separated OCI user names allowed to log in ("" = any user)'],
+  ["--trusted-ips <list>", "Comma-separated IPs/CIDRs the tokens may be used from (default 0.0.0.0/0,::/0)"],
+  ["--ttl <seconds>", "Access token TTL (0 = bounded by the max TTL only; default 2592000)"],
+  ["--max-ttl <seconds>", "Access token max TTL, counted from login (default 2592000)"],
+  ["--num-uses-limit <n>", "Uses per token (0 = unlimited; default 0)"],
+];
+const ID = "d3148b26-fdd0-4875-b3b3-d0e0b7a0726c";
+
+export const MAIN_USAGE = `ociauth — log machine identities in with OCI API keys and manage their OCI auth
+
+Usage:
+  ociauth <command> [options]
+
+Commands:
+  login               Log an identity in with an OCI user API key; prints the access token
+  oci-auth get        Show an identity's OCI auth configuration
+  oci-auth attach     Attach OCI auth to an identity
+  oci-auth update     Change an identity's OCI auth (only the options given)
+  oci-auth revoke     Remove OCI auth from an identity (revokes the tokens it issued)
+  help [command]      Show help for a command
+
+Run "ociauth <command> --help" for a command's options.
+
+Examples:
+  export OCIAUTH_URL=http://localhost:3000 OCIAUTH_TOKEN=<admin token>
+  ociauth oci-auth attach ${ID} --tenancy-ocid ocid1.tenancy.oc1..aaaa --allowed-usernames ci-bot
+  TOKEN=$(ociauth login --identity-id ${ID} --user-ocid ocid1.user.oc1..bbbb \\
+    --tenancy ocid1.tenancy.oc1..aaaa --fingerprint 12:34:…:ef --key-file ~/.oci/oci_api_key.pem --region us-ashburn-1)
+
+Exit status: 0 success, 1 refused by the service (or an unusable key), 2 wrong usage.`;
+
+export const LOGIN_USAGE = `ociauth login — log a machine identity in with an OCI user API key
+
+Usage:
+  ociauth login --identity-id <id> --user-ocid <ocid> --tenancy <ocid> --fingerprint <fp>
+                --key-file <path> --region <region> [--passphrase <pass>] [--json] [--url <url>]
+
+Signs OCI's GetUser request (GET https://identity.<region>.oraclecloud.com/20160918/users/<user>)
+with the API key and exchanges the signed headers at POST /api/v1/auth/oci-auth/login for an
+access token. Prints the token alone (for TOKEN=$(…)), or the whole response with --json.
+
+Options:
+${options([
+  ["--identity-id <id>", "Machine identity to log in as (it must have OCI auth attached)"],
+  ["--user-ocid <ocid>", "OCI user that owns the API key (ocid1.user.oc1..…)"],
+  ["--tenancy <ocid>", "The user's tenancy OCID (alias --tenancy-ocid)"],
+  ["--fingerprint <fp>", "API key fingerprint, 12:34:…:ef"],
+  ["--key-file <path>", "PEM private key of the API key"],
+  ["--region <region>", "OCI region identifier, e.g. us-ashburn-1"],
+  ["--passphrase <pass>", "Passphrase of an encrypted key (or env OCIAUTH_KEY_PASSPHRASE)"],
+  ...CONNECTION,
+])}
+
+Examples:
+  ociauth login --identity-id ${ID} \\
+    --user-ocid ocid1.user.oc1..bbbb --tenancy ocid1.tenancy.oc1..aaaa \\
+    --fingerprint 12:34:56:78:90:ab:cd:ef:12:34:56:78:90:ab:cd:ef \\
+    --key-file ~/.oci/oci_api_key.pem --region us-ashburn-1
+  ociauth login … --json     # {"accessToken": "…", "expiresIn": 2592000, …, "expiresAt": "…"}`;
+
+export const OCI_AUTH_USAGE = `ociauth oci-auth — manage an identity's OCI auth configuration
+
+Usage:
+  ociauth oci-auth get <identityId>
+  ociauth oci-auth attach <identityId> --tenancy-ocid <ocid> [options]
+  ociauth oci-auth update <identityId> [options]
+  ociauth oci-auth revoke <identityId>
+
+Every subcommand takes --url, --token and --json; see "ociauth oci-auth <subcommand> --help".
+
+Examples:
+  ociauth oci-auth attach ${ID} --tenancy-ocid ocid1.tenancy.oc1..aaaa --ttl 3600
+  ociauth oci-auth get ${ID} --json`;
+
+export const OCI_AUTH_SUBCOMMAND_USAGE: Record<string, string> = {
+  get: `ociauth oci-auth get — show an identity's OCI auth configuration
+
+Usage:
+  ociauth oci-auth get <identityId> [--json] [--url <url>] [--token <token>]
+
+Options:
+${options([...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth oci-auth get ${ID} --json`,
+
+  attach: `ociauth oci-auth attach — attach OCI auth to an identity
+
+Usage:
+  ociauth oci-auth attach <identityId> --tenancy-ocid <ocid> [options]
+
+Options:
+${options([["--tenancy-ocid <ocid>", "Tenancy whose users may log in (required, ocid1.tenancy.oc1..…)"], ...CONFIG, ...TOKEN, ...CONNECTION])}
+
+Examples:
+  ociauth oci-auth attach ${ID} --tenancy-ocid ocid1.tenancy.oc1..aaaa
+  ociauth oci-auth attach ${ID} --tenancy-ocid ocid1.tenancy.oc1..aaaa \\
+    --allowed-usernames alice,bob --trusted-ips 10.0.0.0/8,::1 --ttl 3600 --max-ttl 86400`,
+
+  update: `ociauth oci-auth update — change an identity's OCI auth; options not given stay unchanged
+
+Usage:
+  ociauth oci-auth update <identityId> [options]
+
+Options:
+${options([["--tenancy-ocid <ocid>", "Tenancy whose users may log in"], ...CONFIG, ...TOKEN, ...CONNECTION])}
+
+Examples:
+  ociauth oci-auth update ${ID} --ttl 900
+  ociauth oci-auth update ${ID} --allowed-usernames ""     # any user of the tenancy`,
+
+  revoke: `ociauth oci-auth revoke — remove OCI auth from an identity; the tokens it issued are revoked too
+
+Usage:
+  ociauth oci-auth revoke <identityId> [--json] [--url <url>] [--token <token>]
+
+Options:
+${options([...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth oci-auth revoke ${ID}`,
+};

@@ -1,0 +1,43 @@
+import { type AccessToken, type AccessTokenResponse, withExpiresAt } from "./access-tokens";
+import { assertOciRegion } from "./oci-region";
+import { loadOciPrivateKey, type PrivateKeySource } from "./oci-private-key";
+import { signOciGetUser } from "./oci-signing";
+import { postJson } from "./rest-call";
+
+export type OciLoginOptions = PrivateKeySource & {
+  /** Base URL of the service, e.g. http://localhost:3000 */
+  url: string;
+  /** The machine identity to log in as (it must have OCI auth attached). */
+  identityId: string;
+  tenancyOcid: string;
+  userOcid: string;
+  /** Fingerprint of the API key, "12:34:…:ef". */
+  fingerprint: string;
+  /** Passphrase of an encrypted private key. */
+  passphrase?: string;
+  /** OCI region identifier, e.g. us-ashburn-1: the signed host is identity.<region>.oraclecloud.com. */
+  region: string;
+  fetch?: typeof fetch;
+  /** Abort the login request after this many milliseconds (default 30 000). */
+  timeoutMs?: number;
+};
+
+export type OciLoginResult = AccessToken;
+
+/**
+ * Logs a machine identity in with an OCI user API key: signs OCI's GetUser request and posts the
+ * signed headers to `POST /api/v1/auth/oci-auth/login` (REST, so Infisical-compatible servers work
+ * too). Input problems throw TypeError before any request; the service's answers reject with
+ * OciAuthError.
+ */
+export async function loginWithOci(options: OciLoginOptions): Promise<OciLoginResult> {
+  assertOciRegion(options.region);
+  const privateKeyPem = await loadOciPrivateKey(options);
+  const headers = await signOciGetUser({ ...options, privateKeyPem });
+  const response = await postJson<AccessTokenResponse>(options, "/api/v1/auth/oci-auth/login", {
+    identityId: options.identityId,
+    userOcid: options.userOcid,
+    headers,
+  });
+  return withExpiresAt(response);
+}

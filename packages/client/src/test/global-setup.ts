@@ -1,0 +1,57 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createTestApiKey, createTestOcid, startOciStandIn } from "@ociauth/oci-stand-in";
+import { startTestServer } from "@ociauth/web/testing";
+import type { TestProject } from "vitest/node";
+import { createOciAuthClient } from "../index";
+
+/** What every test file shares: one API server pointed at one OCI stand-in, already bootstrapped. */
+export interface ClientTestFixture {
+  /** The API server, e.g. http://127.0.0.1:PORT */
+  url: string;
+  /** The admin identity's token and organization from the bootstrap. */
+  adminToken: string;
+  orgId: string;
+  /** A stand-in OCI user with an API key (also written to keyPath). */
+  oci: { tenancyOcid: string; userOcid: string; userName: string; fingerprint: string; privateKeyPem: string; keyPath: string };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    fixture: ClientTestFixture;
+  }
+}
+
+/** Starting the server (fresh PGlite database) is the slow part, so it happens once for all files. */
+export default async function setup(project: TestProject) {
+  const key = createTestApiKey();
+  const tenancyOcid = createTestOcid("tenancy");
+  const userOcid = createTestOcid("user");
+  const userName = "ci-bot";
+  const standIn = await startOciStandIn({ users: [{ id: userOcid, compartmentId: tenancyOcid, name: userName, publicKeys: [key.publicKeyPem] }] });
+  // The app reads its configuration once, at the first request: point it at the stand-in first.
+  process.env.OCI_IDENTITY_ENDPOINT = standIn.url;
+  const server = await startTestServer();
+  const boot = await createOciAuthClient({ url: server.url }).bootstrap.setup.mutate({
+    email: "ops@example.com",
+    password: "long-enough-password",
+    organization: "Client tests",
+  });
+  const keyDir = await mkdtemp(path.join(tmpdir(), "ociauth-client-test-"));
+  const keyPath = path.join(keyDir, "oci_api_key.pem");
+  await writeFile(keyPath, key.privateKeyPem, { mode: 0o600 });
+
+  project.provide("fixture", {
+    url: server.url,
+    adminToken: boot.identity.credentials.token,
+    orgId: boot.organization.id,
+    oci: { tenancyOcid, userOcid, userName, fingerprint: key.fingerprint, privateKeyPem: key.privateKeyPem, keyPath },
+  });
+
+  return async () => {
+    await server.close();
+    await standIn.close();
+    await rm(keyDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,9 @@
+import { runCli } from "../cli/run-cli";
+
+/** Runs the CLI's entry function with captured output (fast; for the many small usage cases). */
+export async function runCliInProcess(args: string[], env: Record<string, string> = {}) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, { out: (text) => (stdout += `${text}\n`), err: (text) => (stderr += `${text}\n`), env });
+  return { code, stdout, stderr };
+}

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { idSchema, isoDateSchema } from "./common";
+import { trustedIpSchema } from "./oci-auth";
+
+/**
+ * Operator view of an identity's issued access tokens (dashboard "Tokens"; tRPC `tokens.list`
+ * and `tokens.revokeById`). The JWT itself is never stored nor returned: only its database row.
+ */
+export const accessTokenStatuses = ["active", "expired", "exhausted", "revoked"] as const;
+export const accessTokenStatusSchema = z.enum(accessTokenStatuses);
+export type AccessTokenStatus = z.infer<typeof accessTokenStatusSchema>;
+
+export const MAX_LISTED_ACCESS_TOKENS = 100;
+
+export const listIdentityAccessTokensInputSchema = z.strictObject({
+  identityId: idSchema("identityId"),
+  limit: z.int().min(1).max(MAX_LISTED_ACCESS_TOKENS).default(MAX_LISTED_ACCESS_TOKENS),
+});
+
+export const revokeAccessTokenByIdInputSchema = z.strictObject({ tokenId: idSchema("tokenId") });
+
+export const identityAccessTokenSchema = z.strictObject({
+  id: z.string(),
+  identityId: z.string(),
+  /** How the token was issued: `oci-auth` (workload login) or `token` (the bootstrap admin token). */
+  authMethod: z.string(),
+  status: accessTokenStatusSchema,
+  createdAt: isoDateSchema,
+  /** null: the token has no expiry of its own. */
+  expiresAt: isoDateSchema.nullable(),
+  lastRenewedAt: isoDateSchema.nullable(),
+  lastUsedAt: isoDateSchema.nullable(),
+  lastUsedIp: z.string().nullable(),
+  revokedAt: isoDateSchema.nullable(),
+  accessTokenTTL: z.number().int(),
+  accessTokenMaxTTL: z.number().int(),
+  accessTokenNumUses: z.number().int(),
+  /** 0 = unlimited. */
+  accessTokenNumUsesLimit: z.number().int(),
+  /**
+   * Addresses the token may be used from: the identity's current OCI auth trusted IPs (changing
+   * them applies to tokens already issued); null when the token has no IP restriction.
+   */
+  trustedIps: z.array(trustedIpSchema).nullable(),
+});
+
+export const identityAccessTokenListResponseSchema = z.strictObject({ tokens: z.array(identityAccessTokenSchema) });
+export const revokeAccessTokenByIdResponseSchema = z.strictObject({ token: identityAccessTokenSchema });
+
+export type IdentityAccessToken = z.infer<typeof identityAccessTokenSchema>;
+export type ListIdentityAccessTokensInput = z.infer<typeof listIdentityAccessTokensInputSchema>;
