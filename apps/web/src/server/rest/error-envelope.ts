@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { ErrorName } from "@ociauth/schema";
 import { z } from "zod";
 import { AppError, type AppErrorCode } from "../errors";
@@ -7,8 +7,13 @@ const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 
 /** `req-` + 14 alphanumerics, as Infisical. */
 export function newReqId(): string {
+  // 248 = 4 × 62: bytes at or above it are skipped, so every character is equally likely.
   let id = "req-";
-  for (let i = 0; i < 14; i++) id += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
+  while (id.length < 18) {
+    for (const byte of randomBytes(20)) {
+      if (byte < 248 && id.length < 18) id += ALPHANUMERIC[byte % 62];
+    }
+  }
   return id;
 }
 
