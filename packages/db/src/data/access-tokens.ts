@@ -61,12 +61,14 @@ export async function findAccessTokenForAuth(db: DbClient, id: string) {
 
 export type AccessTokenAuthRow = NonNullable<Awaited<ReturnType<typeof findAccessTokenForAuth>>>;
 
-/** Adds batched use counts of tokens without a use limit (informational: uses, last use). */
+/** Adds batched use counts of tokens without a use limit (informational: uses, last use), in one statement. */
 export async function addAccessTokenUses(db: DbClient, uses: { id: string; count: number; lastUsedAt: Date; ip: string | null }[]) {
-  for (const use of uses) {
-    await db.$executeRaw`
-      UPDATE identity_access_tokens
-         SET "accessTokenNumUses" = "accessTokenNumUses" + ${use.count}, "lastUsedAt" = ${use.lastUsedAt}, "lastUsedIp" = ${use.ip}
-       WHERE id = ${use.id}::uuid`;
-  }
+  if (uses.length === 0) return;
+  await db.$executeRaw`
+    UPDATE identity_access_tokens AS t
+       SET "accessTokenNumUses" = t."accessTokenNumUses" + u.count, "lastUsedAt" = u.last_used, "lastUsedIp" = u.ip
+      FROM unnest(${uses.map((u) => u.id)}::uuid[], ${uses.map((u) => u.count)}::int[],
+                  ${uses.map((u) => u.lastUsedAt.toISOString())}::timestamptz[], ${uses.map((u) => u.ip)}::text[])
+        AS u(id, count, last_used, ip)
+     WHERE t.id = u.id`;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { DbClient } from "../client";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -35,6 +36,17 @@ export async function listAuditEvents(
   return { events, totalCount };
 }
 
+/**
+ * Many events in one INSERT. Raw SQL with one array per column: a statement of the same shape
+ * whatever the batch size (Prisma's createMany compiles a new query for every row count).
+ */
 export async function insertAuditEvents(db: DbClient, events: AuditEventInput[]) {
-  await db.auditEvent.createMany({ data: events });
+  const column = <K extends keyof AuditEventInput>(key: K) => events.map((e) => e[key]);
+  await db.$executeRaw`
+    INSERT INTO audit_events (id, "orgId", "eventType", "actorType", "actorId", "actorName", metadata, "ipAddress", "userAgent")
+    SELECT id, org, event, actor, actor_id, actor_name, meta::jsonb, ip, agent
+      FROM unnest(${events.map(() => randomUUID())}::uuid[], ${column("orgId")}::uuid[], ${column("eventType")}::text[],
+                  ${column("actorType")}::text[], ${column("actorId")}::text[], ${column("actorName")}::text[],
+                  ${events.map((e) => JSON.stringify(e.metadata))}::text[], ${column("ipAddress")}::text[], ${column("userAgent")}::text[])
+        AS t(id, org, event, actor, actor_id, actor_name, meta, ip, agent)`;
 }
