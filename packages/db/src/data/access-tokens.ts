@@ -1,4 +1,5 @@
 import type { DbClient } from "../client";
+import type { IdentityWithOciAuth } from "./identities";
 
 export async function createAccessToken(
   db: DbClient,
@@ -51,15 +52,8 @@ export async function listAccessTokens(db: DbClient, identityId: string, limit =
 
 export type AccessTokenRow = NonNullable<Awaited<ReturnType<typeof findAccessToken>>>;
 
-/** The fields authentication needs, by token id (cached by the app). */
-export async function findAccessTokenForAuth(db: DbClient, id: string) {
-  return db.identityAccessToken.findUnique({
-    where: { id },
-    select: { id: true, identityId: true, authMethod: true, revokedAt: true, expiresAt: true, accessTokenNumUsesLimit: true },
-  });
-}
-
-export type AccessTokenAuthRow = NonNullable<Awaited<ReturnType<typeof findAccessTokenForAuth>>>;
+/** The fields of a token that authentication needs (cached by the app). */
+export type AccessTokenAuthRow = Pick<AccessTokenRow, "id" | "identityId" | "authMethod" | "revokedAt" | "expiresAt" | "accessTokenNumUsesLimit">;
 
 /** Adds batched use counts of tokens without a use limit (informational: uses, last use), in one statement. */
 export async function addAccessTokenUses(db: DbClient, uses: { id: string; count: number; lastUsedAt: Date; ip: string | null }[]) {
@@ -71,4 +65,82 @@ export async function addAccessTokenUses(db: DbClient, uses: { id: string; count
                   ${uses.map((u) => u.lastUsedAt.toISOString())}::timestamptz[], ${uses.map((u) => u.ip)}::text[])
         AS u(id, count, last_used, ip)
      WHERE t.id = u.id`;
+}
+
+/**
+ * Everything authenticating an identity token needs, in ONE query: the token row, its identity
+ * and the identity's OCI auth config (the cold path of the auth cache).
+ */
+export async function findTokenAuthContext(db: DbClient, tokenId: string) {
+  const rows = await db.$queryRaw<RawAuthContext[]>`
+    SELECT t.id AS "tokenId", t."identityId", t."authMethod", t."revokedAt", t."expiresAt", t."accessTokenNumUsesLimit",
+           i."orgId", i.name, i.role, i."createdAt" AS "identityCreatedAt", i."updatedAt" AS "identityUpdatedAt",
+           c.id AS "configId", c.type, c."tenancyOcid", c."allowedUsernames", c."accessTokenTTL", c."accessTokenMaxTTL",
+           c."accessTokenNumUsesLimit" AS "configNumUsesLimit", c."accessTokenTrustedIps", c."accessTokenPeriod",
+           c."createdAt" AS "configCreatedAt", c."updatedAt" AS "configUpdatedAt"
+      FROM identity_access_tokens t
+      JOIN identities i ON i.id = t."identityId"
+      LEFT JOIN identity_oci_auths c ON c."identityId" = t."identityId"
+     WHERE t.id = ${tokenId}::uuid`;
+  const r = rows[0];
+  if (!r) return null;
+  const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+  const token: AccessTokenAuthRow = {
+    id: r.tokenId,
+    identityId: r.identityId,
+    authMethod: r.authMethod,
+    revokedAt: date(r.revokedAt),
+    expiresAt: date(r.expiresAt),
+    accessTokenNumUsesLimit: Number(r.accessTokenNumUsesLimit),
+  };
+  const identity: IdentityWithOciAuth = {
+    id: r.identityId,
+    orgId: r.orgId,
+    name: r.name,
+    role: r.role,
+    createdAt: new Date(r.identityCreatedAt),
+    updatedAt: new Date(r.identityUpdatedAt),
+    ociAuth: r.configId
+      ? {
+          id: r.configId,
+          identityId: r.identityId,
+          type: r.type!,
+          tenancyOcid: r.tenancyOcid!,
+          allowedUsernames: r.allowedUsernames,
+          accessTokenTTL: Number(r.accessTokenTTL),
+          accessTokenMaxTTL: Number(r.accessTokenMaxTTL),
+          accessTokenNumUsesLimit: Number(r.configNumUsesLimit),
+          accessTokenTrustedIps: (typeof r.accessTokenTrustedIps === "string" ? JSON.parse(r.accessTokenTrustedIps) : r.accessTokenTrustedIps) as never,
+          accessTokenPeriod: Number(r.accessTokenPeriod),
+          createdAt: new Date(r.configCreatedAt!),
+          updatedAt: new Date(r.configUpdatedAt!),
+        }
+      : null,
+  };
+  return { token, identity };
+}
+
+interface RawAuthContext {
+  tokenId: string;
+  identityId: string;
+  authMethod: string;
+  revokedAt: Date | string | null;
+  expiresAt: Date | string | null;
+  accessTokenNumUsesLimit: number;
+  orgId: string;
+  name: string;
+  role: string;
+  identityCreatedAt: Date | string;
+  identityUpdatedAt: Date | string;
+  configId: string | null;
+  type: string | null;
+  tenancyOcid: string | null;
+  allowedUsernames: string | null;
+  accessTokenTTL: number | null;
+  accessTokenMaxTTL: number | null;
+  configNumUsesLimit: number | null;
+  accessTokenTrustedIps: unknown;
+  accessTokenPeriod: number | null;
+  configCreatedAt: Date | string | null;
+  configUpdatedAt: Date | string | null;
 }

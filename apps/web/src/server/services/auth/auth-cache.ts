@@ -28,17 +28,34 @@ export class AuthCache {
   private readonly identities = new Map<string, Entry<IdentityState | null>>();
   private generation = 0;
 
-  token(id: string, load: () => Promise<AccessTokenAuthRow | null>) {
-    return this.read(this.tokens, id, load);
+  identity(id: string, load: () => Promise<IdentityWithOciAuth | null>) {
+    return this.read(this.identities, id, async () => toIdentityState(await load()));
   }
 
-  identity(id: string, load: () => Promise<IdentityWithOciAuth | null>) {
-    return this.read(this.identities, id, async () => {
-      const identity = await load();
-      if (!identity) return null;
-      const ips = identity.ociAuth?.accessTokenTrustedIps as unknown as TrustedIp[] | undefined;
-      return { identity, allowsIp: ips ? createIpMatcher(ips) : null };
-    });
+  /**
+   * A token and its identity. On a miss of both, `loadBoth` reads them together (one query)
+   * and both are cached.
+   */
+  async tokenContext(
+    tokenId: string,
+    loadBoth: () => Promise<{ token: AccessTokenAuthRow; identity: IdentityWithOciAuth } | null>,
+    loadIdentity: (identityId: string) => Promise<IdentityWithOciAuth | null>,
+  ): Promise<{ token: AccessTokenAuthRow; state: IdentityState | null } | null> {
+    const now = Date.now();
+    const hit = this.tokens.get(tokenId);
+    if (hit && now - hit.loadedAt < MAX_AGE_MS) {
+      if (!hit.value) return null;
+      const token = hit.value;
+      return { token, state: await this.identity(token.identityId, () => loadIdentity(token.identityId)) };
+    }
+    const generation = this.generation;
+    const both = await loadBoth();
+    const state = both ? toIdentityState(both.identity) : null;
+    if (generation === this.generation) {
+      this.store(this.tokens, tokenId, both?.token ?? null, now);
+      if (both) this.store(this.identities, both.identity.id, state, now);
+    }
+    return both ? { token: both.token, state } : null;
   }
 
   /** `identity:<id>` or `token:<id>`, as sent by the change feed. */
@@ -76,10 +93,18 @@ export class AuthCache {
     if (hit && now - hit.loadedAt < MAX_AGE_MS) return hit.value;
     const generation = this.generation;
     const value = await load();
-    if (generation === this.generation) {
-      if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value as string);
-      map.set(key, { value, loadedAt: now });
-    }
+    if (generation === this.generation) this.store(map, key, value, now);
     return value;
   }
+
+  private store<T>(map: Map<string, Entry<T>>, key: string, value: T, loadedAt: number) {
+    if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value as string);
+    map.set(key, { value, loadedAt });
+  }
+}
+
+function toIdentityState(identity: IdentityWithOciAuth | null): IdentityState | null {
+  if (!identity) return null;
+  const ips = identity.ociAuth?.accessTokenTrustedIps as unknown as TrustedIp[] | undefined;
+  return { identity, allowsIp: ips ? createIpMatcher(ips) : null };
 }

@@ -4,7 +4,7 @@ import type { Actor, AuthedContext, ServiceContext } from "../../context";
 import { AppError, forbidden, tokenError, unauthorized } from "../../errors";
 import { getSigningKey, verifyToken } from "./tokens-jwt";
 import { hotPathFor } from "../../hot-path";
-import { loadIdentityState, loadTokenForAuth } from "./identity-state";
+import { loadTokenContext } from "./identity-state";
 
 /** Parses `Authorization: Bearer <token>`; everything after "Bearer " is the token (as Infisical). */
 export function bearerToken(header: string | null): string | null {
@@ -37,11 +37,12 @@ export async function authenticate(ctx: ServiceContext): Promise<AuthedContext> 
     return { ...ctx, actor };
   }
 
-  const row = await loadTokenForAuth(ctx, claims.jti);
+  const found = await loadTokenContext(ctx, claims.jti);
+  const row = found?.token;
   if (!row || row.identityId !== claims.identityId) throw tokenError(messages.tokenInvalid);
   if (row.revokedAt) throw unauthorized(messages.tokenRevoked);
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw tokenError(messages.tokenExpired);
-  const state = await loadIdentityState(ctx, row.identityId);
+  const state = found.state;
   if (!state) throw tokenError(messages.tokenInvalid);
   const { identity } = state;
 

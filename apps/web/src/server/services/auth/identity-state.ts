@@ -1,4 +1,4 @@
-import { findAccessTokenForAuth, findIdentityWithOciAuth } from "@ociauth/db";
+import { type AccessTokenAuthRow, findIdentityWithOciAuth, findTokenAuthContext } from "@ociauth/db";
 import type { ServiceContext } from "../../context";
 import { hotPathFor } from "../../hot-path";
 import type { IdentityState } from "./auth-cache";
@@ -17,9 +17,15 @@ export function loadIdentityState(ctx: ServiceContext, identityId: string): Prom
   });
 }
 
-export function loadTokenForAuth(ctx: ServiceContext, tokenId: string) {
-  const load = () => findAccessTokenForAuth(ctx.db, tokenId);
-  return hotPathFor(ctx.db)?.cache.token(tokenId, load) ?? load();
+/** A token with its identity (and OCI auth config): cached, else one query for all three. */
+export async function loadTokenContext(ctx: ServiceContext, tokenId: string): Promise<{ token: AccessTokenAuthRow; state: IdentityState | null } | null> {
+  const loadBoth = () => findTokenAuthContext(ctx.db, tokenId);
+  const cache = hotPathFor(ctx.db)?.cache;
+  if (cache) return cache.tokenContext(tokenId, loadBoth, (identityId) => findIdentityWithOciAuth(ctx.db, identityId));
+  const both = await loadBoth();
+  if (!both) return null;
+  const ips = both.identity.ociAuth?.accessTokenTrustedIps as unknown as TrustedIp[] | undefined;
+  return { token: both.token, state: { identity: both.identity, allowsIp: ips ? createIpMatcher(ips) : null } };
 }
 
 /** After this instance's own committed writes: drop what it cached (other instances hear NOTIFY). */
