@@ -1,6 +1,6 @@
 import { type DbKind } from "./servers.js";
 
-export const ALL_SCENARIOS = ["a", "b", "c", "d", "d1", "e"] as const;
+export const ALL_SCENARIOS = ["a", "b", "c", "c1", "d", "d1", "e"] as const;
 export type ScenarioId = (typeof ALL_SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -19,6 +19,10 @@ export interface BenchOptions {
   scaleDurationSec: number;
   scaleWarmupSec: number;
   out: string | undefined;
+  /** Start the app with --cpu-prof (profiles in results/profiles/). */
+  profile: boolean;
+  /** When `prisma migrate deploy` fails on PostgreSQL, apply the migration SQL with pg instead (recorded). */
+  sqlMigrationsFallback: boolean;
 }
 
 export const USAGE = `pnpm bench [flags]
@@ -28,7 +32,7 @@ export const USAGE = `pnpm bench [flags]
   --connections N          concurrent connections / calls in flight (default 64)
   --duration S             measured seconds per scenario (default 10; --quick: 3)
   --warmup S               warm-up seconds before each measurement (default 2; --quick: 1)
-  --scenarios a,b,c,d,d1,e which scenarios (default: all)
+  --scenarios a,b,c,c1,d,d1,e  which scenarios (default: all)
   --no-baselines           skip the raw node:http and Fastify baselines
   --scale                  also run the scale run: scenario (a) over many identities
   --scale-only             only the scale run
@@ -36,7 +40,12 @@ export const USAGE = `pnpm bench [flags]
   --scale-concurrency 1,16,64     connections per scale step (default)
   --scale-duration S       measured seconds per scale step (default 5; --quick: 2)
   --quick                  a short smoke run (~1-2 minutes plus the build)
-  --out FILE               results file (default packages/bench/results/latest.json)
+  --profile                start the app with node --cpu-prof (one .cpuprofile per app process in
+                           results/profiles/; open in Chrome DevTools)
+  --sql-migrations-fallback  if \`prisma migrate deploy\` fails on PostgreSQL, apply prisma/migrations/*/migration.sql
+                           with pg instead and go on (recorded as a failure in the results)
+  --out FILE               results file (default: results/latest.json for a complete run — both
+                           databases, all scenarios, baselines, not --quick — else results/partial.json)
 `;
 
 function numberList(value: string, flag: string): number[] {
@@ -70,6 +79,8 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
     scaleDurationSec: quick ? 2 : 5,
     scaleWarmupSec: 1,
     out: undefined,
+    profile: false,
+    sqlMigrationsFallback: false,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -129,6 +140,12 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
         break;
       case "--scale-duration":
         options.scaleDurationSec = positive(value(), flag);
+        break;
+      case "--profile":
+        options.profile = true;
+        break;
+      case "--sql-migrations-fallback":
+        options.sqlMigrationsFallback = true;
         break;
       case "--out":
         options.out = value();

@@ -35,9 +35,12 @@ function machineTicks(): { busy: number; total: number } {
 }
 
 /** The postmaster whose command line names `dataDir`, and its children (backends, workers). */
+const postmasters = new Map<string, number>();
+
 export function postgresPids(dataDir: string): number[] {
   const all: { pid: number; ppid: number }[] = [];
-  let postmaster: number | undefined;
+  let postmaster = postmasters.get(dataDir);
+  if (postmaster !== undefined && !procStat(postmaster)) postmaster = undefined;
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
@@ -54,6 +57,7 @@ export function postgresPids(dataDir: string): number[] {
     }
   }
   if (postmaster === undefined) return [];
+  postmasters.set(dataDir, postmaster);
   return [postmaster, ...all.filter((p) => p.ppid === postmaster).map((p) => p.pid)];
 }
 
@@ -112,14 +116,27 @@ export function watchWindow(targets: WatchTargets): { stop(): WindowReading } {
   const t0 = performance.now();
   const server0 = procStat(serverPid)?.ticks ?? null;
   const standIn0 = targets.standInPid ? procStat(targets.standInPid)?.ticks ?? null : null;
-  const pgPids = targets.postgresDataDir ? postgresPids(targets.postgresDataDir) : [];
-  const pgTicks = () => pgPids.reduce((sum, pid) => sum + (procStat(pid)?.ticks ?? 0), 0);
-  const pg0 = pgTicks();
+  // PostgreSQL backends come and go: remember each one's ticks when first and last seen.
+  const pgSeen = new Map<number, { first: number; last: number }>();
+  const scanPostgres = (initial: boolean) => {
+    if (!targets.postgresDataDir) return;
+    for (const pid of postgresPids(targets.postgresDataDir)) {
+      const ticks = procStat(pid)?.ticks;
+      if (ticks === undefined) continue;
+      const seen = pgSeen.get(pid);
+      if (seen) seen.last = ticks;
+      else pgSeen.set(pid, { first: initial ? ticks : 0, last: ticks });
+    }
+  };
+  scanPostgres(true);
+  const pgTimer = targets.postgresDataDir ? setInterval(() => scanPostgres(false), 500) : undefined;
   const self0 = process.cpuUsage();
   const machine0 = machineTicks();
   return {
     stop() {
       clearInterval(timer);
+      if (pgTimer) clearInterval(pgTimer);
+      scanPostgres(false);
       const seconds = (performance.now() - t0) / 1000;
       const rss = statusField(serverPid, "VmRSS");
       if (rss !== null && rss > maxSample) maxSample = rss;
@@ -136,7 +153,11 @@ export function watchWindow(targets: WatchTargets): { stop(): WindowReading } {
         loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
       };
       if (targets.standInPid) cpu.standInPct = ticksPct(standIn0, procStat(targets.standInPid)?.ticks);
-      if (targets.postgresDataDir) cpu.postgresPct = pgPids.length ? ticksPct(pg0, pgTicks()) : null;
+      if (targets.postgresDataDir) {
+        let ticks = 0;
+        for (const { first, last } of pgSeen.values()) ticks += last - first;
+        cpu.postgresPct = pgSeen.size ? pct((ticks / TICKS_PER_SEC / seconds) * 100) : null;
+      }
       return { rss: { peakMB: mb(peak || null), maxSampledMB: mb(maxSample || null), peakReset }, cpu };
     },
   };

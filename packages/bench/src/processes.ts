@@ -151,7 +151,7 @@ let cleanedUp: Promise<void> | undefined;
 export function cleanupAll(): Promise<void> {
   cleanedUp ??= (async () => {
     await Promise.all([...running].map((handle) => handle.stop(3000).catch(() => undefined)));
-    for (const fn of cleanups.reverse()) {
+    for (const fn of cleanups.splice(0).reverse()) {
       try {
         await fn();
       } catch (error) {
@@ -162,10 +162,20 @@ export function cleanupAll(): Promise<void> {
   return cleanedUp;
 }
 
-/** Last resort when the process exits without running cleanupAll (synchronous). */
+/**
+ * Last resort when the process exits without finishing cleanupAll: SIGKILL every child group and
+ * call the clean-ups not yet run (stopping PostgreSQL and removing folders are synchronous).
+ */
 function killAllSync(): void {
   for (const handle of running) killGroup(handle.pid, "SIGKILL");
   running.clear();
+  for (const fn of cleanups.splice(0).reverse()) {
+    try {
+      void Promise.resolve(fn()).catch(() => undefined);
+    } catch {
+      // best effort
+    }
+  }
 }
 
 let installed = false;
@@ -175,10 +185,20 @@ export function installExitHandlers(): void {
   if (installed) return;
   installed = true;
   process.on("exit", killAllSync);
+  // Ctrl-C reaches every process of the group, and pnpm/tsx relay it again (as SIGINT or
+  // SIGTERM): the first signal starts the clean-up and the echoes must not kill us before it is
+  // done. A signal more than 3 s later (a second Ctrl-C) forces the exit.
+  let firstSignalAt = 0;
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.once(signal, () => {
-      console.error(`\n${signal}: stopping child processes…`);
-      void cleanupAll().finally(() => process.exit(130));
+    process.on(signal, () => {
+      if (firstSignalAt === 0) {
+        firstSignalAt = Date.now();
+        console.error(`\n${signal}: stopping child processes…`);
+        void cleanupAll().finally(() => process.exit(130));
+      } else if (Date.now() - firstSignalAt > 3000) {
+        killAllSync();
+        process.exit(130);
+      }
     });
   }
   process.on("uncaughtException", (error) => {

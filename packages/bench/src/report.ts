@@ -40,28 +40,45 @@ export function headline(run: DbRun): Headline {
 /** The issue's targets (#6), evaluated on this run's figures. */
 export function targets(run: DbRun, scale: ScaleRow[] | undefined): TargetCheck[] {
   const h = headline(run);
-  const c = find(run.scenarios, "c");
-  const appMs = (c?.extra?.serverTimingAppMs as { p50: number } | undefined)?.p50;
+  const appP50 = (id: string) => (find(run.scenarios, id)?.extra?.serverTimingAppMs as { p50: number } | undefined)?.p50;
+  const app1 = appP50("c1");
+  const app64 = appP50("c");
   const peaks = run.scenarios.map((s) => s.rss?.peakMB).filter((v): v is number => typeof v === "number");
   const peak = peaks.length ? Math.max(...peaks) : null;
   const checks: TargetCheck[] = [
     { target: "(a) ≥ 50% of the raw baseline's throughput", measured: h.ratioToRaw === null ? "n/a" : `${(h.ratioToRaw * 100).toFixed(1)}%`, met: h.ratioToRaw === null ? null : h.ratioToRaw >= 0.5 },
-    { target: "(a) p99 ≤ 25 ms at 64 connections", measured: h.appReadP99Ms === null ? "n/a" : `${h.appReadP99Ms} ms`, met: h.appReadP99Ms === null ? null : h.appReadP99Ms <= 25 },
+    { target: `(a) p99 ≤ 25 ms at ${run.connections} connections`, measured: h.appReadP99Ms === null ? "n/a" : `${h.appReadP99Ms} ms`, met: h.appReadP99Ms === null ? null : h.appReadP99Ms <= 25 },
     { target: "(a) at least as fast as Fastify + pg", measured: h.ratioToFastify === null ? "n/a" : `${(h.ratioToFastify * 100).toFixed(1)}%`, met: h.ratioToFastify === null ? null : h.ratioToFastify >= 1 },
-    { target: "(c) our server-side time p50 ≤ 3 ms", measured: appMs === undefined ? "n/a" : `${appMs} ms`, met: appMs === undefined ? null : appMs <= 3 },
+    {
+      target: "(c) our server-side time p50 ≤ 3 ms (judged at 1 connection)",
+      measured: `${app1 ?? "n/a"} ms at 1 connection, ${app64 ?? "n/a"} ms at ${run.connections}`,
+      met: app1 === undefined ? null : app1 <= 3,
+    },
     { target: "server peak RSS under load ≤ 350 MB", measured: peak === null ? "n/a" : `${peak} MB`, met: peak === null ? null : peak <= 350 },
   ];
   if (scale?.length) {
-    const at = (n: number) => scale.filter((r) => r.connections === Math.max(...scale.map((s) => s.connections)) && r.identities === n && !r.failed)[0];
+    const maxConnections = Math.max(...scale.map((s) => s.connections));
+    // Uniform access (every identity equally likely): the row with the most distinct tokens.
+    const at = (n: number) =>
+      scale.filter((r) => r.connections === maxConnections && r.identities === n && !r.failed).sort((x, y) => y.distinctTokens - x.distinctTokens)[0];
+    const hot = (n: number) => scale.find((r) => r.connections === maxConnections && r.identities === n && !r.failed && r.distinctTokens <= 10);
     const sizes = [...new Set(scale.map((r) => r.identities))].sort((x, y) => x - y);
     const small = at(sizes[0]!);
     const large = at(sizes[sizes.length - 1]!);
     const r = ratio(large?.requestsPerSec, small?.requestsPerSec);
     checks.push({
-      target: `lookups flat from ${sizes[0]} to ${sizes[sizes.length - 1]} identities (throughput within 20%)`,
+      target: `lookups flat from ${sizes[0]} to ${sizes[sizes.length - 1]} identities, uniform access (throughput within 20%)`,
       measured: r === null ? "n/a" : `${(r * 100).toFixed(1)}% of the ${sizes[0]}-identity throughput`,
       met: r === null ? null : r >= 0.8,
     });
+    const rh = ratio(hot(sizes[sizes.length - 1]!)?.requestsPerSec, small?.requestsPerSec);
+    if (rh !== null) {
+      checks.push({
+        target: `same, 10 hot identities in a ${sizes[sizes.length - 1]}-identity table (index lookups)`,
+        measured: `${(rh * 100).toFixed(1)}% of the ${sizes[0]}-identity throughput`,
+        met: rh >= 0.8,
+      });
+    }
   }
   return checks;
 }
@@ -76,7 +93,7 @@ function cpuCell(cpu: CpuReading | null | undefined): string {
   if (!cpu) return "–";
   const parts = [`app ${fmt(cpu.serverPct)}`];
   if (cpu.postgresPct !== undefined) parts.push(`pg ${fmt(cpu.postgresPct)}`);
-  if (cpu.standInPct) parts.push(`oci ${fmt(cpu.standInPct)}`);
+  if (cpu.standInPct && cpu.standInPct >= 1) parts.push(`oci ${fmt(cpu.standInPct)}`);
   parts.push(`gen ${fmt(cpu.loadGeneratorPct)}`, `all ${fmt(cpu.machineBusyPct)}`);
   return parts.join(" · ");
 }
@@ -153,7 +170,7 @@ export function scaleTable(scale: Partial<Record<DbKind, ScaleRow[]>>, markdown:
       rows.push({
         cells: r.failed
           ? [db, fmt(r.identities), fmt(r.connections), "FAILED", "", "", "", "", "", r.failed.slice(0, 100)]
-          : [db, fmt(r.identities), fmt(r.connections), fmt(r.requestsPerSec), fmt(r.latencyMs?.p50, 1), fmt(r.latencyMs?.p99, 1), fmt(r.non2xx), fmt(r.peakRssMB), cpuCell(r.cpu), `${r.tokens} (${fmt(r.distinctTokens)} distinct)`],
+          : [db, fmt(r.identities), fmt(r.connections), fmt(r.requestsPerSec), fmt(r.latencyMs?.p50, 1), fmt(r.latencyMs?.p99, 1), fmt(r.non2xx), fmt(r.peakRssMB), cpuCell(r.cpu), `${r.tokens}, ${fmt(r.distinctTokens)} distinct`],
       });
     }
   }

@@ -8,7 +8,7 @@ import path from "node:path";
 import { startPostgresServer, type PostgresServer } from "@ociauth/db/testing";
 import { createTestApiKey, createTestOcid } from "@ociauth/oci-stand-in";
 import pg from "pg";
-import { parseArgs, USAGE, type BenchOptions } from "./args.js";
+import { ALL_SCENARIOS, parseArgs, USAGE, type BenchOptions } from "./args.js";
 import { cleanupAll, commandOutput, installExitHandlers, onCleanup, removeDir } from "./processes.js";
 import { headline, ratioTable, scaleTable, scenarioTable, targets, targetTable, type Headline, type TargetCheck } from "./report.js";
 import { runMain, runScale, type DbRun, type Env, type ScaleRow } from "./scenarios.js";
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   const resultsDir = path.join(BENCH_DIR, "results");
   const logDir = path.join(resultsDir, "logs");
   rmSync(logDir, { recursive: true, force: true });
+  if (options.profile) rmSync(path.join(resultsDir, "profiles"), { recursive: true, force: true });
   mkdirSync(logDir, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), "ociauth-bench-"));
   onCleanup(() => removeDir(tmp));
@@ -119,6 +120,8 @@ async function main(): Promise<void> {
     log,
     logFile: (name) => path.join(logDir, name),
     standInPid: standIn.handle.pid,
+    warnings: [],
+    cpuProfileDir: options.profile ? path.join(resultsDir, "profiles") : undefined,
     postgresDataDir: postgres?.dataDir,
   };
   const target = async (db: DbKind, name: string): Promise<DbTarget> =>
@@ -168,6 +171,7 @@ async function main(): Promise<void> {
     if (run) results.targets[db] = targets(run, results.scale[db]);
   }
 
+  for (const warning of new Set(env.warnings)) results.failures.push({ db: "postgres", phase: "migrate", error: warning });
   machine.loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 100);
   results.durationSec = Math.round((Date.now() - started) / 1000);
 
@@ -182,7 +186,9 @@ async function main(): Promise<void> {
   for (const f of results.failures) text.push(`FAILED: ${f.db} ${f.phase}: ${f.error.split("\n")[0]}`);
   console.log(`\n${text.join("\n")}`);
 
-  const out = options.out ? path.resolve(process.cwd(), options.out) : path.join(resultsDir, "latest.json");
+  // Only a complete run replaces the committed latest.json; smoke and partial runs go elsewhere.
+  const complete = !options.quick && options.main && options.baselines && options.dbs.length === 2 && options.scenarios.length === ALL_SCENARIOS.length;
+  const out = options.out ? path.resolve(process.cwd(), options.out) : path.join(resultsDir, complete ? "latest.json" : "partial.json");
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   const md = [

@@ -17,7 +17,7 @@ import {
   type BulkIdentity,
   type OciUser,
 } from "./seed.js";
-import { migrate, startApp, startBaseline, type BaselineKind, type DbKind, type DbTarget, type RunningServer } from "./servers.js";
+import { migrate, migrateWithSql, startApp, startBaseline, type BaselineKind, type DbKind, type DbTarget, type RunningServer } from "./servers.js";
 
 export interface ScenarioResult extends Partial<Measurement> {
   id: string;
@@ -28,6 +28,7 @@ export interface ScenarioResult extends Partial<Measurement> {
 
 export interface DbRun {
   db: DbKind;
+  connections: number;
   scenarios: ScenarioResult[];
   baselines: ScenarioResult[];
   /** Peak RSS of the app server process over its whole life (start-up, seeding, all scenarios). */
@@ -57,6 +58,9 @@ export interface Env {
   log: (line: string) => void;
   logFile: (name: string) => string;
   standInPid: number;
+  cpuProfileDir?: string;
+  /** Problems that did not stop the run (e.g. the migration fallback), for the results. */
+  warnings: string[];
   /** The throw-away PostgreSQL server's data folder (to find its processes for CPU figures). */
   postgresDataDir?: string;
 }
@@ -65,6 +69,7 @@ export const TITLES: Record<ScenarioId | BaselineKind, string> = {
   a: "(a) REST read GET /auth/oci-auth/identities/{id}, unlimited token",
   b: "(b) attach/revoke cycles (POST + DELETE) on many identities",
   c: "(c) OCI login against the stand-in",
+  c1: "(c1) OCI login, 1 connection (no queueing)",
   d: "(d) tRPC read, typed client, one shared client (batching)",
   d1: "(d1) tRPC read, typed client, one client per loop (no batching)",
   e: "(e) REST read with a use-limited token (atomic count)",
@@ -86,7 +91,7 @@ export function cpuText(cpu: Measurement["cpu"] | undefined): string {
   if (!cpu) return "–";
   const parts = [`server ${cpu.serverPct ?? "?"}%`];
   if (cpu.postgresPct !== undefined) parts.push(`pg ${cpu.postgresPct ?? "?"}%`);
-  if (cpu.standInPct) parts.push(`stand-in ${cpu.standInPct}%`);
+  if (cpu.standInPct && cpu.standInPct >= 1) parts.push(`stand-in ${cpu.standInPct}%`);
   parts.push(`load gen ${cpu.loadGeneratorPct}%`, `machine ${cpu.machineBusyPct}% busy (load ${cpu.loadAverage1m})`);
   return parts.join(" · ");
 }
@@ -192,10 +197,10 @@ async function attachRevokeCycles(app: RunningServer, seed: MainSeed, env: Env, 
 }
 
 /** (c): 64 concurrent logins with one signed header set; Server-Timing splits our time from OCI's. */
-async function ociLogins(app: RunningServer, seed: MainSeed, env: Env, db: DbKind): Promise<Measurement> {
+async function ociLogins(app: RunningServer, seed: MainSeed, env: Env, db: DbKind, connections = env.options.connections): Promise<Measurement> {
   const headers = await signedLoginHeaders(env.user); // valid 5 minutes: fresh for this run
   const payload = JSON.stringify({ identityId: seed.loginId, userOcid: env.user.userOcid, headers });
-  const poster = createJsonPoster(app.url, env.options.connections);
+  const poster = createJsonPoster(app.url, connections);
   const appMs = new Samples();
   const ociMs = new Samples();
   let missingTiming = 0;
@@ -207,7 +212,7 @@ async function ociLogins(app: RunningServer, seed: MainSeed, env: Env, db: DbKin
         const res = await poster.post("/api/v1/auth/oci-auth/login", payload);
         return { ok: res.status >= 200 && res.status < 300, status: res.status, body: res.body, serverTiming: parseServerTiming(res.headers["server-timing"]) };
       },
-      loadOptions(env, app, db),
+      { ...loadOptions(env, app, db), connections },
       {
         onResult: (result) => {
           const t = result.serverTiming ?? {};
@@ -257,12 +262,25 @@ async function trpcReads(app: RunningServer, seed: MainSeed, env: Env, db: DbKin
 }
 
 /** Scenarios (a)-(e) on one database, then the baselines on the same database. */
+/** The project's migration path; with --sql-migrations-fallback, pg-applied SQL when it fails on PostgreSQL. */
+async function migrateTarget(target: DbTarget, env: Env, logName: string): Promise<void> {
+  try {
+    await migrate(target, env.logFile(logName));
+  } catch (error) {
+    if (!(env.options.sqlMigrationsFallback && target.kind === "postgres")) throw error;
+    const message = `prisma migrate deploy FAILED on PostgreSQL; migrations applied with pg instead (--sql-migrations-fallback). ${(error as Error).message.split("\n")[0]} — see results/logs/${logName}`;
+    env.log(`  WARNING: ${message}`);
+    env.warnings.push(message);
+    await migrateWithSql(target.url);
+  }
+}
+
 export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<DbRun> {
-  const run: DbRun = { db, scenarios: [], baselines: [], appLifetimePeakRssMB: null, notes: [] };
+  const run: DbRun = { db, connections: env.options.connections, scenarios: [], baselines: [], appLifetimePeakRssMB: null, notes: [] };
   env.log(`[${db}] migrating…`);
-  await migrate(target, env.logFile(`${db}-migrate.log`));
+  await migrateTarget(target, env, `${db}-migrate.log`);
   env.log(`[${db}] starting the app server…`);
-  const app = await startApp({ target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-app.log`) });
+  const app = await startApp({ target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-app.log`), cpuProfileDir: env.cpuProfileDir });
   let seed: MainSeed;
   try {
     env.log(`[${db}] seeding through the API…`);
@@ -278,6 +296,7 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
     }
     if (want.has("b")) run.scenarios.push(await guarded("b", env, () => attachRevokeCycles(app, seed, env, db)));
     if (want.has("c")) run.scenarios.push(await guarded("c", env, () => ociLogins(app, seed, env, db)));
+    if (want.has("c1")) run.scenarios.push(await guarded("c1", env, () => ociLogins(app, seed, env, db, 1)));
     if (want.has("d")) run.scenarios.push(await guarded("d", env, () => trpcReads(app, seed, env, db, true)));
     if (want.has("d1")) run.scenarios.push(await guarded("d1", env, () => trpcReads(app, seed, env, db, false)));
     if (want.has("e")) {
@@ -327,7 +346,7 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
 export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<ScaleRow[]> {
   const rowsOut: ScaleRow[] = [];
   env.log(`[${db}] scale run: migrating a fresh database…`);
-  await migrate(target, env.logFile(`${db}-scale-migrate.log`));
+  await migrateTarget(target, env, `${db}-scale-migrate.log`);
   let app = await startApp({ target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-scale-app-0.log`) });
   let boot: Awaited<ReturnType<typeof bootstrap>>;
   try {
@@ -340,7 +359,7 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
     const started = Date.now();
     rows.push(...(await insertBulkIdentities(target, boot.orgId, env.user.tenancyOcid, size - rows.length, rows.length)));
     env.log(`[${db}] scale: ${rows.length} identities (+ config + token row each) in the database (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    app = await startApp({ target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-scale-app-${size}.log`) });
+    app = await startApp({ target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-scale-app-${size}.log`), cpuProfileDir: env.cpuProfileDir });
     try {
       let tokens = rows.map((row) => mintAccessToken(env.authSecret, boot.orgId, row));
       let ids = rows.map((row) => row.identityId);
@@ -355,20 +374,23 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
         ids = sample.map((row) => row.identityId);
         tokenKind = "api-login-sample";
       }
-      const n = ids.length;
-      const requests: AutocannonRequest[] = [
+      // Uniform: every request picks one of all N identities (cache misses, N distinct tokens).
+      // Hot: one of the first 10 only, on the same table (index lookups without the miss path).
+      const randomRead = (count: number): AutocannonRequest[] => [
         {
           method: "GET",
           setupRequest: (req) => {
-            const i = Math.floor(Math.random() * n);
+            const i = Math.floor(Math.random() * count);
             return { ...req, method: "GET", path: readPath(ids[i]!), headers: { authorization: `Bearer ${tokens[i]}` } };
           },
         },
       ];
-      for (const connections of env.options.scaleConcurrency) {
-        const label = `[${db}] scale: ${rows.length} identities, ${connections} connections`;
+      const steps: { connections: number; distinct: number }[] = env.options.scaleConcurrency.map((connections) => ({ connections, distinct: ids.length }));
+      if (ids.length > 10) steps.push({ connections: Math.max(...env.options.scaleConcurrency), distinct: 10 });
+      for (const { connections, distinct } of steps) {
+        const label = `[${db}] scale: ${rows.length} identities, ${connections} connections, ${distinct} distinct tokens`;
         try {
-          const m = await runAutocannon(app.url, requests, {
+          const m = await runAutocannon(app.url, randomRead(distinct), {
             connections,
             durationSec: env.options.scaleDurationSec,
             warmupSec: env.options.scaleWarmupSec,
@@ -386,11 +408,11 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
             peakRssMB: m.rss?.peakMB ?? null,
             cpu: m.cpu,
             tokens: tokenKind,
-            distinctTokens: n,
+            distinctTokens: distinct,
           });
         } catch (error) {
           env.log(`  ${label}: FAILED ${(error as Error).message}`);
-          rowsOut.push({ identities: rows.length, connections, tokens: tokenKind, distinctTokens: n, failed: (error as Error).message });
+          rowsOut.push({ identities: rows.length, connections, tokens: tokenKind, distinctTokens: distinct, failed: (error as Error).message });
         }
       }
     } finally {

@@ -1,5 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { readMigrationScripts } from "@ociauth/db/testing";
+import pg from "pg";
 import { freePort, runLogged, spawnLogged, waitForLog, type ChildHandle } from "./processes.js";
 
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -39,11 +41,28 @@ export async function migrate(target: DbTarget, logFile: string): Promise<void> 
   });
 }
 
+/**
+ * Work-around for a failing `prisma migrate deploy` on PostgreSQL: recreate the public schema and
+ * apply every prisma/migrations/<name>/migration.sql in order with pg's simple query protocol.
+ */
+export async function migrateWithSql(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+    for (const sql of readMigrationScripts()) await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 export interface AppOptions {
   target: DbTarget;
   authSecret: string;
   ociEndpoint: string;
   logFile: string;
+  /** Folder for `node --cpu-prof` output; no profiling when unset. */
+  cpuProfileDir?: string;
 }
 
 /** The production server: `node --import tsx src/server/http/main.ts` in apps/web (needs `pnpm build`). */
@@ -52,7 +71,7 @@ export async function startApp(options: AppOptions): Promise<RunningServer> {
   const handle = spawnLogged({
     name: `app server (${options.target.kind})`,
     command: process.execPath,
-    args: ["--import", "tsx", "src/server/http/main.ts"],
+    args: [...(options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []), "--import", "tsx", "src/server/http/main.ts"],
     cwd: WEB_DIR,
     env: serverEnv(options.target, {
       NODE_ENV: "production",

@@ -26,6 +26,14 @@ describe.each(["pglite", "postgres"] as const)("driver adapter on %s", (kind) =>
     expect(isUniqueViolation(new Error("other"))).toBe(false);
   });
 
+  it("runs migration scripts whole: function bodies with ; inside $$ … $$", async () => {
+    const adapter = await (await import("./adapter-fixes")).createAdapterForTest(db);
+    await adapter.executeScript(`
+      CREATE FUNCTION twice(x int) RETURNS int AS $$ BEGIN RETURN x * 2; END; $$ LANGUAGE plpgsql;
+      CREATE TABLE semi (s text DEFAULT 'a;b');`);
+    expect(await db.prisma.$queryRawUnsafe(`SELECT twice(21) AS v`)).toEqual([{ v: 42 }]);
+  });
+
   it("rolls back an interactive transaction that throws", async () => {
     await expect(
       db.prisma.$transaction(async (tx) => {

@@ -42,6 +42,27 @@ export interface PgPoolOptions {
   max?: number;
 }
 
+type PgAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+
+/**
+ * @prisma/adapter-pg 6.19.3 `executeScript` splits a migration on every ";" and sends the pieces
+ * one by one, which breaks function bodies ($$ … ; … $$) and string literals holding ";". Send
+ * the script whole instead (PostgreSQL's simple query protocol runs it as one implicit
+ * transaction, like psql -1).
+ */
+function patchPgExecuteScript(adapter: PgAdapter): PgAdapter {
+  const client = (adapter as unknown as { client: { query(sql: string): Promise<unknown> } }).client;
+  const onError = (adapter as unknown as { onError(error: unknown): never }).onError.bind(adapter);
+  adapter.executeScript = async (script: string) => {
+    try {
+      await client.query(script);
+    } catch (error) {
+      onError(error);
+    }
+  };
+  return adapter;
+}
+
 /** PostgreSQL through @prisma/adapter-pg, with a pool we own so we can close it. */
 export function createPgAdapterFactory(url: string, options: PgPoolOptions = {}) {
   const pool = new pg.Pool({
@@ -51,11 +72,13 @@ export function createPgAdapterFactory(url: string, options: PgPoolOptions = {})
   });
   const factory = new PrismaPg(pool);
   const connect = factory.connect.bind(factory);
+  const connectToShadowDb = factory.connectToShadowDb.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
     patchPgAdapterColumnTypes(adapter);
-    return adapter;
+    return patchPgExecuteScript(adapter);
   };
+  factory.connectToShadowDb = async () => patchPgExecuteScript(await connectToShadowDb());
   return { factory, pool };
 }
 
@@ -104,4 +127,11 @@ export function createPgliteAdapterFactory(client: PGlite) {
     return patchPgliteAdapter(adapter, (adapter as unknown as { client: PGlite }).client);
   };
   return factory;
+}
+
+/** Test helper: a connected adapter of the same kind as `database`, with the fixes applied. */
+export async function createAdapterForTest(database: { pglite?: PGlite; target: { kind: string; url?: string } }) {
+  if (database.pglite) return createPgliteAdapterFactory(database.pglite).connect();
+  const { factory } = createPgAdapterFactory((database.target as { url: string }).url, { max: 1, allowExitOnIdle: true });
+  return factory.connect();
 }

@@ -54,6 +54,9 @@ describe("prisma migrate deploy through the CLI", () => {
       expect(status.output).toContain("Database schema is up to date");
       const db = await openDatabase({ kind: "postgres", url });
       expect(await db.prisma.organization.count()).toBe(0);
+      // The change-notification triggers (a plpgsql function body with ";" inside) are all there.
+      const triggers = await db.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgname LIKE '%notify%'`);
+      expect(triggers).toEqual([{ n: 4 }]);
       await db.close();
     } finally {
       await server.stop();

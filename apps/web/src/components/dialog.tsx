@@ -6,7 +6,22 @@ import { type ReactNode, useEffect, useId, useRef } from "react";
  * A modal on the native <dialog>: focus moves into it and is kept there, Escape closes it, focus
  * returns to the opener when it closes. Children mount only while open (forms start fresh).
  */
-export function Modal({ open, onClose, title, description, children }: { open: boolean; onClose: () => void; title: ReactNode; description?: ReactNode; children: ReactNode }) {
+export function Modal({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  busy = false,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  children: ReactNode;
+  /** While a request runs, Escape and the backdrop do not close it. */
+  busy?: boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
@@ -23,15 +38,18 @@ export function Modal({ open, onClose, title, description, children }: { open: b
       aria-labelledby={titleId}
       aria-describedby={description ? descriptionId : undefined}
       onClose={onClose}
+      onCancel={(event) => {
+        if (busy) event.preventDefault(); // Escape
+      }}
       onClick={(event) => {
-        if (event.target === ref.current) onClose(); // a click on the backdrop
+        if (event.target === ref.current && !busy) onClose(); // a click on the backdrop
       }}
     >
       {open ? (
         <div className="modal-content">
           <div className="modal-header">
             <h2 id={titleId}>{title}</h2>
-            <button type="button" className="btn btn-ghost btn-icon" onClick={onClose} aria-label="Close dialog">
+            <button type="button" className="btn btn-ghost btn-icon" onClick={onClose} disabled={busy} aria-label="Close dialog">
               <span aria-hidden="true">×</span>
             </button>
           </div>
@@ -69,7 +87,7 @@ export function ConfirmDialog({
   onCancel: () => void;
 }) {
   return (
-    <Modal open={open} onClose={() => !pending && onCancel()} title={title} description={children}>
+    <Modal open={open} onClose={onCancel} busy={pending} title={title} description={children}>
       {error ? (
         <p className="alert alert-danger" role="alert">
           {error}

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { DashboardSession } from "@/server/dashboard/session";
 import { CopyButton } from "./copy-button";
 import { errorInfo } from "./errors";
@@ -34,7 +34,11 @@ export function IdentityDetail({ identityId, session, created }: { identityId: s
   const query = useQuery(trpc.identities.get.queryOptions({ identityId }));
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const [notice, setNotice] = useState<string | null>(created ? "Identity created. Attach OCI auth below so its workloads can log in." : null);
+  const [notice, setNotice] = useState<string | null>(null);
+  useEffect(() => {
+    // "?created=1" is a one-time message: a reload or a shared link should not repeat it.
+    if (created) window.history.replaceState(null, "", `/identities/${identityId}`);
+  }, [created, identityId]);
 
   if (query.isPending) {
     return (
@@ -103,6 +107,10 @@ export function IdentityDetail({ identityId, session, created }: { identityId: s
       {notice ? (
         <Alert tone="success" role="status">
           {notice}
+        </Alert>
+      ) : created && !identity.authMethods.includes("oci-auth") ? (
+        <Alert tone="success" role="status">
+          Identity created. Attach OCI auth below so its workloads can log in.
         </Alert>
       ) : null}
       {!canEdit ? (

@@ -199,9 +199,9 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
     await go("/identities");
     await page.getByRole("heading", { name: "Machine identities" }).waitFor();
     await rowWith(page.getByRole("table"), "admin").waitFor();
+    await capture("identities");
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
-    await capture("identities");
 
     await page.getByRole("button", { name: "Create identity" }).click();
     await dialog().getByRole("button", { name: "Create identity" }).click();
@@ -318,7 +318,7 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
     const update = table.locator("tbody tr").first();
     await update.getByText("update-identity-oci-auth").waitFor();
     await update.getByText(ADMIN.email).waitFor();
-    await update.getByText("127.0.0.1").waitFor(); // the socket address reaches dashboard actions too
+    await update.getByRole("cell", { name: "127.0.0.1", exact: true }).waitFor(); // the socket address reaches dashboard actions too
     await update.getByText("changedFields: accessTokenTTL, accessTokenMaxTTL").waitFor();
 
     // By actor: the workload's login events are the identity's, not the operator's.

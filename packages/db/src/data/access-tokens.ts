@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { DbClient } from "../client";
+import type { AuditEventInput } from "./audit";
 import type { IdentityWithOciAuth } from "./identities";
 
 export async function createAccessToken(
@@ -143,4 +145,33 @@ interface RawAuthContext {
   accessTokenPeriod: number | null;
   configCreatedAt: Date | string | null;
   configUpdatedAt: Date | string | null;
+}
+
+/**
+ * Issues a token and writes its audit event atomically in ONE statement (no interactive
+ * transaction): the login hot path.
+ */
+export async function createAccessTokenWithAudit(
+  db: DbClient,
+  token: {
+    id: string;
+    identityId: string;
+    authMethod: string;
+    accessTokenTTL: number;
+    accessTokenMaxTTL: number;
+    accessTokenNumUsesLimit: number;
+    expiresAt: Date | null;
+  },
+  event: AuditEventInput,
+) {
+  await db.$executeRaw`
+    WITH issued AS (
+      INSERT INTO identity_access_tokens (id, "identityId", "authMethod", "accessTokenTTL", "accessTokenMaxTTL", "accessTokenNumUsesLimit", "expiresAt")
+      VALUES (${token.id}::uuid, ${token.identityId}::uuid, ${token.authMethod}, ${token.accessTokenTTL}, ${token.accessTokenMaxTTL},
+              ${token.accessTokenNumUsesLimit}, ${token.expiresAt}::timestamptz)
+      RETURNING id)
+    INSERT INTO audit_events (id, "orgId", "eventType", "actorType", "actorId", "actorName", metadata, "ipAddress", "userAgent")
+    SELECT ${randomUUID()}::uuid, ${event.orgId}::uuid, ${event.eventType}, ${event.actorType}, ${event.actorId}, ${event.actorName},
+           ${JSON.stringify(event.metadata)}::jsonb, ${event.ipAddress}, ${event.userAgent}
+      FROM issued`;
 }

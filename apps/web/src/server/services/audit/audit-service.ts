@@ -21,10 +21,9 @@ export function describeActor(actor: Actor | undefined): NonNullable<AuditEntry[
     : { type: "identity", id: actor.identityId, name: actor.name };
 }
 
-/** Writes one audit event; call it with the transaction of the change it records. */
-export async function recordAudit(db: DbClient, meta: RequestMeta, actor: Actor | undefined, entry: AuditEntry) {
+export function toAuditEvent(meta: RequestMeta, actor: Actor | undefined, entry: AuditEntry) {
   const who = entry.actor ?? describeActor(actor);
-  const event = {
+  return {
     orgId: entry.orgId,
     eventType: entry.eventType,
     actorType: who.type,
@@ -34,6 +33,11 @@ export async function recordAudit(db: DbClient, meta: RequestMeta, actor: Actor 
     ipAddress: meta.ip,
     userAgent: meta.userAgent,
   };
+}
+
+/** Writes one audit event; call it with the transaction of the change it records. */
+export async function recordAudit(db: DbClient, meta: RequestMeta, actor: Actor | undefined, entry: AuditEntry) {
+  const event = toAuditEvent(meta, actor, entry);
   // Outside a transaction, events of concurrent requests are stored together (still awaited).
   const batcher = hotPathFor(db)?.audit;
   if (batcher) await batcher.write(event);

@@ -60,10 +60,6 @@ export async function listIdentities(ctx: AuthedContext, query: ListIdentitiesQu
   return { identities: identities.map(toIdentityDto), totalCount };
 }
 
-/** A write that raced with the identity's deletion (Prisma: record or referenced row missing). */
-export const isGoneIdentityError = (error: unknown) =>
-  typeof error === "object" && error !== null && ["P2025", "P2003"].includes((error as { code?: string }).code ?? "");
-
 export async function updateIdentity(ctx: AuthedContext, identityId: string, patch: UpdateIdentityBody) {
   const { actorRole } = await loadIdentityFor(ctx, identityId, "edit", "update");
   if (patch.role) assertWithinBoundary(patch.role, actorRole, "update");
@@ -79,7 +75,7 @@ export async function updateIdentity(ctx: AuthedContext, identityId: string, pat
     });
     return toIdentityDto(updated);
   } catch (error) {
-    if (isGoneIdentityError(error)) throw notFound(messages.identityNotFound(identityId));
+    if (data.isMissingRowError(error)) throw notFound(messages.identityNotFound(identityId));
     throw error;
   } finally {
     forgetIdentity(ctx, identityId);

@@ -5,7 +5,6 @@ import { badRequest, notFound, validationError } from "../../errors";
 import { recordAudit } from "../audit/audit-service";
 import { forgetIdentity } from "../auth/identity-state";
 import { loadIdentityFor } from "../auth/permissions";
-import { isGoneIdentityError } from "../identities/identity-service";
 import { ociAuthAuditMetadata, toOciAuthDto, toStoredTrustedIps } from "./oci-auth-fns";
 
 const notAttached = () => notFound(messages.ociAuthNotAttached);
@@ -31,7 +30,7 @@ export async function attachOciAuth(ctx: AuthedContext, identityId: string, body
   } catch (error) {
     // Concurrent attaches: the unique identityId lets exactly one insert win.
     if (data.isUniqueViolation(error)) throw badRequest(messages.ociAuthAlreadyAttached);
-    if (isGoneIdentityError(error)) throw notFound(messages.identityNotFound(identityId));
+    if (data.isMissingRowError(error)) throw notFound(messages.identityNotFound(identityId));
     throw error;
   } finally {
     forgetIdentity(ctx, identityId);

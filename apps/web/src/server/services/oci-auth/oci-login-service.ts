@@ -1,8 +1,8 @@
-import * as data from "@ociauth/db";
 import { type AccessTokenResponse, messages, type OciLoginBody, splitUsernames } from "@ociauth/schema";
 import type { ServiceContext } from "../../context";
 import { AppError, badRequest, notFound, unauthorized } from "../../errors";
 import { recordAudit } from "../audit/audit-service";
+import { loadIdentityState } from "../auth/identity-state";
 import { enforceRateLimit } from "../rate-limit/rate-limit-service";
 import { issueAccessToken } from "../tokens/token-service";
 import { getOciUser } from "./oci-identity-client";
@@ -55,8 +55,8 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
   const started = performance.now();
   await enforceRateLimit(ctx, "login-ip", ctx.meta.ip);
   await enforceRateLimit(ctx, "login-identity", body.identityId);
-  const identity = await data.findIdentity(ctx.db, body.identityId);
-  const config = identity ? await data.findOciAuth(ctx.db, identity.id) : null;
+  const identity = (await loadIdentityState(ctx, body.identityId))?.identity ?? null;
+  const config = identity?.ociAuth ?? null;
   const actor = { type: "identity" as const, id: identity?.id ?? body.identityId, name: identity?.name ?? null };
   const orgId = identity?.orgId ?? null;
   try {
@@ -96,24 +96,23 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
       throw fail("user_inactive", unauthorized(loginMessages.userInactive));
     }
 
-    return await ctx.db.$transaction(async (tx) => {
-      const issued = await issueAccessToken(ctx, tx, {
+    return await issueAccessToken(
+      ctx,
+      {
         identityId: identity.id,
         orgId: identity.orgId,
         authMethod: "oci-auth",
         ttl: config.accessTokenTTL,
         maxTtl: config.accessTokenMaxTTL,
         numUsesLimit: config.accessTokenNumUsesLimit,
-      });
-      await recordAudit(tx, ctx.meta, undefined, {
+      },
+      (tokenId) => ({
         orgId,
         eventType: "login-identity-oci-auth",
         actor,
-        metadata: { identityId: identity.id, identityOciAuthId: config.id, identityAccessTokenId: issued.tokenId, ociUserName: user.name },
-      });
-      const { tokenId: _tokenId, ...response } = issued;
-      return response;
-    });
+        metadata: { identityId: identity.id, identityOciAuthId: config.id, identityAccessTokenId: tokenId, ociUserName: user.name },
+      }),
+    );
   } catch (error) {
     if (!(error instanceof LoginFailure)) throw error;
     await recordAudit(ctx.db, ctx.meta, undefined, {

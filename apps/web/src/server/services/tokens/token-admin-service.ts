@@ -3,6 +3,7 @@ import type { AccessTokenRow } from "@ociauth/db";
 import type { AccessTokenStatus, IdentityAccessToken, TrustedIp } from "@ociauth/schema";
 import type { AuthedContext } from "../../context";
 import { AppError, badRequest, notFound } from "../../errors";
+import { hotPathFor } from "../../hot-path";
 import { recordAudit } from "../audit/audit-service";
 import { forgetToken } from "../auth/identity-state";
 import { loadIdentityFor } from "../auth/permissions";
@@ -49,6 +50,8 @@ async function trustedIpsResolver(db: data.DbClient, identityId: string) {
 /** The identity's issued tokens, newest first (viewer and up). */
 export async function listIdentityAccessTokens(ctx: AuthedContext, identityId: string, limit: number) {
   await loadIdentityFor(ctx, identityId, "read");
+  // Uses of unlimited tokens are counted in batches (about once a second): store this instance's first.
+  await hotPathFor(ctx.db)?.usage.flush();
   const [rows, trustedIpsOf] = await Promise.all([
     data.listAccessTokens(ctx.db, identityId, limit),
     trustedIpsResolver(ctx.db, identityId),
@@ -79,7 +82,7 @@ export async function revokeAccessTokenById(ctx: AuthedContext, tokenId: string)
     });
     return data.findAccessToken(tx, row.id);
   });
-  forgetToken(ctx, row.id);
+  forgetToken(ctx, row.id); // this instance's auth cache; other instances hear the database's change notification
   if (!revoked) throw notFound(accessTokenNotFound(tokenId)); // the identity was deleted meanwhile
   const trustedIpsOf = await trustedIpsResolver(ctx.db, row.identityId);
   return { token: toAccessTokenDto(revoked, trustedIpsOf(revoked)) };

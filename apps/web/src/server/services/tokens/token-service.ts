@@ -1,8 +1,9 @@
+import { randomUUID } from "node:crypto";
 import * as data from "@ociauth/db";
 import { type AccessTokenResponse, messages, type TrustedIp } from "@ociauth/schema";
 import type { ServiceContext } from "../../context";
 import { badRequest, forbidden, tokenError, unauthorized } from "../../errors";
-import { recordAudit } from "../audit/audit-service";
+import { type AuditEntry, recordAudit, toAuditEvent } from "../audit/audit-service";
 import { getSigningKey, signToken, verifyToken } from "../auth/tokens-jwt";
 import { forgetToken } from "../auth/identity-state";
 import { createIpMatcher } from "../auth/trusted-ips-fns";
@@ -11,30 +12,39 @@ import { expiresInSeconds, tokenLifetimeMs } from "./token-fns";
 export const TOKEN_MAX_TTL_REACHED = "Cannot renew: identity access token has reached its max TTL";
 export const TOKEN_EXHAUSTED = "Cannot renew exhausted access token";
 
-/** Creates the token row and its JWT (one row per token: revocation and use counts work across instances). */
+/**
+ * Creates the token row (one row per token: revocation and use counts work across instances),
+ * its audit event (same statement) and its JWT.
+ */
 export async function issueAccessToken(
   ctx: ServiceContext,
-  db: data.DbClient,
   input: { identityId: string; orgId: string; authMethod: string; ttl: number; maxTtl: number; numUsesLimit: number },
-): Promise<AccessTokenResponse & { tokenId: string }> {
+  audit: (tokenId: string) => AuditEntry,
+): Promise<AccessTokenResponse> {
   const now = Date.now();
   const lifetime = tokenLifetimeMs({ ttl: input.ttl, maxTtl: input.maxTtl, createdAtMs: now, nowMs: now });
   const expiresAt = lifetime === null ? null : new Date(now + lifetime);
-  const row = await data.createAccessToken(db, {
-    identityId: input.identityId,
-    authMethod: input.authMethod,
-    accessTokenTTL: input.ttl,
-    accessTokenMaxTTL: input.maxTtl,
-    accessTokenNumUsesLimit: input.numUsesLimit,
-    expiresAt,
-  });
+  const tokenId = randomUUID();
+  await data.createAccessTokenWithAudit(
+    ctx.db,
+    {
+      id: tokenId,
+      identityId: input.identityId,
+      authMethod: input.authMethod,
+      accessTokenTTL: input.ttl,
+      accessTokenMaxTTL: input.maxTtl,
+      accessTokenNumUsesLimit: input.numUsesLimit,
+      expiresAt,
+    },
+    toAuditEvent(ctx.meta, undefined, audit(tokenId)),
+  );
   const key = await getSigningKey(ctx.db, ctx.config);
   const accessToken = await signToken(
     key,
-    { authTokenType: "identityAccessToken", identityId: input.identityId, orgId: input.orgId, authMethod: input.authMethod, jti: row.id },
+    { authTokenType: "identityAccessToken", identityId: input.identityId, orgId: input.orgId, authMethod: input.authMethod, jti: tokenId },
     expiresAt,
   );
-  return { accessToken, expiresIn: expiresInSeconds(lifetime), accessTokenMaxTTL: input.maxTtl, tokenType: "Bearer", tokenId: row.id };
+  return { accessToken, expiresIn: expiresInSeconds(lifetime), accessTokenMaxTTL: input.maxTtl, tokenType: "Bearer" };
 }
 
 async function loadIdentityToken(ctx: ServiceContext, accessToken: string) {
