@@ -19,6 +19,10 @@ export interface BenchOptions {
   scaleDurationSec: number;
   scaleWarmupSec: number;
   out: string | undefined;
+  /** PostgreSQL: database work per request of (a) and (e) from pg_stat_database (~50 s). */
+  dbStats: boolean;
+  /** Measurements of (a) and of each baseline; the median (by req/s) is reported. */
+  repeat: number;
   /** Start the app with --cpu-prof (profiles in results/profiles/). */
   profile: boolean;
   /** When `prisma migrate deploy` fails on PostgreSQL, apply the migration SQL with pg instead (recorded). */
@@ -33,6 +37,8 @@ export const USAGE = `pnpm bench [flags]
   --duration S             measured seconds per scenario (default 10; --quick: 3)
   --warmup S               warm-up seconds before each measurement (default 2; --quick: 1)
   --scenarios a,b,c,c1,d,d1,e  which scenarios (default: all)
+  --repeat N               measure (a) and each baseline N times, report the median (default 1)
+  --no-db-stats            skip the PostgreSQL work-per-request measurement (off with --quick)
   --no-baselines           skip the raw node:http and Fastify baselines
   --scale                  also run the scale run: scenario (a) over many identities
   --scale-only             only the scale run
@@ -80,6 +86,8 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
     scaleWarmupSec: 1,
     out: undefined,
     profile: false,
+    repeat: 1,
+    dbStats: !quick,
     sqlMigrationsFallback: false,
   };
   for (let i = 0; i < args.length; i++) {
@@ -140,6 +148,12 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
         break;
       case "--scale-duration":
         options.scaleDurationSec = positive(value(), flag);
+        break;
+      case "--no-db-stats":
+        options.dbStats = false;
+        break;
+      case "--repeat":
+        options.repeat = Math.round(positive(value(), flag));
         break;
       case "--profile":
         options.profile = true;

@@ -27,6 +27,8 @@ export interface LoadOptions {
   warmupSec: number;
   /** The processes watched during the measured window (server RSS and CPU, others' CPU). */
   watch?: WatchTargets;
+  /** Called right before and right after the measured window (not the warm-up). */
+  aroundMeasure?: { before(): Promise<void>; after(requests: number): Promise<Record<string, unknown> | undefined> };
 }
 
 export type AutocannonRequest = autocannon.Request;
@@ -59,9 +61,11 @@ export async function runAutocannon(url: string, requests: AutocannonRequest[], 
     await afterEachRun?.();
   }
   const samples: string[] = [];
+  await options.aroundMeasure?.before();
   const watcher = options.watch ? watchWindow(options.watch) : null;
   const result = await autocannonOnce(url, requests, options.connections, options.durationSec, samples);
   const reading = watcher?.stop() ?? null;
+  const around = await options.aroundMeasure?.after(result.requests.total);
   await afterEachRun?.();
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat?.count ?? 0;
@@ -78,6 +82,7 @@ export async function runAutocannon(url: string, requests: AutocannonRequest[], 
     sampleFailures: samples,
     rss: reading?.rss ?? null,
     cpu: reading?.cpu ?? null,
+    ...(around ? { extra: around } : {}),
   };
 }
 
@@ -166,10 +171,12 @@ export async function runLoop(createWorker: (index: number) => () => Promise<Loo
     return { latency, statusCodes, samples, errors, non2xx, elapsed: (performance.now() - started) / 1000 };
   };
   if (options.warmupSec > 0) await drive(options.warmupSec, false);
+  await options.aroundMeasure?.before();
   const watcher = options.watch ? watchWindow(options.watch) : null;
   hooks.onMeasureStart?.();
   const run = await drive(options.durationSec, true);
   const reading = watcher?.stop() ?? null;
+  const around = await options.aroundMeasure?.after(run.latency.length);
   return {
     requestsPerSec: round(run.latency.length / run.elapsed, 1),
     latencyMs: run.latency.summary(),
@@ -182,6 +189,7 @@ export async function runLoop(createWorker: (index: number) => () => Promise<Loo
     sampleFailures: run.samples,
     rss: reading?.rss ?? null,
     cpu: reading?.cpu ?? null,
+    ...(around ? { extra: around } : {}),
   };
 }
 

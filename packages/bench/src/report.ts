@@ -106,6 +106,7 @@ function extraText(s: ScenarioResult): string {
   if (app) parts.push(`app p50 ${app.p50} / p99 ${app.p99} ms`);
   if (oci) parts.push(`oci p50 ${oci.p50} / p99 ${oci.p99} ms`);
   if (e.callsPerHttpRequest !== undefined) parts.push(`${e.callsPerHttpRequest} calls/HTTP req`);
+  if (Array.isArray(e.repeatedRequestsPerSec)) parts.push(`median of ${(e.repeatedRequestsPerSec as number[]).map((n) => fmt(n)).join(" / ")} req/s`);
   if (e.cyclesPerSec !== undefined) parts.push(`${e.cyclesPerSec} cycles/s over ${e.identitiesInPool} identities`);
   return parts.join("; ");
 }
@@ -116,7 +117,8 @@ interface Row {
 
 function table(header: string[], rows: Row[], markdown: boolean): string {
   if (markdown) {
-    return [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...rows.map((r) => `| ${r.cells.join(" | ")} |`)].join("\n");
+    const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[\d.,%–-]*$|^FAILED$/.test(r.cells[i] ?? "")));
+    return [`| ${header.join(" | ")} |`, `|${numeric.map((n) => (n ? "---:" : "---")).join("|")}|`, ...rows.map((r) => `| ${r.cells.join(" | ")} |`)].join("\n");
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
@@ -184,4 +186,15 @@ export function targetTable(checks: Partial<Record<DbKind, TargetCheck[]>>, mark
     for (const c of list ?? []) rows.push({ cells: [db, c.target, c.measured, c.met === null ? "n/a" : c.met ? "yes" : "NO"] });
   }
   return table(header, rows, markdown);
+}
+
+export function dbWorkTable(runs: DbRun[], markdown: boolean): string | null {
+  const rows: Row[] = [];
+  for (const run of runs) {
+    for (const [id, w] of Object.entries(run.dbWorkPerRequest ?? {})) {
+      rows.push({ cells: [`(${id})`, run.db, fmt(w.requests), fmt(w.transactions, 2), fmt(w.rowsFetched, 2), fmt(w.rowsReturned, 2), fmt(w.rowsInserted, 2), fmt(w.rowsUpdated, 2)] });
+    }
+  }
+  if (!rows.length) return null;
+  return table(["scenario", "db", "requests", "transactions/req", "rows fetched/req", "rows returned/req", "rows inserted/req", "rows updated/req"], rows, markdown);
 }

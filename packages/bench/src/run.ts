@@ -10,7 +10,7 @@ import { createTestApiKey, createTestOcid } from "@ociauth/oci-stand-in";
 import pg from "pg";
 import { ALL_SCENARIOS, parseArgs, USAGE, type BenchOptions } from "./args.js";
 import { cleanupAll, commandOutput, installExitHandlers, onCleanup, removeDir } from "./processes.js";
-import { headline, ratioTable, scaleTable, scenarioTable, targets, targetTable, type Headline, type TargetCheck } from "./report.js";
+import { dbWorkTable, headline, ratioTable, scaleTable, scenarioTable, targets, targetTable, type Headline, type TargetCheck } from "./report.js";
 import { runMain, runScale, type DbRun, type Env, type ScaleRow } from "./scenarios.js";
 import { type OciUser } from "./seed.js";
 import { BENCH_DIR, build, REPO_ROOT, startStandIn, type DbKind, type DbTarget } from "./servers.js";
@@ -180,6 +180,8 @@ async function main(): Promise<void> {
   if (results.runs.length) {
     text.push(`Scenarios (${options.connections} connections, ${options.durationSec} s each after ${options.warmupSec} s warm-up)`, scenarioTable(results.runs, false), "");
     text.push("Headline: our (a) throughput as a share of the baselines", ratioTable(results.runs, false), "");
+    const work = dbWorkTable(results.runs, false);
+    if (work) text.push("PostgreSQL work per request (pg_stat_database deltas / requests)", work, "");
   }
   if (Object.keys(results.scale).length) text.push(`Scale run: (a) over N identities (${options.scaleDurationSec} s each)`, scaleTable(results.scale, false), "");
   if (Object.keys(results.targets).length) text.push("Targets (issue #6)", targetTable(results.targets, false), "");
@@ -198,6 +200,8 @@ async function main(): Promise<void> {
     "",
   ];
   if (results.runs.length) md.push("## Scenarios", "", scenarioTable(results.runs, true), "", "## Ratio to the baselines", "", ratioTable(results.runs, true), "");
+  const workMd = dbWorkTable(results.runs, true);
+  if (workMd) md.push("## PostgreSQL work per request", "", workMd, "");
   if (Object.keys(results.scale).length) md.push("## Scale", "", scaleTable(results.scale, true), "");
   if (Object.keys(results.targets).length) md.push("## Targets", "", targetTable(results.targets, true), "");
   if (results.failures.length) md.push("## Failures", "", ...results.failures.map((f) => `- ${f.db} ${f.phase}: ${f.error.split("\n")[0]}`), "");

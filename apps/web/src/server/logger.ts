@@ -31,7 +31,9 @@ function create(destination?: DestinationStream): Logger {
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       serializers: { err: pino.stdSerializers.err },
     },
-    destination,
+    // Buffered, asynchronous writes to stdout: one log line per request must not cost a syscall
+    // per request (flushed on shutdown; see http/main.ts).
+    destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
   );
 }
 

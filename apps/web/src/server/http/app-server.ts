@@ -27,17 +27,20 @@ export function createAppServer(fallback: NodeHandler): Server {
       return fallback(req, res);
     }
     const started = performance.now();
+    let reqId: string | null = null;
     res.once("finish", () => {
       // Method, path without the query string, status: never headers or bodies (tokens, signatures).
       getLogger().info(
-        { reqId: res.getHeader("x-request-id"), method: req.method, path: path.split("?")[0], status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10, ip },
+        { reqId, method: req.method, path: path.split("?")[0], status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10, ip },
         "request",
       );
     });
     try {
       const request = await toWebRequest(req);
       const handler = path.startsWith("/api/trpc/") ? handleTrpcRequest : handleRestRequest;
-      await sendWebResponse(res, await handler(request, { ip }));
+      const response = await handler(request, { ip });
+      reqId = response.headers.get("x-request-id");
+      await sendWebResponse(res, response);
     } catch (error) {
       if (error instanceof BodyTooLargeError) return sendBodyTooLarge(res);
       getLogger().error({ err: error }, "request failed");

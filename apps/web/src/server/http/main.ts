@@ -31,7 +31,10 @@ async function main() {
     server.closeAllConnections();
     closeDatabase()
       .catch((error) => console.error("closing the database failed", error))
-      .finally(() => process.exit(0));
+      .finally(() => {
+        setTimeout(() => process.exit(0), 1000).unref();
+        getLogger().flush(() => process.exit(0));
+      });
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
