@@ -1,62 +1,19 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { startPostgresServer } from "@ociauth/db/testing";
 import { afterAll, describe, expect, it } from "vitest";
+import { startApp, stop, tempDataDir } from "./run-app";
 
-const appDir = path.resolve(import.meta.dirname, "../..");
 /** How long writes stream before the kill; longer in `pnpm test:soak`. */
 const WRITE_MS = Number(process.env.CRASH_WRITE_MS) || 2500;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function start(env: Record<string, string>) {
-  const port = await freePort();
-  const child = spawn("pnpm", ["start"], {
-    cwd: appDir,
-    env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: "", AUTH_SECRET: "crash-test-secret-with-32-characters!!", RATE_LIMIT: "off", ...env, PORT: String(port), HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  while (!(await fetch(`${url}/api/v1/identities`).then(() => true, () => false))) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`server did not answer:\n${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { url, child, output: () => output };
-}
+const start = (env: Record<string, string>) =>
+  startApp({ AUTH_SECRET: "crash-test-secret-with-32-characters!!", RATE_LIMIT: "off", ...env });
 
 /** kill -9 of the whole process tree (pnpm, the launcher and the server): no shutdown code runs. */
 function killHard(child: ChildProcess) {
   return new Promise<void>((resolve) => {
     child.once("exit", () => resolve());
     process.kill(-child.pid!, "SIGKILL");
-  });
-}
-
-async function stopGracefully(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      resolve();
-    }
   });
 }
 
@@ -95,16 +52,16 @@ describe.each(["pglite", "postgres"] as const)("kill -9 during acknowledged writ
   it("keeps every acknowledged write and reopens cleanly", async () => {
     let env: Record<string, string>;
     if (kind === "pglite") {
-      const dir = mkdtempSync(path.join(os.tmpdir(), "ociauth-crash-"));
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-      env = { PGLITE_DIR: path.join(dir, "data") };
+      const data = tempDataDir();
+      cleanups.push(data.remove);
+      env = { PGLITE_DIR: data.dir };
     } else {
       const server = await startPostgresServer();
       cleanups.push(() => server.stop());
       env = { DATABASE_URL: await server.createDatabase("crash") };
     }
     const first = await start(env);
-    cleanups.push(() => stopGracefully(first.child));
+    cleanups.push(() => stop(first.child));
     const boot = await (
       await fetch(`${first.url}/api/v1/admin/bootstrap`, {
         method: "POST",
@@ -117,7 +74,7 @@ describe.each(["pglite", "postgres"] as const)("kill -9 during acknowledged writ
     expect(acknowledged.length).toBeGreaterThan(5);
 
     const second = await start(env);
-    cleanups.push(() => stopGracefully(second.child));
+    cleanups.push(() => stop(second.child));
     const listed = new Set<string>();
     for (let offset = 0; ; offset += 100) {
       const page = await (await fetch(`${second.url}/api/v1/identities?limit=100&offset=${offset}`, { headers: { authorization: `Bearer ${token}` } })).json();
