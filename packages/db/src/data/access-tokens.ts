@@ -3,20 +3,6 @@ import type { DbClient } from "../client";
 import type { AuditEventInput } from "./audit";
 import type { IdentityWithOciAuth } from "./identities";
 
-export async function createAccessToken(
-  db: DbClient,
-  input: {
-    identityId: string;
-    authMethod: string;
-    accessTokenTTL: number;
-    accessTokenMaxTTL: number;
-    accessTokenNumUsesLimit: number;
-    expiresAt: Date | null;
-  },
-) {
-  return db.identityAccessToken.create({ data: input });
-}
-
 export async function findAccessToken(db: DbClient, id: string) {
   return db.identityAccessToken.findUnique({ where: { id } });
 }
@@ -153,15 +139,7 @@ interface RawAuthContext {
  */
 export async function createAccessTokenWithAudit(
   db: DbClient,
-  token: {
-    id: string;
-    identityId: string;
-    authMethod: string;
-    accessTokenTTL: number;
-    accessTokenMaxTTL: number;
-    accessTokenNumUsesLimit: number;
-    expiresAt: Date | null;
-  },
+  token: Pick<AccessTokenRow, "id" | "identityId" | "authMethod" | "accessTokenTTL" | "accessTokenMaxTTL" | "accessTokenNumUsesLimit" | "expiresAt">,
   event: AuditEventInput,
 ) {
   await db.$executeRaw`
