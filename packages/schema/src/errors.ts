@@ -11,7 +11,10 @@ export const errorNames = [
   "ForbiddenError",
   "NotFound",
   "RateLimitExceeded",
+  "MethodNotAllowed",
+  "PayloadTooLarge",
   "BadGateway",
+  "ServiceUnavailable",
   "InternalServerError",
 ] as const;
 export type ErrorName = (typeof errorNames)[number];

@@ -8,8 +8,11 @@ export type AppErrorCode =
   | "PERMISSION_BOUNDARY"
   | "FORBIDDEN"
   | "NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
+  | "PAYLOAD_TOO_LARGE"
   | "RATE_LIMITED"
-  | "BAD_GATEWAY";
+  | "BAD_GATEWAY"
+  | "SERVICE_UNAVAILABLE";
 
 export interface ValidationIssue {
   code: string;
@@ -33,6 +36,10 @@ export const unauthorized = (message: string) => new AppError("UNAUTHORIZED", me
 export const notFound = (message: string) => new AppError("NOT_FOUND", message);
 export const tokenError = (message: string) => new AppError("TOKEN", message);
 export const forbidden = (message: string, details?: unknown) => new AppError("FORBIDDEN", message, details);
+
+/** The database or an upstream is unavailable for now: 503 with Retry-After. */
+export const serviceUnavailable = (message: string, retryAfterSeconds: number) =>
+  new AppError("SERVICE_UNAVAILABLE", message, { retryAfterSeconds });
 
 /** A rule that is a validation failure but needs stored state (e.g. TTL vs merged max TTL): 422. */
 export const validationError = (issues: ValidationIssue[]) =>

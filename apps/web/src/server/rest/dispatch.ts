@@ -75,7 +75,7 @@ function serverTiming(timings: Record<string, number> | undefined): Record<strin
 }
 
 function errorHeaders(error: unknown): Record<string, string> {
-  if (error instanceof AppError && error.code === "RATE_LIMITED") {
+  if (error instanceof AppError && (error.code === "RATE_LIMITED" || error.code === "SERVICE_UNAVAILABLE")) {
     const { retryAfterSeconds } = error.details as { retryAfterSeconds: number };
     return { "retry-after": String(retryAfterSeconds) };
   }

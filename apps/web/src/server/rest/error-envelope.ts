@@ -26,8 +26,11 @@ const STATUS: Record<AppErrorCode, [number, ErrorName]> = {
   PERMISSION_BOUNDARY: [403, "PermissionBoundaryError"],
   FORBIDDEN: [403, "ForbiddenError"],
   NOT_FOUND: [404, "NotFound"],
+  METHOD_NOT_ALLOWED: [405, "MethodNotAllowed"],
+  PAYLOAD_TOO_LARGE: [413, "PayloadTooLarge"],
   RATE_LIMITED: [429, "RateLimitExceeded"],
   BAD_GATEWAY: [502, "BadGateway"],
+  SERVICE_UNAVAILABLE: [503, "ServiceUnavailable"],
 };
 
 export const errorNameOf = (error: AppError): ErrorName => STATUS[error.code][1];
@@ -48,7 +51,7 @@ export function toErrorBody(error: unknown, reqId: string): ErrorBody {
   if (error instanceof AppError) {
     const [statusCode, name] = STATUS[error.code];
     if (error.code === "VALIDATION") return { reqId, statusCode, message: error.details, error: name };
-    if (error.code === "RATE_LIMITED") return { reqId, statusCode, message: error.message, error: name };
+    if (error.code === "RATE_LIMITED" || error.code === "SERVICE_UNAVAILABLE") return { reqId, statusCode, message: error.message, error: name };
     const body: ErrorBody = { reqId, statusCode, message: error.message, error: name };
     if (statusCode === 403) body.details = error.details ?? null;
     return body;
