@@ -3,7 +3,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { z } from "zod";
 import type { ServiceContext } from "./context";
 import { AppError, type AppErrorCode } from "./errors";
-import { errorNameOf } from "./rest/error-envelope";
+import { classifyError, errorNameOf } from "./rest/error-envelope";
 import { authenticate } from "./services/auth/authenticate";
 
 const TRPC_CODES: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -23,9 +23,10 @@ const TRPC_CODES: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
 };
 
 /** The one place domain errors become tRPC errors. */
-export function toTRPCError(error: unknown): TRPCError {
-  if (error instanceof TRPCError) return error;
+export function toTRPCError(thrown: unknown): TRPCError {
+  const error = classifyError(thrown instanceof TRPCError && thrown.code === "INTERNAL_SERVER_ERROR" ? (thrown.cause ?? thrown) : thrown);
   if (error instanceof AppError) return new TRPCError({ code: TRPC_CODES[error.code], message: error.message, cause: error });
+  if (thrown instanceof TRPCError) return thrown;
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Something went wrong", cause: error as Error });
 }
 

@@ -8,12 +8,10 @@ import { createAppServer } from "../server/http/app-server";
  * The production HTTP server's API part (the same createAppServer that `pnpm start` runs; pages
  * answer 404 here) on a free port, with a fresh test database. For tests of HTTP clients.
  */
-export async function startTestServer() {
+export async function startTestServer(pages: Parameters<typeof createAppServer>[0] = (_req, res) => void res.writeHead(404).end()) {
   const database = await createTestDatabase();
   await useDatabaseForTesting(database);
-  const server = createAppServer((_req, res) => {
-    res.writeHead(404).end();
-  });
+  const server = createAppServer(pages);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,19 +1,20 @@
 import { type OrgRole, orgRoleSchema } from "@ociauth/schema";
 import { TRPCError } from "@trpc/server";
-import { cookies, headers } from "next/headers";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { createContextInner, type RequestMeta, type ServiceContext } from "../context";
 import { getDatabase } from "../database";
 import { newReqId } from "../rest/error-envelope";
-import { SESSION_COOKIE } from "../rest/request-meta";
+import { readCookie, SESSION_COOKIE } from "../rest/request-meta";
 import { createCaller } from "../router";
 import { CLIENT_IP_HEADER } from "./client-ip-header";
 import { loginPath } from "./return-to";
 
 /** The dashboard user's session token from the HTTP-only cookie. */
 export async function getSessionToken(): Promise<string | null> {
-  return (await cookies()).get(SESSION_COOKIE)?.value || null;
+  // Not cookies().get(): that picks one of two same-named cookies; readCookie refuses both.
+  return readCookie((await headers()).get("cookie"), SESSION_COOKIE) || null;
 }
 
 /** Request metadata for in-process router calls: the same audit IP/user agent the HTTP API records. */

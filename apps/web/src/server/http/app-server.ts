@@ -2,50 +2,85 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { getConfig } from "../config";
 import { getLogger } from "../logger";
 import { CLIENT_IP_HEADER } from "../dashboard/client-ip-header";
-import { handleRestRequest } from "../rest/dispatch";
+import { getOpenApiDocument } from "../openapi/openapi-document";
+import { handleRestRequest, MAX_BODY_BYTES } from "../rest/dispatch";
+import { jsonErrorResponse } from "../rest/error-envelope";
+import { AppError, badRequest, notFound } from "../errors";
 import { createProxyMatcher, resolveClientIp } from "./client-ip";
-import { BodyTooLargeError, sendBodyTooLarge, sendWebResponse, toWebRequest } from "./node-adapter";
+import { isApiPath, normalisePath } from "./normalise-path";
+import { BodyTooLargeError, sendWebResponse, toWebRequest } from "./node-adapter";
 import { handleTrpcRequest } from "./trpc-handler";
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
+const bodyTooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `Request body is too large (limit ${MAX_BODY_BYTES / 1024 / 1024} MiB)`);
+
 /**
- * The production HTTP server: /api/v1/* and /api/trpc/* go straight to the same handler
- * functions Next's route files mount (skipping Next's request pipeline, and knowing the socket's
- * address); everything else is handed to Next (`fallback`).
+ * The production HTTP server and the one front door of the API. Every request is routed on its
+ * normalised path (see normalise-path.ts), so no spelling of an /api/* path reaches Next's
+ * pipeline: each one gets the caller's address (socket, or X-Forwarded-For from trusted proxies),
+ * the body cap enforced while streaming, a request id and an access-log line. Pages and server
+ * actions go to Next (`fallback`) with the caller's address in CLIENT_IP_HEADER.
  */
 export function createAppServer(fallback: NodeHandler): Server {
   const isTrustedProxy = createProxyMatcher(getConfig().TRUSTED_PROXIES);
   return createServer(async (req, res) => {
-    const path = req.url ?? "/";
-    const isApi = path.startsWith("/api/v1/") || path.startsWith("/api/trpc/");
     const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]?.toString(), isTrustedProxy);
-    if (!isApi) {
+    const target = normalisePath(req.url ?? "/");
+    if (target && !isApiPath(target.pathname)) {
+      const declared = Number(req.headers["content-length"] ?? 0);
+      // Pages take small form posts only (server actions); a body must declare its size.
+      if (declared > MAX_BODY_BYTES) return void sendNodeResponse(res, jsonErrorResponse(bodyTooLarge()), true);
+      if (req.headers["transfer-encoding"] && req.method !== "GET" && req.method !== "HEAD") {
+        return void sendNodeResponse(res, jsonErrorResponse(new AppError("BAD_REQUEST", "A request body must declare its Content-Length")), true);
+      }
       // Dashboard pages and server actions read the caller's address from here (never the client's own value).
       delete req.headers[CLIENT_IP_HEADER];
       if (ip) req.headers[CLIENT_IP_HEADER] = ip;
       return fallback(req, res);
     }
+
     const started = performance.now();
     let reqId: string | null = null;
     res.once("finish", () => {
       // Method, path without the query string, status: never headers or bodies (tokens, signatures).
       getLogger().info(
-        { reqId, method: req.method, path: path.split("?")[0], status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10, ip },
+        { reqId, method: req.method, path: target?.pathname ?? "(invalid)", status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10, ip },
         "request",
       );
     });
+    let response: Response;
     try {
-      const request = await toWebRequest(req);
-      const handler = path.startsWith("/api/trpc/") ? handleTrpcRequest : handleRestRequest;
-      const response = await handler(request, { ip });
-      reqId = response.headers.get("x-request-id");
-      await sendWebResponse(res, response);
+      if (!target) throw badRequest("The request target is not a valid path");
+      req.url = target.pathname + target.search;
+      response = await handleApiRequest(req, target.pathname, ip);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return sendBodyTooLarge(res);
-      getLogger().error({ err: error }, "request failed");
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ statusCode: 500, message: "Something went wrong", error: "InternalServerError" }));
+      if (error instanceof BodyTooLargeError) response = jsonErrorResponse(bodyTooLarge());
+      else if (error instanceof AppError) response = jsonErrorResponse(error);
+      else {
+        getLogger().error({ err: error }, "request failed");
+        response = jsonErrorResponse(error);
+      }
     }
+    reqId = response.headers.get("x-request-id");
+    await sendNodeResponse(res, response, response.status === 413).catch((error: unknown) => {
+      getLogger().warn({ reqId, err: error }, "response not fully sent");
+    });
   });
+}
+
+async function handleApiRequest(req: IncomingMessage, pathname: string, ip: string | null): Promise<Response> {
+  if (pathname.startsWith("/api/v1/")) return handleRestRequest(await toWebRequest(req), { ip });
+  if (pathname.startsWith("/api/trpc/")) return handleTrpcRequest(await toWebRequest(req), { ip });
+  if (pathname === "/api/docs/json") {
+    if (req.method !== "GET" && req.method !== "HEAD") throw new AppError("METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed on ${pathname}`, { allow: ["GET", "HEAD"] });
+    return Response.json(getOpenApiDocument(), { headers: { "cache-control": "no-cache", "x-content-type-options": "nosniff" } });
+  }
+  throw notFound(`Route ${req.method}:${pathname} not found`);
+}
+
+/** Writes a fetch Response; `closeAfter` ends the connection (a refused body may still be arriving). */
+async function sendNodeResponse(res: ServerResponse, response: Response, closeAfter = false) {
+  if (closeAfter) res.setHeader("connection", "close");
+  await sendWebResponse(res, response);
 }

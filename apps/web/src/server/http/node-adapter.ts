@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { MAX_BODY_BYTES } from "../rest/dispatch";
-import { newReqId } from "../rest/error-envelope";
 
 class BodyTooLargeError extends Error {}
 
@@ -28,7 +27,9 @@ export async function toWebRequest(req: IncomingMessage): Promise<Request> {
   }
   const method = req.method ?? "GET";
   const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, { method, headers, body: body as BodyInit | undefined });
+  // The URL only carries the (already normalised) path; a Host header that is no host name is not trusted with it.
+  const host = req.headers.host && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host) ? req.headers.host : "localhost";
+  return new Request(`http://${host}${req.url ?? "/"}`, { method, headers, body: body as BodyInit | undefined });
 }
 
 export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
@@ -44,13 +45,6 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   await new Promise<void>((resolve, reject) => {
     Readable.fromWeb(response.body as never).on("error", reject).pipe(res).on("finish", resolve).on("error", reject);
   });
-}
-
-export function sendBodyTooLarge(res: ServerResponse) {
-  const reqId = newReqId();
-  const body = { reqId, statusCode: 413, message: "Request body is too large (limit 1 MiB)", error: "BadRequest" };
-  res.writeHead(413, { "content-type": "application/json; charset=utf-8", "x-request-id": reqId, connection: "close" });
-  res.end(JSON.stringify(body));
 }
 
 export { BodyTooLargeError };

@@ -3,7 +3,7 @@ import { AppError, badRequest, notFound } from "../errors";
 import { getLogger } from "../logger";
 import { authenticate } from "../services/auth/authenticate";
 import type { RestRoute } from "./define-route";
-import { newReqId, toErrorBody } from "./error-envelope";
+import { jsonErrorResponse, jsonResponse, newReqId } from "./error-envelope";
 import { type ConnectionInfo, requestMeta } from "./request-meta";
 import { restRoutes } from "./routes";
 
@@ -16,9 +16,12 @@ interface CompiledRoute {
 
 const compiled: CompiledRoute[] = restRoutes.map((route) => ({ route, segments: route.path.split("/") }));
 
-function match(method: string, pathname: string) {
+type Match = { route: RestRoute; params: Record<string, string> } | { allow: string[] } | null;
+
+/** The route for method + path; a known path with another method gives the methods it allows (405). */
+function match(method: string, pathname: string): Match {
   const parts = pathname.replace(/\/+$/, "").split("/");
-  let pathMatched = false;
+  const allow: string[] = [];
   for (const { route, segments } of compiled) {
     if (segments.length !== parts.length) continue;
     const params: Record<string, string> = {};
@@ -35,10 +38,12 @@ function match(method: string, pathname: string) {
       } else ok = seg === part;
     }
     if (!ok) continue;
-    pathMatched = true;
-    if (route.method === method) return { route, params };
+    if (route.method === method || (method === "HEAD" && route.method === "GET")) return { route, params };
+    allow.push(route.method);
   }
-  return pathMatched ? "method-not-allowed" : null;
+  if (allow.length === 0) return null;
+  if (allow.includes("GET")) allow.push("HEAD");
+  return { allow };
 }
 
 async function readJsonBody(req: Request): Promise<unknown> {
@@ -48,7 +53,7 @@ async function readJsonBody(req: Request): Promise<unknown> {
   if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
     throw badRequest("Content-Type must be application/json");
   }
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("BAD_REQUEST", "Request body is too large (limit 1 MiB)");
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "Request body is too large (limit 1 MiB)");
   try {
     return JSON.parse(text);
   } catch {
@@ -56,30 +61,9 @@ async function readJsonBody(req: Request): Promise<unknown> {
   }
 }
 
-function json(body: unknown, status: number, reqId: string, extraHeaders: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "x-request-id": reqId,
-      "cache-control": "no-store",
-      "x-content-type-options": "nosniff",
-      ...extraHeaders,
-    },
-  });
-}
-
 function serverTiming(timings: Record<string, number> | undefined): Record<string, string> {
   if (!timings) return {};
   return { "server-timing": Object.entries(timings).map(([name, ms]) => `${name};dur=${ms}`).join(", ") };
-}
-
-function errorHeaders(error: unknown): Record<string, string> {
-  if (error instanceof AppError && (error.code === "RATE_LIMITED" || error.code === "SERVICE_UNAVAILABLE")) {
-    const { retryAfterSeconds } = error.details as { retryAfterSeconds: number };
-    return { "retry-after": String(retryAfterSeconds) };
-  }
-  return {};
 }
 
 /**
@@ -92,7 +76,9 @@ export async function handleRestRequest(req: Request, connection: ConnectionInfo
     const url = new URL(req.url);
     const found = match(req.method, url.pathname);
     if (found === null) throw notFound(`Route ${req.method}:${url.pathname} not found`);
-    if (found === "method-not-allowed") throw notFound(`Route ${req.method}:${url.pathname} not found`);
+    if ("allow" in found) {
+      throw new AppError("METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed on ${url.pathname}`, { allow: found.allow });
+    }
     const { route, params } = found;
     const rawBody = route.body ? await readJsonBody(req) : undefined;
     const baseCtx = await createRequestContext(requestMeta(req, connection, reqId));
@@ -104,10 +90,10 @@ export async function handleRestRequest(req: Request, connection: ConnectionInfo
       body: route.body ? route.body.parse(rawBody) : undefined,
     };
     const result = await route.handle(ctx, input);
-    return json(route.response.parse(result), 200, reqId, serverTiming(ctx.meta.timings));
+    return jsonResponse(route.response.parse(result), 200, reqId, serverTiming(ctx.meta.timings));
   } catch (error) {
-    const body = toErrorBody(error, reqId);
-    if (body.statusCode === 500) getLogger().error({ reqId, err: error }, "request failed");
-    return json(body, body.statusCode, reqId, errorHeaders(error));
+    const response = jsonErrorResponse(error, reqId);
+    if (response.status === 500) getLogger().error({ reqId, err: error }, "request failed");
+    return response;
   }
 }

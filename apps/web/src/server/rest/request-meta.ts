@@ -8,13 +8,26 @@ export interface ConnectionInfo {
 /** The dashboard's HTTP-only session cookie (a user session token). */
 export const SESSION_COOKIE = "ociauth_session";
 
+/**
+ * The value of cookie `name`, or null when it is absent, undecodable or sent more than once: a
+ * browser sends two cookies of one name when another site (a sibling subdomain) planted its own,
+ * and neither can be told apart from ours, so neither is used.
+ */
 export function readCookie(header: string | null, name: string): string | null {
   if (!header) return null;
+  let found: string | null = null;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq !== -1 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq === -1 || part.slice(0, eq).trim() !== name) continue;
+    if (found !== null) return null;
+    found = part.slice(eq + 1).trim();
   }
-  return null;
+  if (found === null) return null;
+  try {
+    return decodeURIComponent(found);
+  } catch {
+    return null;
+  }
 }
 
 /**

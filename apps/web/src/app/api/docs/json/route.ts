@@ -1,7 +1,0 @@
-import { getOpenApiDocument } from "@/server/openapi/openapi-document";
-
-export const dynamic = "force-static";
-
-export function GET() {
-  return Response.json(getOpenApiDocument());
-}
