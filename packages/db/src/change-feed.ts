@@ -1,7 +1,22 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { Database } from "./client";
 
 export const CHANGE_CHANNEL = "ociauth_changes";
+/** The change feed's connection names itself, so operators (and tests) find it in pg_stat_activity. */
+export const CHANGE_FEED_APPLICATION_NAME = "ociauth-change-feed";
+
+/** How often the feed proves itself with a heartbeat sent through its own LISTEN connection. */
+export const HEARTBEAT_INTERVAL_MS = 200;
+/**
+ * The feed is trusted while its latest heartbeat was SENT at most this long ago. Changes committed
+ * before a heartbeat are delivered before it, so a cache that is only read while the feed is
+ * fresh serves nothing that changed more than this long ago: the revocation bound (1 s), minus
+ * a margin for the request itself.
+ */
+export const FRESHNESS_WINDOW_MS = 700;
+/** Without a heartbeat for this long the connection is replaced (a stalled or half-open socket). */
+export const RECONNECT_AFTER_MS = 3000;
 
 export interface ChangeFeedHandlers {
   /** A committed change: `identity:<id>` (identity or its OCI auth config) or `token:<id>`. */
@@ -10,49 +25,108 @@ export interface ChangeFeedHandlers {
   onReset(): void;
 }
 
+export interface ChangeFeed {
+  /**
+   * True while every change committed more than FRESHNESS_WINDOW_MS ago is known to have been
+   * delivered. While false, callers must read the database instead of their cache (fail closed).
+   */
+  isFresh(): boolean;
+  close(): Promise<void>;
+}
+
 /**
  * Subscribes to the database's change notifications (triggers in the change_notifications
- * migration), so caches of every app instance sharing the database stay correct. PGlite delivers
- * them in-process; PostgreSQL through a dedicated LISTEN connection that reconnects on failure.
- * Returns an unsubscribe function.
+ * migration), so caches of every app instance sharing the database stay correct.
+ *
+ * PGlite is one process (its folder is locked) and delivers notifications in-process: always fresh.
+ * PostgreSQL: a dedicated LISTEN connection that also sends itself a heartbeat NOTIFY every
+ * HEARTBEAT_INTERVAL_MS. PostgreSQL delivers notifications in commit order, so when a heartbeat
+ * sent at time t arrives, every change committed before t has arrived too. A stalled connection
+ * (a backend that stopped answering, a network that drops packets silently) stops the heartbeats,
+ * the feed turns stale within FRESHNESS_WINDOW_MS and is replaced after RECONNECT_AFTER_MS.
  */
-export async function subscribeToChanges(database: Database, handlers: ChangeFeedHandlers): Promise<() => Promise<void>> {
+export async function subscribeToChanges(database: Database, handlers: ChangeFeedHandlers): Promise<ChangeFeed> {
   if (database.pglite) {
     const unlisten = await database.pglite.listen(CHANGE_CHANNEL, handlers.onChange);
-    return () => unlisten();
+    return { isFresh: () => true, close: () => unlisten() };
   }
   if (database.target.kind !== "postgres") throw new Error("no change feed for this database");
   const url = database.target.url;
+  const feedId = randomUUID();
+  const heartbeatPrefix = `hb:${feedId}:`;
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  let freshAt = 0; // send time of the latest heartbeat that came back
+  let connectedAt = 0;
+
+  const onNotification = (message: pg.Notification) => {
+    const payload = message.payload;
+    if (message.channel !== CHANGE_CHANNEL || !payload) return;
+    if (payload.startsWith("hb:")) {
+      if (payload.startsWith(heartbeatPrefix)) freshAt = Math.max(freshAt, Number(payload.slice(heartbeatPrefix.length)));
+      return; // other instances' heartbeats
+    }
+    handlers.onChange(payload);
+  };
+
+  const drop = (stale: pg.Client) => {
+    stale.removeAllListeners("notification");
+    // end() waits for a backend that may never answer: close the socket instead.
+    (stale as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    stale.end().catch(() => undefined);
+  };
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: url });
-    next.on("notification", (message) => {
-      if (message.channel === CHANGE_CHANNEL && message.payload) handlers.onChange(message.payload);
-    });
-    next.on("error", () => reconnect());
-    next.on("end", () => reconnect());
-    await next.connect();
-    await next.query(`LISTEN ${CHANGE_CHANNEL}`);
+    const next = new pg.Client({ connectionString: url, application_name: CHANGE_FEED_APPLICATION_NAME });
+    next.on("notification", onNotification);
+    next.on("error", () => reconnect(next));
+    next.on("end", () => reconnect(next));
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANGE_CHANNEL}`);
+    } catch (error) {
+      drop(next);
+      throw error;
+    }
+    if (closed) return drop(next);
     client = next;
+    connectedAt = Date.now();
+    next.query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${heartbeatPrefix}${connectedAt}`]).catch(() => reconnect(next));
   };
-  const reconnect = () => {
-    if (closed || retry) return;
+
+  const reconnect = (failed: pg.Client | null) => {
+    if (closed || retry || (failed && failed !== client)) return;
+    if (client) drop(client);
     client = null;
+    freshAt = 0;
     handlers.onReset();
     retry = setTimeout(() => {
       retry = undefined;
-      connect().catch(() => reconnect());
-    }, 500);
+      connect().catch(() => reconnect(null));
+    }, 250);
     retry.unref();
   };
 
+  const heartbeat = setInterval(() => {
+    const current = client;
+    if (!current) return;
+    const now = Date.now();
+    if (now - Math.max(freshAt, connectedAt) > RECONNECT_AFTER_MS) return reconnect(current);
+    current.query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${heartbeatPrefix}${now}`]).catch(() => reconnect(current));
+  }, HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
+
   await connect();
-  return async () => {
-    closed = true;
-    if (retry) clearTimeout(retry);
-    await client?.end().catch(() => undefined);
+  return {
+    isFresh: () => client !== null && Date.now() - freshAt <= FRESHNESS_WINDOW_MS,
+    async close() {
+      closed = true;
+      clearInterval(heartbeat);
+      if (retry) clearTimeout(retry);
+      const last = client;
+      client = null;
+      await last?.end().catch(() => undefined);
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { type Database, type Db, subscribeToChanges } from "@ociauth/db";
+import { type ChangeFeed, type Database, type Db, subscribeToChanges } from "@ociauth/db";
 import { getLogger } from "./logger";
 import { AuditBatcher } from "./services/audit/audit-batcher";
 import { AuthCache } from "./services/auth/auth-cache";
@@ -23,14 +23,16 @@ const registry = (globalForHotPath.ociauthHotPaths ??= new WeakMap<Db, HotPath>(
 export async function startHotPath(database: Database): Promise<HotPath> {
   const existing = registry.get(database.prisma);
   if (existing) return existing;
-  const cache = new AuthCache();
-  const unsubscribe = await subscribeToChanges(database, {
+  // The cache asks the feed whether it may serve; the feed feeds the cache: one holds the other late.
+  const feedRef: { current?: ChangeFeed } = {};
+  const cache = new AuthCache(() => feedRef.current?.isFresh() ?? false);
+  const feed = (feedRef.current = await subscribeToChanges(database, {
     onChange: (payload) => cache.onChange(payload),
     onReset: () => {
       getLogger().warn("change feed reconnecting: auth cache cleared");
       cache.clear();
     },
-  });
+  }));
   const usage = new UsageRecorder(database.prisma);
   const hotPath: HotPath = {
     cache,
@@ -39,7 +41,7 @@ export async function startHotPath(database: Database): Promise<HotPath> {
     async close() {
       registry.delete(database.prisma);
       await usage.close();
-      await unsubscribe();
+      await feed.close();
     },
   };
   registry.set(database.prisma, hotPath);

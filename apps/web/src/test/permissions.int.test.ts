@@ -334,11 +334,14 @@ describe("permissions (SPEC §5)", () => {
       expectError(await create({ authorization: `Bearer ${token}` }), 401, "UnauthorizedError", "Failed to authorize: token has been revoked");
     });
 
-    it("a token of a deleted identity → 403 TokenError", async () => {
+    it("a token of a deleted identity → 401 revoked, like any revoked token (use, renew and revoke)", async () => {
       const id = await app.createIdentity(adminToken, orgId, "admin", "doomed-actor");
       const token = await identityToken(app, id);
       expect((await app.rest("DELETE", `/api/v1/identities/${id}`, { token: adminToken })).status).toBe(200);
-      expectError(await create({ authorization: `Bearer ${token}` }), 403, "TokenError", TOKEN_INVALID, null);
+      const revoked = "Failed to authorize: token has been revoked";
+      expectError(await create({ authorization: `Bearer ${token}` }), 401, "UnauthorizedError", revoked);
+      expectError(await app.rest("POST", "/api/v1/auth/token/renew", { body: { accessToken: token } }), 401, "UnauthorizedError", revoked);
+      expectError(await app.rest("POST", "/api/v1/auth/token/revoke", { body: { accessToken: token } }), 401, "UnauthorizedError", revoked);
     });
   });
 });

@@ -22,11 +22,17 @@ interface Entry<T> {
  * OCI auth config. Entries are dropped when the database announces a change (NOTIFY from
  * triggers, for writes of any instance), right after this instance's own writes, on a feed
  * reconnect, and after MAX_AGE_MS. A load that raced with a drop is not stored.
+ *
+ * Nothing is served from the cache while `isFresh()` is false (the change feed cannot prove it
+ * delivered every change of the last moments): reads go to the database then, so a revocation
+ * made on another instance holds within the feed's freshness window even when the feed stalls.
  */
 export class AuthCache {
   private readonly tokens = new Map<string, Entry<AccessTokenAuthRow | null>>();
   private readonly identities = new Map<string, Entry<IdentityState | null>>();
   private generation = 0;
+
+  constructor(private readonly isFresh: () => boolean = () => true) {}
 
   identity(id: string, load: () => Promise<IdentityWithOciAuth | null>) {
     return this.read(this.identities, id, async () => toIdentityState(await load()));
@@ -42,6 +48,10 @@ export class AuthCache {
     loadIdentity: (identityId: string) => Promise<IdentityWithOciAuth | null>,
   ): Promise<{ token: AccessTokenAuthRow; state: IdentityState | null } | null> {
     const now = Date.now();
+    if (!this.isFresh()) {
+      const both = await loadBoth();
+      return both ? { token: both.token, state: toIdentityState(both.identity) } : null;
+    }
     const hit = this.tokens.get(tokenId);
     if (hit && now - hit.loadedAt < MAX_AGE_MS) {
       if (!hit.value) return null;
@@ -88,6 +98,7 @@ export class AuthCache {
   }
 
   private async read<T>(map: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.isFresh()) return load();
     const hit = map.get(key);
     const now = Date.now();
     if (hit && now - hit.loadedAt < MAX_AGE_MS) return hit.value;

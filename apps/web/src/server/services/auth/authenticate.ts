@@ -39,7 +39,9 @@ export async function authenticate(ctx: ServiceContext): Promise<AuthedContext> 
 
   const found = await loadTokenContext(ctx, claims.jti);
   const row = found?.token;
-  if (!row || row.identityId !== claims.identityId) throw tokenError(messages.tokenInvalid);
+  // Signed by us but without a row: its identity was deleted (its tokens with it). Revoked, like any other.
+  if (!row) throw unauthorized(messages.tokenRevoked);
+  if (row.identityId !== claims.identityId) throw tokenError(messages.tokenInvalid);
   if (row.revokedAt) throw unauthorized(messages.tokenRevoked);
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw tokenError(messages.tokenExpired);
   const state = found.state;

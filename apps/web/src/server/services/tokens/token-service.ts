@@ -53,7 +53,8 @@ async function loadIdentityToken(ctx: ServiceContext, accessToken: string) {
   if (!verified.ok) throw tokenError(verified.reason === "expired" ? messages.tokenExpired : messages.tokenInvalid);
   if (verified.claims.authTokenType !== "identityAccessToken") throw badRequest("Token is not an identity access token");
   const row = await data.findAccessToken(ctx.db, verified.claims.jti);
-  if (!row || row.identityId !== verified.claims.identityId) throw tokenError(messages.tokenInvalid);
+  if (!row) throw unauthorized(messages.tokenRevoked); // its identity was deleted
+  if (row.identityId !== verified.claims.identityId) throw tokenError(messages.tokenInvalid);
   if (row.revokedAt) throw unauthorized(messages.tokenRevoked);
   return { row, claims: verified.claims, key };
 }

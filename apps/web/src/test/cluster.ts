@@ -1,0 +1,115 @@
+import { type PostgresServer, startPostgresServer } from "@ociauth/db/testing";
+import { createTestApiKey, createTestOcid, signGetUserWithOciCommon, startOciStandIn, type TestApiKey } from "@ociauth/oci-stand-in";
+import pg from "pg";
+import { startApp, stop } from "./run-app";
+
+export const CLUSTER_TENANCY = "ocid1.tenancy.oc1..aaaaaaaacluster";
+const AUTH_SECRET = "cluster-test-secret-with-at-least-32-chars";
+
+export interface ApiResult {
+  status: number;
+  body: any;
+}
+
+/**
+ * Several `pnpm start` instances of the built app on ONE real PostgreSQL server, with the OCI
+ * stand-in for logins: what a scaled-out deployment runs. Instance 0 is bootstrapped.
+ */
+export async function startCluster(options: { instances?: number; users?: number; env?: Record<string, string> } = {}) {
+  const instances = options.instances ?? 3;
+  const postgres: PostgresServer = await startPostgresServer();
+  const databaseUrl = await postgres.createDatabase("cluster");
+  const users = Array.from({ length: options.users ?? 16 }, () => ({ ocid: createTestOcid("user"), key: createTestApiKey() as TestApiKey, lastSecond: 0 }));
+  const oci = await startOciStandIn({
+    users: users.map((u, i) => ({ id: u.ocid, compartmentId: CLUSTER_TENANCY, name: `svc-${i}`, publicKeys: [u.key.publicKeyPem] })),
+  });
+  const apps: Awaited<ReturnType<typeof startApp>>[] = [];
+  // One after another: each runs the migration step before it serves.
+  for (let i = 0; i < instances; i++) {
+    apps.push(await startApp({ DATABASE_URL: databaseUrl, AUTH_SECRET, OCI_IDENTITY_ENDPOINT: oci.url, RATE_LIMIT: "off", LOG_LEVEL: "warn", ...options.env }));
+  }
+
+  async function api(instance: number, method: string, path: string, init: { token?: string; body?: unknown } = {}): Promise<ApiResult> {
+    const res = await fetch(`${apps[instance]!.url}${path}`, {
+      method,
+      headers: { ...(init.body !== undefined ? { "content-type": "application/json" } : {}), ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
+  const boot = await api(0, "POST", "/api/v1/admin/bootstrap", { body: { email: "ops@example.com", password: "a-long-password!", organization: "Cluster" } });
+  if (boot.status !== 200) throw new Error(`bootstrap failed: ${JSON.stringify(boot.body)}`);
+  const adminToken: string = boot.body.identity.credentials.token;
+  const orgId: string = boot.body.organization.id;
+
+  let nextUser = 0;
+  /** An OCI login through `instance`, each with a signature of its own (a signed header set logs in once). */
+  async function login(instance: number, identityId: string): Promise<ApiResult> {
+    const user = users[nextUser++ % users.length]!;
+    // Signatures carry a date in whole seconds: one user signs at most once a second.
+    while (Math.floor(Date.now() / 1000) === user.lastSecond) await new Promise((r) => setTimeout(r, 50));
+    user.lastSecond = Math.floor(Date.now() / 1000);
+    const headers = await signGetUserWithOciCommon({ tenancyOcid: CLUSTER_TENANCY, userOcid: user.ocid, fingerprint: user.key.fingerprint, privateKeyPem: user.key.privateKeyPem });
+    return api(instance, "POST", "/api/v1/auth/oci-auth/login", { body: { identityId, userOcid: user.ocid, headers } });
+  }
+
+  /** A member identity with OCI auth attached (through `instance`), and a logged-in token of it. */
+  async function identityWithToken(instance = 0, config: Record<string, unknown> = {}, role = "member") {
+    const created = await api(instance, "POST", "/api/v1/identities", { token: adminToken, body: { name: `w-${Math.random().toString(36).slice(2, 8)}`, organizationId: orgId, role } });
+    if (created.status !== 200) throw new Error(`create identity failed: ${JSON.stringify(created.body)}`);
+    const identityId: string = created.body.identity.id;
+    const attached = await api(instance, "POST", `/api/v1/auth/oci-auth/identities/${identityId}`, { token: adminToken, body: { tenancyOcid: CLUSTER_TENANCY, ...config } });
+    if (attached.status !== 200) throw new Error(`attach failed: ${JSON.stringify(attached.body)}`);
+    const loggedIn = await login(instance, identityId);
+    if (loggedIn.status !== 200) throw new Error(`login failed: ${JSON.stringify(loggedIn.body)}`);
+    return { identityId, token: loggedIn.body.accessToken as string };
+  }
+
+  /** Runs SQL on the cluster's database (as the operator would with psql). */
+  async function sql<T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(text, values)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  return {
+    apps,
+    postgres,
+    databaseUrl,
+    oci,
+    adminToken,
+    orgId,
+    api,
+    login,
+    identityWithToken,
+    sql,
+    async close() {
+      for (const app of apps) await stop(app.child);
+      await oci.close();
+      await postgres.stop();
+    },
+  };
+}
+
+export type Cluster = Awaited<ReturnType<typeof startCluster>>;
+
+/**
+ * Polls `attempt` until it answers one of `refused`; returns the milliseconds that took (from the
+ * call of this function). Throws when `boundMs` passes first.
+ */
+export async function msUntilRefused(attempt: () => Promise<number>, refused: number[], boundMs: number): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const status = await attempt();
+    const elapsed = performance.now() - started;
+    if (refused.includes(status)) return elapsed;
+    if (elapsed > boundMs) throw new Error(`still answered ${status} after ${Math.round(elapsed)} ms (bound ${boundMs} ms)`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
