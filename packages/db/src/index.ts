@@ -1,6 +1,7 @@
 export * from "./client";
 export * from "./database-target";
-export { DamagedDataFolderError } from "./pglite";
+export { DamagedDataFolderError, ReadOnlyDataFolderError } from "./pglite";
+export { DataFolderInUseError } from "./folder-lock";
 export * from "./data/errors";
 export * from "./data/settings";
 export * from "./data/accounts";

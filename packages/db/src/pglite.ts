@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pgliteStartParams } from "./adapter-fixes";
+import { lockDataFolder } from "./folder-lock";
 
 export class DamagedDataFolderError extends Error {
   constructor(
@@ -16,20 +17,79 @@ export class DamagedDataFolderError extends Error {
   }
 }
 
+/** The data folder (or the folder it is to be created in) cannot be written by this process. */
+export class ReadOnlyDataFolderError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly folder: string,
+  ) {
+    const user = `user id ${process.getuid?.() ?? "?"}`;
+    super(
+      (folder === dataDir
+        ? `The embedded database folder ${dataDir} is read-only for this process (${user}); PGlite must write to it to open it. The data in it was not touched. `
+        : `The embedded database ${dataDir} cannot be created or locked: its parent folder ${folder} is read-only for this process (${user}). `) +
+        `Give this user write access (e.g. chown or chmod), or set PGLITE_DIR to a writable folder.`,
+    );
+    this.name = "ReadOnlyDataFolderError";
+  }
+}
+
+function isWritable(folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const isPermissionError = (error: unknown) => ["EACCES", "EPERM", "EROFS"].includes(String((error as NodeJS.ErrnoException)?.code));
+
 /**
  * Opens (creating on first use) a PGlite database. `dataDir` is a folder, or undefined for an
  * in-memory database. PGlite only creates the last path segment, so parents are created here.
- * One process per folder: two PGlite instances on the same folder corrupt it. A folder that
- * exists but cannot be opened is reported as damaged, naming the folder and what to do.
+ * One process per folder: two PGlite instances on the same folder split and lose data, so the
+ * folder is locked (`<dataDir>.lock`, released on close and taken over when its process is gone).
+ * A read-only folder and one that exists but cannot be opened are reported as such, naming the
+ * folder and what to do.
  */
 export async function openPGlite(dataDir?: string): Promise<PGlite> {
-  if (dataDir) mkdirSync(path.dirname(dataDir), { recursive: true });
-  const existing = dataDir !== undefined && existsSync(dataDir) && readdirSync(dataDir).length > 0;
+  if (!dataDir) {
+    const db = new PGlite({ startParams: pgliteStartParams() });
+    await db.waitReady;
+    return db;
+  }
+  const parent = path.dirname(dataDir);
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (error) {
+    if (isPermissionError(error)) throw new ReadOnlyDataFolderError(dataDir, parent);
+    throw error;
+  }
+  const existing = existsSync(dataDir) && readdirSync(dataDir).length > 0;
+  if (existing && !isWritable(dataDir)) throw new ReadOnlyDataFolderError(dataDir, dataDir);
+  let release: () => void;
+  try {
+    release = lockDataFolder(dataDir);
+  } catch (error) {
+    if (isPermissionError(error)) throw new ReadOnlyDataFolderError(dataDir, parent);
+    throw error;
+  }
   try {
     const db = new PGlite({ dataDir, startParams: pgliteStartParams() });
     await db.waitReady;
+    const close = db.close.bind(db);
+    db.close = async () => {
+      try {
+        await close();
+      } finally {
+        release();
+      }
+    };
     return db;
   } catch (error) {
+    release();
+    if (isPermissionError(error)) throw new ReadOnlyDataFolderError(dataDir, dataDir);
     if (existing) throw new DamagedDataFolderError(dataDir, error);
     throw error;
   }

@@ -66,6 +66,19 @@ describe("pnpm start (production server)", () => {
     const got = await fetch(`${restarted.url}/api/v1/auth/oci-auth/identities/${identityId}`, { headers: { authorization: `Bearer ${token}` } });
     expect(got.status).toBe(200);
     expect((await got.json()).identityOciAuth.id).toBe(body.identityOciAuth.id);
+
+    // A second server on the same folder would split the data: it refuses to start, naming the holder.
+    const refused = await startApp({ PGLITE_DIR: dataDir }).then(
+      async (second) => {
+        await stop(second.child);
+        return "started";
+      },
+      (error: Error) => error.message,
+    );
+    expect(refused).toContain(`The embedded database in ${dataDir} is already open in another process`);
+    expect(refused).toContain("The server was not started");
+    const still = await fetch(`${restarted.url}/api/v1/auth/oci-auth/identities/${identityId}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(still.status).toBe(200);
   });
 
   it("runs on PostgreSQL with DATABASE_URL", async () => {
