@@ -123,6 +123,21 @@ describe("one front door for every spelling of /api/*", () => {
     expect(pagesReached).toEqual(["/identities/./x"]);
   });
 
+  it("refuses a cross-site server action with a 403 envelope before Next sees it (Next would answer 500)", async () => {
+    const action = { "next-action": "606e74a4ec98c00b7bec7d9bbfd18959239fbbaac7", "content-type": "text/plain;charset=UTF-8" };
+    const before = pagesReached.length;
+    for (const origin of ["http://evil.example", "null", "not a url"]) {
+      const res = await rawRequest(server.url, { method: "POST", path: "/login", headers: { ...action, origin }, body: "[]" });
+      expect(res.status, origin).toBe(403);
+      expect(res.json()).toMatchObject({ statusCode: 403, error: "ForbiddenError", message: "Cross-site request refused: the Origin does not match this site" });
+    }
+    expect(pagesReached.length).toBe(before);
+    const host = new URL(server.url).host;
+    const same = await rawRequest(server.url, { method: "POST", path: "/login", headers: { ...action, origin: `http://${host}` }, body: "[]" });
+    expect(same.status).toBe(200); // handed to the pages
+    expect(pagesReached.at(-1)).toBe("/login");
+  });
+
   it("answers unknown /api/* paths with the JSON 404 envelope, never a page", async () => {
     for (const path of ["/api/v2/identities", "/api", "/api/", "/x/../api/nothing", "/api/trpc"]) {
       const res = await rawRequest(server.url, { path });
@@ -131,7 +146,7 @@ describe("one front door for every spelling of /api/*", () => {
       expect(res.json()).toMatchObject({ statusCode: 404, error: "NotFound" });
       expect(res.json().reqId).toMatch(/^req-[A-Za-z0-9]{14}$/);
     }
-    expect(pagesReached).toEqual(["/identities/./x"]);
+    expect(pagesReached).toEqual(["/identities/./x", "/login"]);
   });
 
   it("answers unsupported methods on known paths with 405 and Allow", async () => {

@@ -5,7 +5,8 @@ import { CLIENT_IP_HEADER } from "../dashboard/client-ip-header";
 import { getOpenApiDocument } from "../openapi/openapi-document";
 import { handleRestRequest, MAX_BODY_BYTES } from "../rest/dispatch";
 import { jsonErrorResponse } from "../rest/error-envelope";
-import { AppError, badRequest, notFound } from "../errors";
+import { AppError, badRequest, forbidden, notFound } from "../errors";
+import { isSameOrigin } from "../rest/request-meta";
 import { createProxyMatcher, resolveClientIp } from "./client-ip";
 import { isApiPath, normalisePath } from "./normalise-path";
 import { BodyTooLargeError, sendWebResponse, toWebRequest } from "./node-adapter";
@@ -33,6 +34,10 @@ export function createAppServer(fallback: NodeHandler): Server {
       if (declared > MAX_BODY_BYTES) return void sendNodeResponse(res, jsonErrorResponse(bodyTooLarge()), true);
       if (req.headers["transfer-encoding"] && req.method !== "GET" && req.method !== "HEAD") {
         return void sendNodeResponse(res, jsonErrorResponse(new AppError("BAD_REQUEST", "A request body must declare its Content-Length")), true);
+      }
+      // A server action from another site: refused here with a 403 (Next would answer 500).
+      if (req.headers["next-action"] !== undefined && !isSameOrigin(nodeOriginHeaders(req))) {
+        return void sendNodeResponse(res, jsonErrorResponse(forbidden("Cross-site request refused: the Origin does not match this site")));
       }
       // Dashboard pages and server actions read the caller's address from here (never the client's own value).
       delete req.headers[CLIENT_IP_HEADER];
@@ -84,3 +89,9 @@ async function sendNodeResponse(res: ServerResponse, response: Response, closeAf
   if (closeAfter) res.setHeader("connection", "close");
   await sendWebResponse(res, response);
 }
+
+const nodeOriginHeaders = (req: IncomingMessage) => ({
+  origin: req.headers.origin ?? null,
+  host: req.headers.host ?? null,
+  secFetchSite: req.headers["sec-fetch-site"]?.toString() ?? null,
+});

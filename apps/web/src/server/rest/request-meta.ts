@@ -37,16 +37,23 @@ export function readCookie(header: string | null, name: string): string | null {
  */
 export function isSameOriginRequest(req: Request): boolean {
   if (req.method === "GET" || req.method === "HEAD") return true;
-  const origin = req.headers.get("origin");
-  if (origin) {
-    const host = req.headers.get("host");
+  return isSameOrigin({
+    origin: req.headers.get("origin"),
+    host: req.headers.get("host") ?? new URL(req.url).host,
+    secFetchSite: req.headers.get("sec-fetch-site"),
+  });
+}
+
+/** Origin names the host the request was sent to, or (without Origin) the browser says same-origin. */
+export function isSameOrigin(headers: { origin: string | null; host: string | null; secFetchSite: string | null }): boolean {
+  if (headers.origin) {
     try {
-      return new URL(origin).host === (host ?? new URL(req.url).host);
+      return new URL(headers.origin).host === headers.host;
     } catch {
       return false;
     }
   }
-  return req.headers.get("sec-fetch-site") === "same-origin";
+  return headers.secFetchSite === "same-origin";
 }
 
 /** Authorization header, else the session cookie (same-origin requests only). */
