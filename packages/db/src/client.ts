@@ -16,8 +16,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Interactive transactions wait up to 10 s for a connection (Prisma's default, 2 s, turns a short
+ * burst into errors) and may run 15 s. Past that the request is answered 503 (see data/errors.ts).
+ */
+const transactionOptions = { maxWait: 10_000, timeout: 15_000 };
+
 export function wrapPglite(client: PGlite, target: Database["target"]): Database {
-  const prisma = new PrismaClient({ adapter: createPgliteAdapterFactory(client) });
+  const prisma = new PrismaClient({ adapter: createPgliteAdapterFactory(client), transactionOptions });
   return {
     prisma,
     target,
@@ -34,7 +40,7 @@ export async function openDatabase(target: DatabaseTarget = resolveDatabaseTarge
   if (target.kind === "pglite") return wrapPglite(await openPGlite(target.dataDir), target);
   const poolSize = Number(process.env.DATABASE_POOL_SIZE) || 10;
   const { factory, pool } = createPgAdapterFactory(target.url, { max: poolSize });
-  const prisma = new PrismaClient({ adapter: factory });
+  const prisma = new PrismaClient({ adapter: factory, transactionOptions });
   return {
     prisma,
     target,

@@ -19,12 +19,13 @@ export const isMissingRowError = (error: unknown) =>
 
 /**
  * True when a statement failed because the database cannot be reached or is not accepting work
- * right now (connection refused or lost, pool exhausted, server shutting down or starting up):
+ * right now (connection refused or lost, no pooled connection or transaction slot in time, too
+ * many connections, server shutting down or starting up):
  * the caller should try again later (503), it is no fault of the request.
  */
 export const isDatabaseUnavailable = (error: unknown) =>
   matchesDbError(
     error,
-    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EPIPE", "P1001", "P1002", "P1017", "P2024", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006"],
+    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EPIPE", "P1001", "P1002", "P1017", "P2024", "P2028", "53300", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006"],
     /Can't reach database server|Connection terminated|connect ECONNREFUSED|Timed out fetching a new connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Client has encountered a connection error|Connection is closed|server closed the connection unexpectedly/i,
   );
