@@ -1,5 +1,3 @@
-import { messages } from "./messages";
-
 /**
  * Printable ASCII, the space and printable Latin-1 (U+00A0–U+00FF). No C0 controls (NUL, TAB,
  * CR, LF, …), no DEL, no C1 controls, nothing above U+00FF: what an OCI signer produces and what
