@@ -14,6 +14,8 @@ import {
   insertBulkIdentities,
   mapConcurrent,
   mintAccessToken,
+  distinctSigningDates,
+  MAX_DISTINCT_SIGNING_DATES,
   ociLogin,
   signedLoginHeaders,
   type BulkIdentity,
@@ -155,9 +157,10 @@ async function seedMain(baseUrl: string, env: Env): Promise<MainSeed> {
   await attachOciAuth(baseUrl, boot, readId!, user.tenancyOcid);
   await attachOciAuth(baseUrl, boot, limitedId!, user.tenancyOcid, { accessTokenNumUsesLimit: 100_000_000 });
   await attachOciAuth(baseUrl, boot, loginId!, user.tenancyOcid);
-  const headers = await signedLoginHeaders(user);
-  const readToken = await ociLogin(baseUrl, readId!, user, headers);
-  const limitedToken = await ociLogin(baseUrl, limitedId!, user, headers);
+  // One signed header set logs in once: each login signs its own second.
+  const [readDate, limitedDate] = distinctSigningDates(2);
+  const readToken = await ociLogin(baseUrl, readId!, user, await signedLoginHeaders(user, readDate));
+  const limitedToken = await ociLogin(baseUrl, limitedId!, user, await signedLoginHeaders(user, limitedDate));
   const cycleCount = Math.max(64, env.options.connections * 4);
   const cycleIds = await mapConcurrent(Array.from({ length: cycleCount }, (_, i) => i), 8, (i) => createIdentity(baseUrl, boot, `bench-cycle-${i}`));
   return { boot, readId: readId!, readToken, limitedId: limitedId!, limitedToken, loginId: loginId!, cycleIds };
@@ -452,9 +455,10 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
         await sanityGet(app.url, readPath(ids[0]!), tokens[0]!);
       } catch (error) {
         env.log(`[${db}] scale: minted tokens rejected (${(error as Error).message}); logging in through the API for a sample instead`);
-        const sample = rows.slice(0, Math.min(rows.length, 1000));
-        const headers = await signedLoginHeaders(env.user);
-        tokens = await mapConcurrent(sample, 16, (row) => ociLogin(app.url, row.identityId, env.user, headers));
+        // One signed header set logs in once, one key signs one second once: as many logins as seconds in the window.
+        const sample = rows.slice(0, Math.min(rows.length, MAX_DISTINCT_SIGNING_DATES));
+        const dates = distinctSigningDates(sample.length);
+        tokens = await mapConcurrent(sample, 16, async (row, i) => ociLogin(app.url, row.identityId, env.user, await signedLoginHeaders(env.user, dates[i])));
         ids = sample.map((row) => row.identityId);
         tokenKind = "api-login-sample";
       }

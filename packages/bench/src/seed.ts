@@ -58,15 +58,30 @@ export async function attachOciAuth(baseUrl: string, boot: Bootstrap, identityId
   await api(baseUrl, "POST", `/api/v1/auth/oci-auth/identities/${identityId}`, { tenancyOcid, ...extra }, boot.adminToken);
 }
 
-/** Signed GetUser headers for the login body (valid 5 minutes at the stand-in). */
-export async function signedLoginHeaders(user: OciUser): Promise<Record<string, string>> {
+/**
+ * Signed GetUser headers for the login body (valid 5 minutes). The service lets each signed
+ * header set log in once, and one key signs identically within one second: give every login
+ * its own `date` (see distinctSigningDates).
+ */
+export async function signedLoginHeaders(user: OciUser, date?: Date): Promise<Record<string, string>> {
   const signed = await signGetUserWithOciCommon({
     tenancyOcid: user.tenancyOcid,
     userOcid: user.userOcid,
     fingerprint: user.fingerprint,
     privateKeyPem: user.privateKeyPem,
+    date,
   });
   return { authorization: signed.authorization, host: signed.host, "x-date": signed["x-date"] };
+}
+
+/** At most this many distinct signing seconds lie inside the service's ±5-minute date window now. */
+export const MAX_DISTINCT_SIGNING_DATES = 580;
+
+/** `count` different signing seconds from 290 s ago onwards, all within the date window for a few minutes. */
+export function distinctSigningDates(count: number): Date[] {
+  if (count > MAX_DISTINCT_SIGNING_DATES) throw new Error(`at most ${MAX_DISTINCT_SIGNING_DATES} distinct signing dates, not ${count}`);
+  const first = Math.floor(Date.now() / 1000) - 290;
+  return Array.from({ length: count }, (_, i) => new Date((first + i) * 1000));
 }
 
 export async function ociLogin(baseUrl: string, identityId: string, user: OciUser, headers: Record<string, string>): Promise<string> {

@@ -1,6 +1,6 @@
 import { createPrivateKey } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { createOciAuthClient, loginWithOci, OciAuthError } from "./index";
+import { createOciAuthClient, loginWithOci, OciAuthError, signOciGetUser } from "./index";
 import { closedPortUrl, countingFetch, createIdentityWithOciAuth, fixture, LOGIN_PATH, loginOptions } from "./test/fixture";
 
 describe("loginWithOci against the server and the OCI stand-in", () => {
@@ -21,6 +21,33 @@ describe("loginWithOci against the server and the OCI stand-in", () => {
     const client = createOciAuthClient({ url: fixture().url, token: result.accessToken });
     const { identityOciAuth } = await client.ociAuth.get.query({ identityId });
     expect(identityOciAuth.tenancyOcid).toBe(fixture().oci.tenancyOcid);
+  });
+
+  it("several logins with one key in the same process all succeed (each signature gets its own second)", async () => {
+    const results = await Promise.all([1, 2, 3].map(() => loginWithOci(loginOptions(identityId))));
+    expect(results.map((r) => r.tokenType)).toEqual(["Bearer", "Bearer", "Bearer"]);
+  });
+
+  it("signs again when the server refuses a signature as already used (another process signed in the same second)", async () => {
+    // The first request carries a header set that was already used to log in; the retry is fresh.
+    const used = await signOciGetUser({ ...fixture().oci, region: "us-ashburn-1" });
+    const first = await fetch(`${fixture().url}${LOGIN_PATH}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ identityId, userOcid: fixture().oci.userOcid, headers: used }),
+    });
+    expect(first.status).toBe(200);
+    const statuses: number[] = [];
+    let calls = 0;
+    const replaying: typeof fetch = async (input, init) => {
+      const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
+      const res = await fetch(input, { ...init, body: JSON.stringify(calls++ === 0 ? { ...body, headers: used } : body) });
+      statuses.push(res.status);
+      return res;
+    };
+    const result = await loginWithOci(loginOptions(identityId, { fetch: replaying }));
+    expect(result.tokenType).toBe("Bearer");
+    expect(statuses).toEqual([401, 200]);
   });
 
   it("logs in with a private key file", async () => {

@@ -2,6 +2,7 @@ import { type AccessToken, type AccessTokenResponse, withExpiresAt } from "./acc
 import { assertOciRegion } from "./oci-region";
 import { loadOciPrivateKey, type PrivateKeySource } from "./oci-private-key";
 import { signOciGetUser } from "./oci-signing";
+import { OciAuthError } from "./errors";
 import { postJson } from "./rest-call";
 
 export type OciLoginOptions = PrivateKeySource & {
@@ -33,11 +34,28 @@ export type OciLoginResult = AccessToken;
 export async function loginWithOci(options: OciLoginOptions): Promise<OciLoginResult> {
   assertOciRegion(options.region);
   const privateKeyPem = await loadOciPrivateKey(options);
-  const headers = await signOciGetUser({ ...options, privateKeyPem });
-  const response = await postJson<AccessTokenResponse>(options, "/api/v1/auth/oci-auth/login", {
-    identityId: options.identityId,
-    userOcid: options.userOcid,
-    headers,
-  });
-  return withExpiresAt(response);
+  for (let attempt = 0; ; attempt++) {
+    const headers = await signOciGetUser({ ...options, privateKeyPem });
+    try {
+      const response = await postJson<AccessTokenResponse>(options, "/api/v1/auth/oci-auth/login", {
+        identityId: options.identityId,
+        userOcid: options.userOcid,
+        headers,
+      });
+      return withExpiresAt(response);
+    } catch (error) {
+      // Another process signed with the same key in the same second: sign again (a later second).
+      if (attempt < MAX_REPLAY_RETRIES && isSignatureReplayed(error)) continue;
+      throw error;
+    }
+  }
+}
+
+const MAX_REPLAY_RETRIES = 2;
+
+/** The service's 401 for a signed header set that has already logged in (reason signature_replayed). */
+const SIGNATURE_REPLAYED_PREFIX = "Access denied: this signed request has already been used to log in.";
+
+function isSignatureReplayed(error: unknown): boolean {
+  return error instanceof OciAuthError && error.status === 401 && error.message.startsWith(SIGNATURE_REPLAYED_PREFIX);
 }

@@ -11,4 +11,5 @@ export * from "./data/access-tokens";
 export * from "./data/audit";
 export type { Prisma } from "./generated/prisma/client";
 export * from "./data/rate-limits";
+export * from "./data/login-signatures";
 export * from "./change-feed";

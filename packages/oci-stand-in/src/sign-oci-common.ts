@@ -12,9 +12,11 @@ export type OciCommonSignedHeaders = {
 
 /**
  * Signs `GET https://{host}/20160918/users/{targetUserOcid}` with Oracle's own Node signer,
- * giving the headers a workload puts into its login body.
+ * giving the headers a workload puts into its login body. `date` presets the signed `x-date`
+ * (oci-common keeps a preset one): two signatures by one key in the same second are identical,
+ * so tests that log in often give each signature its own second.
  */
-export async function signGetUserWithOciCommon(input: GetUserSigningInput): Promise<OciCommonSignedHeaders> {
+export async function signGetUserWithOciCommon(input: GetUserSigningInput & { date?: Date }): Promise<OciCommonSignedHeaders> {
   const host = input.host ?? DEFAULT_OCI_IDENTITY_HOST;
   const provider = new SimpleAuthenticationDetailsProvider(
     input.tenancyOcid,
@@ -24,6 +26,7 @@ export async function signGetUserWithOciCommon(input: GetUserSigningInput): Prom
     null,
   );
   const headers = new Headers();
+  if (input.date) headers.set("x-date", input.date.toUTCString());
   // oci-common >= 2.141 rejects relative URIs ("Cannot parse host from url").
   const uri = `https://${host}${getUserPath(input.targetUserOcid ?? input.userOcid)}`;
   await new DefaultRequestSigner(provider).signHttpRequest({ method: "GET", uri, headers, body: null });

@@ -86,6 +86,20 @@ describe("signGetUserWithOciCommon", () => {
   });
 });
 
+describe("signGetUserWithOciCommon with a preset date", () => {
+  it("signs the given x-date; another second gives another signature", async () => {
+    const key = createTestApiKey();
+    const input = { tenancyOcid, userOcid, fingerprint: key.fingerprint, privateKeyPem: key.privateKeyPem };
+    const date = new Date("2026-11-27T17:02:58Z");
+    const first = await signGetUserWithOciCommon({ ...input, date });
+    expect(first["x-date"]).toBe("Fri, 27 Nov 2026 17:02:58 GMT");
+    const signingString = `x-date: ${first["x-date"]}\n(request-target): get /20160918/users/${userOcid}\nhost: ${first.host}`;
+    expect(verifies(signingString, first.authorization, key.publicKeyPem)).toBe(true);
+    expect((await signGetUserWithOciCommon({ ...input, date })).authorization).toBe(first.authorization);
+    expect((await signGetUserWithOciCommon({ ...input, date: new Date(date.getTime() + 1000) })).authorization).not.toBe(first.authorization);
+  });
+});
+
 describe("signGetUserGoStyle", () => {
   it("signs date (request-target) host with the Go SDK's parameter order and the given date", () => {
     const key = createTestApiKey();

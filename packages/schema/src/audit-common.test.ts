@@ -64,6 +64,28 @@ describe("audit", () => {
     expect(rawIssues(listAuditEventsQuerySchema, { actor: "x" })[0]?.code).toBe("unrecognized_keys");
   });
 
+  it("list query: actorId must be storable text (no NUL, no lone surrogate)", () => {
+    expect(fail(listAuditEventsQuerySchema, { actorId: "\u0000" })).toEqual([
+      { path: ["actorId"], message: "actorId must not contain NUL characters or unpaired surrogates" },
+    ]);
+    expect(fail(listAuditEventsQuerySchema, { actorId: "a\uDC00" })).toEqual([
+      { path: ["actorId"], message: "actorId must not contain NUL characters or unpaired surrogates" },
+    ]);
+  });
+
+  it("list query: dates outside years 0001..9999 are refused with a clear message", () => {
+    expect(fail(listAuditEventsQuerySchema, { startDate: "0000-01-01T00:00:00Z" })).toEqual([
+      { path: ["startDate"], message: "startDate must be a date between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (ISO 8601 with Z or an offset)" },
+    ]);
+    expect(fail(listAuditEventsQuerySchema, { endDate: "9999-12-31T23:00:00-02:00" })).toEqual([
+      { path: ["endDate"], message: "endDate must be a date between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (ISO 8601 with Z or an offset)" },
+    ]);
+  });
+
+  it("response dates stay plain ISO datetimes (a stored date is always real)", () => {
+    expect(ok(isoDateSchema, "0000-01-01T00:00:00Z")).toBe("0000-01-01T00:00:00Z");
+  });
+
   it("event and list response shapes", () => {
     const event = {
       id: "e1",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema, paginationShape } from "./common";
+import { idSchema, isoDateSchema, paginationShape, queryDateSchema, storableText } from "./common";
 
 export const auditEventTypes = [
   "add-identity-oci-auth",
@@ -28,9 +28,9 @@ export const actorTypeSchema = z.enum(actorTypes);
 export const listAuditEventsQuerySchema = z.strictObject({
   organizationId: idSchema("organizationId").optional(),
   eventType: auditEventTypeSchema.optional(),
-  actorId: z.string().trim().max(64).optional(),
-  startDate: isoDateSchema.optional(),
-  endDate: isoDateSchema.optional(),
+  actorId: storableText("actorId").trim().max(64).optional(),
+  startDate: queryDateSchema("startDate").optional(),
+  endDate: queryDateSchema("endDate").optional(),
   ...paginationShape,
 });
 

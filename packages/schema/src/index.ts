@@ -1,6 +1,7 @@
 export * from "./limits";
 export * from "./messages";
 export * from "./common";
+export * from "./header-values";
 export * from "./trusted-ip";
 export * from "./usernames";
 export * from "./oci-auth";

@@ -7,6 +7,8 @@ export const messages = {
   trustedIpInvalid: "The IP is not a valid IPv4, IPv6, or CIDR block",
   ttlAboveMax: "Access Token TTL cannot be greater than Access Token Max TTL.",
   dateRequired: "Either date or x-date must be provided",
+  invalidHeaderValue: (name: string) =>
+    `Invalid "${name}" header: control characters (such as NUL, CR or LF) and characters above U+00FF are not allowed in header values.`,
   ociAuthAlreadyAttached: "Failed to add OCI Auth to already configured identity",
   ociAuthNotAttached: "The identity does not have OCI Auth attached",
   ociAuthNotFoundForLogin: "OCI auth method not found for identity, did you configure OCI auth?",

@@ -59,6 +59,20 @@ describe("tenancyOcidSchema", () => {
     expect(fail(tenancyOcidSchema, input)).toEqual([{ path: [], message: messages.tenancyFormat }]);
   });
 
+  it.each([
+    ["a NUL character", `${"ocid1.tenancy.oc1..aaaa"}\u0000b`],
+    ["a lone high surrogate", "ocid1.tenancy.oc1..aaaa\uD800"],
+    ["a lone low surrogate", "ocid1.tenancy.oc1..\uDC00aaaa"],
+  ])("refuses %s (PostgreSQL cannot store it) with the storable-text issue", (_name, input) => {
+    expect(fail(tenancyOcidSchema, input)).toEqual([{ path: [], message: "Tenancy OCID must not contain NUL characters or unpaired surrogates" }]);
+    expect(fail(attachOciAuthBodySchema, { tenancyOcid: input })).toEqual([
+      { path: ["tenancyOcid"], message: "Tenancy OCID must not contain NUL characters or unpaired surrogates" },
+    ]);
+    expect(fail(updateOciAuthBodySchema, { tenancyOcid: input })).toEqual([
+      { path: ["tenancyOcid"], message: "Tenancy OCID must not contain NUL characters or unpaired surrogates" },
+    ]);
+  });
+
   it("rejects non-strings", () => {
     for (const input of [undefined, null, 1, true, {}, []]) {
       expect(rawIssues(tenancyOcidSchema, input)[0]?.code).toBe("invalid_type");

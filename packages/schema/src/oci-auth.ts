@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema } from "./common";
+import { idSchema, isoDateSchema, storableText } from "./common";
 import { DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_TRUSTED_IPS, MAX_NUM_USES_LIMIT, MAX_TOKEN_TTL_SECONDS, MAX_TRUSTED_IPS } from "./limits";
 import { messages } from "./messages";
 import { isValidIpOrCidr } from "./trusted-ip";
@@ -7,8 +7,7 @@ import { allowedUsernamesSchema } from "./usernames";
 
 export const TENANCY_OCID_PATTERN = /^ocid1\.tenancy\.oc1\..+$/;
 
-export const tenancyOcidSchema = z
-  .string()
+export const tenancyOcidSchema = storableText("Tenancy OCID")
   .trim()
   .min(1, { error: messages.tenancyEmpty, abort: true })
   .max(255)

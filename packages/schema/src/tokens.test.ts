@@ -176,3 +176,10 @@ describe("token bodies and responses", () => {
     expect(ok(revokeTokenResponseSchema, { message: messages.tokenRevokedMessage })).toEqual({ message: "Successfully revoked access token" });
   });
 });
+
+describe("ociLoginBodySchema leaves the header character rule to the login service", () => {
+  it("accepts control and non-Latin-1 characters inside header values (the service refuses them with 400 and audits it)", () => {
+    const headers = { authorization: `${AUTHORIZATION}\u0000x`, host: `${HOST}\r\nX: y`, date: `${DATE}\u0100` };
+    expect(ok(ociLoginBodySchema, body(headers)).headers).toEqual(headers);
+  });
+});

@@ -1,4 +1,4 @@
-import { auditEventTypes, type AuditEventType, isoDateSchema } from "@ociauth/schema";
+import { auditEventTypes, type AuditEventType, isStorableText, queryDateSchema } from "@ociauth/schema";
 
 /**
  * Query inputs shared by server pages (prefetch) and client components (useQuery): the same
@@ -38,11 +38,11 @@ export function auditStateFromParams(params: Record<string, string | string[] | 
   const eventType = first(params.eventType);
   if (eventType && (auditEventTypes as readonly string[]).includes(eventType)) filters.eventType = eventType as AuditEventType;
   const actorId = first(params.actorId)?.trim();
-  if (actorId && actorId.length <= 64) filters.actorId = actorId;
+  if (actorId && actorId.length <= 64 && isStorableText(actorId)) filters.actorId = actorId;
   const from = first(params.from);
-  if (from && isoDateSchema.safeParse(from).success) filters.startDate = from;
+  if (from && queryDateSchema("startDate").safeParse(from).success) filters.startDate = from;
   const to = first(params.to);
-  if (to && isoDateSchema.safeParse(to).success) filters.endDate = to;
+  if (to && queryDateSchema("endDate").safeParse(to).success) filters.endDate = to;
   const page = Number(first(params.page) ?? "1");
   return { filters, page: Number.isInteger(page) && page >= 1 && page <= 10_000 ? page - 1 : 0 };
 }

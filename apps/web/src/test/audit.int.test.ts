@@ -268,11 +268,27 @@ describe("audit log (SPEC §7)", () => {
       ["endDate=2024-01-01", "endDate"],
       ["limit=0", "limit"],
       ["organizationId=acme", "organizationId"],
+      ["actorId=%00", "actorId"],
+      ["actorId=a%00b", "actorId"],
+      ["startDate=0000-01-01T00:00:00Z", "startDate"],
+      ["startDate=0001-01-01T00:00:00%2B01:00", "startDate"],
+      ["endDate=9999-12-31T23:30:00-01:00", "endDate"],
+      ["endDate=10000-01-01T00:00:00Z", "endDate"],
     ])("422 for ?%s", async (query, field) => {
       const res = await expectUnchanged(app, () => logs(query));
       expect(res.status).toBe(422);
       expect(res.body.error).toBe("ValidationFailure");
       expect(res.body.message.map((i: { path: string[] }) => i.path)).toEqual([[field]]);
+    });
+
+    it("422 messages for text PostgreSQL cannot store and dates it cannot handle say what is wrong", async () => {
+      expectValidation(await logs("actorId=%00"), [{ path: ["actorId"], message: "actorId must not contain NUL characters or unpaired surrogates" }]);
+      expectValidation(await logs("startDate=0000-01-01T00:00:00Z"), [
+        { path: ["startDate"], message: "startDate must be a date between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (ISO 8601 with Z or an offset)" },
+      ]);
+      // The edges of the range are real dates: accepted.
+      expect((await logs("startDate=0001-01-01T00:00:00Z&endDate=9999-12-31T23:59:59Z&limit=1")).status).toBe(200);
+      await expect(app.caller(userToken).audit.list({ actorId: "\u0000" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     });
 
     it("422 message for an unknown event type lists the issue", async () => {

@@ -136,6 +136,8 @@ describe("OCI auth configuration API (REST)", () => {
     ["negative uses", { tenancyOcid: TENANCY, accessTokenNumUsesLimit: -1 }, "accessTokenNumUsesLimit", "Too small: expected number to be >=0"],
     ["empty IP list", { tenancyOcid: TENANCY, accessTokenTrustedIps: [] }, "accessTokenTrustedIps", "Too small: expected array to have >=1 items"],
     ["unknown field", { tenancyOcid: TENANCY, accessTokenPeriod: 10 }, "", 'Unrecognized key: "accessTokenPeriod"'],
+    ["NUL in tenancy", { tenancyOcid: `${TENANCY}\u0000x` }, "tenancyOcid", "Tenancy OCID must not contain NUL characters or unpaired surrogates"],
+    ["lone surrogate in tenancy", { tenancyOcid: `${TENANCY}\uD800` }, "tenancyOcid", "Tenancy OCID must not contain NUL characters or unpaired surrogates"],
   ];
 
   it.each(invalid)("rejects %s with 422 and the documented message, storing nothing", async (_name, body, field, message) => {
@@ -147,6 +149,20 @@ describe("OCI auth configuration API (REST)", () => {
     const issue = res.body.message.find((i: { path: string[] }) => (i.path[0] ?? "") === field);
     expect(issue?.message).toBe(message);
     expect(await configCount(id)).toBe(0);
+  });
+
+  it.each([
+    ["a NUL character", `${TENANCY}\u0000x`],
+    ["a lone surrogate", `${TENANCY}\uDC00`],
+  ])("PATCH refuses a tenancy OCID with %s with 422 and changes nothing", async (_name, tenancyOcid) => {
+    const id = await newIdentity();
+    expect((await app.rest("POST", path(id), { token, body: { tenancyOcid: TENANCY } })).status).toBe(200);
+    const res = await app.rest("PATCH", path(id), { token, body: { tenancyOcid } });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toEqual([
+      expect.objectContaining({ path: ["tenancyOcid"], message: "Tenancy OCID must not contain NUL characters or unpaired surrogates" }),
+    ]);
+    expect((await app.db.identityOciAuth.findUniqueOrThrow({ where: { identityId: id } })).tenancyOcid).toBe(TENANCY);
   });
 
   it("answers malformed JSON, a wrong content type and a non-UUID id with 4xx envelopes", async () => {

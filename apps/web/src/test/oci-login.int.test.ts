@@ -6,11 +6,30 @@ import {
   signGetUserWithOciCommon,
   startOciStandIn,
 } from "@ociauth/oci-stand-in";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pruneLoginSignatures } from "@ociauth/db";
+import { messages } from "@ociauth/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { overrideConfigForTesting } from "../server/config";
+import { loginMessages } from "../server/services/oci-auth/oci-login-service";
 import { createTestApp, type TestApp } from "./harness";
 
 const LOGIN = "/api/v1/auth/oci-auth/login";
+
+/** A local stand-in for a misbehaving OCI endpoint: `handle` answers every request. */
+async function startFakeOci(handle: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server: Server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 describe("OCI login with real signatures (oci-common signer, local OCI stand-in)", () => {
   let app: TestApp;
@@ -22,6 +41,14 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
   const bob = { id: createTestOcid("user"), name: "bob", key: createTestApiKey() };
   const outsider = { id: createTestOcid("user"), name: "alice", key: createTestApiKey(), tenancy: createTestOcid("tenancy") };
 
+  // One key signs identically within one second and each signed header set logs in once, so
+  // every signature here gets its own second (now, or just after the last one of that key).
+  const lastSecond = new Map<string, number>();
+  const uniqueDate = (fingerprint: string) => {
+    const second = Math.max(Math.floor(Date.now() / 1000), (lastSecond.get(fingerprint) ?? 0) + 1);
+    lastSecond.set(fingerprint, second);
+    return new Date(second * 1000);
+  };
   const sign = (user: { id: string; key: ReturnType<typeof createTestApiKey> }, extra: { tenancy?: string; targetUserOcid?: string; host?: string } = {}) =>
     signGetUserWithOciCommon({
       tenancyOcid: extra.tenancy ?? tenancyOcid,
@@ -30,6 +57,7 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
       privateKeyPem: user.key.privateKeyPem,
       targetUserOcid: extra.targetUserOcid,
       host: extra.host,
+      date: uniqueDate(user.key.fingerprint),
     });
 
   async function identityWithOciAuth(config: Record<string, unknown> = {}) {
@@ -90,7 +118,13 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
 
   it("accepts Go-SDK-style signatures over date (no x-date)", async () => {
     const id = await identityWithOciAuth();
-    const headers = signGetUserGoStyle({ tenancyOcid, userOcid: bob.id, fingerprint: bob.key.fingerprint, privateKeyPem: bob.key.privateKeyPem });
+    const headers = signGetUserGoStyle({
+      tenancyOcid,
+      userOcid: bob.id,
+      fingerprint: bob.key.fingerprint,
+      privateKeyPem: bob.key.privateKeyPem,
+      date: uniqueDate(bob.key.fingerprint),
+    });
     const res = await login(id, bob.id, { ...headers });
     expect(res.status).toBe(200);
   });
@@ -155,18 +189,227 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
     expect(await lastFailure(id)).toMatchObject({ reasonCode: "oci_rejected" });
   });
 
-  it("turns an expired date into 401", async () => {
-    const id = await identityWithOciAuth();
-    const old = signGetUserGoStyle({
-      tenancyOcid,
-      userOcid: alice.id,
-      fingerprint: alice.key.fingerprint,
-      privateKeyPem: alice.key.privateKeyPem,
-      date: new Date(Date.now() - 10 * 60_000),
+  describe("replay protection: each signed header set logs in at most once", () => {
+    it("refuses the same headers a second time (401, signature_replayed) without calling OCI", async () => {
+      const id = await identityWithOciAuth();
+      const headers = await sign(alice);
+      expect((await login(id, alice.id, headers)).status).toBe(200);
+      const before = oci.requests.length;
+      const again = await login(id, alice.id, headers);
+      expect(again.status).toBe(401);
+      expect(again.body).toMatchObject({ error: "UnauthorizedError", message: loginMessages.signatureReplayed });
+      expect(oci.requests.length).toBe(before);
+      expect(await lastFailure(id)).toMatchObject({ reasonCode: "signature_replayed" });
     });
-    const res = await login(id, alice.id, { ...old });
-    expect(res.status).toBe(401);
-    expect(res.body.message).toMatch(/^Access denied: OCI rejected the signed request \(NotAuthenticated\)/);
+
+    it("refuses the headers against another identity too", async () => {
+      const first = await identityWithOciAuth();
+      const second = await identityWithOciAuth();
+      const headers = await sign(alice);
+      expect((await login(first, alice.id, headers)).status).toBe(200);
+      const elsewhere = await login(second, alice.id, headers);
+      expect(elsewhere.status).toBe(401);
+      expect(elsewhere.body.message).toBe(loginMessages.signatureReplayed);
+      expect(await lastFailure(second)).toMatchObject({ reasonCode: "signature_replayed" });
+    });
+
+    it("recognises a signature however the authorization header is spelled (parameter order, base64 padding bits)", async () => {
+      const id = await identityWithOciAuth();
+      const headers = await sign(alice);
+      expect((await login(id, alice.id, headers)).status).toBe(200);
+      const params = [...headers.authorization.matchAll(/(\w+)="([^"]*)"/g)].map((m) => `${m[1]}="${m[2]}"`);
+      const reordered = `Signature ${[...params].reverse().join(", ")}`;
+      expect((await login(id, alice.id, { ...headers, authorization: reordered })).status).toBe(401);
+      expect(await lastFailure(id)).toMatchObject({ reasonCode: "signature_replayed" });
+      // A 2048-bit signature is 256 bytes: base64 ending in "X==" whose last character carries 4
+      // unused bits. Setting one gives other text for the same bytes.
+      const padded = /signature="([^"]*)(.)=="/.exec(headers.authorization)!;
+      const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+      const spelled = headers.authorization.replace(`${padded[2]}=="`, `${alphabet[alphabet.indexOf(padded[2]!) ^ 1]}=="`);
+      expect(spelled).not.toBe(headers.authorization);
+      expect(Buffer.from(/signature="([^"]*)"/.exec(spelled)![1]!, "base64")).toEqual(Buffer.from(/signature="([^"]*)"/.exec(headers.authorization)![1]!, "base64"));
+      expect((await login(id, alice.id, { ...headers, authorization: spelled })).status).toBe(401);
+      expect(await lastFailure(id)).toMatchObject({ reasonCode: "signature_replayed" });
+    });
+
+    it("lets exactly one of 5 concurrent copies log in", async () => {
+      const ids = await Promise.all(Array.from({ length: 5 }, () => identityWithOciAuth()));
+      const headers = await sign(alice);
+      const before = oci.requests.length;
+      const results = await Promise.all(ids.map((id) => login(id, alice.id, headers)));
+      expect(results.map((r) => r.status).sort()).toEqual([200, 401, 401, 401, 401]);
+      expect(oci.requests.length).toBe(before + 1);
+      for (const r of results.filter((r) => r.status === 401)) expect(r.body.message).toBe(loginMessages.signatureReplayed);
+    });
+
+    it("remembers a signature until 6 minutes after its signed date, then prunes it", async () => {
+      const id = await identityWithOciAuth();
+      const date = uniqueDate(alice.key.fingerprint);
+      const headers = await signGetUserWithOciCommon({ tenancyOcid, userOcid: alice.id, fingerprint: alice.key.fingerprint, privateKeyPem: alice.key.privateKeyPem, date });
+      const before = await app.db.ociLoginSignature.count();
+      expect((await login(id, alice.id, headers)).status).toBe(200);
+      const rows = await app.db.ociLoginSignature.findMany({ orderBy: { createdAt: "desc" }, take: 1 });
+      expect(await app.db.ociLoginSignature.count()).toBe(before + 1);
+      expect(rows[0]!.signatureHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(rows[0]!.forgetAfter.getTime()).toBe(date.getTime() + 6 * 60_000);
+      // Not yet prunable one minute before; gone right after.
+      await pruneLoginSignatures(app.db, new Date(date.getTime() + 5 * 60_000));
+      expect(await app.db.ociLoginSignature.count({ where: { signatureHash: rows[0]!.signatureHash } })).toBe(1);
+      await pruneLoginSignatures(app.db, new Date(date.getTime() + 6 * 60_000 + 1));
+      expect(await app.db.ociLoginSignature.count({ where: { signatureHash: rows[0]!.signatureHash } })).toBe(0);
+    });
+  });
+
+  describe("signed date window (OCI's 5-minute clock skew)", () => {
+    const goStyle = (date: Date) =>
+      signGetUserGoStyle({ tenancyOcid, userOcid: alice.id, fingerprint: alice.key.fingerprint, privateKeyPem: alice.key.privateKeyPem, date });
+
+    it.each([
+      ["10 minutes old", -10 * 60_000],
+      ["6 minutes in the future", 6 * 60_000],
+    ])("refuses a date %s (401, signature_date_out_of_window) without calling OCI", async (_name, offset) => {
+      const id = await identityWithOciAuth();
+      const before = oci.requests.length;
+      const res = await login(id, alice.id, { ...goStyle(new Date(Date.now() + offset)) });
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ error: "UnauthorizedError", message: loginMessages.signatureDateOutOfWindow("date") });
+      expect(res.body.message).toContain("5 minutes");
+      expect(oci.requests.length).toBe(before);
+      expect(await lastFailure(id)).toMatchObject({ reasonCode: "signature_date_out_of_window" });
+    });
+
+    it("accepts a date 4 minutes old", async () => {
+      const id = await identityWithOciAuth();
+      expect((await login(id, alice.id, { ...goStyle(new Date(Date.now() - 4 * 60_000)) })).status).toBe(200);
+    });
+
+    it("refuses an unparseable signed date and a missing one", async () => {
+      const id = await identityWithOciAuth();
+      const signed = await sign(alice);
+      const garbled = await login(id, alice.id, { ...signed, "x-date": "yesterday" });
+      expect(garbled.status).toBe(401);
+      expect(garbled.body.message).toBe(loginMessages.signatureDateUnparseable("x-date"));
+      expect(await lastFailure(id)).toMatchObject({ reasonCode: "signature_date_out_of_window" });
+      // x-date is signed; sending only the unsigned date header leaves the signed one missing.
+      const { authorization, host, date } = signed;
+      const missing = await login(id, alice.id, { authorization, host, date });
+      expect(missing.status).toBe(401);
+      expect(missing.body.message).toBe(loginMessages.signatureDateMissing);
+      expect(await lastFailure(id)).toMatchObject({ reasonCode: "signature_date_out_of_window" });
+    });
+  });
+
+  describe("OCI's answers and deadlines", () => {
+    it.each([
+      ["drips its body", (res: ServerResponse) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        // Faster than the timeout, so an idle timeout never fires: only a total deadline ends it.
+        const timer = setInterval(() => res.write(" "), 200);
+        res.on("close", () => clearInterval(timer));
+      }],
+      ["drips its headers", (res: ServerResponse) => {
+        res.socket?.write("HTTP/1.1 200 OK\r\n");
+        const timer = setInterval(() => res.socket?.write("X-Slow: 1\r\n"), 200);
+        res.on("close", () => clearInterval(timer));
+      }],
+      ["never answers", () => {}],
+    ])("answers 502 within the total deadline when OCI %s (OCI_REQUEST_TIMEOUT_MS bounds the whole call)", async (_name, answer) => {
+      const id = await identityWithOciAuth();
+      const slow = await startFakeOci((_req, res) => answer(res));
+      overrideConfigForTesting({ OCI_IDENTITY_ENDPOINT: slow.url, OCI_REQUEST_TIMEOUT_MS: 500 });
+      try {
+        const started = Date.now();
+        const res = await login(id, alice.id, await sign(alice));
+        const elapsed = Date.now() - started;
+        expect(res.status).toBe(502);
+        expect(res.body).toMatchObject({ error: "BadGateway", message: loginMessages.ociUnreachable });
+        expect(elapsed).toBeLessThan(1500);
+        expect(await lastFailure(id)).toMatchObject({ reasonCode: "oci_unreachable" });
+      } finally {
+        overrideConfigForTesting({ OCI_IDENTITY_ENDPOINT: oci.url, OCI_REQUEST_TIMEOUT_MS: 2000 });
+        await slow.close();
+      }
+    });
+
+    it.each([
+      ["its own Retry-After", () => ({ "retry-after": "7" }), 7],
+      ["a Retry-After date", () => ({ "retry-after": new Date(Date.now() + 30_000).toUTCString() }), 30],
+      ["no Retry-After: a small default", () => ({}), 5],
+      ["an absurd Retry-After: the default", () => ({ "retry-after": "86400000" }), 5],
+      ["a garbled Retry-After: the default", () => ({ "retry-after": "soon" }), 5],
+    ])("turns OCI throttling (429) into 503 ServiceUnavailable with %s (oci_throttled)", async (_name, headers, seconds) => {
+      const id = await identityWithOciAuth();
+      const throttling = await startFakeOci((_req, res) => {
+        res.writeHead(429, { "content-type": "application/json", ...headers() });
+        res.end(JSON.stringify({ code: "TooManyRequests", message: "Too many requests for the user" }));
+      });
+      overrideConfigForTesting({ OCI_IDENTITY_ENDPOINT: throttling.url });
+      const signed = await sign(alice);
+      try {
+        const res = await login(id, alice.id, signed);
+        expect(res.status).toBe(503);
+        const retryAfter = Number(res.headers.get("retry-after"));
+        expect(Math.abs(retryAfter - seconds)).toBeLessThanOrEqual(1);
+        expect(res.body).toMatchObject({ statusCode: 503, error: "ServiceUnavailable", message: loginMessages.ociThrottled(retryAfter) });
+        expect(await lastFailure(id)).toMatchObject({ reasonCode: "oci_throttled" });
+      } finally {
+        overrideConfigForTesting({ OCI_IDENTITY_ENDPOINT: oci.url });
+        await throttling.close();
+      }
+      // OCI never judged the signature: the same headers may be sent again once OCI answers.
+      expect((await login(id, alice.id, signed)).status).toBe(200);
+    });
+
+    it("keeps OCI 5xx a 502 and OCI 404 a 401", async () => {
+      const id = await identityWithOciAuth();
+      for (const [status, expected] of [[500, 502], [503, 502], [404, 401]] as const) {
+        const fake = await startFakeOci((_req, res) => {
+          res.writeHead(status, { "content-type": "application/json" });
+          res.end(JSON.stringify({ code: status === 404 ? "NotAuthorizedOrNotFound" : "InternalServerError", message: "x" }));
+        });
+        overrideConfigForTesting({ OCI_IDENTITY_ENDPOINT: fake.url });
+        try {
+          expect((await login(id, alice.id, await sign(alice))).status).toBe(expected);
+        } finally {
+          overrideConfigForTesting({ OCI_IDENTITY_ENDPOINT: oci.url });
+          await fake.close();
+        }
+      }
+    });
+  });
+
+  describe("header values with control or non-Latin-1 characters (400 invalid_headers, audited, OCI not called)", () => {
+    it.each([
+      ["authorization", "NUL", (v: string) => v.replace("keyId", "key\u0000Id")],
+      ["authorization", "CR LF", (v: string) => v.replace(",algorithm", "\r\nX-Injected: 1,algorithm")],
+      ["authorization", "LF", (v: string) => v.replace(",algorithm", "\n,algorithm")],
+      ["authorization", "DEL", (v: string) => v.replace(",algorithm", "\u007f,algorithm")],
+      ["authorization", "U+0100", (v: string) => v.replace(",algorithm", "\u0100,algorithm")],
+      ["host", "NUL", (v: string) => `${v.slice(0, 9)}\u0000${v.slice(9)}`],
+      ["host", "a dotless i above U+00FF", (v: string) => v.replace("i", "\u0131")],
+      ["x-date", "LF", (v: string) => v.replace(" GMT", "\n GMT")],
+      ["x-date", "an emoji", (v: string) => v.replace(" GMT", " \u{1F600} GMT")],
+      ["date", "TAB", (v: string) => v.replace(" GMT", "\t GMT")],
+      ["date", "a line separator", (v: string) => v.replace(" GMT", "\u2028 GMT")],
+    ] as const)("%s with %s", async (name, _what, spoil) => {
+      const id = await identityWithOciAuth();
+      const signed = await sign(alice);
+      const before = oci.requests.length;
+      const res = await login(id, alice.id, { ...signed, [name]: spoil(signed[name]) });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: "BadRequest", message: messages.invalidHeaderValue(name) });
+      expect(oci.requests.length).toBe(before);
+      expect(await lastFailure(id)).toMatchObject({ reasonCode: "invalid_headers", message: messages.invalidHeaderValue(name) });
+    });
+
+    it("over tRPC too (400 BAD_REQUEST, audited)", async () => {
+      const id = await identityWithOciAuth();
+      const signed = await sign(alice);
+      await expect(
+        app.caller().ociAuth.login({ identityId: id, userOcid: alice.id, headers: { ...signed, authorization: `${signed.authorization}\u0000` } }),
+      ).rejects.toMatchObject({ code: "BAD_REQUEST", message: messages.invalidHeaderValue("authorization") });
+      expect(await lastFailure(id)).toMatchObject({ reasonCode: "invalid_headers" });
+    });
   });
 
   it.each([

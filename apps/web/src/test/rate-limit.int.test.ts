@@ -42,11 +42,21 @@ describe("rate limiting of login and bootstrap", () => {
     expect((await app.rest("POST", LOGIN, { body: loginBody(id), ip: "198.51.100.2" })).status).toBe(404);
   });
 
-  it("limits one identity across addresses", async () => {
+  it("does not spend an identity's budget on attempts that prove no OCI identity (see login-lockout.int.test.ts)", async () => {
     const id = "00000000-0000-4000-8000-00000000000b";
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await app.rest("POST", LOGIN, { body: loginBody(id), ip: `203.0.113.${i + 1}` })).status);
-    expect(statuses).toEqual([404, 404, 404, 404, 429]);
+    for (let i = 0; i < 6; i++) statuses.push((await app.rest("POST", LOGIN, { body: loginBody(id), ip: `203.0.113.${i + 1}` })).status);
+    expect(statuses).toEqual([404, 404, 404, 404, 404, 404]);
+  });
+
+  it("never exempts an unknown caller IP: null IPs share one bucket", async () => {
+    const config = getConfig();
+    const unknownCaller = () => createContextInner({ db: app.db, config, meta: { reqId: "req-test", ip: null, userAgent: null, authorization: null } });
+    const outcomes = [];
+    for (let i = 0; i < 4; i++) outcomes.push(await enforceRateLimit(unknownCaller(), "bootstrap-ip", null).then(() => "ok", (e: Error) => e.message));
+    expect(outcomes.slice(0, 2)).toEqual(["ok", "ok"]);
+    expect(outcomes[2]).toMatch(/^Rate limit exceeded/);
+    expect(outcomes[3]).toMatch(/^Rate limit exceeded/);
   });
 
   it("limits bootstrap attempts per IP", async () => {

@@ -119,8 +119,12 @@ describe("pnpm start (production server)", () => {
     expect((await call("POST", `/api/v1/auth/oci-auth/identities/${open}`, { tenancyOcid, allowedUsernames: "deployer" }, admin)).status).toBe(200);
     expect((await call("POST", `/api/v1/auth/oci-auth/identities/${fenced}`, { tenancyOcid, accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/8" }] }, admin)).status).toBe(200);
 
+    // Each signed header set logs in once and one key signs identically within a second: one second per login.
+    let signedSecond = 0;
     const login = async (identityId: string) => {
-      const headers = await signGetUserWithOciCommon({ tenancyOcid, userOcid, fingerprint: key.fingerprint, privateKeyPem: key.privateKeyPem });
+      signedSecond = Math.max(Math.floor(Date.now() / 1000), signedSecond + 1);
+      const date = new Date(signedSecond * 1000);
+      const headers = await signGetUserWithOciCommon({ tenancyOcid, userOcid, fingerprint: key.fingerprint, privateKeyPem: key.privateKeyPem, date });
       return call("POST", "/api/v1/auth/oci-auth/login", { identityId, userOcid, headers });
     };
     const openLogin = await login(open);

@@ -10,14 +10,16 @@ export interface OciUser {
 
 export type GetUserResult =
   | { kind: "ok"; user: OciUser; opcRequestId: string | null; elapsedMs: number }
-  | { kind: "rejected"; status: number; code: string; opcRequestId: string | null; elapsedMs: number }
+  | { kind: "rejected"; status: number; code: string; retryAfter: string | null; opcRequestId: string | null; elapsedMs: number }
   | { kind: "unreachable"; reason: string; elapsedMs: number };
 
 const MAX_RESPONSE_BYTES = 256 * 1024;
 
 /**
  * GET https://{host}/20160918/users/{userOcid} with exactly the signed headers. Uses node:http(s)
- * because fetch drops a caller-set Host header; follows no redirects; times out.
+ * because fetch drops a caller-set Host header; follows no redirects. `timeoutMs` is a total
+ * deadline for the whole call (connect, headers, body), not an idle timeout: an endpoint that
+ * drips its answer cannot hold a login longer than that.
  * `endpoint` (OCI_IDENTITY_ENDPOINT, tests/local development only) replaces scheme+host+port,
  * while the Host header stays the signed one.
  */
@@ -33,6 +35,17 @@ export function getOciUser(input: {
   const base = new URL(input.endpoint ?? `https://${input.host}`);
   const transport = base.protocol === "http:" ? http : https;
   return new Promise((resolve) => {
+    let settled = false;
+    const settle = (result: GetUserResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      resolve(result);
+    };
+    const deadline = setTimeout(() => {
+      settle({ kind: "unreachable", reason: `no complete answer within ${input.timeoutMs} ms`, elapsedMs: elapsed() });
+      req.destroy();
+    }, input.timeoutMs);
     const req = transport.request(
       {
         protocol: base.protocol,
@@ -42,7 +55,6 @@ export function getOciUser(input: {
         method: "GET",
         path: `/20160918/users/${encodeURIComponent(input.userOcid)}`,
         headers: input.headers,
-        timeout: input.timeoutMs,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -62,18 +74,18 @@ export function getOciUser(input: {
           }
           const status = res.statusCode ?? 0;
           if (status === 200 && typeof body.compartmentId === "string" && typeof body.name === "string") {
-            resolve({ kind: "ok", user: body as unknown as OciUser, opcRequestId, elapsedMs: elapsed() });
+            settle({ kind: "ok", user: body as unknown as OciUser, opcRequestId, elapsedMs: elapsed() });
           } else if (status === 200) {
-            resolve({ kind: "unreachable", reason: "unexpected response from OCI", elapsedMs: elapsed() });
+            settle({ kind: "unreachable", reason: "unexpected response from OCI", elapsedMs: elapsed() });
           } else {
-            resolve({ kind: "rejected", status, code: String(body.code ?? "Unknown"), opcRequestId, elapsedMs: elapsed() });
+            const retryAfter = res.headers["retry-after"]?.toString() ?? null;
+            settle({ kind: "rejected", status, code: String(body.code ?? "Unknown"), retryAfter, opcRequestId, elapsedMs: elapsed() });
           }
         });
-        res.on("error", (error) => resolve({ kind: "unreachable", reason: error.message, elapsedMs: elapsed() }));
+        res.on("error", (error) => settle({ kind: "unreachable", reason: error.message, elapsedMs: elapsed() }));
       },
     );
-    req.on("timeout", () => req.destroy(new Error(`timed out after ${input.timeoutMs} ms`)));
-    req.on("error", (error) => resolve({ kind: "unreachable", reason: error.message, elapsedMs: elapsed() }));
+    req.on("error", (error) => settle({ kind: "unreachable", reason: error.message, elapsedMs: elapsed() }));
     req.end();
   });
 }

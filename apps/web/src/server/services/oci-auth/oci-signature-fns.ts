@@ -5,8 +5,20 @@
  * resource principals) are not user signatures.
  */
 export type SignerResult =
-  | { ok: true; tenancyOcid: string; userOcid: string; fingerprint: string }
+  | {
+      ok: true;
+      tenancyOcid: string;
+      userOcid: string;
+      fingerprint: string;
+      /** The signed header names, lower-cased, in order (e.g. `x-date`, `(request-target)`, `host`). */
+      signedHeaders: string[];
+      /** The signature's bytes (decoded from standard base64). */
+      signature: Buffer;
+    }
   | { ok: false; reason: "malformed" | "not-user" };
+
+/** Standard padded base64, as OCI's signers write it. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 const PARAM = /^\s*([A-Za-z][A-Za-z0-9-]*)="([^"]*)"\s*$/;
 
@@ -28,13 +40,22 @@ export function parseSignatureParams(authorization: string): Map<string, string>
 export function getOciSigner(authorization: string): SignerResult {
   const params = parseSignatureParams(authorization);
   const keyId = params?.get("keyid");
-  if (!params || !keyId || !params.get("signature") || !params.get("headers")) return { ok: false, reason: "malformed" };
+  const signature = params?.get("signature");
+  const headers = params?.get("headers")?.trim();
+  if (!params || !keyId || !signature || !headers || !BASE64.test(signature)) return { ok: false, reason: "malformed" };
   if (keyId.startsWith("ST$")) return { ok: false, reason: "not-user" };
   const segments = keyId.split("/");
   if (segments.length !== 3 || segments.some((s) => s.trim() === "")) return { ok: false, reason: "malformed" };
   const [tenancyOcid, userOcid, fingerprint] = segments as [string, string, string];
   if (!userOcid.startsWith("ocid1.user.")) return { ok: false, reason: "not-user" };
-  return { ok: true, tenancyOcid, userOcid, fingerprint };
+  return {
+    ok: true,
+    tenancyOcid,
+    userOcid,
+    fingerprint,
+    signedHeaders: headers.toLowerCase().split(/\s+/),
+    signature: Buffer.from(signature, "base64"),
+  };
 }
 
 /** `identity.<region>.oraclecloud.com` only (the SSRF guard: we never call any other host). */
