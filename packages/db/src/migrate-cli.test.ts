@@ -56,7 +56,7 @@ describe("prisma migrate deploy through the CLI", () => {
       expect(await db.prisma.organization.count()).toBe(0);
       // The change-notification triggers (a plpgsql function body with ";" inside) are all there.
       const triggers = await db.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgname LIKE '%notify%'`);
-      expect(triggers).toEqual([{ n: 4 }]);
+      expect(triggers).toEqual([{ n: 5 }]);
       await db.close();
     } finally {
       await server.stop();

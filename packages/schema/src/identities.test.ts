@@ -1,12 +1,21 @@
 import { describe, expect, it } from "vitest";
 import {
   createIdentityBodySchema,
+  createIdentityInputSchema,
+  createIdentityResponseSchema,
+  deleteIdentityResponseSchema,
   identityListResponseSchema,
+  identityMembershipListResponseSchema,
+  identityMembershipResponseSchema,
+  identityMetadataInputSchema,
   identityResponseSchema,
   identitySchema,
+  listIdentitiesInputSchema,
   listIdentitiesQuerySchema,
+  searchIdentitiesBodySchema,
   updateIdentityBodySchema,
   updateIdentityInputSchema,
+  updateIdentityResponseSchema,
 } from "./identities";
 import { fail, ok, rawIssues } from "./test-helpers";
 
@@ -14,13 +23,40 @@ const ORG_ID = "6c1f0a52-8b3e-4d7a-9f21-0e4b5c6d7e8f";
 const IDENTITY_ID = "3f2b8c1e-5d4a-4b7e-9c2d-1a2b3c4d5e6f";
 const ROLE_MESSAGE = "Role must be one of admin, member, viewer, no-access";
 
-describe("createIdentityBodySchema", () => {
-  it("accepts a valid body and trims the name", () => {
+const DEFAULTS = { role: "no-access", metadata: [], hasDeleteProtection: false };
+
+describe("createIdentityBodySchema (REST)", () => {
+  it("accepts a valid body, trims the name and fills the defaults", () => {
     expect(ok(createIdentityBodySchema, { name: "  ci-runner  ", organizationId: ORG_ID, role: "member" })).toEqual({
+      ...DEFAULTS,
       name: "ci-runner",
       organizationId: ORG_ID,
       role: "member",
     });
+    expect(ok(createIdentityBodySchema, { name: "x", organizationId: ORG_ID })).toEqual({ ...DEFAULTS, name: "x", organizationId: ORG_ID });
+  });
+
+  it("takes Infisical's orgId as organizationId; exactly one of the two", () => {
+    expect(ok(createIdentityBodySchema, { name: "x", orgId: ORG_ID })).toEqual({ ...DEFAULTS, name: "x", organizationId: ORG_ID });
+    expect(fail(createIdentityBodySchema, { name: "x" })).toEqual([{ path: ["organizationId"], message: "organizationId (or orgId) is required" }]);
+    expect(fail(createIdentityBodySchema, { name: "x", orgId: ORG_ID, organizationId: ORG_ID })).toEqual([
+      { path: ["orgId"], message: "Give either orgId or organizationId, not both" },
+    ]);
+    expect(fail(createIdentityBodySchema, { name: "x", orgId: "acme" })).toEqual([{ path: ["orgId"], message: "orgId must be a UUID" }]);
+  });
+
+  it("takes metadata and hasDeleteProtection", () => {
+    const body = { name: "x", orgId: ORG_ID, metadata: [{ key: " team ", value: " ci " }], hasDeleteProtection: true };
+    expect(ok(createIdentityBodySchema, body)).toEqual({
+      name: "x",
+      organizationId: ORG_ID,
+      role: "no-access",
+      metadata: [{ key: "team", value: "ci" }],
+      hasDeleteProtection: true,
+    });
+    expect(fail(createIdentityBodySchema, { ...body, hasDeleteProtection: "yes" })).toEqual([
+      { path: ["hasDeleteProtection"], message: "hasDeleteProtection must be true or false" },
+    ]);
   });
 
   it.each(["admin", "member", "viewer", "no-access"])("accepts role %s", (role) => {
@@ -62,11 +98,56 @@ describe("createIdentityBodySchema", () => {
     }
   });
 
-  it("requires every field and is strict", () => {
-    expect(rawIssues(createIdentityBodySchema, {}).map((i) => i.path)).toEqual([["name"], ["organizationId"], ["role"]]);
+  it("requires a name and is strict", () => {
+    expect(rawIssues(createIdentityBodySchema, {}).map((i) => i.path)).toEqual([["name"]]);
     expect(rawIssues(createIdentityBodySchema, { name: "x", organizationId: ORG_ID, role: "admin", authMethods: [] })).toEqual([
       expect.objectContaining({ code: "unrecognized_keys", keys: ["authMethods"] }),
     ]);
+  });
+
+  it.each([
+    ["name", { name: "a\u0000b" }, ["name"], "Name must not contain NUL characters or unpaired surrogates"],
+    ["name", { name: "a\uD800" }, ["name"], "Name must not contain NUL characters or unpaired surrogates"],
+    ["metadata key", { metadata: [{ key: "k\u0000", value: "v" }] }, ["metadata", 0, "key"], "Metadata key must not contain NUL characters or unpaired surrogates"],
+    ["metadata value", { metadata: [{ key: "k", value: "\uDC00" }] }, ["metadata", 0, "value"], "Metadata value must not contain NUL characters or unpaired surrogates"],
+  ])("refuses text PostgreSQL cannot store in the %s", (_label, partial, path, message) => {
+    expect(fail(createIdentityBodySchema, { name: "x", organizationId: ORG_ID, ...partial })).toEqual([{ path, message }]);
+  });
+});
+
+describe("createIdentityInputSchema (tRPC)", () => {
+  it("keeps organizationId (required) and the same defaults", () => {
+    expect(ok(createIdentityInputSchema, { name: "x", organizationId: ORG_ID })).toEqual({ ...DEFAULTS, name: "x", organizationId: ORG_ID });
+    expect(rawIssues(createIdentityInputSchema, {}).map((i) => i.path)).toEqual([["name"], ["organizationId"]]);
+    expect(rawIssues(createIdentityInputSchema, { name: "x", orgId: ORG_ID })[0]).toMatchObject({ code: "invalid_type", path: ["organizationId"] });
+  });
+});
+
+describe("identityMetadataInputSchema", () => {
+  const pairs = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: "v" }));
+
+  it("trims keys and values; 50 pairs, 64-char keys and 1020-char values are the limits", () => {
+    expect(ok(identityMetadataInputSchema, [{ key: " a ", value: " b " }])).toEqual([{ key: "a", value: "b" }]);
+    expect(ok(identityMetadataInputSchema, pairs(50))).toHaveLength(50);
+    expect(fail(identityMetadataInputSchema, pairs(51))).toEqual([{ path: [], message: "Metadata can have at most 50 entries" }]);
+    expect(ok(identityMetadataInputSchema, [{ key: "k".repeat(64), value: "v".repeat(1020) }])).toHaveLength(1);
+    expect(fail(identityMetadataInputSchema, [{ key: "k".repeat(65), value: "v".repeat(1021) }])).toEqual([
+      { path: [0, "key"], message: "Metadata key must be at most 64 characters" },
+      { path: [0, "value"], message: "Metadata value must be at most 1020 characters" },
+    ]);
+  });
+
+  it("refuses empty keys and values, duplicate keys, other shapes", () => {
+    expect(fail(identityMetadataInputSchema, [{ key: " ", value: "" }])).toEqual([
+      { path: [0, "key"], message: "Metadata key cannot be empty" },
+      { path: [0, "value"], message: "Metadata value cannot be empty" },
+    ]);
+    expect(fail(identityMetadataInputSchema, [{ key: "a", value: "1" }, { key: "b", value: "2" }, { key: "a ", value: "3" }])).toEqual([
+      { path: [2, "key"], message: 'Metadata key "a" is used more than once' },
+    ]);
+    expect(ok(identityMetadataInputSchema, [{ key: "a", value: "1" }, { key: "A", value: "2" }])).toHaveLength(2);
+    expect(fail(identityMetadataInputSchema, { team: "ci" })).toEqual([{ path: [], message: "Metadata must be an array of {key, value}" }]);
+    expect(rawIssues(identityMetadataInputSchema, [{ key: "a", value: "1", id: "x" }])[0]).toMatchObject({ code: "unrecognized_keys", keys: ["id"] });
   });
 });
 
@@ -78,6 +159,10 @@ describe("updateIdentityBodySchema / updateIdentityInputSchema", () => {
   it("each field is optional and validated", () => {
     expect(ok(updateIdentityBodySchema, { name: " renamed " })).toEqual({ name: "renamed" });
     expect(ok(updateIdentityBodySchema, { role: "viewer" })).toEqual({ role: "viewer" });
+    expect(ok(updateIdentityBodySchema, { hasDeleteProtection: false, metadata: [] })).toEqual({ hasDeleteProtection: false, metadata: [] });
+    expect(fail(updateIdentityBodySchema, { metadata: [{ key: "k", value: "\u0000" }] })).toEqual([
+      { path: ["metadata", 0, "value"], message: "Metadata value must not contain NUL characters or unpaired surrogates" },
+    ]);
     expect(fail(updateIdentityBodySchema, { name: " " })).toEqual([{ path: ["name"], message: "Name cannot be empty" }]);
     expect(fail(updateIdentityBodySchema, { role: "root" })).toEqual([{ path: ["role"], message: ROLE_MESSAGE }]);
   });
@@ -97,7 +182,23 @@ describe("updateIdentityBodySchema / updateIdentityInputSchema", () => {
   });
 });
 
-describe("listIdentitiesQuerySchema", () => {
+describe("listIdentitiesQuerySchema (REST) and listIdentitiesInputSchema (tRPC)", () => {
+  it("REST takes orgId or organizationId (not both) as organizationId; tRPC only organizationId", () => {
+    expect(ok(listIdentitiesQuerySchema, { orgId: ORG_ID })).toEqual({ organizationId: ORG_ID, limit: 50, offset: 0 });
+    expect(ok(listIdentitiesQuerySchema, { organizationId: ORG_ID })).toEqual({ organizationId: ORG_ID, limit: 50, offset: 0 });
+    expect(fail(listIdentitiesQuerySchema, { orgId: ORG_ID, organizationId: ORG_ID })).toEqual([
+      { path: ["orgId"], message: "Give either orgId or organizationId, not both" },
+    ]);
+    expect(ok(listIdentitiesInputSchema, { organizationId: ORG_ID })).toEqual({ organizationId: ORG_ID, limit: 50, offset: 0 });
+    expect(rawIssues(listIdentitiesInputSchema, { orgId: ORG_ID })[0]).toMatchObject({ code: "unrecognized_keys", keys: ["orgId"] });
+  });
+
+  it("search refuses NUL and lone surrogates", () => {
+    for (const search of ["\u0000", "a\uD800"]) {
+      expect(fail(listIdentitiesQuerySchema, { search })).toEqual([{ path: ["search"], message: "Search must not contain NUL characters or unpaired surrogates" }]);
+    }
+  });
+
   it("defaults limit 50 and offset 0", () => {
     expect(ok(listIdentitiesQuerySchema, {})).toEqual({ limit: 50, offset: 0 });
   });
@@ -141,7 +242,7 @@ describe("listIdentitiesQuerySchema", () => {
   it("search is trimmed and capped at 64", () => {
     expect(ok(listIdentitiesQuerySchema, { search: "  ci  " })).toEqual({ search: "ci", limit: 50, offset: 0 });
     expect(ok(listIdentitiesQuerySchema, { search: "s".repeat(64) }).search).toHaveLength(64);
-    expect(rawIssues(listIdentitiesQuerySchema, { search: "s".repeat(65) })[0]).toMatchObject({ code: "too_big", path: ["search"] });
+    expect(fail(listIdentitiesQuerySchema, { search: "s".repeat(65) })).toEqual([{ path: ["search"], message: "Search must be at most 64 characters" }]);
   });
 
   it("organizationId is an optional UUID", () => {
@@ -156,19 +257,63 @@ describe("listIdentitiesQuerySchema", () => {
   });
 });
 
+describe("searchIdentitiesBodySchema (Infisical's search body)", () => {
+  it("defaults: order by name ascending, 50 from 0", () => {
+    expect(ok(searchIdentitiesBodySchema, {})).toEqual({ orderBy: "name", orderDirection: "asc", limit: 50, offset: 0 });
+  });
+
+  it("takes name ($eq, $contains, $in or a plain string), role ($eq, $in or a string) and $or", () => {
+    const body = {
+      orgId: ORG_ID,
+      search: { name: { $contains: "ci", $in: ["a", "b"] }, role: "member", $or: [{ name: "x" }, { role: { $in: ["admin", "viewer"] } }] },
+      orderBy: "role",
+      orderDirection: "desc",
+      limit: 10,
+      offset: 20,
+    };
+    expect(ok(searchIdentitiesBodySchema, body)).toEqual({ ...body, orgId: undefined, organizationId: ORG_ID });
+  });
+
+  it.each([
+    [{ search: { name: { $contains: "a\u0000" } } }, ["search", "name", "$contains"], "Name $contains must not contain NUL characters or unpaired surrogates"],
+    [{ search: { name: "\uD800" } }, ["search", "name"], "Name must not contain NUL characters or unpaired surrogates"],
+    [{ search: { role: { $in: ["x".repeat(256)] } } }, ["search", "role", "$in", 0], "Role $in must be at most 255 characters"],
+    [{ orderBy: "createdAt" }, ["orderBy"], "orderBy must be name or role"],
+    [{ orderDirection: "up" }, ["orderDirection"], "orderDirection must be asc or desc"],
+    [{ orgId: ORG_ID, organizationId: ORG_ID }, ["orgId"], "Give either orgId or organizationId, not both"],
+  ])("refuses %j", (body, path, message) => {
+    expect(fail(searchIdentitiesBodySchema, body)).toEqual([{ path, message }]);
+  });
+
+  it("refuses unknown operators and fields, and out-of-range pages", () => {
+    expect(rawIssues(searchIdentitiesBodySchema, { search: { name: { $neq: "x" } } })[0]).toMatchObject({ code: "unrecognized_keys", keys: ["$neq"] });
+    expect(rawIssues(searchIdentitiesBodySchema, { search: { role: { $contains: "x" } } })[0]).toMatchObject({ code: "unrecognized_keys" });
+    expect(rawIssues(searchIdentitiesBodySchema, { search: { email: "x" } })[0]).toMatchObject({ code: "unrecognized_keys", keys: ["email"] });
+    expect(rawIssues(searchIdentitiesBodySchema, { limit: 101 })[0]?.path).toEqual(["limit"]);
+    expect(rawIssues(searchIdentitiesBodySchema, { limit: "10" })[0]?.path).toEqual(["limit"]);
+    expect(rawIssues(searchIdentitiesBodySchema, { offset: -1 })[0]?.path).toEqual(["offset"]);
+  });
+});
+
 describe("identity response schemas", () => {
+  const metadata = [{ id: "m1", key: "team", value: "ci" }];
   const identity = {
     id: IDENTITY_ID,
     name: "ci",
     organizationId: ORG_ID,
     role: "member",
     authMethods: ["oci-auth", "token"],
+    hasDeleteProtection: false,
+    metadata,
+    lastLoginAuthMethod: null,
+    lastLoginTime: null,
     createdAt: "2024-05-01T12:00:00.000Z",
     updatedAt: "2024-05-01T12:00:00Z",
   };
 
-  it("accepts a valid identity, wrapped and listed", () => {
+  it("accepts a valid identity (flat shape), wrapped and listed", () => {
     expect(ok(identitySchema, identity)).toEqual(identity);
+    expect(ok(identitySchema, { ...identity, lastLoginAuthMethod: "oci-auth", lastLoginTime: "2024-05-02T00:00:00.000Z" }).lastLoginAuthMethod).toBe("oci-auth");
     expect(ok(identityResponseSchema, { identity })).toEqual({ identity });
     expect(ok(identityListResponseSchema, { identities: [identity], totalCount: 1 })).toEqual({ identities: [identity], totalCount: 1 });
   });
@@ -177,5 +322,28 @@ describe("identity response schemas", () => {
     expect(rawIssues(identitySchema, { ...identity, authMethods: ["password"] })[0]?.path).toEqual(["authMethods", 0]);
     expect(rawIssues(identitySchema, { ...identity, secret: "x" })[0]?.code).toBe("unrecognized_keys");
     expect(rawIssues(identityListResponseSchema, { identities: [], totalCount: 1.5 })[0]?.path).toEqual(["totalCount"]);
+  });
+
+  it("Infisical's shapes: created, updated, deleted identity and the membership", () => {
+    const base = { id: IDENTITY_ID, name: "ci", orgId: ORG_ID, hasDeleteProtection: true, createdAt: identity.createdAt, updatedAt: identity.createdAt };
+    expect(ok(createIdentityResponseSchema, { identity: { ...base, authMethods: [], metadata } })).toBeDefined();
+    expect(ok(updateIdentityResponseSchema, { identity: { ...base, metadata } })).toBeDefined();
+    expect(ok(deleteIdentityResponseSchema, { identity: base })).toBeDefined();
+    expect(rawIssues(deleteIdentityResponseSchema, { identity: { ...base, metadata } })[0]?.code).toBe("unrecognized_keys");
+    const membership = {
+      id: IDENTITY_ID,
+      orgId: ORG_ID,
+      role: "viewer",
+      customRole: null,
+      metadata,
+      lastLoginAuthMethod: "oci-auth",
+      lastLoginTime: identity.createdAt,
+      createdAt: identity.createdAt,
+      updatedAt: identity.createdAt,
+      identity: { id: IDENTITY_ID, name: "ci", authMethods: ["oci-auth"], hasDeleteProtection: false },
+    };
+    expect(ok(identityMembershipResponseSchema, { identity: membership })).toEqual({ identity: membership });
+    expect(ok(identityMembershipListResponseSchema, { identities: [membership], totalCount: 1 }).totalCount).toBe(1);
+    expect(rawIssues(identityMembershipResponseSchema, { identity: { ...membership, customRole: {} } })[0]?.path).toEqual(["identity", "customRole"]);
   });
 });

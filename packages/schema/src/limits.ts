@@ -1,4 +1,4 @@
-/** Numeric limits and defaults of the wire contract (SPEC §2). */
+/** Numeric limits and defaults of the wire contract. */
 export const MAX_TOKEN_TTL_SECONDS = 315_360_000; // 10 years
 export const DEFAULT_TOKEN_TTL_SECONDS = 2_592_000; // 30 days
 /** Use limits and counters are stored as 32-bit integers. */
@@ -9,3 +9,8 @@ export const MAX_TRUSTED_IPS = 100;
 export const MAX_NAME_LENGTH = 64;
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
+export const MAX_IDENTITY_METADATA_ENTRIES = 50;
+export const MAX_IDENTITY_METADATA_KEY_LENGTH = 64;
+export const MAX_IDENTITY_METADATA_VALUE_LENGTH = 1020;
+/** Longest value in a search filter of POST /api/v1/identities/search. */
+export const MAX_SEARCH_TERM_LENGTH = 255;

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { DashboardSession } from "@/server/dashboard/session";
+import { DeleteProtectionBadge } from "./delete-protection";
 import { formatDateTime } from "./format";
 import { useDebounced } from "./hooks";
 import { CreateIdentityDialog, DeleteIdentityDialog, EditIdentityDialog } from "./identity-dialogs";
@@ -143,7 +144,8 @@ export function IdentitiesView({ session }: { session: DashboardSession }) {
                       <td className="col-primary" data-label="Name">
                         <Link className="name-link" href={`/identities/${identity.id}`}>
                           {identity.name}
-                        </Link>
+                        </Link>{" "}
+                        <DeleteProtectionBadge identity={identity} />
                         <div className="muted small mono" title="Identity ID">
                           {identity.id}
                         </div>

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { DashboardSession } from "@/server/dashboard/session";
 import { CopyButton } from "./copy-button";
+import { DeleteProtectionBadge, DeleteProtectionSection } from "./delete-protection";
 import { errorInfo } from "./errors";
 import { formatDateTime } from "./format";
 import { AuthMethods } from "./identities-view";
@@ -75,7 +76,7 @@ export function IdentityDetail({ identityId, session, created }: { identityId: s
         breadcrumb={<Breadcrumb name={identity.name} />}
         title={
           <>
-            <span>{identity.name}</span> <RoleBadge role={identity.role} />
+            <span>{identity.name}</span> <RoleBadge role={identity.role} /> <DeleteProtectionBadge identity={identity} />
           </>
         }
         description={
@@ -84,6 +85,7 @@ export function IdentityDetail({ identityId, session, created }: { identityId: s
               ID <code>{identity.id}</code> <CopyButton value={identity.id} label="Copy ID" className="btn btn-ghost btn-sm" />
             </span>
             <span>Created {formatDateTime(identity.createdAt)}</span>
+            <span>Last login {identity.lastLoginTime ? formatDateTime(identity.lastLoginTime) : "never"}</span>
             <span>
               Auth methods <AuthMethods methods={identity.authMethods} />
             </span>
@@ -120,6 +122,7 @@ export function IdentityDetail({ identityId, session, created }: { identityId: s
             : "You have read-only access to this identity."}
         </Alert>
       ) : null}
+      <DeleteProtectionSection identity={identity} canEdit={canEdit} />
       <OciAuthSection identity={identity} actorRole={session.role} />
       <TokensSection identityId={identity.id} identityName={identity.name} canRevoke={canEdit} />
       <EditIdentityDialog

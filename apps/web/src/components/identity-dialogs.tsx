@@ -1,6 +1,6 @@
 "use client";
 
-import { createIdentityBodySchema, type Identity, type OrgRole, updateIdentityBodySchema } from "@ociauth/schema";
+import { createIdentityInputSchema, type Identity, type OrgRole, updateIdentityBodySchema } from "@ociauth/schema";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ConfirmDialog, Modal } from "./dialog";
@@ -59,7 +59,7 @@ function CreateIdentityForm({ organizationId, actorRole, onCancel, onCreated }: 
     }),
   );
   const body = { name, organizationId, role };
-  const parsed = createIdentityBodySchema.safeParse(body);
+  const parsed = createIdentityInputSchema.safeParse(body);
   const serverError = create.error ? errorInfo(create.error) : null;
   const errors = { ...(serverError ? issuesByField(serverError.issues) : {}), ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}) };
 
@@ -176,6 +176,7 @@ export function DeleteIdentityDialog({ identity, onClose, onDeleted }: { identit
         This permanently deletes the identity, its OCI auth configuration and every access token issued to it. Workloads using
         it stop working immediately. This cannot be undone.
       </p>
+      {identity?.hasDeleteProtection ? <p>Delete protection is on for this identity: turn it off on the identity page first.</p> : null}
     </ConfirmDialog>
   );
 }

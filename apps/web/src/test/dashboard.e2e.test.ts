@@ -223,7 +223,7 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
   it("OCI auth: every field with its default, inline messages identical to the API's, then attach", async () => {
     const section = ociSection();
     await section.getByText("Not configured", { exact: true }).waitFor();
-    // SPEC §2 defaults, with human-readable TTL previews.
+    // The documented defaults, with human-readable TTL previews.
     expect(await section.getByLabel("Tenancy OCID").inputValue()).toBe("");
     expect(await section.getByLabel(/Allowed usernames/).inputValue()).toBe("");
     expect(await section.getByLabel("Trusted IP 1", { exact: true }).inputValue()).toBe("0.0.0.0/0");
@@ -395,6 +395,51 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
     await capture("identity-not-found");
   });
 
+  it("delete protection: shown in the list and on the page, toggled there; deleting a protected identity shows the server's refusal", async () => {
+    const orgId = (await api("GET", "/api/v1/identities", adminToken)).body.identities[0].orgId as string;
+    const created = await api("POST", "/api/v1/identities", adminToken, { name: "billing-svc", orgId, role: "member" });
+    expect(created.status).toBe(200);
+    const guardedId = created.body.identity.id as string;
+
+    await go("/identities");
+    const table = page.getByRole("table");
+    // The bootstrap's admin identity is protected from the start; a new identity is not.
+    await rowWith(table, "admin").getByText("Delete protection").waitFor();
+    expect(await rowWith(table, "billing-svc").getByText("Delete protection").count()).toBe(0);
+
+    await page.getByRole("link", { name: "Open billing-svc" }).click();
+    await page.getByRole("heading", { name: /billing-svc/ }).waitFor();
+    const toggle = page.getByRole("switch", { name: /Delete protection/ });
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.click();
+    await page.getByText("(on)").waitFor();
+    expect(await toggle.isChecked()).toBe(true);
+    await page.getByRole("heading", { name: /billing-svc/ }).getByText("Delete protection").waitFor();
+    expect((await api("GET", `/api/v1/identities/${guardedId}`, adminToken)).body.identity.identity.hasDeleteProtection).toBe(true);
+    await capture("identity-delete-protection");
+
+    await page.getByRole("button", { name: "Delete identity" }).click();
+    await dialog().getByText("Delete protection is on for this identity").waitFor();
+    await dialog().getByRole("button", { name: "Delete identity" }).click();
+    await dialog().getByRole("alert").getByText(messages.identityDeleteProtected).waitFor();
+    await capture("identity-delete-refused");
+    await dialog().getByRole("button", { name: "Cancel" }).click();
+    await dialog().waitFor({ state: "hidden" });
+    expect((await api("GET", `/api/v1/identities/${guardedId}`, adminToken)).status).toBe(200);
+
+    await go("/identities");
+    await rowWith(table, "billing-svc").getByText("Delete protection").waitFor();
+
+    await go(`/identities/${guardedId}`);
+    await toggle.click();
+    await page.getByText("(off)").waitFor();
+    expect((await api("GET", `/api/v1/identities/${guardedId}`, adminToken)).body.identity.identity.hasDeleteProtection).toBe(false);
+    await page.getByRole("button", { name: "Delete identity" }).click();
+    await dialog().getByRole("button", { name: "Delete identity" }).click();
+    await page.waitForURL(/\/identities$/);
+    expect((await api("GET", `/api/v1/identities/${guardedId}`, adminToken)).status).toBe(404);
+  });
+
   it("sign out revokes the session and clears the cookie", async () => {
     await go("/identities");
     const session = (await context.cookies(url)).find((c) => c.name === "ociauth_session")!.value;
@@ -410,7 +455,8 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
 
   it("rendered without client errors (no hydration mismatches, no failed scripts)", () => {
     expect(pageErrors).toEqual([]);
-    // Expected: the anonymous tRPC probe above (401) is made by page.request, not the page.
-    expect(consoleErrors.filter((text) => !/status of 40[14]/.test(text))).toEqual([]);
+    // Expected: the anonymous tRPC probe above (401) is made by page.request, not the page; the
+    // refused delete of a protected identity is a 400 the browser logs.
+    expect(consoleErrors.filter((text) => !/status of 40[014]/.test(text))).toEqual([]);
   });
 });

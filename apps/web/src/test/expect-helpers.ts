@@ -45,14 +45,54 @@ function expectEnvelope(res: RestResult, status: number) {
   expect(res.headers.get("x-request-id")).toBe(res.body.reqId);
 }
 
-export const IDENTITY_KEYS = ["authMethods", "createdAt", "id", "name", "organizationId", "role", "updatedAt"];
+/** Our flat identity (tRPC, typed client). */
+export const IDENTITY_KEYS = [
+  "authMethods",
+  "createdAt",
+  "hasDeleteProtection",
+  "id",
+  "lastLoginAuthMethod",
+  "lastLoginTime",
+  "metadata",
+  "name",
+  "organizationId",
+  "role",
+  "updatedAt",
+];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function expectDates(value: Record<string, unknown>) {
+  expect(value.createdAt).toMatch(ISO);
+  expect(value.updatedAt).toMatch(ISO);
+  expect(new Date(value.createdAt as string).toISOString()).toBe(value.createdAt);
+}
 
 export function expectIdentityShape(identity: Record<string, unknown>) {
   expect(Object.keys(identity).sort()).toEqual(IDENTITY_KEYS);
-  expect(identity.createdAt).toMatch(ISO);
-  expect(identity.updatedAt).toMatch(ISO);
-  expect(new Date(identity.createdAt as string).toISOString()).toBe(identity.createdAt);
+  expectDates(identity);
+}
+
+/** Infisical's shapes of the REST API (keys sorted). */
+export const REST_IDENTITY_KEYS = {
+  created: ["authMethods", "createdAt", "hasDeleteProtection", "id", "metadata", "name", "orgId", "updatedAt"],
+  updated: ["createdAt", "hasDeleteProtection", "id", "metadata", "name", "orgId", "updatedAt"],
+  deleted: ["createdAt", "hasDeleteProtection", "id", "name", "orgId", "updatedAt"],
+  membership: ["createdAt", "customRole", "id", "identity", "lastLoginAuthMethod", "lastLoginTime", "metadata", "orgId", "role", "updatedAt"],
+  membershipIdentity: ["authMethods", "hasDeleteProtection", "id", "name"],
+};
+
+export function expectRestIdentityShape(kind: "created" | "updated" | "deleted", identity: Record<string, unknown>) {
+  expect(Object.keys(identity).sort()).toEqual(REST_IDENTITY_KEYS[kind]);
+  expectDates(identity);
+}
+
+/** Infisical's membership shape, exactly; the membership id is the identity id. */
+export function expectMembershipShape(membership: Record<string, any>) {
+  expect(Object.keys(membership).sort()).toEqual(REST_IDENTITY_KEYS.membership);
+  expect(Object.keys(membership.identity).sort()).toEqual(REST_IDENTITY_KEYS.membershipIdentity);
+  expect(membership.id).toBe(membership.identity.id);
+  expect(membership.customRole).toBeNull();
+  expectDates(membership);
 }
 
 /**

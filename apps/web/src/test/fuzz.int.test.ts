@@ -19,7 +19,7 @@ const leaf = fc.oneof(adversarialString, adversarialNumber, fc.boolean(), fc.con
 const jsonish = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, tie("array"), tie("object")),
   array: fc.array(tie("value"), { maxLength: 5 }),
-  object: fc.dictionary(fc.oneof(adversarialString, fc.constantFrom("tenancyOcid", "allowedUsernames", "accessTokenTrustedIps", "accessTokenTTL", "accessTokenMaxTTL", "accessTokenNumUsesLimit", "name", "role", "organizationId", "identityId", "userOcid", "headers", "email", "password", "organization", "accessToken", "__proto__", "constructor")), tie("value"), { maxKeys: 6 }),
+  object: fc.dictionary(fc.oneof(adversarialString, fc.constantFrom("tenancyOcid", "allowedUsernames", "accessTokenTrustedIps", "accessTokenTTL", "accessTokenMaxTTL", "accessTokenNumUsesLimit", "name", "role", "organizationId", "orgId", "metadata", "hasDeleteProtection", "search", "$contains", "$or", "key", "value", "identityId", "userOcid", "headers", "email", "password", "organization", "accessToken", "__proto__", "constructor")), tie("value"), { maxKeys: 6 }),
 }));
 /** Bodies: JSON of random shapes, near-valid bodies with one field broken, and raw non-JSON text. */
 const rawBody = fc.oneof(

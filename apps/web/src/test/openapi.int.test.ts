@@ -49,7 +49,7 @@ describe("OpenAPI document", () => {
     }
     const ids = restRoutes.map((r) => r.operationId);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(["loginWithOciAuth", "attachOciAuth", "updateOciAuth", "getOciAuth", "deleteOciAuth"]));
+    expect(ids).toEqual(expect.arrayContaining(["loginWithOciAuth", "attachOciAuth", "updateOciAuth", "getOciAuth", "deleteOciAuth", "searchIdentities"]));
   });
 
   it("matches real responses, successes and errors", async () => {
@@ -57,7 +57,7 @@ describe("OpenAPI document", () => {
     expectMatchesDocument("POST", "/api/v1/admin/bootstrap", 200, boot.body);
     const token = boot.body.identity.credentials.token;
     const orgId = boot.body.organization.id;
-    const created = await app.rest("POST", "/api/v1/identities", { token, body: { name: "doc", organizationId: orgId, role: "member" } });
+    const created = await app.rest("POST", "/api/v1/identities", { token, body: { name: "doc", orgId, role: "member", metadata: [{ key: "team", value: "api" }] } });
     expectMatchesDocument("POST", "/api/v1/identities", 200, created.body);
     const id = created.body.identity.id;
     const ociPath = "/api/v1/auth/oci-auth/identities/{identityId}";
@@ -75,8 +75,11 @@ describe("OpenAPI document", () => {
       ["DELETE", ociPath, at, { token }],
       ["GET", ociPath, at, { token }], // 404
       ["GET", "/api/v1/identities", "/api/v1/identities?limit=5", { token }],
+      ["POST", "/api/v1/identities/search", "/api/v1/identities/search", { token, body: { search: { name: { $contains: "do" } }, orderBy: "name", orderDirection: "desc" } }],
       ["GET", "/api/v1/identities/{identityId}", `/api/v1/identities/${id}`, { token }],
-      ["PATCH", "/api/v1/identities/{identityId}", `/api/v1/identities/${id}`, { token, body: { name: "renamed" } }],
+      ["PATCH", "/api/v1/identities/{identityId}", `/api/v1/identities/${id}`, { token, body: { name: "renamed", metadata: [{ key: "team", value: "docs" }], hasDeleteProtection: true } }],
+      ["DELETE", "/api/v1/identities/{identityId}", `/api/v1/identities/${id}`, { token }], // 400 delete-protected
+      ["PATCH", "/api/v1/identities/{identityId}", `/api/v1/identities/${id}`, { token, body: { hasDeleteProtection: false } }],
       ["GET", "/api/v1/audit-logs", "/api/v1/audit-logs?limit=3", { token }],
       ["POST", "/api/v1/auth/token/renew", "/api/v1/auth/token/renew", { body: { accessToken: "nope" } }],
       ["DELETE", "/api/v1/identities/{identityId}", `/api/v1/identities/${id}`, { token }],
@@ -87,6 +90,6 @@ describe("OpenAPI document", () => {
       statuses.push(res.status);
       expectMatchesDocument(method, docPath, res.status, res.body);
     }
-    expect(statuses).toEqual([200, 200, 200, 400, 400, 422, 401, 403, 200, 404, 200, 200, 200, 200, 403, 200]);
+    expect(statuses).toEqual([200, 200, 200, 400, 400, 422, 401, 403, 200, 404, 200, 200, 200, 200, 400, 200, 200, 403, 200]);
   });
 });

@@ -1,6 +1,7 @@
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../server/router";
+import { toIdentityMembership, toIdentityMembershipList } from "../server/rest/identity-shapes";
 import { expectIdentityShape, expectUnchanged, type IssueLike, pickIssues, UNKNOWN_ID, userToken } from "./expect-helpers";
 import { createTestApp, type TestApp, TENANCY } from "./harness";
 
@@ -66,31 +67,31 @@ describe("tRPC procedures (same services as REST)", () => {
   afterAll(() => app.close());
 
   describe("identities", () => {
-    it("create → get → list → update → delete, with outputs equal to REST's", async () => {
+    it("create → get → list → update → delete: our flat shape, the same data as REST's Infisical shapes", async () => {
       const api = app.caller(adminToken);
       const created = await api.identities.create({ name: "trpc-made", organizationId: orgId, role: "member" });
       expect(Object.keys(created)).toEqual(["identity"]);
       expectIdentityShape(created.identity);
-      expect(created.identity).toMatchObject({ name: "trpc-made", organizationId: orgId, role: "member", authMethods: [] });
+      expect(created.identity).toMatchObject({ name: "trpc-made", organizationId: orgId, role: "member", authMethods: [], hasDeleteProtection: false, metadata: [] });
       const id = created.identity.id;
 
       const viaTrpc = await api.identities.get({ identityId: id });
       const viaRest = await app.rest("GET", `/api/v1/identities/${id}`, { token: adminToken });
       expect(viaRest.status).toBe(200);
-      expect(viaTrpc).toEqual(viaRest.body);
+      expect(viaRest.body).toEqual({ identity: toIdentityMembership(viaTrpc.identity) });
       expect(viaTrpc).toEqual(created);
 
       const listTrpc = await api.identities.list({ organizationId: orgId, search: "trpc", limit: 10, offset: 0 });
       const listRest = await app.rest("GET", `/api/v1/identities?organizationId=${orgId}&search=trpc&limit=10`, { token: adminToken });
-      expect(listTrpc).toEqual(listRest.body);
+      expect(listRest.body).toEqual(toIdentityMembershipList(listTrpc));
       expect(listTrpc).toEqual({ identities: [created.identity], totalCount: 1 });
       // Defaults (limit 50, offset 0) apply to tRPC input too.
-      expect(await api.identities.list({})).toEqual((await app.rest("GET", "/api/v1/identities", { token: adminToken })).body);
+      expect(toIdentityMembershipList(await api.identities.list({}))).toEqual((await app.rest("GET", "/api/v1/identities", { token: adminToken })).body);
 
       const updated = await api.identities.update({ identityId: id, name: "trpc-renamed", role: "viewer" });
       expectIdentityShape(updated.identity);
       expect(updated.identity).toMatchObject({ id, name: "trpc-renamed", role: "viewer" });
-      expect((await app.rest("GET", `/api/v1/identities/${id}`, { token: adminToken })).body).toEqual(updated);
+      expect((await app.rest("GET", `/api/v1/identities/${id}`, { token: adminToken })).body).toEqual({ identity: toIdentityMembership(updated.identity) });
 
       const deleted = await api.identities.delete({ identityId: id });
       expect(deleted).toEqual(updated);

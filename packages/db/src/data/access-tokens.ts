@@ -134,8 +134,9 @@ interface RawAuthContext {
 }
 
 /**
- * Issues a token and writes its audit event atomically in ONE statement (no interactive
- * transaction): the login hot path.
+ * Issues a token, records the login on its identity (`lastLoginAuthMethod`, `lastLoginTime`) and
+ * writes its audit event atomically in ONE statement (no interactive transaction): the login hot
+ * path. The identity update is not announced to the auth caches (see the identities triggers).
  */
 export async function createAccessTokenWithAudit(
   db: DbClient,
@@ -147,7 +148,10 @@ export async function createAccessTokenWithAudit(
       INSERT INTO identity_access_tokens (id, "identityId", "authMethod", "accessTokenTTL", "accessTokenMaxTTL", "accessTokenNumUsesLimit", "expiresAt")
       VALUES (${token.id}::uuid, ${token.identityId}::uuid, ${token.authMethod}, ${token.accessTokenTTL}, ${token.accessTokenMaxTTL},
               ${token.accessTokenNumUsesLimit}, ${token.expiresAt}::timestamptz)
-      RETURNING id)
+      RETURNING id, "identityId"),
+    logged_in AS (
+      UPDATE identities AS i SET "lastLoginAuthMethod" = ${token.authMethod}, "lastLoginTime" = now()
+        FROM issued WHERE i.id = issued."identityId")
     INSERT INTO audit_events (id, "orgId", "eventType", "actorType", "actorId", "actorName", metadata, "ipAddress", "userAgent")
     SELECT ${randomUUID()}::uuid, ${event.orgId}::uuid, ${event.eventType}, ${event.actorType}, ${event.actorId}, ${event.actorName},
            ${JSON.stringify(event.metadata)}::jsonb, ${event.ipAddress}, ${event.userAgent}

@@ -8,7 +8,7 @@ export async function countUsers(db: DbClient): Promise<number> {
 
 /**
  * Creates the first user, the organization, the admin membership and an admin machine identity
- * with a non-expiring token row, all in one transaction. The bootstrap marker's primary key makes
+ * (delete-protected) with a non-expiring token row, all in one transaction. The bootstrap marker's primary key makes
  * a concurrent second bootstrap fail with a unique violation.
  */
 export async function createInstanceOwner(
@@ -20,7 +20,7 @@ export async function createInstanceOwner(
   const organization = await db.organization.create({ data: { name: input.organizationName } });
   await db.orgMembership.create({ data: { orgId: organization.id, userId: user.id, role: "admin" } });
   const identity = await db.identity.create({
-    data: { orgId: organization.id, name: input.identityName, role: "admin" },
+    data: { orgId: organization.id, name: input.identityName, role: "admin", hasDeleteProtection: true },
   });
   const token = await db.identityAccessToken.create({
     data: { identityId: identity.id, authMethod: "token", accessTokenTTL: 0, accessTokenMaxTTL: 0 },

@@ -1,39 +1,148 @@
+import { randomUUID } from "node:crypto";
 import type { DbClient } from "../client";
+import type { Prisma } from "../generated/prisma/client";
+
+/** One stored metadata pair; the id is assigned when the pair is written. */
+export type IdentityMetadataEntry = { id: string; key: string; value: string };
 
 const withAuthMethods = { ociAuth: { select: { id: true } } } as const;
+type StoredIdentity = Prisma.IdentityGetPayload<{ include: typeof withAuthMethods }>;
 
-export async function createIdentity(db: DbClient, input: { orgId: string; name: string; role: string }) {
-  return db.identity.create({ data: input, include: withAuthMethods });
+/** An identity as the API shows it: every column, metadata parsed, and whether OCI auth is attached. */
+export type IdentityRow = Omit<StoredIdentity, "metadata"> & { metadata: IdentityMetadataEntry[] };
+
+/** Parses the `metadata` jsonb column; anything but an array of {id, key, value} strings is corrupt data. */
+export function parseIdentityMetadata(value: Prisma.JsonValue): IdentityMetadataEntry[] {
+  if (!Array.isArray(value)) throw new TypeError("identities.metadata is not a JSON array");
+  return value.map((item) => {
+    if (typeof item === "object" && item !== null && !Array.isArray(item)) {
+      const { id, key, value: text } = item;
+      if (typeof id === "string" && typeof key === "string" && typeof text === "string") return { id, key, value: text };
+    }
+    throw new TypeError("identities.metadata holds an entry that is not {id, key, value}");
+  });
 }
 
-export async function findIdentity(db: DbClient, id: string) {
-  return db.identity.findUnique({ where: { id }, include: withAuthMethods });
+function toIdentityRow(row: StoredIdentity): IdentityRow {
+  return { ...row, metadata: parseIdentityMetadata(row.metadata) };
 }
 
-export async function listIdentities(
-  db: DbClient,
-  query: { orgId: string; search?: string; limit: number; offset: number },
-) {
-  const where = {
-    orgId: query.orgId,
-    // LIKE wildcards in the search are literal characters.
-    ...(query.search ? { name: { contains: query.search.replace(/[\\%_]/g, "\\$&"), mode: "insensitive" as const } } : {}),
+/** Each pair gets a new id (a replaced list is a new list, as in Infisical). */
+const storedMetadata = (pairs: readonly { key: string; value: string }[]): IdentityMetadataEntry[] =>
+  pairs.map(({ key, value }) => ({ id: randomUUID(), key, value }));
+
+export interface NewIdentity {
+  orgId: string;
+  name: string;
+  role: string;
+  /** Default false. */
+  hasDeleteProtection?: boolean;
+  /** Default none. */
+  metadata?: readonly { key: string; value: string }[];
+}
+
+export async function createIdentity(db: DbClient, input: NewIdentity): Promise<IdentityRow> {
+  const row = await db.identity.create({
+    data: { ...input, metadata: storedMetadata(input.metadata ?? []) },
+    include: withAuthMethods,
+  });
+  return toIdentityRow(row);
+}
+
+export async function findIdentity(db: DbClient, id: string): Promise<IdentityRow | null> {
+  const row = await db.identity.findUnique({ where: { id }, include: withAuthMethods });
+  return row ? toIdentityRow(row) : null;
+}
+
+/**
+ * Locks the identity row until the transaction ends (SELECT … FOR UPDATE) and reads it: a
+ * read-modify-write (update with its changed fields, delete unless protected) sees no concurrent
+ * change in between. Null when the identity does not exist.
+ */
+export async function findIdentityForUpdate(tx: DbClient, id: string): Promise<IdentityRow | null> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM identities WHERE id = ${id}::uuid FOR UPDATE`;
+  return locked.length === 0 ? null : findIdentity(tx, id);
+}
+
+/** Conditions on one text column; all given conditions must hold. LIKE wildcards in `contains` are literal. */
+export interface TextCondition {
+  equals?: string;
+  contains?: string;
+  in?: readonly string[];
+}
+
+/** Conditions on an identity's columns; all given columns must match. */
+export interface IdentityFilter {
+  name?: TextCondition;
+  role?: TextCondition;
+}
+
+export interface IdentityListQuery {
+  orgId: string;
+  /** Every identity listed matches this filter… */
+  filter?: IdentityFilter;
+  /** …and, when the list is not empty, at least one of these. */
+  anyOf?: readonly IdentityFilter[];
+  orderBy?: { field: "createdAt" | "name" | "role"; direction: "asc" | "desc" };
+  limit: number;
+  offset: number;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
+
+function textWhere(condition: TextCondition): Prisma.StringFilter[] {
+  const where: Prisma.StringFilter[] = [];
+  if (condition.equals !== undefined) where.push({ equals: condition.equals });
+  if (condition.contains !== undefined) where.push({ contains: escapeLike(condition.contains), mode: "insensitive" });
+  if (condition.in !== undefined) where.push({ in: [...condition.in] });
+  return where;
+}
+
+function identityWhere(filter: IdentityFilter): Prisma.IdentityWhereInput {
+  return {
+    AND: [
+      ...textWhere(filter.name ?? {}).map((name) => ({ name })),
+      ...textWhere(filter.role ?? {}).map((role) => ({ role })),
+    ],
   };
-  const [identities, totalCount] = await Promise.all([
+}
+
+export async function listIdentities(db: DbClient, query: IdentityListQuery): Promise<{ identities: IdentityRow[]; totalCount: number }> {
+  const anyOf = query.anyOf ?? [];
+  const where: Prisma.IdentityWhereInput = {
+    orgId: query.orgId,
+    AND: [identityWhere(query.filter ?? {}), ...(anyOf.length > 0 ? [{ OR: anyOf.map(identityWhere) }] : [])],
+  };
+  const { field, direction } = query.orderBy ?? { field: "createdAt", direction: "desc" };
+  const [rows, totalCount] = await Promise.all([
     db.identity.findMany({
       where,
       include: withAuthMethods,
-      orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+      orderBy: [field === "name" ? { name: direction } : field === "role" ? { role: direction } : { createdAt: direction }, { id: "asc" }],
       take: query.limit,
       skip: query.offset,
     }),
     db.identity.count({ where }),
   ]);
-  return { identities, totalCount };
+  return { identities: rows.map(toIdentityRow), totalCount };
 }
 
-export async function updateIdentity(db: DbClient, id: string, patch: { name?: string; role?: string }) {
-  return db.identity.update({ where: { id }, data: patch, include: withAuthMethods });
+export interface IdentityPatch {
+  name?: string;
+  role?: string;
+  hasDeleteProtection?: boolean;
+  /** Replaces the whole list. */
+  metadata?: readonly { key: string; value: string }[];
+}
+
+export async function updateIdentity(db: DbClient, id: string, patch: IdentityPatch): Promise<IdentityRow> {
+  const { metadata, ...columns } = patch;
+  const row = await db.identity.update({
+    where: { id },
+    data: { ...columns, ...(metadata ? { metadata: storedMetadata(metadata) } : {}) },
+    include: withAuthMethods,
+  });
+  return toIdentityRow(row);
 }
 
 /** Deletes the identity; its OCI auth config and tokens go with it (ON DELETE CASCADE). */
@@ -42,11 +151,16 @@ export async function deleteIdentity(db: DbClient, id: string) {
   return rows.count > 0;
 }
 
-export type IdentityRow = NonNullable<Awaited<ReturnType<typeof findIdentity>>>;
-
-/** The identity with its full OCI auth config (or null): what authentication and reads need. */
+/**
+ * The identity with its full OCI auth config (or null): what authentication and permission checks
+ * need, and what the auth cache holds. Display-only columns (metadata, last login) are left out:
+ * the caches do not need them, and a login changes the last login without announcing it.
+ */
 export async function findIdentityWithOciAuth(db: DbClient, id: string) {
-  return db.identity.findUnique({ where: { id }, include: { ociAuth: true } });
+  return db.identity.findUnique({
+    where: { id },
+    select: { id: true, orgId: true, name: true, role: true, createdAt: true, updatedAt: true, ociAuth: true },
+  });
 }
 
 export type IdentityWithOciAuth = NonNullable<Awaited<ReturnType<typeof findIdentityWithOciAuth>>>;

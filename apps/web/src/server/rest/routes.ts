@@ -7,18 +7,22 @@ import {
   accessTokenResponseSchema,
   bootstrapResponseSchema,
   createIdentityBodySchema,
+  createIdentityResponseSchema,
+  deleteIdentityResponseSchema,
   idSchema,
   identityIdParamsSchema,
-  identityListResponseSchema,
+  identityMembershipListResponseSchema,
+  identityMembershipResponseSchema,
   identityOciAuthResponseSchema,
-  identityResponseSchema,
   listAuditEventsQuerySchema,
   listIdentitiesQuerySchema,
   ociLoginBodySchema,
   orgUserResponseSchema,
   revokeTokenResponseSchema,
+  searchIdentitiesBodySchema,
   sessionResponseSchema,
   updateIdentityBodySchema,
+  updateIdentityResponseSchema,
   updateOciAuthBodySchema,
   userLoginBodySchema,
 } from "@ociauth/schema";
@@ -30,6 +34,7 @@ import * as account from "../services/bootstrap/bootstrap-service";
 import * as identities from "../services/identities/identity-service";
 import * as ociAuth from "../services/oci-auth/oci-auth-service";
 import { defineRoute, type RestRoute } from "./define-route";
+import { toCreatedIdentity, toIdentityMembership, toIdentityMembershipList, toInfisicalIdentity, toUpdatedIdentity } from "./identity-shapes";
 
 const OCI_AUTH_PATH = "/api/v1/auth/oci-auth/identities/:identityId";
 const IDENTITY_PATH = "/api/v1/identities/:identityId";
@@ -79,34 +84,40 @@ export const restRoutes: RestRoute[] = [
     handle: async (ctx, { params }) => ({ identityOciAuth: await ociAuth.revokeOciAuth(ctx, params.identityId) }),
   }),
   defineRoute({
-    method: "POST", path: "/api/v1/identities", operationId: "createIdentity", summary: "Create a machine identity", tag: "Identities",
+    method: "POST", path: "/api/v1/identities", operationId: "createIdentity", summary: "Create a machine identity (role default no-access)", tag: "Identities",
     auth: true,
-    body: createIdentityBodySchema, response: identityResponseSchema,
-    handle: async (ctx, { body }) => ({ identity: await identities.createIdentity(ctx, body) }),
+    body: createIdentityBodySchema, response: createIdentityResponseSchema,
+    handle: async (ctx, { body }) => ({ identity: toCreatedIdentity(await identities.createIdentity(ctx, body)) }),
   }),
   defineRoute({
-    method: "GET", path: "/api/v1/identities", operationId: "listIdentities", summary: "List the machine identities of an organization", tag: "Identities",
+    method: "GET", path: "/api/v1/identities", operationId: "listIdentities", summary: "List the machine identities of an organization (newest first)", tag: "Identities",
     auth: true,
-    query: listIdentitiesQuerySchema, response: identityListResponseSchema,
-    handle: (ctx, { query }) => identities.listIdentities(ctx, query),
+    query: listIdentitiesQuerySchema, response: identityMembershipListResponseSchema,
+    handle: async (ctx, { query }) => toIdentityMembershipList(await identities.listIdentities(ctx, query)),
   }),
   defineRoute({
-    method: "GET", path: IDENTITY_PATH, operationId: "getIdentity", summary: "Get a machine identity", tag: "Identities",
+    method: "POST", path: "/api/v1/identities/search", operationId: "searchIdentities", summary: "Search machine identities by name and role", tag: "Identities",
     auth: true,
-    params: identityIdParamsSchema, response: identityResponseSchema,
-    handle: async (ctx, { params }) => ({ identity: await identities.getIdentity(ctx, params.identityId) }),
+    body: searchIdentitiesBodySchema, response: identityMembershipListResponseSchema,
+    handle: async (ctx, { body }) => toIdentityMembershipList(await identities.searchIdentities(ctx, body)),
   }),
   defineRoute({
-    method: "PATCH", path: IDENTITY_PATH, operationId: "updateIdentity", summary: "Rename a machine identity or change its role", tag: "Identities",
+    method: "GET", path: IDENTITY_PATH, operationId: "getIdentity", summary: "Get a machine identity (its organization membership)", tag: "Identities",
     auth: true,
-    params: identityIdParamsSchema, body: updateIdentityBodySchema, response: identityResponseSchema,
-    handle: async (ctx, { params, body }) => ({ identity: await identities.updateIdentity(ctx, params.identityId, body) }),
+    params: identityIdParamsSchema, response: identityMembershipResponseSchema,
+    handle: async (ctx, { params }) => ({ identity: toIdentityMembership(await identities.getIdentity(ctx, params.identityId)) }),
   }),
   defineRoute({
-    method: "DELETE", path: IDENTITY_PATH, operationId: "deleteIdentity", summary: "Delete a machine identity (with its auth configuration and tokens)", tag: "Identities",
+    method: "PATCH", path: IDENTITY_PATH, operationId: "updateIdentity", summary: "Update a machine identity: name, role, metadata, delete protection", tag: "Identities",
     auth: true,
-    params: identityIdParamsSchema, response: identityResponseSchema,
-    handle: async (ctx, { params }) => ({ identity: await identities.deleteIdentity(ctx, params.identityId) }),
+    params: identityIdParamsSchema, body: updateIdentityBodySchema, response: updateIdentityResponseSchema,
+    handle: async (ctx, { params, body }) => ({ identity: toUpdatedIdentity(await identities.updateIdentity(ctx, params.identityId, body)) }),
+  }),
+  defineRoute({
+    method: "DELETE", path: IDENTITY_PATH, operationId: "deleteIdentity", summary: "Delete a machine identity with its auth configuration and tokens (refused while delete-protected)", tag: "Identities",
+    auth: true,
+    params: identityIdParamsSchema, response: deleteIdentityResponseSchema,
+    handle: async (ctx, { params }) => ({ identity: toInfisicalIdentity(await identities.deleteIdentity(ctx, params.identityId)) }),
   }),
   defineRoute({
     method: "POST", path: "/api/v1/admin/bootstrap", operationId: "bootstrapInstance", summary: "First run: create the admin user, organization and admin identity", tag: "Admin",

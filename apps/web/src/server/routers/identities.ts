@@ -1,17 +1,18 @@
 import {
-  createIdentityBodySchema,
+  createIdentityInputSchema,
   identityIdParamsSchema,
   identityListResponseSchema,
   identityResponseSchema,
-  listIdentitiesQuerySchema,
+  listIdentitiesInputSchema,
   updateIdentityInputSchema,
 } from "@ociauth/schema";
 import * as identities from "../services/identities/identity-service";
 import { authedProcedure, router } from "../trpc";
 
+/** Our flat identity shape (the REST API speaks Infisical's; both call the same services). */
 export const identitiesRouter = router({
   create: authedProcedure
-    .input(createIdentityBodySchema)
+    .input(createIdentityInputSchema)
     .output(identityResponseSchema)
     .mutation(async ({ ctx, input }) => ({ identity: await identities.createIdentity(ctx, input) })),
   get: authedProcedure
@@ -19,7 +20,7 @@ export const identitiesRouter = router({
     .output(identityResponseSchema)
     .query(async ({ ctx, input }) => ({ identity: await identities.getIdentity(ctx, input.identityId) })),
   list: authedProcedure
-    .input(listIdentitiesQuerySchema)
+    .input(listIdentitiesInputSchema)
     .output(identityListResponseSchema)
     .query(({ ctx, input }) => identities.listIdentities(ctx, input)),
   update: authedProcedure

@@ -1,16 +1,17 @@
 import * as data from "@ociauth/db";
 import {
-  type CreateIdentityBody,
-  type ListIdentitiesQuery,
+  type CreateIdentityInput,
+  type ListIdentitiesInput,
   messages,
+  type SearchIdentitiesInput,
   type UpdateIdentityBody,
 } from "@ociauth/schema";
 import type { AuthedContext } from "../../context";
-import { notFound } from "../../errors";
+import { badRequest, notFound } from "../../errors";
 import { recordAudit } from "../audit/audit-service";
 import { forgetIdentity } from "../auth/identity-state";
 import { actorRoleInOrg, assertRoleAllows, assertWithinBoundary, loadIdentityFor } from "../auth/permissions";
-import { toIdentityDto } from "./identity-fns";
+import { identityChanges, toIdentityDto, toIdentityListFilter } from "./identity-fns";
 
 /** The organization an actor works in when a request names none: its own (identity) or its first (user). */
 export async function defaultOrgOf(ctx: AuthedContext): Promise<string | null> {
@@ -19,17 +20,33 @@ export async function defaultOrgOf(ctx: AuthedContext): Promise<string | null> {
   return memberships[0]?.orgId ?? null;
 }
 
-export async function createIdentity(ctx: AuthedContext, body: CreateIdentityBody) {
-  const role = await actorRoleInOrg(ctx, body.organizationId);
-  if (role === null) throw notFound(messages.organizationNotFound(body.organizationId));
+/**
+ * Creates an identity (role default no-access, no metadata, no delete protection; the schemas
+ * fill the defaults). The actor needs member or more, and may not create one above its own role.
+ */
+export async function createIdentity(ctx: AuthedContext, input: CreateIdentityInput) {
+  const role = await actorRoleInOrg(ctx, input.organizationId);
+  if (role === null) throw notFound(messages.organizationNotFound(input.organizationId));
   assertRoleAllows(role, "create");
-  assertWithinBoundary(body.role, role, "create");
+  assertWithinBoundary(input.role, role, "create");
   const identity = await ctx.db.$transaction(async (tx) => {
-    const created = await data.createIdentity(tx, { orgId: body.organizationId, name: body.name, role: body.role });
+    const created = await data.createIdentity(tx, {
+      orgId: input.organizationId,
+      name: input.name,
+      role: input.role,
+      hasDeleteProtection: input.hasDeleteProtection,
+      metadata: input.metadata,
+    });
     await recordAudit(tx, ctx.meta, ctx.actor, {
       orgId: created.orgId,
       eventType: "create-identity",
-      metadata: { identityId: created.id, name: created.name, role: created.role },
+      metadata: {
+        identityId: created.id,
+        name: created.name,
+        role: created.role,
+        hasDeleteProtection: created.hasDeleteProtection,
+        metadata: input.metadata,
+      },
     });
     return created;
   });
@@ -37,7 +54,10 @@ export async function createIdentity(ctx: AuthedContext, body: CreateIdentityBod
 }
 
 export async function getIdentity(ctx: AuthedContext, identityId: string) {
-  const { identity } = await loadIdentityFor(ctx, identityId, "read");
+  await loadIdentityFor(ctx, identityId, "read");
+  // The permission check may come from the auth cache; what is shown (last login, metadata) is read fresh.
+  const identity = await data.findIdentity(ctx.db, identityId);
+  if (!identity) throw notFound(messages.identityNotFound(identityId));
   await recordAudit(ctx.db, ctx.meta, ctx.actor, {
     orgId: identity.orgId,
     eventType: "get-identity",
@@ -46,14 +66,35 @@ export async function getIdentity(ctx: AuthedContext, identityId: string) {
   return toIdentityDto(identity);
 }
 
-export async function listIdentities(ctx: AuthedContext, query: ListIdentitiesQuery) {
-  const orgId = query.organizationId ?? (await defaultOrgOf(ctx));
+/** The organization to list: the one named, else the actor's; 404 unless the actor may read in it. */
+async function readableOrg(ctx: AuthedContext, organizationId: string | undefined) {
+  const orgId = organizationId ?? (await defaultOrgOf(ctx));
   const role = orgId ? await actorRoleInOrg(ctx, orgId) : null;
-  if (!orgId || role === null) throw notFound(messages.organizationNotFound(query.organizationId ?? "(none)"));
+  if (!orgId || role === null) throw notFound(messages.organizationNotFound(organizationId ?? "(none)"));
   assertRoleAllows(role, "read");
+  return orgId;
+}
+
+/** Newest first; `search` matches names case-insensitively anywhere in the name. */
+export async function listIdentities(ctx: AuthedContext, query: ListIdentitiesInput) {
+  const orgId = await readableOrg(ctx, query.organizationId);
   const { identities, totalCount } = await data.listIdentities(ctx.db, {
     orgId,
-    search: query.search,
+    filter: query.search ? { name: { contains: query.search } } : {},
+    orderBy: { field: "createdAt", direction: "desc" },
+    limit: query.limit,
+    offset: query.offset,
+  });
+  return { identities: identities.map(toIdentityDto), totalCount };
+}
+
+/** Infisical's search: name/role conditions (`$eq`, `$contains`, `$in`, `$or`), ordered by name or role. */
+export async function searchIdentities(ctx: AuthedContext, query: SearchIdentitiesInput) {
+  const orgId = await readableOrg(ctx, query.organizationId);
+  const { identities, totalCount } = await data.listIdentities(ctx.db, {
+    orgId,
+    ...toIdentityListFilter(query.search),
+    orderBy: { field: query.orderBy, direction: query.orderDirection },
     limit: query.limit,
     offset: query.offset,
   });
@@ -65,15 +106,18 @@ export async function updateIdentity(ctx: AuthedContext, identityId: string, pat
   if (patch.role) assertWithinBoundary(patch.role, actorRole, "update");
   try {
     const updated = await ctx.db.$transaction(async (tx) => {
-      const row = await data.updateIdentity(tx, identityId, patch);
+      const before = await data.findIdentityForUpdate(tx, identityId);
+      if (!before) throw notFound(messages.identityNotFound(identityId));
+      const after = await data.updateIdentity(tx, identityId, patch);
+      const { changedFields, changes } = identityChanges(before, after);
       await recordAudit(tx, ctx.meta, ctx.actor, {
-        orgId: row.orgId,
+        orgId: after.orgId,
         eventType: "update-identity",
-        metadata: { identityId, ...patch },
+        metadata: { identityId, name: after.name, changedFields, ...changes },
       });
-      return row;
+      return toIdentityDto(after);
     });
-    return toIdentityDto(updated);
+    return updated;
   } catch (error) {
     if (data.isMissingRowError(error)) throw notFound(messages.identityNotFound(identityId));
     throw error;
@@ -82,20 +126,23 @@ export async function updateIdentity(ctx: AuthedContext, identityId: string, pat
   }
 }
 
+/** Admins only; refused (400) while the identity's delete protection is on. */
 export async function deleteIdentity(ctx: AuthedContext, identityId: string) {
-  const { identity } = await loadIdentityFor(ctx, identityId, "delete");
-  const dto = toIdentityDto(identity);
+  await loadIdentityFor(ctx, identityId, "delete");
   try {
-    await ctx.db.$transaction(async (tx) => {
+    return await ctx.db.$transaction(async (tx) => {
+      const identity = await data.findIdentityForUpdate(tx, identityId);
+      if (!identity) throw notFound(messages.identityNotFound(identityId));
+      if (identity.hasDeleteProtection) throw badRequest(messages.identityDeleteProtected);
       if (!(await data.deleteIdentity(tx, identityId))) throw notFound(messages.identityNotFound(identityId));
       await recordAudit(tx, ctx.meta, ctx.actor, {
         orgId: identity.orgId,
         eventType: "delete-identity",
         metadata: { identityId, name: identity.name },
       });
+      return toIdentityDto(identity);
     });
   } finally {
     forgetIdentity(ctx, identityId, { andItsTokens: true });
   }
-  return dto;
 }
