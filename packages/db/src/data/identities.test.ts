@@ -83,7 +83,7 @@ describe.each(["pglite", "postgres"] as const)("identity data functions on %s", 
   it("issuing a login token records the last login in the same statement, without announcing it", async () => {
     const identity = await make("logs-in");
     const heard: string[] = [];
-    const unsubscribe = await subscribeToChanges(db, { onChange: (payload) => heard.push(payload), onReset: () => undefined });
+    const feed = await subscribeToChanges(db, { onChange: (payload) => heard.push(payload), onReset: () => undefined });
     try {
       const before = Date.now();
       await createAccessTokenWithAudit(
@@ -102,7 +102,7 @@ describe.each(["pglite", "postgres"] as const)("identity data functions on %s", 
       await expect.poll(() => heard).toContain(`identity:${identity.id}`);
       expect(heard).toEqual([`identity:${identity.id}`]);
     } finally {
-      await unsubscribe();
+      await feed.close();
     }
   });
 });
