@@ -1,6 +1,6 @@
 // Prisma CLI configuration (migrate deploy / status / diff), for PGlite and PostgreSQL alike.
 // It runs Prisma's JavaScript schema engine through a driver adapter: the Rust engine cannot be
-// downloaded here. Workarounds are numbered as in ../../../shared/STACK.md ("Prisma 6.19").
+// downloaded here. The numbered workarounds are explained in docs/prisma-driver-adapters.md.
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { createPgAdapterFactory, createPgliteAdapterFactory } from "./src/adapter-fixes";

@@ -1,4 +1,4 @@
-/** What the service accepts as the signed host: identity.<region>.oraclecloud.com (SPEC §3). */
+/** What the service accepts as the signed host: identity.<region>.oraclecloud.com (the login's SSRF guard). */
 export const OCI_REGION_PATTERN = /^[a-z]{2}-[a-z]+-[1-9]$/;
 
 /** Throws a TypeError naming the expected format when `region` is not an OCI region identifier. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { ociIdentityHost } from "./oci-region";
 
-/** The headers a workload sends in its login body (SPEC §3). */
+/** The headers a workload sends in its login body (see "How a workload logs in" in the README). */
 export interface OciSignedHeaders {
   authorization: string;
   host: string;

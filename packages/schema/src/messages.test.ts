@@ -33,7 +33,7 @@ describe("messages match SPEC wording", () => {
   });
 });
 
-describe("limits match SPEC §2", () => {
+describe("limits match the documented contract", () => {
   it("values", () => {
     expect(limits.MAX_TOKEN_TTL_SECONDS).toBe(315_360_000);
     expect(limits.DEFAULT_TOKEN_TTL_SECONDS).toBe(2_592_000);

@@ -113,7 +113,7 @@ describe("ociLoginBodySchema", () => {
     });
   });
 
-  it("does not validate the host format (that is a 400 business rule, SPEC §3 step 2)", () => {
+  it("does not validate the host format (that is a 400 business rule of the login service)", () => {
     expect(ok(ociLoginBodySchema, body({ authorization: AUTHORIZATION, host: "evil.example.com", date: DATE })).headers.host).toBe(
       "evil.example.com",
     );

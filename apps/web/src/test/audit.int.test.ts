@@ -8,7 +8,7 @@ const UA = "audit-suite/1.0";
 const EVENT_KEYS = ["actor", "createdAt", "eventType", "id", "ipAddress", "metadata", "organizationId", "userAgent"];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe("audit log (SPEC §7)", () => {
+describe("audit log", () => {
   let app: TestApp;
   let adminToken: string;
   let adminIdentityId: string;

@@ -2,7 +2,7 @@ import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
-// N=2^15, r=8: ~32 MiB and tens of ms per hash; memory-hard as SPEC §5 asks.
+// N=2^15, r=8: ~32 MiB and tens of ms per hash; memory-hard, so a leaked database is slow to crack.
 const PARAMS = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEY_LENGTH = 32;
 

@@ -4,7 +4,7 @@ import { type IdentityAction, isMorePrivileged, roleAllows } from "./permissions
 
 const ROLES: OrgRole[] = ["no-access", "viewer", "member", "admin"];
 
-describe("roleAllows (SPEC §5: read = viewer+, create/edit = member+, delete = admin)", () => {
+describe("roleAllows (read = viewer+, create/edit = member+, delete = admin)", () => {
   const table: Record<IdentityAction, OrgRole[]> = {
     read: ["viewer", "member", "admin"],
     create: ["member", "admin"],
