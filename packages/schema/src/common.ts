@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_NAME_LENGTH } from "./limits";
 
 /** Any canonical 8-4-4-4-12 hex id: what PostgreSQL's uuid type stores. */
 export const idSchema = (label: string) => z.guid(`${label} must be a UUID`);
@@ -45,7 +46,7 @@ export const nameSchema = (label: string) =>
   storableText(label)
     .trim()
     .min(1, `${label} cannot be empty`)
-    .max(64, `${label} must be at most 64 characters`);
+    .max(MAX_NAME_LENGTH, `${label} must be at most ${MAX_NAME_LENGTH} characters`);
 
 export const paginationShape = {
   limit: z.coerce.number().int().min(1).max(100).default(50),

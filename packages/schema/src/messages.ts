@@ -27,5 +27,4 @@ export const messages = {
   identityNotFound: (id: string) => `Failed to find identity with ID ${id}`,
   organizationNotFound: (id: string) => `Failed to find organization with ID ${id}`,
   identityDeleteProtected: "Cannot delete identity while delete protection is enabled",
-  internal: "Something went wrong",
 } as const;

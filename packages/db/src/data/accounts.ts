@@ -44,10 +44,6 @@ export async function listMembershipsOfUser(db: DbClient, userId: string) {
   return db.orgMembership.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
 }
 
-export async function findOrganization(db: DbClient, id: string) {
-  return db.organization.findUnique({ where: { id } });
-}
-
 export async function createUserInOrganization(
   db: DbClient,
   input: { email: string; passwordHash: string; orgId: string; role: string },

@@ -1,23 +1,16 @@
-import { BlockList, isIP } from "node:net";
-import { parseTrustedIp } from "@ociauth/schema";
+import { isIP } from "node:net";
+import { parseTrustedIp, type TrustedIp } from "@ociauth/schema";
+import { createIpMatcher, stripMappedIpv4 } from "../services/auth/trusted-ips-fns";
 
-const stripMapped = (ip: string) => /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1] ?? ip;
-
-/** TRUSTED_PROXIES entries (addresses or CIDR blocks) as a matcher. */
+/** TRUSTED_PROXIES entries (addresses or CIDR blocks) as a matcher; a bad entry stops the start. */
 export function createProxyMatcher(entries: string[]): (ip: string) => boolean {
   if (entries.length === 0) return () => false;
-  const list = new BlockList();
-  for (const entry of entries) {
-    const parsed = parseTrustedIp(entry);
-    if (!parsed) throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR block`);
-    if (parsed.prefix === undefined) list.addAddress(parsed.ipAddress, parsed.type);
-    else list.addSubnet(parsed.ipAddress, parsed.prefix, parsed.type);
-  }
-  return (ip) => {
-    const address = stripMapped(ip);
-    const family = isIP(address);
-    return family !== 0 && list.check(address, family === 4 ? "ipv4" : "ipv6");
-  };
+  const parsed: TrustedIp[] = entries.map((entry) => {
+    const ip = parseTrustedIp(entry);
+    if (!ip) throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR block`);
+    return ip;
+  });
+  return createIpMatcher(parsed);
 }
 
 /**
@@ -31,11 +24,11 @@ export function resolveClientIp(
   isTrustedProxy: (ip: string) => boolean,
 ): string | null {
   if (!socketIp) return null;
-  let client = stripMapped(socketIp);
+  let client = stripMappedIpv4(socketIp);
   if (!isTrustedProxy(client) || !forwardedFor) return client;
   const hops = forwardedFor.split(",").map((h) => h.trim()).filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = stripMapped(hops[i]!);
+    const hop = stripMappedIpv4(hops[i]!);
     if (isIP(hop) === 0) break;
     client = hop;
     if (!isTrustedProxy(hop)) break;

@@ -114,7 +114,8 @@ export class AuthCache {
   }
 }
 
-function toIdentityState(identity: IdentityWithOciAuth | null): IdentityState | null {
+/** An identity with the matcher of its OCI auth config's trusted IPs, built once per load. */
+export function toIdentityState(identity: IdentityWithOciAuth | null): IdentityState | null {
   if (!identity) return null;
   const ips = identity.ociAuth?.accessTokenTrustedIps as unknown as TrustedIp[] | undefined;
   return { identity, allowsIp: ips ? createIpMatcher(ips) : null };

@@ -1,20 +1,14 @@
 import { type AccessTokenAuthRow, findIdentityWithOciAuth, findTokenAuthContext } from "@ociauth/db";
 import type { ServiceContext } from "../../context";
 import { hotPathFor } from "../../hot-path";
-import type { IdentityState } from "./auth-cache";
-import { createIpMatcher } from "./trusted-ips-fns";
-import type { TrustedIp } from "@ociauth/schema";
+import { type IdentityState, toIdentityState } from "./auth-cache";
 
 /** An identity with its OCI auth config, from the hot-path cache when there is one. */
 export function loadIdentityState(ctx: ServiceContext, identityId: string): Promise<IdentityState | null> {
   const load = () => findIdentityWithOciAuth(ctx.db, identityId);
   const cache = hotPathFor(ctx.db)?.cache;
   if (cache) return cache.identity(identityId, load);
-  return load().then((identity) => {
-    if (!identity) return null;
-    const ips = identity.ociAuth?.accessTokenTrustedIps as unknown as TrustedIp[] | undefined;
-    return { identity, allowsIp: ips ? createIpMatcher(ips) : null };
-  });
+  return load().then(toIdentityState);
 }
 
 /** A token with its identity (and OCI auth config): cached, else one query for all three. */
@@ -23,9 +17,7 @@ export async function loadTokenContext(ctx: ServiceContext, tokenId: string): Pr
   const cache = hotPathFor(ctx.db)?.cache;
   if (cache) return cache.tokenContext(tokenId, loadBoth, (identityId) => findIdentityWithOciAuth(ctx.db, identityId));
   const both = await loadBoth();
-  if (!both) return null;
-  const ips = both.identity.ociAuth?.accessTokenTrustedIps as unknown as TrustedIp[] | undefined;
-  return { token: both.token, state: { identity: both.identity, allowsIp: ips ? createIpMatcher(ips) : null } };
+  return both ? { token: both.token, state: toIdentityState(both.identity) } : null;
 }
 
 /** After this instance's own committed writes: drop what it cached (other instances hear NOTIFY). */

@@ -26,12 +26,6 @@ export function getSigningKey(db: Db, config: AppConfig): Promise<SigningKey> {
   return keyPromise;
 }
 
-/** Tests switch databases within one process. */
-export function resetSigningKeyCache() {
-  keyPromise = undefined;
-  verified.clear();
-}
-
 export type TokenClaims =
   | { authTokenType: "identityAccessToken"; identityId: string; orgId: string; authMethod: string; jti: string }
   | { authTokenType: "accessToken"; userId: string; jti: string };
