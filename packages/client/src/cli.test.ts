@@ -168,7 +168,7 @@ describe("ociauth CLI (in process: every usage error)", () => {
     const invalid = await runCliInProcess(["oci-auth", "update", identityId, "--ttl", "7200", "--max-ttl", "3600"], admin());
     expect(invalid).toMatchObject({ code: 1, stdout: "" });
     expect(invalid.stderr).toBe(
-      "error: 400 ValidationFailure: Access Token TTL cannot be greater than Access Token Max TTL.\n" +
+      "error: 422 ValidationFailure: Access Token TTL cannot be greater than Access Token Max TTL.\n" +
         "  - accessTokenTTL: Access Token TTL cannot be greater than Access Token Max TTL.\n",
     );
     const wrongKey = await runCliInProcess(loginArgs(identityId, { "--fingerprint": "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff" }));
@@ -178,7 +178,7 @@ describe("ociauth CLI (in process: every usage error)", () => {
     expect(badToken).toMatchObject({ code: 1, stdout: "" });
     expect(badToken.stderr).toMatch(/^error: 403 TokenError: /);
     const notUuid = await runCliInProcess(["oci-auth", "get", "nope"], admin());
-    expect(notUuid).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: 400 ValidationFailure: .*\n {2}- identityId: .+\n$/) });
+    expect(notUuid).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: 422 ValidationFailure: .*\n {2}- identityId: .+\n$/) });
     const noKeyFile = await runCliInProcess(loginArgs(identityId, { "--key-file": "/nonexistent/key.pem" }));
     expect(noKeyFile).toMatchObject({ code: 1, stdout: "" });
     expect(noKeyFile.stderr).toMatch(/^error: Could not read the OCI API private key file \/nonexistent\/key\.pem: ENOENT/);

@@ -36,7 +36,7 @@ describe("createOciAuthClient against the running server", () => {
     expect(missing).toMatchObject({ status: 404, error: "NotFound", message: "Failed to find identity with ID 00000000-0000-4000-8000-000000000000" });
 
     const invalid = await client.identities.create.mutate({ name: "", organizationId: fixture().orgId, role: "member" }).catch((e: unknown) => e);
-    expect(invalid).toMatchObject({ status: 400, error: "ValidationFailure", message: "Name cannot be empty" });
+    expect(invalid).toMatchObject({ status: 422, error: "ValidationFailure", message: "Name cannot be empty" });
     expect((invalid as OciAuthError).issues?.[0]).toMatchObject({ path: ["name"], message: "Name cannot be empty" });
 
     const anonymous = createOciAuthClient({ url: fixture().url });

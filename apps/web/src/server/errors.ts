@@ -1,18 +1,29 @@
-/** Transport-free domain errors. rest/error-envelope.ts and trpc.ts map them to HTTP/tRPC errors. */
-export type AppErrorCode =
-  | "VALIDATION"
-  | "BAD_REQUEST"
-  | "UNAUTHORIZED"
-  | "TOKEN"
-  | "PERMISSION_DENIED"
-  | "PERMISSION_BOUNDARY"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "METHOD_NOT_ALLOWED"
-  | "PAYLOAD_TOO_LARGE"
-  | "RATE_LIMITED"
-  | "BAD_GATEWAY"
-  | "SERVICE_UNAVAILABLE";
+import type { ErrorName } from "@ociauth/schema";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+
+/**
+ * THE error table: each transport-free error code with its HTTP status, the name in the REST
+ * envelope and the tRPC code. REST (rest/error-envelope.ts) and tRPC (trpc.ts) both read it, so
+ * one condition answers the same on both (validation: 422 / UNPROCESSABLE_CONTENT).
+ */
+export const ERROR_TABLE = {
+  VALIDATION: { status: 422, name: "ValidationFailure", trpc: "UNPROCESSABLE_CONTENT" },
+  BAD_REQUEST: { status: 400, name: "BadRequest", trpc: "BAD_REQUEST" },
+  UNAUTHORIZED: { status: 401, name: "UnauthorizedError", trpc: "UNAUTHORIZED" },
+  TOKEN: { status: 403, name: "TokenError", trpc: "FORBIDDEN" },
+  PERMISSION_DENIED: { status: 403, name: "PermissionDenied", trpc: "FORBIDDEN" },
+  PERMISSION_BOUNDARY: { status: 403, name: "PermissionBoundaryError", trpc: "FORBIDDEN" },
+  FORBIDDEN: { status: 403, name: "ForbiddenError", trpc: "FORBIDDEN" },
+  NOT_FOUND: { status: 404, name: "NotFound", trpc: "NOT_FOUND" },
+  METHOD_NOT_ALLOWED: { status: 405, name: "MethodNotAllowed", trpc: "METHOD_NOT_SUPPORTED" },
+  PAYLOAD_TOO_LARGE: { status: 413, name: "PayloadTooLarge", trpc: "PAYLOAD_TOO_LARGE" },
+  RATE_LIMITED: { status: 429, name: "RateLimitExceeded", trpc: "TOO_MANY_REQUESTS" },
+  BAD_GATEWAY: { status: 502, name: "BadGateway", trpc: "BAD_GATEWAY" },
+  SERVICE_UNAVAILABLE: { status: 503, name: "ServiceUnavailable", trpc: "SERVICE_UNAVAILABLE" },
+} as const satisfies Record<string, { status: number; name: ErrorName; trpc: TRPC_ERROR_CODE_KEY }>;
+
+/** Transport-free domain errors; ERROR_TABLE says what each one is on the wire. */
+export type AppErrorCode = keyof typeof ERROR_TABLE;
 
 export interface ValidationIssue {
   code: string;

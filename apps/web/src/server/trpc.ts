@@ -1,31 +1,21 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { z } from "zod";
 import type { ServiceContext } from "./context";
-import { AppError, type AppErrorCode } from "./errors";
+import { AppError, ERROR_TABLE } from "./errors";
 import { classifyError, errorNameOf } from "./rest/error-envelope";
 import { authenticate } from "./services/auth/authenticate";
 
-const TRPC_CODES: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {
-  VALIDATION: "BAD_REQUEST",
-  BAD_REQUEST: "BAD_REQUEST",
-  UNAUTHORIZED: "UNAUTHORIZED",
-  TOKEN: "FORBIDDEN",
-  PERMISSION_DENIED: "FORBIDDEN",
-  PERMISSION_BOUNDARY: "FORBIDDEN",
-  FORBIDDEN: "FORBIDDEN",
-  NOT_FOUND: "NOT_FOUND",
-  METHOD_NOT_ALLOWED: "METHOD_NOT_SUPPORTED",
-  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
-  RATE_LIMITED: "TOO_MANY_REQUESTS",
-  BAD_GATEWAY: "BAD_GATEWAY",
-  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
-};
-
-/** The one place domain errors become tRPC errors. */
+/** The one place domain errors become tRPC errors (codes from ERROR_TABLE). */
 export function toTRPCError(thrown: unknown): TRPCError {
-  const error = classifyError(thrown instanceof TRPCError && thrown.code === "INTERNAL_SERVER_ERROR" ? (thrown.cause ?? thrown) : thrown);
-  if (error instanceof AppError) return new TRPCError({ code: TRPC_CODES[error.code], message: error.message, cause: error });
+  if (thrown instanceof TRPCError) {
+    // Input that failed its schema: the same 422 as on REST; the zod error stays the cause (its issues are sent).
+    if (thrown.code === "BAD_REQUEST" && thrown.cause instanceof z.ZodError) {
+      return new TRPCError({ code: ERROR_TABLE.VALIDATION.trpc, message: thrown.message, cause: thrown.cause });
+    }
+    if (thrown.code !== "INTERNAL_SERVER_ERROR" || thrown.cause instanceof z.ZodError) return thrown; // output validation: our bug, 500
+  }
+  const error = classifyError(thrown instanceof TRPCError ? (thrown.cause ?? thrown) : thrown);
+  if (error instanceof AppError) return new TRPCError({ code: ERROR_TABLE[error.code].trpc, message: error.message, cause: error });
   if (thrown instanceof TRPCError) return thrown;
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Something went wrong", cause: error as Error });
 }

@@ -525,7 +525,7 @@ describe("identities REST API (Infisical's shapes)", () => {
     expectIdentityShape(updated.identity);
     expect(updated.identity).toMatchObject({ hasDeleteProtection: true, metadata: [{ key: "k", value: "v" }] });
     expect((await api.identities.list({ organizationId: orgId, search: "flat" })).identities).toEqual([updated.identity]);
-    await expect(api.identities.create({ name: "x\u0000", organizationId: orgId })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(api.identities.create({ name: "x\u0000", organizationId: orgId })).rejects.toMatchObject({ code: "UNPROCESSABLE_CONTENT" });
   });
 
   it("an update or attach racing a delete is 200 or 404, never a 500", async () => {

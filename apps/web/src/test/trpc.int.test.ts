@@ -8,7 +8,7 @@ import { createTestApp, type TestApp, TENANCY } from "./harness";
 const TOKEN_INVALID = "The provided access token is malformed. Please use a valid token or generate a new one and try again.";
 
 interface Expected {
-  code: "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_REQUEST";
+  code: "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_REQUEST" | "UNPROCESSABLE_CONTENT";
   httpStatus: number;
   appCode: string;
   message?: string;
@@ -117,14 +117,14 @@ describe("tRPC procedures (same services as REST)", () => {
       );
     });
 
-    it("BAD_REQUEST with zod issues for invalid input", async () => {
+    it("UNPROCESSABLE_CONTENT (422, as on REST) with zod issues for invalid input", async () => {
       await expectUnchanged(app, () =>
         expectTrpcError(
           app.caller(adminToken).identities.create({ name: " ", organizationId: "acme", role: "owner" } as never),
           "identities.create",
           {
-            code: "BAD_REQUEST",
-            httpStatus: 400,
+            code: "UNPROCESSABLE_CONTENT",
+            httpStatus: 422,
             appCode: "ValidationFailure",
             issues: [
               { path: ["name"], message: "Name cannot be empty" },
@@ -136,8 +136,8 @@ describe("tRPC procedures (same services as REST)", () => {
       );
       await expectUnchanged(app, () =>
         expectTrpcError(app.caller(adminToken).identities.get({ identityId: "nope" }), "identities.get", {
-          code: "BAD_REQUEST",
-          httpStatus: 400,
+          code: "UNPROCESSABLE_CONTENT",
+          httpStatus: 422,
           appCode: "ValidationFailure",
           issues: [{ path: ["identityId"], message: "identityId must be a UUID" }],
         }),
@@ -145,8 +145,8 @@ describe("tRPC procedures (same services as REST)", () => {
       const id = await app.createIdentity(adminToken, orgId, "member", "strict");
       await expectUnchanged(app, () =>
         expectTrpcError(app.caller(adminToken).identities.update({ identityId: id, name: "x", extra: 1 } as never), "identities.update", {
-          code: "BAD_REQUEST",
-          httpStatus: 400,
+          code: "UNPROCESSABLE_CONTENT",
+          httpStatus: 422,
           appCode: "ValidationFailure",
           issues: [{ path: [], message: 'Unrecognized key: "extra"' }],
         }),
@@ -248,13 +248,13 @@ describe("tRPC procedures (same services as REST)", () => {
       expect(await app.db.identityOciAuth.count({ where: { identityId: id } })).toBe(0);
     });
 
-    it("BAD_REQUEST: zod issues, attach twice, TTL above the merged max TTL", async () => {
+    it("422 for zod issues and the TTL above the merged max TTL, 400 for attaching twice", async () => {
       const id = await app.createIdentity(adminToken, orgId, "member", "oci-errors");
       const api = app.caller(adminToken);
       await expectUnchanged(app, () =>
         expectTrpcError(api.ociAuth.attach({ identityId: id, tenancyOcid: "ocid1.user.oc1..x" }), "ociAuth.attach", {
-          code: "BAD_REQUEST",
-          httpStatus: 400,
+          code: "UNPROCESSABLE_CONTENT",
+          httpStatus: 422,
           appCode: "ValidationFailure",
           issues: [{ path: ["tenancyOcid"], message: "Invalid Tenancy OCID format. Must start with ocid1.tenancy.oc1." }],
         }),
@@ -270,8 +270,8 @@ describe("tRPC procedures (same services as REST)", () => {
       );
       await expectUnchanged(app, () =>
         expectTrpcError(api.ociAuth.update({ identityId: id, accessTokenMaxTTL: 50 }), "ociAuth.update", {
-          code: "BAD_REQUEST",
-          httpStatus: 400,
+          code: "UNPROCESSABLE_CONTENT",
+          httpStatus: 422,
           appCode: "ValidationFailure",
           message: "Access Token TTL cannot be greater than Access Token Max TTL.",
           issues: [{ path: ["accessTokenTTL"], message: "Access Token TTL cannot be greater than Access Token Max TTL." }],

@@ -2,7 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createRequestContext } from "../context";
 import { AppError } from "../errors";
 import { getLogger } from "../logger";
-import { jsonErrorResponse, newReqId } from "../rest/error-envelope";
+import { errorHeaders, jsonErrorResponse, newReqId, serverTimingHeader } from "../rest/error-envelope";
 import { type ConnectionInfo, requestMeta } from "../rest/request-meta";
 import { appRouter } from "../router";
 
@@ -31,7 +31,14 @@ export function handleTrpcRequest(req: Request, connection: ConnectionInfo = { i
     req,
     router: appRouter,
     createContext: () => createRequestContext(requestMeta(req, connection, reqId)),
-    responseMeta: () => ({ headers: new Headers({ "x-request-id": reqId }) }),
+    // The same headers REST sends: request id, Server-Timing (login), Retry-After (429, 503).
+    responseMeta: ({ ctx, errors }) => {
+      const headers = new Headers({ "x-request-id": reqId });
+      const timing = serverTimingHeader(ctx?.meta.timings);
+      if (timing) headers.set("server-timing", timing);
+      for (const error of errors) for (const [name, value] of Object.entries(errorHeaders(error.cause))) headers.set(name, value);
+      return { headers };
+    },
     onError: ({ error }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") getLogger().error({ reqId, err: error.cause ?? error }, "procedure failed");
     },

@@ -3,7 +3,7 @@ import { AppError, badRequest, notFound } from "../errors";
 import { getLogger } from "../logger";
 import { authenticate } from "../services/auth/authenticate";
 import type { RestRoute } from "./define-route";
-import { jsonErrorResponse, jsonResponse, newReqId } from "./error-envelope";
+import { jsonErrorResponse, jsonResponse, newReqId, serverTimingHeader } from "./error-envelope";
 import { type ConnectionInfo, requestMeta } from "./request-meta";
 import { restRoutes } from "./routes";
 
@@ -61,9 +61,9 @@ async function readJsonBody(req: Request): Promise<unknown> {
   }
 }
 
-function serverTiming(timings: Record<string, number> | undefined): Record<string, string> {
-  if (!timings) return {};
-  return { "server-timing": Object.entries(timings).map(([name, ms]) => `${name};dur=${ms}`).join(", ") };
+function serverTimingHeaders(timings: Record<string, number> | undefined): Record<string, string> {
+  const value = serverTimingHeader(timings);
+  return value ? { "server-timing": value } : {};
 }
 
 /**
@@ -90,7 +90,7 @@ export async function handleRestRequest(req: Request, connection: ConnectionInfo
       body: route.body ? route.body.parse(rawBody) : undefined,
     };
     const result = await route.handle(ctx, input);
-    return jsonResponse(route.response.parse(result), 200, reqId, serverTiming(ctx.meta.timings));
+    return jsonResponse(route.response.parse(result), 200, reqId, serverTimingHeaders(ctx.meta.timings));
   } catch (error) {
     const response = jsonErrorResponse(error, reqId);
     if (response.status === 500) getLogger().error({ reqId, err: error }, "request failed");

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { ErrorName } from "@ociauth/schema";
 import { z } from "zod";
 import { isDatabaseUnavailable } from "@ociauth/db";
-import { AppError, type AppErrorCode, databaseUnavailable } from "../errors";
+import { AppError, databaseUnavailable, ERROR_TABLE } from "../errors";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -18,23 +18,7 @@ export function newReqId(): string {
   return id;
 }
 
-const STATUS: Record<AppErrorCode, [number, ErrorName]> = {
-  VALIDATION: [422, "ValidationFailure"],
-  BAD_REQUEST: [400, "BadRequest"],
-  UNAUTHORIZED: [401, "UnauthorizedError"],
-  TOKEN: [403, "TokenError"],
-  PERMISSION_DENIED: [403, "PermissionDenied"],
-  PERMISSION_BOUNDARY: [403, "PermissionBoundaryError"],
-  FORBIDDEN: [403, "ForbiddenError"],
-  NOT_FOUND: [404, "NotFound"],
-  METHOD_NOT_ALLOWED: [405, "MethodNotAllowed"],
-  PAYLOAD_TOO_LARGE: [413, "PayloadTooLarge"],
-  RATE_LIMITED: [429, "RateLimitExceeded"],
-  BAD_GATEWAY: [502, "BadGateway"],
-  SERVICE_UNAVAILABLE: [503, "ServiceUnavailable"],
-};
-
-export const errorNameOf = (error: AppError): ErrorName => STATUS[error.code][1];
+export const errorNameOf = (error: AppError): ErrorName => ERROR_TABLE[error.code].name;
 
 export interface ErrorBody {
   reqId: string;
@@ -60,7 +44,7 @@ export function toErrorBody(thrown: unknown, reqId: string): ErrorBody {
     return { reqId, statusCode: 422, message: error.issues, error: "ValidationFailure" };
   }
   if (error instanceof AppError) {
-    const [statusCode, name] = STATUS[error.code];
+    const { status: statusCode, name } = ERROR_TABLE[error.code];
     if (error.code === "VALIDATION") return { reqId, statusCode, message: error.details, error: name };
     if (error.code === "RATE_LIMITED" || error.code === "SERVICE_UNAVAILABLE" || error.code === "METHOD_NOT_ALLOWED") return { reqId, statusCode, message: error.message, error: name };
     const body: ErrorBody = { reqId, statusCode, message: error.message, error: name };
@@ -100,4 +84,12 @@ export function jsonResponse(body: unknown, status: number, reqId: string, extra
 export function jsonErrorResponse(error: unknown, reqId = newReqId()): Response {
   const body = toErrorBody(error, reqId);
   return jsonResponse(body, body.statusCode, reqId, errorHeaders(error));
+}
+
+/** Durations a service reported (`app`, `oci`) as a Server-Timing value, or null. */
+export function serverTimingHeader(timings: Record<string, number> | undefined): string | null {
+  if (!timings) return null;
+  return Object.entries(timings)
+    .map(([name, ms]) => `${name};dur=${ms}`)
+    .join(", ");
 }
