@@ -472,12 +472,20 @@ describe("identities REST API (Infisical's shapes)", () => {
       const before = (await get(id)).body.identity;
       expect(before).toMatchObject({ lastLoginAuthMethod: null, lastLoginTime: null });
 
+      // Each login signs its own second: one signed header set logs in once.
+      let signed = 0;
       const login = async () =>
         app.rest("POST", "/api/v1/auth/oci-auth/login", {
           body: {
             identityId: id,
             userOcid: user.id,
-            headers: await signGetUserWithOciCommon({ tenancyOcid, userOcid: user.id, fingerprint: user.key.fingerprint, privateKeyPem: user.key.privateKeyPem }),
+            headers: await signGetUserWithOciCommon({
+              tenancyOcid,
+              userOcid: user.id,
+              fingerprint: user.key.fingerprint,
+              privateKeyPem: user.key.privateKeyPem,
+              date: new Date(Date.now() - 30_000 + signed++ * 1000),
+            }),
           },
         });
       const start = Date.now();
