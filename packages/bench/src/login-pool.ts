@@ -128,7 +128,7 @@ export async function presignLogins(
   const keys = new Set(chosen.map((p) => p.key.fingerprint)).size;
   const now = Math.floor(started / 1000);
   const rel = (second: number) => `now${second >= now ? "+" : ""}${second - now} s`;
-  log(`    pre-signing ${chosen.length} login header sets (${keys} keys × seconds ${rel(window.from)} … ${rel(window.to)})${chosen.length < count ? `, ${count} wanted: no more unused (key, second) pairs` : ""} …`);
+  log(`    pre-signing ${chosen.length} login header sets (${keys} key${keys === 1 ? "" : "s"} × seconds ${rel(window.from)} … ${rel(window.to)})${chosen.length < count ? `, ${count} wanted: no more unused (key, second) pairs` : ""} …`);
   const bodies: string[] = [];
   let lastReport = started;
   for (const { key, second } of chosen) {
