@@ -125,6 +125,11 @@ export interface LoopResult {
   serverTiming?: Record<string, number>;
 }
 
+export interface LoopMeasurement extends Measurement {
+  /** Set when a loop ran out of work before the window's end: seconds into the window. */
+  stoppedEarlyAfterSec?: number;
+}
+
 export interface LoopHooks {
   /** Called for each result of the measured window (not the warm-up). */
   onResult?: (result: LoopResult, ms: number) => void;
@@ -135,9 +140,10 @@ export interface LoopHooks {
 /**
  * Runs `connections` concurrent async loops for the duration (after a warm-up), timing each call.
  * `createWorker(i)` makes loop i's call; it reports the status (non-2xx are counted), a thrown
- * error counts as an error.
+ * error counts as an error, and `null` (nothing left to send) ends that loop: the window then
+ * ends early, `stoppedEarlyAfterSec` says when (requests/s are over the time actually run).
  */
-export async function runLoop(createWorker: (index: number) => () => Promise<LoopResult>, options: LoadOptions, hooks: LoopHooks = {}): Promise<Measurement> {
+export async function runLoop(createWorker: (index: number) => () => Promise<LoopResult | null>, options: LoadOptions, hooks: LoopHooks = {}): Promise<LoopMeasurement> {
   const workers = Array.from({ length: options.connections }, (_, i) => createWorker(i));
   const drive = async (seconds: number, measure: boolean) => {
     const latency = new Samples();
@@ -145,6 +151,7 @@ export async function runLoop(createWorker: (index: number) => () => Promise<Loo
     const samples: string[] = [];
     let errors = 0;
     let non2xx = 0;
+    let stoppedAt: number | undefined;
     const started = performance.now();
     const deadline = started + seconds * 1000;
     await Promise.all(
@@ -153,6 +160,10 @@ export async function runLoop(createWorker: (index: number) => () => Promise<Loo
           const t0 = performance.now();
           try {
             const result = await call();
+            if (result === null) {
+              stoppedAt ??= performance.now();
+              return;
+            }
             const ms = performance.now() - t0;
             latency.push(ms);
             statusCodes[result.status] = (statusCodes[result.status] ?? 0) + 1;
@@ -168,9 +179,13 @@ export async function runLoop(createWorker: (index: number) => () => Promise<Loo
         }
       }),
     );
-    return { latency, statusCodes, samples, errors, non2xx, elapsed: (performance.now() - started) / 1000 };
+    const elapsed = (performance.now() - started) / 1000;
+    return { latency, statusCodes, samples, errors, non2xx, elapsed, stoppedAfterSec: stoppedAt === undefined ? undefined : (stoppedAt - started) / 1000 };
   };
-  if (options.warmupSec > 0) await drive(options.warmupSec, false);
+  if (options.warmupSec > 0) {
+    const warmup = await drive(options.warmupSec, false);
+    if (warmup.stoppedAfterSec !== undefined) throw new Error(`the loop ran out of work during the ${options.warmupSec} s warm-up (after ${round(warmup.stoppedAfterSec, 1)} s)`);
+  }
   await options.aroundMeasure?.before();
   const watcher = options.watch ? watchWindow(options.watch) : null;
   hooks.onMeasureStart?.();
@@ -190,6 +205,7 @@ export async function runLoop(createWorker: (index: number) => () => Promise<Loo
     rss: reading?.rss ?? null,
     cpu: reading?.cpu ?? null,
     ...(around ? { extra: around } : {}),
+    ...(run.stoppedAfterSec === undefined ? {} : { stoppedEarlyAfterSec: round(run.stoppedAfterSec) }),
   };
 }
 

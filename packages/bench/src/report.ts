@@ -107,6 +107,14 @@ function extraText(s: ScenarioResult): string {
   if (oci) parts.push(`oci p50 ${oci.p50} / p99 ${oci.p99} ms`);
   if (e.callsPerHttpRequest !== undefined) parts.push(`${e.callsPerHttpRequest} calls/HTTP req`);
   if (Array.isArray(e.repeatedRequestsPerSec)) parts.push(`median of ${(e.repeatedRequestsPerSec as number[]).map((n) => fmt(n)).join(" / ")} req/s`);
+  const pool = e.loginPool as { size: number; usedBeforeWindow: number; usedInWindow: number; exhausted: boolean; stoppedEarlyAfterSec?: number } | undefined;
+  if (pool) {
+    parts.push(
+      pool.exhausted
+        ? `LOGIN POOL USED UP: all ${fmt(pool.size)} pre-signed logins sent${pool.stoppedEarlyAfterSec === undefined ? "" : `, stopped ${pool.stoppedEarlyAfterSec} s into the window`}`
+        : `${fmt(pool.usedBeforeWindow + pool.usedInWindow)} of ${fmt(pool.size)} pre-signed logins used`,
+    );
+  }
   if (e.cyclesPerSec !== undefined) parts.push(`${e.cyclesPerSec} cycles/s over ${e.identitiesInPool} identities`);
   return parts.join("; ");
 }

@@ -9,6 +9,7 @@ import { startPostgresServer, type PostgresServer } from "@ociauth/db/testing";
 import { createTestApiKey, createTestOcid } from "@ociauth/oci-stand-in";
 import pg from "pg";
 import { ALL_SCENARIOS, parseArgs, USAGE, type BenchOptions } from "./args.js";
+import { loginPoolKeyCount } from "./login-pool.js";
 import { cleanupAll, commandOutput, installExitHandlers, onCleanup, removeDir } from "./processes.js";
 import { dbWorkTable, headline, ratioTable, scaleTable, scenarioTable, targets, targetTable, type Headline, type TargetCheck } from "./report.js";
 import { runMain, runScale, type DbRun, type Env, type ScaleRow } from "./scenarios.js";
@@ -67,6 +68,14 @@ async function main(): Promise<void> {
     return;
   }
   const options = parsed;
+  let poolKeyCount: number;
+  try {
+    poolKeyCount = loginPoolKeyCount(options);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 2;
+    return;
+  }
   installExitHandlers();
   const started = Date.now();
   const resultsDir = path.join(BENCH_DIR, "results");
@@ -89,17 +98,23 @@ async function main(): Promise<void> {
     log(`built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
   }
 
-  // One OCI user the stand-in knows; every identity is configured for its tenancy.
+  // One OCI user the stand-in knows; every identity is configured for its tenancy. Its main key
+  // signs the seeding logins; (c)/(c1) sign their pre-signed login pools with the other keys
+  // (each login needs its own (key, second) pair: login-pool.ts).
   const key = createTestApiKey();
+  if (poolKeyCount > 0) log(`generating ${poolKeyCount} more RSA keys for the bench user (the login pools of (c)/(c1))…`);
+  const poolKeys = Array.from({ length: poolKeyCount }, () => createTestApiKey());
   const user: OciUser = {
     tenancyOcid: createTestOcid("tenancy"),
     userOcid: createTestOcid("user"),
     userName: "bench-user",
     fingerprint: key.fingerprint,
     privateKeyPem: key.privateKeyPem,
+    poolKeys: poolKeys.map((k) => ({ fingerprint: k.fingerprint, privateKeyPem: k.privateKeyPem })),
   };
   const usersFile = path.join(tmp, "stand-in-users.json");
-  writeFileSync(usersFile, JSON.stringify([{ id: user.userOcid, compartmentId: user.tenancyOcid, name: user.userName, lifecycleState: "ACTIVE", publicKeys: [key.publicKeyPem] }]));
+  const publicKeys = [key, ...poolKeys].map((k) => k.publicKeyPem);
+  writeFileSync(usersFile, JSON.stringify([{ id: user.userOcid, compartmentId: user.tenancyOcid, name: user.userName, lifecycleState: "ACTIVE", publicKeys }]));
   const standIn = await startStandIn(usersFile, path.join(logDir, "stand-in.log"));
   log(`OCI stand-in (own process, pid ${standIn.handle.pid}) at ${standIn.url}`);
 

@@ -4,6 +4,7 @@ import pg from "pg";
 import { createOciAuthClient, OciAuthError } from "@ociauth/client";
 import { type BenchOptions, type ScenarioId } from "./args.js";
 import { createJsonPoster, parseServerTiming, runAutocannon, runLoop, Samples, type AutocannonRequest, type LoadOptions, type Measurement } from "./load.js";
+import { loginPoolSize, presignLogins, SigningPairs } from "./login-pool.js";
 import { lifetimePeakMB } from "./monitor.js";
 import {
   api,
@@ -147,6 +148,8 @@ interface MainSeed {
   limitedId: string;
   limitedToken: string;
   loginId: string;
+  /** (key, second) pairs the login pools of (c)/(c1) have signed on this database. */
+  loginPairs: SigningPairs;
   cycleIds: string[];
 }
 
@@ -157,13 +160,14 @@ async function seedMain(baseUrl: string, env: Env): Promise<MainSeed> {
   await attachOciAuth(baseUrl, boot, readId!, user.tenancyOcid);
   await attachOciAuth(baseUrl, boot, limitedId!, user.tenancyOcid, { accessTokenNumUsesLimit: 100_000_000 });
   await attachOciAuth(baseUrl, boot, loginId!, user.tenancyOcid);
-  // One signed header set logs in once: each login signs its own second.
+  // One signed header set logs in once: each login signs its own second (the main key; the
+  // login pools of (c)/(c1) sign with the user's other keys).
   const [readDate, limitedDate] = distinctSigningDates(2);
   const readToken = await ociLogin(baseUrl, readId!, user, await signedLoginHeaders(user, readDate));
   const limitedToken = await ociLogin(baseUrl, limitedId!, user, await signedLoginHeaders(user, limitedDate));
   const cycleCount = Math.max(64, env.options.connections * 4);
   const cycleIds = await mapConcurrent(Array.from({ length: cycleCount }, (_, i) => i), 8, (i) => createIdentity(baseUrl, boot, `bench-cycle-${i}`));
-  return { boot, readId: readId!, readToken, limitedId: limitedId!, limitedToken, loginId: loginId!, cycleIds };
+  return { boot, readId: readId!, readToken, limitedId: limitedId!, limitedToken, loginId: loginId!, loginPairs: new SigningPairs(user.poolKeys), cycleIds };
 }
 
 function watchTargets(env: Env, server: RunningServer, db: DbKind) {
@@ -225,24 +229,34 @@ async function attachRevokeCycles(app: RunningServer, seed: MainSeed, env: Env, 
   return m;
 }
 
-/** (c): 64 concurrent logins with one signed header set; Server-Timing splits our time from OCI's. */
+/**
+ * (c)/(c1): logins at `connections`. Each login posts its own header set from a pool signed
+ * before the load (one (key, second) pair each: a set logs in once), sized for the run; a pool
+ * used up ends the loop early and says so. Server-Timing splits our time from OCI's.
+ */
 async function ociLogins(app: RunningServer, seed: MainSeed, env: Env, db: DbKind, connections = env.options.connections): Promise<Measurement> {
-  const headers = await signedLoginHeaders(env.user); // valid 5 minutes: fresh for this run
-  const payload = JSON.stringify({ identityId: seed.loginId, userOcid: env.user.userOcid, headers });
+  const runSeconds = env.options.warmupSec + env.options.durationSec;
+  const pool = await presignLogins(env.user, seed.loginId, seed.loginPairs, loginPoolSize(connections, runSeconds), runSeconds, env.log);
   const poster = createJsonPoster(app.url, connections);
   const appMs = new Samples();
   const ociMs = new Samples();
   let missingTiming = 0;
+  let usedBeforeWindow = 0;
   try {
-    const first = await poster.post("/api/v1/auth/oci-auth/login", payload);
-    if (first.status !== 200) throw new ApiError(first.status, first.body, "POST /api/v1/auth/oci-auth/login");
+    const firstBody = pool.take();
+    if (firstBody === undefined) throw new Error("no login header set could be signed (no unused key/second pair)");
+    const first = await poster.post("/api/v1/auth/oci-auth/login", firstBody);
+    if (first.status !== 200) throw new ApiError(first.status, first.body, "POST /api/v1/auth/oci-auth/login (the first pre-signed login)");
     const m = await runLoop(
       () => async () => {
-        const res = await poster.post("/api/v1/auth/oci-auth/login", payload);
+        const body = pool.take();
+        if (body === undefined) return null; // the pool is used up: this loop stops
+        const res = await poster.post("/api/v1/auth/oci-auth/login", body);
         return { ok: res.status >= 200 && res.status < 300, status: res.status, body: res.body, serverTiming: parseServerTiming(res.headers["server-timing"]) };
       },
       { ...loadOptions(env, app, db), connections },
       {
+        onMeasureStart: () => (usedBeforeWindow = pool.used),
         onResult: (result) => {
           const t = result.serverTiming ?? {};
           if (t.app === undefined) missingTiming++;
@@ -251,7 +265,18 @@ async function ociLogins(app: RunningServer, seed: MainSeed, env: Env, db: DbKin
         },
       },
     );
-    m.extra = { ...m.extra, serverTimingAppMs: appMs.summary(), serverTimingOciMs: ociMs.summary(), responsesWithoutServerTiming: missingTiming };
+    if (m.requests === 0) throw new Error(`the pool of ${pool.size} pre-signed logins was used up before the measured window`);
+    const loginPool = {
+      size: pool.size,
+      planned: pool.planned,
+      keys: pool.keys,
+      usedBeforeWindow,
+      usedInWindow: pool.used - usedBeforeWindow,
+      exhausted: pool.used >= pool.size,
+      ...(m.stoppedEarlyAfterSec === undefined ? {} : { stoppedEarlyAfterSec: m.stoppedEarlyAfterSec }),
+    };
+    if (loginPool.exhausted) env.log(`    LOGIN POOL USED UP: all ${pool.size} pre-signed logins sent, the loop stopped ${m.stoppedEarlyAfterSec ?? "?"} s into the ${env.options.durationSec} s window`);
+    m.extra = { ...m.extra, serverTimingAppMs: appMs.summary(), serverTimingOciMs: ociMs.summary(), responsesWithoutServerTiming: missingTiming, loginPool };
     return m;
   } finally {
     poster.close();

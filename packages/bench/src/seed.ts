@@ -5,12 +5,21 @@ import { signGetUserWithOciCommon } from "@ociauth/oci-stand-in";
 import pg from "pg";
 import { type DbTarget } from "./servers.js";
 
-export interface OciUser {
+/** One of the user's API keys (the stand-in picks the public key by the keyId's fingerprint). */
+export interface OciKey {
+  fingerprint: string;
+  privateKeyPem: string;
+}
+
+export interface OciUser extends OciKey {
   tenancyOcid: string;
   userOcid: string;
   userName: string;
-  fingerprint: string;
-  privateKeyPem: string;
+  /**
+   * More keys of the same user, only for the pre-signed login pools of (c)/(c1) (login-pool.ts),
+   * so they never sign a (key, second) pair that seeding signs with the main key.
+   */
+  poolKeys: OciKey[];
 }
 
 export class ApiError extends Error {
