@@ -17,7 +17,14 @@ const integration = (name: "pglite" | "postgres") => ({
 export default defineConfig({
   test: {
     projects: [
-      { resolve: { alias }, test: { name: "unit", include: ["src/**/*.test.ts"], exclude: ["src/**/*.int.test.ts", "src/**/*.e2e.test.ts", "src/**/*.soak.test.ts"] } },
+      {
+        resolve: { alias },
+        test: {
+          name: "unit",
+          include: ["src/**/*.test.ts"],
+          exclude: ["src/**/*.int.test.ts", "src/**/*.e2e.test.ts", "src/**/*.soak.test.ts"],
+        },
+      },
       integration("pglite"),
       integration("postgres"),
       { resolve: { alias }, test: { name: "e2e", include: ["src/**/*.e2e.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 } },
@@ -27,7 +34,13 @@ export default defineConfig({
         test: {
           name: "soak",
           include: ["src/**/*.soak.test.ts", "src/test/fuzz.int.test.ts"],
-          env: { TEST_DATABASE: "postgres", AUTH_SECRET: "test-secret-with-at-least-32-characters!!", RATE_LIMIT: "off", FUZZ_RUNS: "300", CRASH_WRITE_MS: "8000" },
+          env: {
+            TEST_DATABASE: "postgres",
+            AUTH_SECRET: "test-secret-with-at-least-32-characters!!",
+            RATE_LIMIT: "off",
+            FUZZ_RUNS: "300",
+            CRASH_WRITE_MS: "8000",
+          },
           globalSetup: ["../../packages/db/src/testing/vitest-postgres-setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 180_000,

@@ -56,7 +56,8 @@ export const USAGE = `pnpm bench [flags]
 
 function numberList(value: string, flag: string): number[] {
   const list = value.split(",").map((v) => Number(v.trim()));
-  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`${flag}: expected positive integers, got "${value}"`);
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(`${flag}: expected positive integers, got "${value}"`);
   return list;
 }
 
@@ -124,7 +125,9 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
         options.warmupSec = Number(value());
         break;
       case "--scenarios": {
-        const list = value().split(",").map((s) => s.trim());
+        const list = value()
+          .split(",")
+          .map((s) => s.trim());
         const unknown = list.filter((s) => !(ALL_SCENARIOS as readonly string[]).includes(s));
         if (unknown.length) throw new Error(`--scenarios: unknown ${unknown.join(", ")} (known: ${ALL_SCENARIOS.join(", ")})`);
         options.scenarios = list as ScenarioId[];

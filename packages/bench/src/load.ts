@@ -55,7 +55,12 @@ async function autocannonOnce(url: string, requests: AutocannonRequest[], connec
 }
 
 /** Warm-up, then a measured autocannon run with RSS sampling of the server. */
-export async function runAutocannon(url: string, requests: AutocannonRequest[], options: LoadOptions, afterEachRun?: () => Promise<void>): Promise<Measurement> {
+export async function runAutocannon(
+  url: string,
+  requests: AutocannonRequest[],
+  options: LoadOptions,
+  afterEachRun?: () => Promise<void>,
+): Promise<Measurement> {
   if (options.warmupSec > 0) {
     await autocannonOnce(url, requests, options.connections, options.warmupSec, []);
     await afterEachRun?.();
@@ -143,7 +148,11 @@ export interface LoopHooks {
  * error counts as an error, and `null` (nothing left to send) ends that loop: the window then
  * ends early, `stoppedEarlyAfterSec` says when (requests/s are over the time actually run).
  */
-export async function runLoop(createWorker: (index: number) => () => Promise<LoopResult | null>, options: LoadOptions, hooks: LoopHooks = {}): Promise<LoopMeasurement> {
+export async function runLoop(
+  createWorker: (index: number) => () => Promise<LoopResult | null>,
+  options: LoadOptions,
+  hooks: LoopHooks = {},
+): Promise<LoopMeasurement> {
   const workers = Array.from({ length: options.connections }, (_, i) => createWorker(i));
   const drive = async (seconds: number, measure: boolean) => {
     const latency = new Samples();
@@ -180,11 +189,20 @@ export async function runLoop(createWorker: (index: number) => () => Promise<Loo
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
-    return { latency, statusCodes, samples, errors, non2xx, elapsed, stoppedAfterSec: stoppedAt === undefined ? undefined : (stoppedAt - started) / 1000 };
+    return {
+      latency,
+      statusCodes,
+      samples,
+      errors,
+      non2xx,
+      elapsed,
+      stoppedAfterSec: stoppedAt === undefined ? undefined : (stoppedAt - started) / 1000,
+    };
   };
   if (options.warmupSec > 0) {
     const warmup = await drive(options.warmupSec, false);
-    if (warmup.stoppedAfterSec !== undefined) throw new Error(`the loop ran out of work during the ${options.warmupSec} s warm-up (after ${round(warmup.stoppedAfterSec, 1)} s)`);
+    if (warmup.stoppedAfterSec !== undefined)
+      throw new Error(`the loop ran out of work during the ${options.warmupSec} s warm-up (after ${round(warmup.stoppedAfterSec, 1)} s)`);
   }
   await options.aroundMeasure?.before();
   const watcher = options.watch ? watchWindow(options.watch) : null;
@@ -230,7 +248,9 @@ export function createJsonPoster(baseUrl: string, maxSockets: number) {
           (res) => {
             const chunks: Buffer[] = [];
             res.on("data", (chunk: Buffer) => chunks.push(chunk));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+            res.on("end", () =>
+              resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+            );
             res.on("error", reject);
           },
         );
@@ -246,7 +266,7 @@ export function createJsonPoster(baseUrl: string, maxSockets: number) {
 /** Parses `Server-Timing: app;dur=1.2, oci;dur=3.4` into { app: 1.2, oci: 3.4 }. */
 export function parseServerTiming(header: string | string[] | undefined): Record<string, number> {
   const out: Record<string, number> = {};
-  const text = Array.isArray(header) ? header.join(", ") : header ?? "";
+  const text = Array.isArray(header) ? header.join(", ") : (header ?? "");
   for (const part of text.split(",")) {
     const match = /^\s*([\w-]+)\s*;.*?dur=([\d.]+)/.exec(part);
     if (match) out[match[1]!] = Number(match[2]);

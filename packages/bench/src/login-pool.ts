@@ -43,7 +43,9 @@ export function signingWindow(runSeconds: number, nowSec = Math.floor(Date.now()
   const to = nowSec + NEWEST_AHEAD_SECONDS;
   if (to - from + 1 < MIN_WINDOW_SECONDS) {
     const most = NEWEST_AHEAD_SECONDS + DATE_WINDOW_SECONDS - EDGE_MARGIN_SECONDS - PRESIGN_BUDGET_SECONDS - MIN_WINDOW_SECONDS + 1;
-    throw new Error(`scenarios (c)/(c1) sign their logins ahead inside the ±${DATE_WINDOW_SECONDS / 60}-minute date window: --warmup + --duration must be at most ${most} s, not ${runSeconds}`);
+    throw new Error(
+      `scenarios (c)/(c1) sign their logins ahead inside the ±${DATE_WINDOW_SECONDS / 60}-minute date window: --warmup + --duration must be at most ${most} s, not ${runSeconds}`,
+    );
   }
   return { from, to };
 }
@@ -128,7 +130,9 @@ export async function presignLogins(
   const keys = new Set(chosen.map((p) => p.key.fingerprint)).size;
   const now = Math.floor(started / 1000);
   const rel = (second: number) => `now${second >= now ? "+" : ""}${second - now} s`;
-  log(`    pre-signing ${chosen.length} login header sets (${keys} key${keys === 1 ? "" : "s"} × seconds ${rel(window.from)} … ${rel(window.to)})${chosen.length < count ? `, ${count} wanted: no more unused (key, second) pairs` : ""} …`);
+  log(
+    `    pre-signing ${chosen.length} login header sets (${keys} key${keys === 1 ? "" : "s"} × seconds ${rel(window.from)} … ${rel(window.to)})${chosen.length < count ? `, ${count} wanted: no more unused (key, second) pairs` : ""} …`,
+  );
   const bodies: string[] = [];
   let lastReport = started;
   for (const { key, second } of chosen) {
@@ -149,7 +153,9 @@ export async function presignLogins(
   const tookSec = (Date.now() - started) / 1000;
   log(`    ${bodies.length} header sets signed in ${tookSec.toFixed(1)} s`);
   if (tookSec > PRESIGN_BUDGET_SECONDS) {
-    throw new Error(`pre-signing took ${tookSec.toFixed(0)} s, more than its ${PRESIGN_BUDGET_SECONDS} s budget: the oldest header sets could leave the date window during the run`);
+    throw new Error(
+      `pre-signing took ${tookSec.toFixed(0)} s, more than its ${PRESIGN_BUDGET_SECONDS} s budget: the oldest header sets could leave the date window during the run`,
+    );
   }
   return new LoginPool(bodies, count, keys, window);
 }

@@ -115,7 +115,7 @@ export function watchWindow(targets: WatchTargets): { stop(): WindowReading } {
   }, 200);
   const t0 = performance.now();
   const server0 = procStat(serverPid)?.ticks ?? null;
-  const standIn0 = targets.standInPid ? procStat(targets.standInPid)?.ticks ?? null : null;
+  const standIn0 = targets.standInPid ? (procStat(targets.standInPid)?.ticks ?? null) : null;
   // PostgreSQL backends come and go: remember each one's ticks when first and last seen.
   const pgSeen = new Map<number, { first: number; last: number }>();
   const scanPostgres = (initial: boolean) => {

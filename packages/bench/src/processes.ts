@@ -108,7 +108,9 @@ export async function waitForLog(handle: ChildHandle, pattern: RegExp, timeoutMs
     const match = pattern.exec(text);
     if (match) return match;
     if (handle.exited) {
-      throw new Error(`${handle.name} exited (code ${handle.exitCode}) before it was ready. Log ${handle.logFile}:\n${tail(handle.logFile)}`);
+      throw new Error(
+        `${handle.name} exited (code ${handle.exitCode}) before it was ready. Log ${handle.logFile}:\n${tail(handle.logFile)}`,
+      );
     }
     if (Date.now() > deadline) {
       throw new Error(`${handle.name} was not ready after ${timeoutMs / 1000} s. Log ${handle.logFile}:\n${tail(handle.logFile)}`);

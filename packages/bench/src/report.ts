@@ -46,22 +46,41 @@ export function targets(run: DbRun, scale: ScaleRow[] | undefined): TargetCheck[
   const peaks = run.scenarios.map((s) => s.rss?.peakMB).filter((v): v is number => typeof v === "number");
   const peak = peaks.length ? Math.max(...peaks) : null;
   const checks: TargetCheck[] = [
-    { target: "(a) ≥ 50% of the raw baseline's throughput", measured: h.ratioToRaw === null ? "n/a" : `${(h.ratioToRaw * 100).toFixed(1)}%`, met: h.ratioToRaw === null ? null : h.ratioToRaw >= 0.5 },
-    { target: `(a) p99 ≤ 25 ms at ${run.connections} connections`, measured: h.appReadP99Ms === null ? "n/a" : `${h.appReadP99Ms} ms`, met: h.appReadP99Ms === null ? null : h.appReadP99Ms <= 25 },
-    { target: "(a) at least as fast as Fastify + pg", measured: h.ratioToFastify === null ? "n/a" : `${(h.ratioToFastify * 100).toFixed(1)}%`, met: h.ratioToFastify === null ? null : h.ratioToFastify >= 1 },
+    {
+      target: "(a) ≥ 50% of the raw baseline's throughput",
+      measured: h.ratioToRaw === null ? "n/a" : `${(h.ratioToRaw * 100).toFixed(1)}%`,
+      met: h.ratioToRaw === null ? null : h.ratioToRaw >= 0.5,
+    },
+    {
+      target: `(a) p99 ≤ 25 ms at ${run.connections} connections`,
+      measured: h.appReadP99Ms === null ? "n/a" : `${h.appReadP99Ms} ms`,
+      met: h.appReadP99Ms === null ? null : h.appReadP99Ms <= 25,
+    },
+    {
+      target: "(a) at least as fast as Fastify + pg",
+      measured: h.ratioToFastify === null ? "n/a" : `${(h.ratioToFastify * 100).toFixed(1)}%`,
+      met: h.ratioToFastify === null ? null : h.ratioToFastify >= 1,
+    },
     {
       target: "(c) our server-side time p50 ≤ 3 ms (judged at 1 connection)",
       measured: `${app1 ?? "n/a"} ms at 1 connection, ${app64 ?? "n/a"} ms at ${run.connections}`,
       met: app1 === undefined ? null : app1 <= 3,
     },
-    { target: "server peak RSS under load ≤ 350 MB", measured: peak === null ? "n/a" : `${peak} MB`, met: peak === null ? null : peak <= 350 },
+    {
+      target: "server peak RSS under load ≤ 350 MB",
+      measured: peak === null ? "n/a" : `${peak} MB`,
+      met: peak === null ? null : peak <= 350,
+    },
   ];
   if (scale?.length) {
     const maxConnections = Math.max(...scale.map((s) => s.connections));
     // Uniform access (every identity equally likely): the row with the most distinct tokens.
     const at = (n: number) =>
-      scale.filter((r) => r.connections === maxConnections && r.identities === n && !r.failed).sort((x, y) => y.distinctTokens - x.distinctTokens)[0];
-    const hot = (n: number) => scale.find((r) => r.connections === maxConnections && r.identities === n && !r.failed && r.distinctTokens <= 10);
+      scale
+        .filter((r) => r.connections === maxConnections && r.identities === n && !r.failed)
+        .sort((x, y) => y.distinctTokens - x.distinctTokens)[0];
+    const hot = (n: number) =>
+      scale.find((r) => r.connections === maxConnections && r.identities === n && !r.failed && r.distinctTokens <= 10);
     const sizes = [...new Set(scale.map((r) => r.identities))].sort((x, y) => x - y);
     const small = at(sizes[0]!);
     const large = at(sizes[sizes.length - 1]!);
@@ -106,8 +125,10 @@ function extraText(s: ScenarioResult): string {
   if (app) parts.push(`app p50 ${app.p50} / p99 ${app.p99} ms`);
   if (oci) parts.push(`oci p50 ${oci.p50} / p99 ${oci.p99} ms`);
   if (e.callsPerHttpRequest !== undefined) parts.push(`${e.callsPerHttpRequest} calls/HTTP req`);
-  if (Array.isArray(e.repeatedRequestsPerSec)) parts.push(`median of ${(e.repeatedRequestsPerSec as number[]).map((n) => fmt(n)).join(" / ")} req/s`);
-  const pool = e.loginPool as { size: number; usedBeforeWindow: number; usedInWindow: number; exhausted: boolean; stoppedEarlyAfterSec?: number } | undefined;
+  if (Array.isArray(e.repeatedRequestsPerSec))
+    parts.push(`median of ${(e.repeatedRequestsPerSec as number[]).map((n) => fmt(n)).join(" / ")} req/s`);
+  const pool = e.loginPool as
+    { size: number; usedBeforeWindow: number; usedInWindow: number; exhausted: boolean; stoppedEarlyAfterSec?: number } | undefined;
   if (pool) {
     parts.push(
       pool.exhausted
@@ -126,10 +147,15 @@ interface Row {
 function table(header: string[], rows: Row[], markdown: boolean): string {
   if (markdown) {
     const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[\d.,%–-]*$|^FAILED$/.test(r.cells[i] ?? "")));
-    return [`| ${header.join(" | ")} |`, `|${numeric.map((n) => (n ? "---:" : "---")).join("|")}|`, ...rows.map((r) => `| ${r.cells.join(" | ")} |`)].join("\n");
+    return [
+      `| ${header.join(" | ")} |`,
+      `|${numeric.map((n) => (n ? "---:" : "---")).join("|")}|`,
+      ...rows.map((r) => `| ${r.cells.join(" | ")} |`),
+    ].join("\n");
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map((r) => line(r.cells))].join("\n");
 }
 
@@ -166,7 +192,15 @@ export function ratioTable(runs: DbRun[], markdown: boolean): string {
   const rows = runs.map((run) => {
     const h = headline(run);
     return {
-      cells: [run.db, fmt(h.appReadRps), fmt(h.rawBaselineRps), fmt(h.fastifyBaselineRps), h.ratioToRaw === null ? "–" : `${(h.ratioToRaw * 100).toFixed(1)}%`, h.ratioToFastify === null ? "–" : `${(h.ratioToFastify * 100).toFixed(1)}%`, fmt(h.appReadP99Ms, 1)],
+      cells: [
+        run.db,
+        fmt(h.appReadRps),
+        fmt(h.rawBaselineRps),
+        fmt(h.fastifyBaselineRps),
+        h.ratioToRaw === null ? "–" : `${(h.ratioToRaw * 100).toFixed(1)}%`,
+        h.ratioToFastify === null ? "–" : `${(h.ratioToFastify * 100).toFixed(1)}%`,
+        fmt(h.appReadP99Ms, 1),
+      ],
     };
   });
   return table(header, rows, markdown);
@@ -180,7 +214,18 @@ export function scaleTable(scale: Partial<Record<DbKind, ScaleRow[]>>, markdown:
       rows.push({
         cells: r.failed
           ? [db, fmt(r.identities), fmt(r.connections), "FAILED", "", "", "", "", "", r.failed.slice(0, 100)]
-          : [db, fmt(r.identities), fmt(r.connections), fmt(r.requestsPerSec), fmt(r.latencyMs?.p50, 1), fmt(r.latencyMs?.p99, 1), fmt(r.non2xx), fmt(r.peakRssMB), cpuCell(r.cpu), `${r.tokens}, ${fmt(r.distinctTokens)} distinct`],
+          : [
+              db,
+              fmt(r.identities),
+              fmt(r.connections),
+              fmt(r.requestsPerSec),
+              fmt(r.latencyMs?.p50, 1),
+              fmt(r.latencyMs?.p99, 1),
+              fmt(r.non2xx),
+              fmt(r.peakRssMB),
+              cpuCell(r.cpu),
+              `${r.tokens}, ${fmt(r.distinctTokens)} distinct`,
+            ],
       });
     }
   }
@@ -200,9 +245,24 @@ export function dbWorkTable(runs: DbRun[], markdown: boolean): string | null {
   const rows: Row[] = [];
   for (const run of runs) {
     for (const [id, w] of Object.entries(run.dbWorkPerRequest ?? {})) {
-      rows.push({ cells: [`(${id})`, run.db, fmt(w.requests), fmt(w.transactions, 2), fmt(w.rowsFetched, 2), fmt(w.rowsReturned, 2), fmt(w.rowsInserted, 2), fmt(w.rowsUpdated, 2)] });
+      rows.push({
+        cells: [
+          `(${id})`,
+          run.db,
+          fmt(w.requests),
+          fmt(w.transactions, 2),
+          fmt(w.rowsFetched, 2),
+          fmt(w.rowsReturned, 2),
+          fmt(w.rowsInserted, 2),
+          fmt(w.rowsUpdated, 2),
+        ],
+      });
     }
   }
   if (!rows.length) return null;
-  return table(["scenario", "db", "requests", "transactions/req", "rows fetched/req", "rows returned/req", "rows inserted/req", "rows updated/req"], rows, markdown);
+  return table(
+    ["scenario", "db", "requests", "transactions/req", "rows fetched/req", "rows returned/req", "rows inserted/req", "rows updated/req"],
+    rows,
+    markdown,
+  );
 }

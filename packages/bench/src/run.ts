@@ -11,7 +11,17 @@ import pg from "pg";
 import { ALL_SCENARIOS, parseArgs, USAGE, type BenchOptions } from "./args.js";
 import { loginPoolKeyCount } from "./login-pool.js";
 import { cleanupAll, commandOutput, installExitHandlers, onCleanup, removeDir } from "./processes.js";
-import { dbWorkTable, headline, ratioTable, scaleTable, scenarioTable, targets, targetTable, type Headline, type TargetCheck } from "./report.js";
+import {
+  dbWorkTable,
+  headline,
+  ratioTable,
+  scaleTable,
+  scenarioTable,
+  targets,
+  targetTable,
+  type Headline,
+  type TargetCheck,
+} from "./report.js";
 import { runMain, runScale, type DbRun, type Env, type ScaleRow } from "./scenarios.js";
 import { type OciUser } from "./seed.js";
 import { BENCH_DIR, build, REPO_ROOT, startStandIn, type DbKind, type DbTarget } from "./servers.js";
@@ -88,7 +98,9 @@ async function main(): Promise<void> {
 
   const log = (line: string) => console.log(line);
   const machine = machineInfo();
-  log(`ociauth bench — ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryMB} MB, Node ${machine.node}, load average ${String(machine.loadAverageAtStart)}`);
+  log(
+    `ociauth bench — ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryMB} MB, Node ${machine.node}, load average ${String(machine.loadAverageAtStart)}`,
+  );
   log(`logs in ${path.relative(process.cwd(), logDir) || logDir}`);
 
   if (options.build) {
@@ -114,7 +126,10 @@ async function main(): Promise<void> {
   };
   const usersFile = path.join(tmp, "stand-in-users.json");
   const publicKeys = [key, ...poolKeys].map((k) => k.publicKeyPem);
-  writeFileSync(usersFile, JSON.stringify([{ id: user.userOcid, compartmentId: user.tenancyOcid, name: user.userName, lifecycleState: "ACTIVE", publicKeys }]));
+  writeFileSync(
+    usersFile,
+    JSON.stringify([{ id: user.userOcid, compartmentId: user.tenancyOcid, name: user.userName, lifecycleState: "ACTIVE", publicKeys }]),
+  );
   const standIn = await startStandIn(usersFile, path.join(logDir, "stand-in.log"));
   log(`OCI stand-in (own process, pid ${standIn.handle.pid}) at ${standIn.url}`);
 
@@ -193,18 +208,24 @@ async function main(): Promise<void> {
   // Print and write.
   const text: string[] = [];
   if (results.runs.length) {
-    text.push(`Scenarios (${options.connections} connections, ${options.durationSec} s each after ${options.warmupSec} s warm-up)`, scenarioTable(results.runs, false), "");
+    text.push(
+      `Scenarios (${options.connections} connections, ${options.durationSec} s each after ${options.warmupSec} s warm-up)`,
+      scenarioTable(results.runs, false),
+      "",
+    );
     text.push("Headline: our (a) throughput as a share of the baselines", ratioTable(results.runs, false), "");
     const work = dbWorkTable(results.runs, false);
     if (work) text.push("PostgreSQL work per request (pg_stat_database deltas / requests)", work, "");
   }
-  if (Object.keys(results.scale).length) text.push(`Scale run: (a) over N identities (${options.scaleDurationSec} s each)`, scaleTable(results.scale, false), "");
+  if (Object.keys(results.scale).length)
+    text.push(`Scale run: (a) over N identities (${options.scaleDurationSec} s each)`, scaleTable(results.scale, false), "");
   if (Object.keys(results.targets).length) text.push("Targets (issue #6)", targetTable(results.targets, false), "");
   for (const f of results.failures) text.push(`FAILED: ${f.db} ${f.phase}: ${f.error.split("\n")[0]}`);
   console.log(`\n${text.join("\n")}`);
 
   // Only a complete run replaces the committed latest.json; smoke and partial runs go elsewhere.
-  const complete = !options.quick && options.main && options.baselines && options.dbs.length === 2 && options.scenarios.length === ALL_SCENARIOS.length;
+  const complete =
+    !options.quick && options.main && options.baselines && options.dbs.length === 2 && options.scenarios.length === ALL_SCENARIOS.length;
   const out = options.out ? path.resolve(process.cwd(), options.out) : path.join(resultsDir, complete ? "latest.json" : "partial.json");
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
@@ -214,15 +235,19 @@ async function main(): Promise<void> {
     `\`${results.command}\` — ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryMB} MB, Node ${machine.node}, PostgreSQL ${String(machine.postgresVersion ?? "–")}, load average at start ${String(machine.loadAverageAtStart)}, total ${results.durationSec} s`,
     "",
   ];
-  if (results.runs.length) md.push("## Scenarios", "", scenarioTable(results.runs, true), "", "## Ratio to the baselines", "", ratioTable(results.runs, true), "");
+  if (results.runs.length)
+    md.push("## Scenarios", "", scenarioTable(results.runs, true), "", "## Ratio to the baselines", "", ratioTable(results.runs, true), "");
   const workMd = dbWorkTable(results.runs, true);
   if (workMd) md.push("## PostgreSQL work per request", "", workMd, "");
   if (Object.keys(results.scale).length) md.push("## Scale", "", scaleTable(results.scale, true), "");
   if (Object.keys(results.targets).length) md.push("## Targets", "", targetTable(results.targets, true), "");
-  if (results.failures.length) md.push("## Failures", "", ...results.failures.map((f) => `- ${f.db} ${f.phase}: ${f.error.split("\n")[0]}`), "");
+  if (results.failures.length)
+    md.push("## Failures", "", ...results.failures.map((f) => `- ${f.db} ${f.phase}: ${f.error.split("\n")[0]}`), "");
   writeFileSync(out.replace(/\.json$/, "") + ".md", `${md.join("\n")}\n`);
   if (results.failures.length) process.exitCode = 1;
-  log(`wrote ${path.relative(process.cwd(), out)} (and .md) in ${results.durationSec} s; server logs in ${path.relative(process.cwd(), logDir)} (${readdirSync(logDir).length} files)`);
+  log(
+    `wrote ${path.relative(process.cwd(), out)} (and .md) in ${results.durationSec} s; server logs in ${path.relative(process.cwd(), logDir)} (${readdirSync(logDir).length} files)`,
+  );
 }
 
 main()

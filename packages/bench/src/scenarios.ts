@@ -3,7 +3,16 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { createOciAuthClient, OciAuthError } from "@ociauth/client";
 import { type BenchOptions, type ScenarioId } from "./args.js";
-import { createJsonPoster, parseServerTiming, runAutocannon, runLoop, Samples, type AutocannonRequest, type LoadOptions, type Measurement } from "./load.js";
+import {
+  createJsonPoster,
+  parseServerTiming,
+  runAutocannon,
+  runLoop,
+  Samples,
+  type AutocannonRequest,
+  type LoadOptions,
+  type Measurement,
+} from "./load.js";
 import { loginPoolSize, presignLogins, SigningPairs } from "./login-pool.js";
 import { lifetimePeakMB } from "./monitor.js";
 import {
@@ -22,7 +31,16 @@ import {
   type BulkIdentity,
   type OciUser,
 } from "./seed.js";
-import { migrate, migrateWithSql, startApp, startBaseline, type BaselineKind, type DbKind, type DbTarget, type RunningServer } from "./servers.js";
+import {
+  migrate,
+  migrateWithSql,
+  startApp,
+  startBaseline,
+  type BaselineKind,
+  type DbKind,
+  type DbTarget,
+  type RunningServer,
+} from "./servers.js";
 
 export interface ScenarioResult extends Partial<Measurement> {
   id: string;
@@ -156,7 +174,9 @@ interface MainSeed {
 async function seedMain(baseUrl: string, env: Env): Promise<MainSeed> {
   const { user } = env;
   const boot = await bootstrap(baseUrl);
-  const [readId, limitedId, loginId] = await Promise.all(["bench-read", "bench-limited", "bench-login"].map((name) => createIdentity(baseUrl, boot, name)));
+  const [readId, limitedId, loginId] = await Promise.all(
+    ["bench-read", "bench-limited", "bench-login"].map((name) => createIdentity(baseUrl, boot, name)),
+  );
   await attachOciAuth(baseUrl, boot, readId!, user.tenancyOcid);
   await attachOciAuth(baseUrl, boot, limitedId!, user.tenancyOcid, { accessTokenNumUsesLimit: 100_000_000 });
   await attachOciAuth(baseUrl, boot, loginId!, user.tenancyOcid);
@@ -166,8 +186,21 @@ async function seedMain(baseUrl: string, env: Env): Promise<MainSeed> {
   const readToken = await ociLogin(baseUrl, readId!, user, await signedLoginHeaders(user, readDate));
   const limitedToken = await ociLogin(baseUrl, limitedId!, user, await signedLoginHeaders(user, limitedDate));
   const cycleCount = Math.max(64, env.options.connections * 4);
-  const cycleIds = await mapConcurrent(Array.from({ length: cycleCount }, (_, i) => i), 8, (i) => createIdentity(baseUrl, boot, `bench-cycle-${i}`));
-  return { boot, readId: readId!, readToken, limitedId: limitedId!, limitedToken, loginId: loginId!, loginPairs: new SigningPairs(user.poolKeys), cycleIds };
+  const cycleIds = await mapConcurrent(
+    Array.from({ length: cycleCount }, (_, i) => i),
+    8,
+    (i) => createIdentity(baseUrl, boot, `bench-cycle-${i}`),
+  );
+  return {
+    boot,
+    readId: readId!,
+    readToken,
+    limitedId: limitedId!,
+    limitedToken,
+    loginId: loginId!,
+    loginPairs: new SigningPairs(user.poolKeys),
+    cycleIds,
+  };
 }
 
 function watchTargets(env: Env, server: RunningServer, db: DbKind) {
@@ -175,7 +208,12 @@ function watchTargets(env: Env, server: RunningServer, db: DbKind) {
 }
 
 function loadOptions(env: Env, server: RunningServer, db: DbKind): LoadOptions {
-  return { connections: env.options.connections, durationSec: env.options.durationSec, warmupSec: env.options.warmupSec, watch: watchTargets(env, server, db) };
+  return {
+    connections: env.options.connections,
+    durationSec: env.options.durationSec,
+    warmupSec: env.options.warmupSec,
+    watch: watchTargets(env, server, db),
+  };
 }
 
 function readRequests(identityId: string, token: string): AutocannonRequest[] {
@@ -202,7 +240,12 @@ async function attachRevokeCycles(app: RunningServer, seed: MainSeed, env: Env, 
     },
     {
       method: "DELETE",
-      setupRequest: (req, context) => ({ ...req, method: "DELETE", path: readPath((context as Ctx).id!), headers: { authorization: auth } }),
+      setupRequest: (req, context) => ({
+        ...req,
+        method: "DELETE",
+        path: readPath((context as Ctx).id!),
+        headers: { authorization: auth },
+      }),
       onResponse: (status, _body, context) => {
         const id = (context as Ctx).id!;
         // Back to the pool only when known to be detached; reconcile() cleans the rest.
@@ -234,7 +277,13 @@ async function attachRevokeCycles(app: RunningServer, seed: MainSeed, env: Env, 
  * before the load (one (key, second) pair each: a set logs in once), sized for the run; a pool
  * used up ends the loop early and says so. Server-Timing splits our time from OCI's.
  */
-async function ociLogins(app: RunningServer, seed: MainSeed, env: Env, db: DbKind, connections = env.options.connections): Promise<Measurement> {
+async function ociLogins(
+  app: RunningServer,
+  seed: MainSeed,
+  env: Env,
+  db: DbKind,
+  connections = env.options.connections,
+): Promise<Measurement> {
   const runSeconds = env.options.warmupSec + env.options.durationSec;
   const pool = await presignLogins(env.user, seed.loginId, seed.loginPairs, loginPoolSize(connections, runSeconds), runSeconds, env.log);
   const poster = createJsonPoster(app.url, connections);
@@ -252,7 +301,12 @@ async function ociLogins(app: RunningServer, seed: MainSeed, env: Env, db: DbKin
         const body = pool.take();
         if (body === undefined) return null; // the pool is used up: this loop stops
         const res = await poster.post("/api/v1/auth/oci-auth/login", body);
-        return { ok: res.status >= 200 && res.status < 300, status: res.status, body: res.body, serverTiming: parseServerTiming(res.headers["server-timing"]) };
+        return {
+          ok: res.status >= 200 && res.status < 300,
+          status: res.status,
+          body: res.body,
+          serverTiming: parseServerTiming(res.headers["server-timing"]),
+        };
       },
       { ...loadOptions(env, app, db), connections },
       {
@@ -275,8 +329,17 @@ async function ociLogins(app: RunningServer, seed: MainSeed, env: Env, db: DbKin
       exhausted: pool.used >= pool.size,
       ...(m.stoppedEarlyAfterSec === undefined ? {} : { stoppedEarlyAfterSec: m.stoppedEarlyAfterSec }),
     };
-    if (loginPool.exhausted) env.log(`    LOGIN POOL USED UP: all ${pool.size} pre-signed logins sent, the loop stopped ${m.stoppedEarlyAfterSec ?? "?"} s into the ${env.options.durationSec} s window`);
-    m.extra = { ...m.extra, serverTimingAppMs: appMs.summary(), serverTimingOciMs: ociMs.summary(), responsesWithoutServerTiming: missingTiming, loginPool };
+    if (loginPool.exhausted)
+      env.log(
+        `    LOGIN POOL USED UP: all ${pool.size} pre-signed logins sent, the loop stopped ${m.stoppedEarlyAfterSec ?? "?"} s into the ${env.options.durationSec} s window`,
+      );
+    m.extra = {
+      ...m.extra,
+      serverTimingAppMs: appMs.summary(),
+      serverTimingOciMs: ociMs.summary(),
+      responsesWithoutServerTiming: missingTiming,
+      loginPool,
+    };
     return m;
   } finally {
     poster.close();
@@ -311,7 +374,11 @@ async function trpcReads(app: RunningServer, seed: MainSeed, env: Env, db: DbKin
     { onMeasureStart: () => (measuredFrom = httpRequests) },
   );
   const http = httpRequests - measuredFrom;
-  m.extra = { ...m.extra, httpRequestsPerSec: Math.round((http / m.durationSec) * 10) / 10, callsPerHttpRequest: http ? Math.round((m.requests / http) * 100) / 100 : null };
+  m.extra = {
+    ...m.extra,
+    httpRequestsPerSec: Math.round((http / m.durationSec) * 10) / 10,
+    callsPerHttpRequest: http ? Math.round((m.requests / http) * 100) / 100 : null,
+  };
   return m;
 }
 
@@ -381,7 +448,13 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
   env.log(`[${db}] migrating…`);
   await migrateTarget(target, env, `${db}-migrate.log`);
   env.log(`[${db}] starting the app server…`);
-  const app = await startApp({ target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-app.log`), cpuProfileDir: env.cpuProfileDir });
+  const app = await startApp({
+    target,
+    authSecret: env.authSecret,
+    ociEndpoint: env.ociEndpoint,
+    logFile: env.logFile(`${db}-app.log`),
+    cpuProfileDir: env.cpuProfileDir,
+  });
   let seed: MainSeed;
   try {
     env.log(`[${db}] seeding through the API…`);
@@ -391,7 +464,9 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
       run.scenarios.push(
         await guarded("a", env, async () => {
           await sanityGet(app.url, readPath(seed.readId), seed.readToken);
-          return median(env.options.repeat, () => runAutocannon(app.url, readRequests(seed.readId, seed.readToken), loadOptions(env, app, db)));
+          return median(env.options.repeat, () =>
+            runAutocannon(app.url, readRequests(seed.readId, seed.readToken), loadOptions(env, app, db)),
+          );
         }),
       );
     }
@@ -405,7 +480,9 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
         await guarded("e", env, async () => {
           await sanityGet(app.url, readPath(seed.limitedId), seed.limitedToken);
           const m = await runAutocannon(app.url, readRequests(seed.limitedId, seed.limitedToken), loadOptions(env, app, db));
-          const res = await api<{ identityOciAuth: unknown }>(app.url, "GET", readPath(seed.limitedId), undefined, seed.limitedToken).catch((e: Error) => e.message);
+          const res = await api<{ identityOciAuth: unknown }>(app.url, "GET", readPath(seed.limitedId), undefined, seed.limitedToken).catch(
+            (e: Error) => e.message,
+          );
           m.extra = { ...m.extra, afterRunRead: typeof res === "string" ? res : "ok" };
           return m;
         }),
@@ -429,7 +506,10 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
 
   if (env.options.baselines) {
     // The app is stopped first: the baselines get the machine to themselves (and PGlite's folder).
-    if (db === "pglite") run.notes.push("PGlite baselines open the same PGlite folder in their own process (the app is stopped; PGlite is one process per folder), so they compare framework cost on the same embedded engine.");
+    if (db === "pglite")
+      run.notes.push(
+        "PGlite baselines open the same PGlite folder in their own process (the app is stopped; PGlite is one process per folder), so they compare framework cost on the same embedded engine.",
+      );
     for (const kind of ["raw-node", "fastify"] as const) {
       const server = await startBaseline(kind, target, env.authSecret, env.logFile(`${db}-${kind}.log`)).catch((error: Error) => error);
       if (server instanceof Error) {
@@ -441,7 +521,9 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
         run.baselines.push(
           await guarded(kind, env, async () => {
             await sanityGet(server.url, readPath(seed.readId), seed.readToken);
-            return median(env.options.repeat, () => runAutocannon(server.url, readRequests(seed.readId, seed.readToken), loadOptions(env, server, db)));
+            return median(env.options.repeat, () =>
+              runAutocannon(server.url, readRequests(seed.readId, seed.readToken), loadOptions(env, server, db)),
+            );
           }),
         );
       } finally {
@@ -459,7 +541,12 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
   const rowsOut: ScaleRow[] = [];
   env.log(`[${db}] scale run: migrating a fresh database…`);
   await migrateTarget(target, env, `${db}-scale-migrate.log`);
-  let app = await startApp({ target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-scale-app-0.log`) });
+  let app = await startApp({
+    target,
+    authSecret: env.authSecret,
+    ociEndpoint: env.ociEndpoint,
+    logFile: env.logFile(`${db}-scale-app-0.log`),
+  });
   let boot: Awaited<ReturnType<typeof bootstrap>>;
   try {
     boot = await bootstrap(app.url);
@@ -470,8 +557,16 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
   for (const size of env.options.scaleSizes) {
     const started = Date.now();
     rows.push(...(await insertBulkIdentities(target, boot.orgId, env.user.tenancyOcid, size - rows.length, rows.length)));
-    env.log(`[${db}] scale: ${rows.length} identities (+ config + token row each) in the database (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    app = await startApp({ target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-scale-app-${size}.log`), cpuProfileDir: env.cpuProfileDir });
+    env.log(
+      `[${db}] scale: ${rows.length} identities (+ config + token row each) in the database (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
+    app = await startApp({
+      target,
+      authSecret: env.authSecret,
+      ociEndpoint: env.ociEndpoint,
+      logFile: env.logFile(`${db}-scale-app-${size}.log`),
+      cpuProfileDir: env.cpuProfileDir,
+    });
     try {
       let tokens = rows.map((row) => mintAccessToken(env.authSecret, boot.orgId, row));
       let ids = rows.map((row) => row.identityId);
@@ -483,7 +578,9 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
         // One signed header set logs in once, one key signs one second once: as many logins as seconds in the window.
         const sample = rows.slice(0, Math.min(rows.length, MAX_DISTINCT_SIGNING_DATES));
         const dates = distinctSigningDates(sample.length);
-        tokens = await mapConcurrent(sample, 16, async (row, i) => ociLogin(app.url, row.identityId, env.user, await signedLoginHeaders(env.user, dates[i])));
+        tokens = await mapConcurrent(sample, 16, async (row, i) =>
+          ociLogin(app.url, row.identityId, env.user, await signedLoginHeaders(env.user, dates[i])),
+        );
         ids = sample.map((row) => row.identityId);
         tokenKind = "api-login-sample";
       }
@@ -498,7 +595,10 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
           },
         },
       ];
-      const steps: { connections: number; distinct: number }[] = env.options.scaleConcurrency.map((connections) => ({ connections, distinct: ids.length }));
+      const steps: { connections: number; distinct: number }[] = env.options.scaleConcurrency.map((connections) => ({
+        connections,
+        distinct: ids.length,
+      }));
       if (ids.length > 10) steps.push({ connections: Math.max(...env.options.scaleConcurrency), distinct: 10 });
       for (const { connections, distinct } of steps) {
         const label = `[${db}] scale: ${rows.length} identities, ${connections} connections, ${distinct} distinct tokens`;
@@ -509,7 +609,9 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
             warmupSec: env.options.scaleWarmupSec,
             watch: watchTargets(env, app, db),
           });
-          env.log(`  ${label}: ${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, peak RSS ${m.rss?.peakMB} MB, CPU ${cpuText(m.cpu)}`);
+          env.log(
+            `  ${label}: ${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, peak RSS ${m.rss?.peakMB} MB, CPU ${cpuText(m.cpu)}`,
+          );
           if (m.sampleFailures.length) env.log(`    first failures: ${m.sampleFailures.join(" | ")}`);
           rowsOut.push({
             identities: rows.length,
@@ -525,7 +627,13 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
           });
         } catch (error) {
           env.log(`  ${label}: FAILED ${(error as Error).message}`);
-          rowsOut.push({ identities: rows.length, connections, tokens: tokenKind, distinctTokens: distinct, failed: (error as Error).message });
+          rowsOut.push({
+            identities: rows.length,
+            connections,
+            tokens: tokenKind,
+            distinctTokens: distinct,
+            failed: (error as Error).message,
+          });
         }
       }
     } finally {

@@ -59,11 +59,23 @@ export async function bootstrap(baseUrl: string): Promise<Bootstrap> {
 }
 
 export async function createIdentity(baseUrl: string, boot: Bootstrap, name: string): Promise<string> {
-  const res = await api<{ identity: { id: string } }>(baseUrl, "POST", "/api/v1/identities", { name, organizationId: boot.orgId, role: "member" }, boot.adminToken);
+  const res = await api<{ identity: { id: string } }>(
+    baseUrl,
+    "POST",
+    "/api/v1/identities",
+    { name, organizationId: boot.orgId, role: "member" },
+    boot.adminToken,
+  );
   return res.identity.id;
 }
 
-export async function attachOciAuth(baseUrl: string, boot: Bootstrap, identityId: string, tenancyOcid: string, extra: Record<string, unknown> = {}) {
+export async function attachOciAuth(
+  baseUrl: string,
+  boot: Bootstrap,
+  identityId: string,
+  tenancyOcid: string,
+  extra: Record<string, unknown> = {},
+) {
   await api(baseUrl, "POST", `/api/v1/auth/oci-auth/identities/${identityId}`, { tenancyOcid, ...extra }, boot.adminToken);
 }
 
@@ -94,7 +106,11 @@ export function distinctSigningDates(count: number): Date[] {
 }
 
 export async function ociLogin(baseUrl: string, identityId: string, user: OciUser, headers: Record<string, string>): Promise<string> {
-  const res = await api<{ accessToken: string }>(baseUrl, "POST", "/api/v1/auth/oci-auth/login", { identityId, userOcid: user.userOcid, headers });
+  const res = await api<{ accessToken: string }>(baseUrl, "POST", "/api/v1/auth/oci-auth/login", {
+    identityId,
+    userOcid: user.userOcid,
+    headers,
+  });
   return res.accessToken;
 }
 
@@ -156,7 +172,13 @@ async function withConnection<T>(target: DbTarget, fn: (exec: Exec) => Promise<T
  * Inserts `count` identities, each with an OCI auth config (defaults as the API stores them) and
  * one unlimited oci-auth access token row, in batches with unnest(). No audit events.
  */
-export async function insertBulkIdentities(target: DbTarget, orgId: string, tenancyOcid: string, count: number, offset: number): Promise<BulkIdentity[]> {
+export async function insertBulkIdentities(
+  target: DbTarget,
+  orgId: string,
+  tenancyOcid: string,
+  count: number,
+  offset: number,
+): Promise<BulkIdentity[]> {
   const rows: BulkIdentity[] = Array.from({ length: count }, () => ({ identityId: randomUUID(), tokenId: randomUUID() }));
   const expiresAt = new Date(Date.now() + TTL * 1000);
   await withConnection(target, async (exec) => {
@@ -212,7 +234,16 @@ export function mintAccessToken(secret: string, orgId: string, row: BulkIdentity
   const now = Math.floor(Date.now() / 1000);
   const header = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
   const payload = b64url(
-    JSON.stringify({ authTokenType: "identityAccessToken", identityId: row.identityId, orgId, authMethod: "oci-auth", iss: "ociauth", jti: row.tokenId, iat: now, exp: now + TTL }),
+    JSON.stringify({
+      authTokenType: "identityAccessToken",
+      identityId: row.identityId,
+      orgId,
+      authMethod: "oci-auth",
+      iss: "ociauth",
+      jti: row.tokenId,
+      iat: now,
+      exp: now + TTL,
+    }),
   );
   const signature = createHmac("sha256", secret).update(`${header}.${payload}`).digest("base64url");
   return `${header}.${payload}.${signature}`;

@@ -49,7 +49,7 @@ export async function migrateWithSql(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+    await client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
     for (const sql of readMigrationScripts()) await client.query(sql);
   } finally {
     await client.end();
@@ -71,7 +71,12 @@ export async function startApp(options: AppOptions): Promise<RunningServer> {
   const handle = spawnLogged({
     name: `app server (${options.target.kind})`,
     command: process.execPath,
-    args: [...(options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []), "--import", "tsx", "src/server/http/main.ts"],
+    args: [
+      ...(options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+      "--import",
+      "tsx",
+      "src/server/http/main.ts",
+    ],
     cwd: WEB_DIR,
     env: serverEnv(options.target, {
       NODE_ENV: "production",

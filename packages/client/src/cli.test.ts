@@ -65,7 +65,21 @@ describe.concurrent("ociauth CLI (child process)", () => {
     const { tenancyOcid } = fixture().oci;
 
     const attach = await runCliProcess(
-      ["oci-auth", "attach", identityId, "--tenancy-ocid", tenancyOcid, "--allowed-usernames", "alice,bob", "--trusted-ips", "10.0.0.0/8,::1", "--ttl", "3600", "--max-ttl", "86400"],
+      [
+        "oci-auth",
+        "attach",
+        identityId,
+        "--tenancy-ocid",
+        tenancyOcid,
+        "--allowed-usernames",
+        "alice,bob",
+        "--trusted-ips",
+        "10.0.0.0/8,::1",
+        "--ttl",
+        "3600",
+        "--max-ttl",
+        "86400",
+      ],
       admin(),
     );
     expect(attach).toMatchObject({ code: 0, stderr: "" });
@@ -89,7 +103,10 @@ describe.concurrent("ociauth CLI (child process)", () => {
         accessTokenNumUsesLimit: 5,
         accessTokenTTL: 3600,
         accessTokenMaxTTL: 86400,
-        accessTokenTrustedIps: [{ ipAddress: "10.0.0.0", type: "ipv4", prefix: 8 }, { ipAddress: "::1", type: "ipv6" }],
+        accessTokenTrustedIps: [
+          { ipAddress: "10.0.0.0", type: "ipv4", prefix: 8 },
+          { ipAddress: "::1", type: "ipv6" },
+        ],
       },
     });
 
@@ -109,7 +126,9 @@ describe.concurrent("ociauth CLI (child process)", () => {
     expect(command).toMatchObject({ code: 2, stdout: "" });
     expect(command.stderr).toMatch(/^error: unknown command "frobnicate"\n\nociauth — .*\n\nUsage:\n {2}ociauth <command> \[options\]/);
     expect(flag).toMatchObject({ code: 2, stdout: "" });
-    expect(flag.stderr).toMatch(/^error: unknown option --ttl\n\nociauth oci-auth get — .*\n\nUsage:\n {2}ociauth oci-auth get <identityId>/);
+    expect(flag.stderr).toMatch(
+      /^error: unknown option --ttl\n\nociauth oci-auth get — .*\n\nUsage:\n {2}ociauth oci-auth get <identityId>/,
+    );
   });
 });
 
@@ -126,11 +145,36 @@ describe("ociauth CLI (in process: every usage error)", () => {
     [["oci-auth", "get", id, "extra"], token, 'error: unexpected argument "extra"', "ociauth oci-auth get <identityId>"],
     [["oci-auth", "get", id], {}, "error: missing token: pass --token or set OCIAUTH_TOKEN", "ociauth oci-auth get <identityId>"],
     [["oci-auth", "attach", id], token, "error: missing required option --tenancy-ocid", "ociauth oci-auth attach <identityId>"],
-    [["oci-auth", "update", id], token, "error: nothing to update: pass at least one configuration option", "ociauth oci-auth update <identityId>"],
-    [["oci-auth", "update", id, "--ttl", "1h"], token, 'error: --ttl must be a whole number of at least 0, got "1h"', "ociauth oci-auth update <identityId>"],
-    [["oci-auth", "update", id, "--max-ttl"], token, "error: Option '--max-ttl <value>' argument missing", "ociauth oci-auth update <identityId>"],
-    [["oci-auth", "revoke", id, "--tenancy-ocid", "x"], token, "error: unknown option --tenancy-ocid", "ociauth oci-auth revoke <identityId>"],
-    [["login", "--identity-id", id], {}, "error: missing required options --user-ocid, --tenancy, --fingerprint, --key-file, --region", "ociauth login --identity-id <id>"],
+    [
+      ["oci-auth", "update", id],
+      token,
+      "error: nothing to update: pass at least one configuration option",
+      "ociauth oci-auth update <identityId>",
+    ],
+    [
+      ["oci-auth", "update", id, "--ttl", "1h"],
+      token,
+      'error: --ttl must be a whole number of at least 0, got "1h"',
+      "ociauth oci-auth update <identityId>",
+    ],
+    [
+      ["oci-auth", "update", id, "--max-ttl"],
+      token,
+      "error: Option '--max-ttl <value>' argument missing",
+      "ociauth oci-auth update <identityId>",
+    ],
+    [
+      ["oci-auth", "revoke", id, "--tenancy-ocid", "x"],
+      token,
+      "error: unknown option --tenancy-ocid",
+      "ociauth oci-auth revoke <identityId>",
+    ],
+    [
+      ["login", "--identity-id", id],
+      {},
+      "error: missing required options --user-ocid, --tenancy, --fingerprint, --key-file, --region",
+      "ociauth login --identity-id <id>",
+    ],
     [["login", "extra"], {}, 'error: unexpected argument "extra"', "ociauth login --identity-id <id>"],
     [
       ["login", "--identity-id", id, "--user-ocid", "u", "--tenancy", "t", "--fingerprint", "f", "--key-file", "k", "--region", "IAD"],

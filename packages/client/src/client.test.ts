@@ -33,14 +33,24 @@ describe("createOciAuthClient against the running server", () => {
     const client = adminClient();
     const missing = await client.ociAuth.get.query({ identityId: "00000000-0000-4000-8000-000000000000" }).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(OciAuthError);
-    expect(missing).toMatchObject({ status: 404, error: "NotFound", message: "Failed to find identity with ID 00000000-0000-4000-8000-000000000000" });
+    expect(missing).toMatchObject({
+      status: 404,
+      error: "NotFound",
+      message: "Failed to find identity with ID 00000000-0000-4000-8000-000000000000",
+    });
 
-    const invalid = await client.identities.create.mutate({ name: "", organizationId: fixture().orgId, role: "member" }).catch((e: unknown) => e);
+    const invalid = await client.identities.create
+      .mutate({ name: "", organizationId: fixture().orgId, role: "member" })
+      .catch((e: unknown) => e);
     expect(invalid).toMatchObject({ status: 422, error: "ValidationFailure", message: "Name cannot be empty" });
     expect((invalid as OciAuthError).issues?.[0]).toMatchObject({ path: ["name"], message: "Name cannot be empty" });
 
     const anonymous = createOciAuthClient({ url: fixture().url });
-    await expect(anonymous.identities.list.query({})).rejects.toMatchObject({ status: 401, error: "UnauthorizedError", message: "Token missing" });
+    await expect(anonymous.identities.list.query({})).rejects.toMatchObject({
+      status: 401,
+      error: "UnauthorizedError",
+      message: "Token missing",
+    });
   });
 
   it("reports an unreachable service as a NetworkError", async () => {

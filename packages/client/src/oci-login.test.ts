@@ -63,9 +63,9 @@ describe("loginWithOci against the server and the OCI stand-in", () => {
     expect(result.tokenType).toBe("Bearer");
 
     const counter = countingFetch();
-    await expect(loginWithOci(loginOptions(identityId, { privateKey: encrypted, passphrase: "wrong", fetch: counter.fetch }))).rejects.toThrow(
-      "Could not read the OCI API private key (privateKey): wrong passphrase.",
-    );
+    await expect(
+      loginWithOci(loginOptions(identityId, { privateKey: encrypted, passphrase: "wrong", fetch: counter.fetch })),
+    ).rejects.toThrow("Could not read the OCI API private key (privateKey): wrong passphrase.");
     await expect(loginWithOci(loginOptions(identityId, { privateKey: encrypted, fetch: counter.fetch }))).rejects.toThrow(
       "the key is encrypted; pass its passphrase.",
     );
@@ -74,15 +74,19 @@ describe("loginWithOci against the server and the OCI stand-in", () => {
 
   it("a missing key file or a non-key is a TypeError before any request", async () => {
     const counter = countingFetch();
-    await expect(loginWithOci(loginOptions(identityId, { privateKey: undefined, privateKeyPath: "/nonexistent/key.pem", fetch: counter.fetch }))).rejects.toThrow(
-      /^Could not read the OCI API private key file \/nonexistent\/key.pem: ENOENT/,
+    await expect(
+      loginWithOci(loginOptions(identityId, { privateKey: undefined, privateKeyPath: "/nonexistent/key.pem", fetch: counter.fetch })),
+    ).rejects.toThrow(/^Could not read the OCI API private key file \/nonexistent\/key.pem: ENOENT/);
+    await expect(loginWithOci(loginOptions(identityId, { privateKey: "not a key", fetch: counter.fetch }))).rejects.toBeInstanceOf(
+      TypeError,
     );
-    await expect(loginWithOci(loginOptions(identityId, { privateKey: "not a key", fetch: counter.fetch }))).rejects.toBeInstanceOf(TypeError);
     expect(counter.total()).toBe(0);
   });
 
   it("a wrong fingerprint is rejected by OCI: OciAuthError 401 UnauthorizedError", async () => {
-    const error = await loginWithOci(loginOptions(identityId, { fingerprint: "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff" })).catch((e: unknown) => e);
+    const error = await loginWithOci(loginOptions(identityId, { fingerprint: "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff" })).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(OciAuthError);
     expect(error).toMatchObject({ status: 401, error: "UnauthorizedError" });
     expect((error as OciAuthError).message).toMatch(/OCI rejected the signed request/);
@@ -93,7 +97,9 @@ describe("loginWithOci against the server and the OCI stand-in", () => {
     for (const region of ["IAD", "us_ashburn_1", "us-ashburn-1.evil.com", ""]) {
       const error = await loginWithOci(loginOptions(identityId, { region, fetch: counter.fetch })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TypeError);
-      expect((error as Error).message).toContain(`Invalid OCI region ${JSON.stringify(region)}: expected a region identifier such as us-ashburn-1`);
+      expect((error as Error).message).toContain(
+        `Invalid OCI region ${JSON.stringify(region)}: expected a region identifier such as us-ashburn-1`,
+      );
     }
     expect(counter.total()).toBe(0);
   });

@@ -1,9 +1,7 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 
-export type PrivateKeySource =
-  | { privateKey: string; privateKeyPath?: undefined }
-  | { privateKeyPath: string; privateKey?: undefined };
+export type PrivateKeySource = { privateKey: string; privateKeyPath?: undefined } | { privateKeyPath: string; privateKey?: undefined };
 
 /**
  * The API key as unencrypted PKCS#8 PEM, checked with node:crypto first: oci-common's key parser
@@ -13,7 +11,8 @@ export type PrivateKeySource =
 export async function loadOciPrivateKey(source: PrivateKeySource & { passphrase?: string }): Promise<string> {
   const where = source.privateKeyPath === undefined ? "privateKey" : `key file ${source.privateKeyPath}`;
   const pem = source.privateKeyPath === undefined ? source.privateKey : await readKeyFile(source.privateKeyPath);
-  if (typeof pem !== "string" || pem.trim() === "") throw new TypeError("An OCI API private key is required: pass privateKey or privateKeyPath.");
+  if (typeof pem !== "string" || pem.trim() === "")
+    throw new TypeError("An OCI API private key is required: pass privateKey or privateKeyPath.");
   if (source.passphrase === undefined && isEncryptedPem(pem)) {
     throw new TypeError(`Could not read the OCI API private key (${where}): the key is encrypted; pass its passphrase.`);
   }
@@ -42,7 +41,8 @@ const isEncryptedPem = (pem: string) => /-----BEGIN ENCRYPTED PRIVATE KEY-----|P
 
 function describeKeyError(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
-  if (code === "ERR_MISSING_PASSPHRASE" || /interrupted or cancelled/.test(message ?? "")) return "the key is encrypted; pass its passphrase.";
+  if (code === "ERR_MISSING_PASSPHRASE" || /interrupted or cancelled/.test(message ?? ""))
+    return "the key is encrypted; pass its passphrase.";
   if (/bad decrypt/i.test(message ?? "")) return "wrong passphrase.";
   return `not a PEM private key (${message ?? String(error)}).`;
 }

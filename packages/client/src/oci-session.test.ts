@@ -8,7 +8,8 @@ const TTL = 3600;
 function sessionFor(identityId: string, options: OciSessionOptions = {}) {
   const counter = countingFetch();
   let down = false;
-  const fetch: typeof globalThis.fetch = (input, init) => (down ? Promise.reject(new TypeError("fetch failed")) : counter.fetch(input, init));
+  const fetch: typeof globalThis.fetch = (input, init) =>
+    down ? Promise.reject(new TypeError("fetch failed")) : counter.fetch(input, init);
   const clock = { ms: Date.parse("2030-01-01T00:00:00Z") };
   const session = createOciSession(loginOptions(identityId, { fetch }), { now: () => clock.ms, ...options });
   return {

@@ -43,10 +43,11 @@ export function createOciSession(login: OciLoginOptions, options: OciSessionOpti
   let refreshing: Promise<string> | undefined;
   let closed = false;
 
-  const revoke = (accessToken: string) => revokeAccessToken({ ...login, accessToken }).then(
-    () => undefined,
-    () => undefined,
-  );
+  const revoke = (accessToken: string) =>
+    revokeAccessToken({ ...login, accessToken }).then(
+      () => undefined,
+      () => undefined,
+    );
 
   const cache = (token: AccessToken): CachedToken => {
     const obtainedAt = now();

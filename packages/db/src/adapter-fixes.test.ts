@@ -12,10 +12,8 @@ describe.each(["pglite", "postgres"] as const)("driver adapter on %s", (kind) =>
   });
   afterAll(() => db.close());
 
-  it("reads `name` and `\"char\"` columns (prisma/orm#27403)", async () => {
-    const rows = await db.prisma.$queryRawUnsafe<{ n: string; c: string }[]>(
-      `SELECT 'public'::name AS n, 'r'::"char" AS c`,
-    );
+  it('reads `name` and `"char"` columns (prisma/orm#27403)', async () => {
+    const rows = await db.prisma.$queryRawUnsafe<{ n: string; c: string }[]>(`SELECT 'public'::name AS n, 'r'::"char" AS c`);
     expect(rows).toEqual([{ n: "public", c: "r" }]);
   });
 

@@ -1,9 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 
-export type DatabaseTarget =
-  | { kind: "postgres"; url: string }
-  | { kind: "pglite"; dataDir: string };
+export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
 
 /** The folder holding pnpm-workspace.yaml, so the CLI, the app and scripts agree on one data folder. */
 export function findWorkspaceRoot(start = process.cwd()): string {

@@ -55,7 +55,9 @@ describe("prisma migrate deploy through the CLI", () => {
       const db = await openDatabase({ kind: "postgres", url });
       expect(await db.prisma.organization.count()).toBe(0);
       // The change-notification triggers (a plpgsql function body with ";" inside) are all there.
-      const triggers = await db.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgname LIKE '%notify%'`);
+      const triggers = await db.prisma.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM pg_trigger WHERE tgname LIKE '%notify%'`,
+      );
       expect(triggers).toEqual([{ n: 5 }]);
       await db.close();
     } finally {
@@ -67,13 +69,24 @@ describe("prisma migrate deploy through the CLI", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "ociauth-drift-"));
     try {
       const env = { PGLITE_DIR: path.join(dir, "db") };
-      const args = (schema: string) => ["migrate", "diff", "--from-migrations", "../../prisma/migrations", "--to-schema-datamodel", schema, "--exit-code"];
+      const args = (schema: string) => [
+        "migrate",
+        "diff",
+        "--from-migrations",
+        "../../prisma/migrations",
+        "--to-schema-datamodel",
+        schema,
+        "--exit-code",
+      ];
       const clean = prisma(args("../../prisma/schema.prisma"), env);
       expect(clean.status, clean.output).toBe(0);
       expect(clean.output).toContain("No difference detected");
       // The check can fail: a model missing from the migrations is reported (exit code 2).
       const changed = path.join(dir, "schema.prisma");
-      writeFileSync(changed, `${readFileSync(path.join(packageDir, "../../prisma/schema.prisma"), "utf8")}\nmodel DriftProbe {\n  id Int @id\n}\n`);
+      writeFileSync(
+        changed,
+        `${readFileSync(path.join(packageDir, "../../prisma/schema.prisma"), "utf8")}\nmodel DriftProbe {\n  id Int @id\n}\n`,
+      );
       const drift = prisma(args(changed), env);
       expect(drift.status, drift.output).toBe(2);
       expect(drift.output).toContain("DriftProbe");

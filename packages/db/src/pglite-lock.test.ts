@@ -25,7 +25,10 @@ try {
 `,
 );
 
-function runChild(dir: string, options: { hold?: boolean; uid?: number } = {}): { proc: ChildProcess; output: Promise<string>; opened: Promise<void> } {
+function runChild(
+  dir: string,
+  options: { hold?: boolean; uid?: number } = {},
+): { proc: ChildProcess; output: Promise<string>; opened: Promise<void> } {
   const proc = spawn(process.execPath, ["--import", "tsx", child], {
     env: { ...process.env, DIR: dir, ...(options.hold ? { HOLD: "1" } : {}) },
     stdio: ["ignore", "pipe", "pipe"],
@@ -54,7 +57,9 @@ describe("one process per PGlite folder", () => {
     expect(holder).toBe(first.proc.pid);
 
     const second = await runChild(dir).output;
-    expect(second).toContain(`ERROR DataFolderInUseError: The embedded database in ${dir} is already open in another process (pid ${first.proc.pid})`);
+    expect(second).toContain(
+      `ERROR DataFolderInUseError: The embedded database in ${dir} is already open in another process (pid ${first.proc.pid})`,
+    );
     await expect(openPGlite(dir)).rejects.toBeInstanceOf(DataFolderInUseError);
 
     first.proc.kill("SIGKILL");

@@ -43,7 +43,14 @@ function runCli(args: string[]) {
 
 describe("parseCliArgs", () => {
   it("has the documented defaults and tolerates pnpm's -- separator", () => {
-    expect(parseCliArgs([])).toEqual({ help: false, port: 9999, host: "127.0.0.1", usersFile: undefined, out: "./.data/oci-stand-in", clockSkewSeconds: 300 });
+    expect(parseCliArgs([])).toEqual({
+      help: false,
+      port: 9999,
+      host: "127.0.0.1",
+      usersFile: undefined,
+      out: "./.data/oci-stand-in",
+      clockSkewSeconds: 300,
+    });
     expect(parseCliArgs(["--", "--port", "0", "--users", "u.json"])).toMatchObject({ port: 0, usersFile: "u.json" });
   });
 
@@ -96,7 +103,12 @@ describe("cli", () => {
     expect(cli.output()).toContain(`(created in ${out})`);
     expect(keyPath).toBe(join(out, "demo-api-key.pem"));
 
-    const headers = await signGetUserWithOciCommon({ tenancyOcid: tenancyOcid!, userOcid: userOcid!, fingerprint: fingerprint!, privateKeyPem: readFileSync(keyPath!, "utf8") });
+    const headers = await signGetUserWithOciCommon({
+      tenancyOcid: tenancyOcid!,
+      userOcid: userOcid!,
+      fingerprint: fingerprint!,
+      privateKeyPem: readFileSync(keyPath!, "utf8"),
+    });
     const res = await httpGetRaw(`${url}/20160918/users/${userOcid}`, headers);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ id: userOcid, compartmentId: tenancyOcid, name: userName });

@@ -19,7 +19,12 @@ const bob = { id: createTestOcid("user"), key: createTestApiKey() };
 const mallory = { id: createTestOcid("user"), key: createTestApiKey() };
 const retired = { id: createTestOcid("user"), key: createTestApiKey() };
 
-const aliceSigner = { tenancyOcid: tenancyA, userOcid: alice.id, fingerprint: alice.key.fingerprint, privateKeyPem: alice.key.privateKeyPem };
+const aliceSigner = {
+  tenancyOcid: tenancyA,
+  userOcid: alice.id,
+  fingerprint: alice.key.fingerprint,
+  privateKeyPem: alice.key.privateKeyPem,
+};
 
 let standIn: OciStandIn;
 const logLines: string[] = [];
@@ -28,7 +33,13 @@ beforeAll(async () => {
   standIn = await startOciStandIn({
     log: (line) => logLines.push(line),
     users: [
-      { id: alice.id, compartmentId: tenancyA, name: "alice@example.com", email: "alice@example.com", publicKeys: [alice.key.publicKeyPem] },
+      {
+        id: alice.id,
+        compartmentId: tenancyA,
+        name: "alice@example.com",
+        email: "alice@example.com",
+        publicKeys: [alice.key.publicKeyPem],
+      },
       { id: bob.id, compartmentId: tenancyA, name: "bob", publicKeys: [bob.key.publicKeyPem] },
       { id: retired.id, compartmentId: tenancyA, name: "retired", lifecycleState: "INACTIVE", publicKeys: [retired.key.publicKeyPem] },
     ],

@@ -1,10 +1,5 @@
 import { createSign } from "node:crypto";
-import {
-  DEFAULT_OCI_IDENTITY_HOST,
-  getUserPath,
-  ociKeyId,
-  type GetUserSigningInput,
-} from "./signed-request.js";
+import { DEFAULT_OCI_IDENTITY_HOST, getUserPath, ociKeyId, type GetUserSigningInput } from "./signed-request.js";
 
 // A type alias (not an interface) so it is assignable to Record<string, string>.
 export type GoStyleSignedHeaders = {

@@ -18,13 +18,7 @@ export type OciCommonSignedHeaders = {
  */
 export async function signGetUserWithOciCommon(input: GetUserSigningInput & { date?: Date }): Promise<OciCommonSignedHeaders> {
   const host = input.host ?? DEFAULT_OCI_IDENTITY_HOST;
-  const provider = new SimpleAuthenticationDetailsProvider(
-    input.tenancyOcid,
-    input.userOcid,
-    input.fingerprint,
-    input.privateKeyPem,
-    null,
-  );
+  const provider = new SimpleAuthenticationDetailsProvider(input.tenancyOcid, input.userOcid, input.fingerprint, input.privateKeyPem, null);
   const headers = new Headers();
   if (input.date) headers.set("x-date", input.date.toUTCString());
   // oci-common >= 2.141 rejects relative URIs ("Cannot parse host from url").

@@ -55,7 +55,12 @@ describe("signGetUserWithOciCommon", () => {
   const key = createTestApiKey();
 
   it("signs x-date (request-target) host of the absolute GetUser URI, as oci-common does", async () => {
-    const headers = await signGetUserWithOciCommon({ tenancyOcid, userOcid, fingerprint: key.fingerprint, privateKeyPem: key.privateKeyPem });
+    const headers = await signGetUserWithOciCommon({
+      tenancyOcid,
+      userOcid,
+      fingerprint: key.fingerprint,
+      privateKeyPem: key.privateKeyPem,
+    });
 
     expect(Object.keys(headers).sort()).toEqual(["authorization", "date", "host", "x-date"]);
     expect(headers.host).toBe(DEFAULT_OCI_IDENTITY_HOST);
@@ -96,7 +101,9 @@ describe("signGetUserWithOciCommon with a preset date", () => {
     const signingString = `x-date: ${first["x-date"]}\n(request-target): get /20160918/users/${userOcid}\nhost: ${first.host}`;
     expect(verifies(signingString, first.authorization, key.publicKeyPem)).toBe(true);
     expect((await signGetUserWithOciCommon({ ...input, date })).authorization).toBe(first.authorization);
-    expect((await signGetUserWithOciCommon({ ...input, date: new Date(date.getTime() + 1000) })).authorization).not.toBe(first.authorization);
+    expect((await signGetUserWithOciCommon({ ...input, date: new Date(date.getTime() + 1000) })).authorization).not.toBe(
+      first.authorization,
+    );
   });
 });
 

@@ -4,19 +4,13 @@ import httpSignature, { type ParsedSignature } from "http-signature";
 import { type IncomingMessage } from "node:http";
 import { type UserDirectory, type DirectoryEntry } from "./user-directory.js";
 
-export type VerifyResult =
-  | { ok: true; signer: DirectoryEntry }
-  | { ok: false; reason: string; missingAuthorization?: boolean };
+export type VerifyResult = { ok: true; signer: DirectoryEntry } | { ok: false; reason: string; missingAuthorization?: boolean };
 
 /**
  * Authenticates an OCI Signature v1 request: draft-cavage rsa-sha256 over at least
  * `(request-target)`, `host` and `date` or `x-date`, keyId `tenancy/user/fingerprint`.
  */
-export function verifyOciSignature(
-  req: IncomingMessage,
-  users: UserDirectory,
-  clockSkewSeconds: number,
-): VerifyResult {
+export function verifyOciSignature(req: IncomingMessage, users: UserDirectory, clockSkewSeconds: number): VerifyResult {
   if (!req.headers.authorization) return { ok: false, reason: "missing Authorization header", missingAuthorization: true };
 
   let parsed: ParsedSignature;

@@ -114,9 +114,10 @@ describe("bootstrapResponseSchema", () => {
   it("accepts the SPEC shape and rejects extras at any level", () => {
     expect(ok(bootstrapResponseSchema, response)).toEqual(response);
     expect(rawIssues(bootstrapResponseSchema, { ...response, extra: 1 })[0]?.code).toBe("unrecognized_keys");
-    expect(
-      rawIssues(bootstrapResponseSchema, { ...response, user: { ...response.user, passwordHash: "x" } })[0],
-    ).toMatchObject({ code: "unrecognized_keys", path: ["user"] });
+    expect(rawIssues(bootstrapResponseSchema, { ...response, user: { ...response.user, passwordHash: "x" } })[0]).toMatchObject({
+      code: "unrecognized_keys",
+      path: ["user"],
+    });
     expect(rawIssues(bootstrapResponseSchema, { ...response, identity: { ...response.identity, credentials: {} } })[0]?.path).toEqual([
       "identity",
       "credentials",
@@ -131,7 +132,9 @@ describe("userLoginBodySchema", () => {
   });
 
   it("empty password and over-long password fail", () => {
-    expect(fail(userLoginBodySchema, { email: "a@b.co", password: "" })).toEqual([{ path: ["password"], message: "Password cannot be empty" }]);
+    expect(fail(userLoginBodySchema, { email: "a@b.co", password: "" })).toEqual([
+      { path: ["password"], message: "Password cannot be empty" },
+    ]);
     expect(rawIssues(userLoginBodySchema, { email: "a@b.co", password: "x".repeat(257) })[0]).toMatchObject({
       code: "too_big",
       path: ["password"],

@@ -75,10 +75,16 @@ describe("audit", () => {
 
   it("list query: dates outside years 0001..9999 are refused with a clear message", () => {
     expect(fail(listAuditEventsQuerySchema, { startDate: "0000-01-01T00:00:00Z" })).toEqual([
-      { path: ["startDate"], message: "startDate must be a date between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (ISO 8601 with Z or an offset)" },
+      {
+        path: ["startDate"],
+        message: "startDate must be a date between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (ISO 8601 with Z or an offset)",
+      },
     ]);
     expect(fail(listAuditEventsQuerySchema, { endDate: "9999-12-31T23:00:00-02:00" })).toEqual([
-      { path: ["endDate"], message: "endDate must be a date between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (ISO 8601 with Z or an offset)" },
+      {
+        path: ["endDate"],
+        message: "endDate must be a date between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (ISO 8601 with Z or an offset)",
+      },
     ]);
   });
 

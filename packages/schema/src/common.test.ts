@@ -21,7 +21,13 @@ describe("storable text", () => {
 describe("queryDateSchema", () => {
   it("accepts ISO-8601 datetimes with offsets in years 0001..9999 and keeps the text", () => {
     const schema = queryDateSchema("startDate");
-    for (const d of ["2024-05-01T12:00:00Z", "2024-05-01T12:00:00.123+02:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z", "0001-01-01T00:30:00+00:30"]) {
+    for (const d of [
+      "2024-05-01T12:00:00Z",
+      "2024-05-01T12:00:00.123+02:00",
+      "0001-01-01T00:00:00Z",
+      "9999-12-31T23:59:59.999Z",
+      "0001-01-01T00:30:00+00:30",
+    ]) {
       expect(schema.parse(d)).toBe(d);
     }
   });

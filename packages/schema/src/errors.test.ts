@@ -7,7 +7,12 @@ const envelope = { reqId: "req-AbCdEf0123456z", statusCode: 400, message: "Bad",
 describe("errorEnvelopeSchema", () => {
   it("accepts a string message and a zod-issue array message", () => {
     expect(ok(errorEnvelopeSchema, envelope)).toEqual(envelope);
-    const validation = { ...envelope, statusCode: 422, error: "ValidationFailure", message: [{ code: "custom", path: ["x"], message: "m" }] };
+    const validation = {
+      ...envelope,
+      statusCode: 422,
+      error: "ValidationFailure",
+      message: [{ code: "custom", path: ["x"], message: "m" }],
+    };
     expect(ok(errorEnvelopeSchema, validation)).toEqual(validation);
   });
 
@@ -52,7 +57,8 @@ describe("errorEnvelopeSchema", () => {
       "InternalServerError",
     ];
     for (const name of spec) expect(errorNames).toContain(name);
-    for (const name of errorNames) expect([...spec, "MethodNotAllowed", "PayloadTooLarge", "BadGateway", "ServiceUnavailable"]).toContain(name);
+    for (const name of errorNames)
+      expect([...spec, "MethodNotAllowed", "PayloadTooLarge", "BadGateway", "ServiceUnavailable"]).toContain(name);
   });
 
   it("rejects unknown error names, non-integer status, other message types and extra keys", () => {

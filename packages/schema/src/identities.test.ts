@@ -38,7 +38,9 @@ describe("createIdentityBodySchema (REST)", () => {
 
   it("takes Infisical's orgId as organizationId; exactly one of the two", () => {
     expect(ok(createIdentityBodySchema, { name: "x", orgId: ORG_ID })).toEqual({ ...DEFAULTS, name: "x", organizationId: ORG_ID });
-    expect(fail(createIdentityBodySchema, { name: "x" })).toEqual([{ path: ["organizationId"], message: "organizationId (or orgId) is required" }]);
+    expect(fail(createIdentityBodySchema, { name: "x" })).toEqual([
+      { path: ["organizationId"], message: "organizationId (or orgId) is required" },
+    ]);
     expect(fail(createIdentityBodySchema, { name: "x", orgId: ORG_ID, organizationId: ORG_ID })).toEqual([
       { path: ["orgId"], message: "Give either orgId or organizationId, not both" },
     ]);
@@ -64,7 +66,9 @@ describe("createIdentityBodySchema (REST)", () => {
   });
 
   it.each(["owner", "Admin", "", "noaccess", null])("rejects role %j with the role message", (role) => {
-    expect(fail(createIdentityBodySchema, { name: "x", organizationId: ORG_ID, role })).toEqual([{ path: ["role"], message: ROLE_MESSAGE }]);
+    expect(fail(createIdentityBodySchema, { name: "x", organizationId: ORG_ID, role })).toEqual([
+      { path: ["role"], message: ROLE_MESSAGE },
+    ]);
   });
 
   it("name: 1 and 64 characters ok, empty/whitespace and 65 fail", () => {
@@ -108,8 +112,18 @@ describe("createIdentityBodySchema (REST)", () => {
   it.each([
     ["name", { name: "a\u0000b" }, ["name"], "Name must not contain NUL characters or unpaired surrogates"],
     ["name", { name: "a\uD800" }, ["name"], "Name must not contain NUL characters or unpaired surrogates"],
-    ["metadata key", { metadata: [{ key: "k\u0000", value: "v" }] }, ["metadata", 0, "key"], "Metadata key must not contain NUL characters or unpaired surrogates"],
-    ["metadata value", { metadata: [{ key: "k", value: "\uDC00" }] }, ["metadata", 0, "value"], "Metadata value must not contain NUL characters or unpaired surrogates"],
+    [
+      "metadata key",
+      { metadata: [{ key: "k\u0000", value: "v" }] },
+      ["metadata", 0, "key"],
+      "Metadata key must not contain NUL characters or unpaired surrogates",
+    ],
+    [
+      "metadata value",
+      { metadata: [{ key: "k", value: "\uDC00" }] },
+      ["metadata", 0, "value"],
+      "Metadata value must not contain NUL characters or unpaired surrogates",
+    ],
   ])("refuses text PostgreSQL cannot store in the %s", (_label, partial, path, message) => {
     expect(fail(createIdentityBodySchema, { name: "x", organizationId: ORG_ID, ...partial })).toEqual([{ path, message }]);
   });
@@ -117,9 +131,16 @@ describe("createIdentityBodySchema (REST)", () => {
 
 describe("createIdentityInputSchema (tRPC)", () => {
   it("keeps organizationId (required) and the same defaults", () => {
-    expect(ok(createIdentityInputSchema, { name: "x", organizationId: ORG_ID })).toEqual({ ...DEFAULTS, name: "x", organizationId: ORG_ID });
+    expect(ok(createIdentityInputSchema, { name: "x", organizationId: ORG_ID })).toEqual({
+      ...DEFAULTS,
+      name: "x",
+      organizationId: ORG_ID,
+    });
     expect(rawIssues(createIdentityInputSchema, {}).map((i) => i.path)).toEqual([["name"], ["organizationId"]]);
-    expect(rawIssues(createIdentityInputSchema, { name: "x", orgId: ORG_ID })[0]).toMatchObject({ code: "invalid_type", path: ["organizationId"] });
+    expect(rawIssues(createIdentityInputSchema, { name: "x", orgId: ORG_ID })[0]).toMatchObject({
+      code: "invalid_type",
+      path: ["organizationId"],
+    });
   });
 });
 
@@ -142,12 +163,24 @@ describe("identityMetadataInputSchema", () => {
       { path: [0, "key"], message: "Metadata key cannot be empty" },
       { path: [0, "value"], message: "Metadata value cannot be empty" },
     ]);
-    expect(fail(identityMetadataInputSchema, [{ key: "a", value: "1" }, { key: "b", value: "2" }, { key: "a ", value: "3" }])).toEqual([
-      { path: [2, "key"], message: 'Metadata key "a" is used more than once' },
-    ]);
-    expect(ok(identityMetadataInputSchema, [{ key: "a", value: "1" }, { key: "A", value: "2" }])).toHaveLength(2);
+    expect(
+      fail(identityMetadataInputSchema, [
+        { key: "a", value: "1" },
+        { key: "b", value: "2" },
+        { key: "a ", value: "3" },
+      ]),
+    ).toEqual([{ path: [2, "key"], message: 'Metadata key "a" is used more than once' }]);
+    expect(
+      ok(identityMetadataInputSchema, [
+        { key: "a", value: "1" },
+        { key: "A", value: "2" },
+      ]),
+    ).toHaveLength(2);
     expect(fail(identityMetadataInputSchema, { team: "ci" })).toEqual([{ path: [], message: "Metadata must be an array of {key, value}" }]);
-    expect(rawIssues(identityMetadataInputSchema, [{ key: "a", value: "1", id: "x" }])[0]).toMatchObject({ code: "unrecognized_keys", keys: ["id"] });
+    expect(rawIssues(identityMetadataInputSchema, [{ key: "a", value: "1", id: "x" }])[0]).toMatchObject({
+      code: "unrecognized_keys",
+      keys: ["id"],
+    });
   });
 });
 
@@ -159,7 +192,10 @@ describe("updateIdentityBodySchema / updateIdentityInputSchema", () => {
   it("each field is optional and validated", () => {
     expect(ok(updateIdentityBodySchema, { name: " renamed " })).toEqual({ name: "renamed" });
     expect(ok(updateIdentityBodySchema, { role: "viewer" })).toEqual({ role: "viewer" });
-    expect(ok(updateIdentityBodySchema, { hasDeleteProtection: false, metadata: [] })).toEqual({ hasDeleteProtection: false, metadata: [] });
+    expect(ok(updateIdentityBodySchema, { hasDeleteProtection: false, metadata: [] })).toEqual({
+      hasDeleteProtection: false,
+      metadata: [],
+    });
     expect(fail(updateIdentityBodySchema, { metadata: [{ key: "k", value: "\u0000" }] })).toEqual([
       { path: ["metadata", 0, "value"], message: "Metadata value must not contain NUL characters or unpaired surrogates" },
     ]);
@@ -195,7 +231,9 @@ describe("listIdentitiesQuerySchema (REST) and listIdentitiesInputSchema (tRPC)"
 
   it("search refuses NUL and lone surrogates", () => {
     for (const search of ["\u0000", "a\uD800"]) {
-      expect(fail(listIdentitiesQuerySchema, { search })).toEqual([{ path: ["search"], message: "Search must not contain NUL characters or unpaired surrogates" }]);
+      expect(fail(listIdentitiesQuerySchema, { search })).toEqual([
+        { path: ["search"], message: "Search must not contain NUL characters or unpaired surrogates" },
+      ]);
     }
   });
 
@@ -213,13 +251,17 @@ describe("listIdentitiesQuerySchema (REST) and listIdentitiesInputSchema (tRPC)"
     expect(ok(listIdentitiesQuerySchema, { limit: "1" }).limit).toBe(1);
     expect(ok(listIdentitiesQuerySchema, { limit: "100" }).limit).toBe(100);
     expect(fail(listIdentitiesQuerySchema, { limit: "0" })).toEqual([{ path: ["limit"], message: "Too small: expected number to be >=1" }]);
-    expect(fail(listIdentitiesQuerySchema, { limit: "101" })).toEqual([{ path: ["limit"], message: "Too big: expected number to be <=100" }]);
+    expect(fail(listIdentitiesQuerySchema, { limit: "101" })).toEqual([
+      { path: ["limit"], message: "Too big: expected number to be <=100" },
+    ]);
   });
 
   it("offset bounds: 0 and 1000000 ok, -1 and 1000001 fail", () => {
     expect(ok(listIdentitiesQuerySchema, { offset: "0" }).offset).toBe(0);
     expect(ok(listIdentitiesQuerySchema, { offset: "1000000" }).offset).toBe(1_000_000);
-    expect(fail(listIdentitiesQuerySchema, { offset: "-1" })).toEqual([{ path: ["offset"], message: "Too small: expected number to be >=0" }]);
+    expect(fail(listIdentitiesQuerySchema, { offset: "-1" })).toEqual([
+      { path: ["offset"], message: "Too small: expected number to be >=0" },
+    ]);
     expect(fail(listIdentitiesQuerySchema, { offset: "1000001" })).toEqual([
       { path: ["offset"], message: "Too big: expected number to be <=1000000" },
     ]);
@@ -242,7 +284,9 @@ describe("listIdentitiesQuerySchema (REST) and listIdentitiesInputSchema (tRPC)"
   it("search is trimmed and capped at 64", () => {
     expect(ok(listIdentitiesQuerySchema, { search: "  ci  " })).toEqual({ search: "ci", limit: 50, offset: 0 });
     expect(ok(listIdentitiesQuerySchema, { search: "s".repeat(64) }).search).toHaveLength(64);
-    expect(fail(listIdentitiesQuerySchema, { search: "s".repeat(65) })).toEqual([{ path: ["search"], message: "Search must be at most 64 characters" }]);
+    expect(fail(listIdentitiesQuerySchema, { search: "s".repeat(65) })).toEqual([
+      { path: ["search"], message: "Search must be at most 64 characters" },
+    ]);
   });
 
   it("organizationId is an optional UUID", () => {
@@ -253,7 +297,9 @@ describe("listIdentitiesQuerySchema (REST) and listIdentitiesInputSchema (tRPC)"
   });
 
   it("rejects unknown query parameters", () => {
-    expect(rawIssues(listIdentitiesQuerySchema, { page: "1" })).toEqual([expect.objectContaining({ code: "unrecognized_keys", keys: ["page"] })]);
+    expect(rawIssues(listIdentitiesQuerySchema, { page: "1" })).toEqual([
+      expect.objectContaining({ code: "unrecognized_keys", keys: ["page"] }),
+    ]);
   });
 });
 
@@ -275,7 +321,11 @@ describe("searchIdentitiesBodySchema (Infisical's search body)", () => {
   });
 
   it.each([
-    [{ search: { name: { $contains: "a\u0000" } } }, ["search", "name", "$contains"], "Name $contains must not contain NUL characters or unpaired surrogates"],
+    [
+      { search: { name: { $contains: "a\u0000" } } },
+      ["search", "name", "$contains"],
+      "Name $contains must not contain NUL characters or unpaired surrogates",
+    ],
     [{ search: { name: "\uD800" } }, ["search", "name"], "Name must not contain NUL characters or unpaired surrogates"],
     [{ search: { role: { $in: ["x".repeat(256)] } } }, ["search", "role", "$in", 0], "Role $in must be at most 255 characters"],
     [{ orderBy: "createdAt" }, ["orderBy"], "orderBy must be name or role"],
@@ -286,9 +336,15 @@ describe("searchIdentitiesBodySchema (Infisical's search body)", () => {
   });
 
   it("refuses unknown operators and fields, and out-of-range pages", () => {
-    expect(rawIssues(searchIdentitiesBodySchema, { search: { name: { $neq: "x" } } })[0]).toMatchObject({ code: "unrecognized_keys", keys: ["$neq"] });
+    expect(rawIssues(searchIdentitiesBodySchema, { search: { name: { $neq: "x" } } })[0]).toMatchObject({
+      code: "unrecognized_keys",
+      keys: ["$neq"],
+    });
     expect(rawIssues(searchIdentitiesBodySchema, { search: { role: { $contains: "x" } } })[0]).toMatchObject({ code: "unrecognized_keys" });
-    expect(rawIssues(searchIdentitiesBodySchema, { search: { email: "x" } })[0]).toMatchObject({ code: "unrecognized_keys", keys: ["email"] });
+    expect(rawIssues(searchIdentitiesBodySchema, { search: { email: "x" } })[0]).toMatchObject({
+      code: "unrecognized_keys",
+      keys: ["email"],
+    });
     expect(rawIssues(searchIdentitiesBodySchema, { limit: 101 })[0]?.path).toEqual(["limit"]);
     expect(rawIssues(searchIdentitiesBodySchema, { limit: "10" })[0]?.path).toEqual(["limit"]);
     expect(rawIssues(searchIdentitiesBodySchema, { offset: -1 })[0]?.path).toEqual(["offset"]);
@@ -313,7 +369,9 @@ describe("identity response schemas", () => {
 
   it("accepts a valid identity (flat shape), wrapped and listed", () => {
     expect(ok(identitySchema, identity)).toEqual(identity);
-    expect(ok(identitySchema, { ...identity, lastLoginAuthMethod: "oci-auth", lastLoginTime: "2024-05-02T00:00:00.000Z" }).lastLoginAuthMethod).toBe("oci-auth");
+    expect(
+      ok(identitySchema, { ...identity, lastLoginAuthMethod: "oci-auth", lastLoginTime: "2024-05-02T00:00:00.000Z" }).lastLoginAuthMethod,
+    ).toBe("oci-auth");
     expect(ok(identityResponseSchema, { identity })).toEqual({ identity });
     expect(ok(identityListResponseSchema, { identities: [identity], totalCount: 1 })).toEqual({ identities: [identity], totalCount: 1 });
   });
@@ -325,7 +383,14 @@ describe("identity response schemas", () => {
   });
 
   it("Infisical's shapes: created, updated, deleted identity and the membership", () => {
-    const base = { id: IDENTITY_ID, name: "ci", orgId: ORG_ID, hasDeleteProtection: true, createdAt: identity.createdAt, updatedAt: identity.createdAt };
+    const base = {
+      id: IDENTITY_ID,
+      name: "ci",
+      orgId: ORG_ID,
+      hasDeleteProtection: true,
+      createdAt: identity.createdAt,
+      updatedAt: identity.createdAt,
+    };
     expect(ok(createIdentityResponseSchema, { identity: { ...base, authMethods: [], metadata } })).toBeDefined();
     expect(ok(updateIdentityResponseSchema, { identity: { ...base, metadata } })).toBeDefined();
     expect(ok(deleteIdentityResponseSchema, { identity: base })).toBeDefined();
@@ -344,6 +409,9 @@ describe("identity response schemas", () => {
     };
     expect(ok(identityMembershipResponseSchema, { identity: membership })).toEqual({ identity: membership });
     expect(ok(identityMembershipListResponseSchema, { identities: [membership], totalCount: 1 }).totalCount).toBe(1);
-    expect(rawIssues(identityMembershipResponseSchema, { identity: { ...membership, customRole: {} } })[0]?.path).toEqual(["identity", "customRole"]);
+    expect(rawIssues(identityMembershipResponseSchema, { identity: { ...membership, customRole: {} } })[0]?.path).toEqual([
+      "identity",
+      "customRole",
+    ]);
   });
 });

@@ -103,10 +103,7 @@ export const updateIdentityBodySchema = z.strictObject(updateIdentityShape);
 export const updateIdentityInputSchema = z.strictObject({ identityId: idSchema("identityId"), ...updateIdentityShape });
 
 const searchShape = {
-  search: storableText("Search")
-    .trim()
-    .max(64, "Search must be at most 64 characters")
-    .optional(),
+  search: storableText("Search").trim().max(64, "Search must be at most 64 characters").optional(),
   ...paginationShape,
 };
 

@@ -64,7 +64,9 @@ describe("tenancyOcidSchema", () => {
     ["a lone high surrogate", "ocid1.tenancy.oc1..aaaa\uD800"],
     ["a lone low surrogate", "ocid1.tenancy.oc1..\uDC00aaaa"],
   ])("refuses %s (PostgreSQL cannot store it) with the storable-text issue", (_name, input) => {
-    expect(fail(tenancyOcidSchema, input)).toEqual([{ path: [], message: "Tenancy OCID must not contain NUL characters or unpaired surrogates" }]);
+    expect(fail(tenancyOcidSchema, input)).toEqual([
+      { path: [], message: "Tenancy OCID must not contain NUL characters or unpaired surrogates" },
+    ]);
     expect(fail(attachOciAuthBodySchema, { tenancyOcid: input })).toEqual([
       { path: ["tenancyOcid"], message: "Tenancy OCID must not contain NUL characters or unpaired surrogates" },
     ]);
@@ -406,7 +408,9 @@ describe("attachOciAuthInputSchema (tRPC)", () => {
   });
 
   it("applies the same limits and cross-field rule", () => {
-    expect(fail(attachOciAuthInputSchema, { identityId: IDENTITY_ID, ...base, accessTokenTTL: 2, accessTokenMaxTTL: 1 })).toEqual([ttlIssue]);
+    expect(fail(attachOciAuthInputSchema, { identityId: IDENTITY_ID, ...base, accessTokenTTL: 2, accessTokenMaxTTL: 1 })).toEqual([
+      ttlIssue,
+    ]);
     expect(fail(attachOciAuthInputSchema, { identityId: IDENTITY_ID, ...base, accessTokenMaxTTL: 0, accessTokenTTL: 0 })).toEqual([
       { path: ["accessTokenMaxTTL"], message: "Too small: expected number to be >=1" },
     ]);

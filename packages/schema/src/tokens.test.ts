@@ -106,7 +106,10 @@ describe("ociLoginBodySchema", () => {
       code: "too_big",
       path: ["headers", "authorization"],
     });
-    expect(rawIssues(ociLoginBodySchema, body({ ...h, host: "h".repeat(256) }))[0]).toMatchObject({ code: "too_big", path: ["headers", "host"] });
+    expect(rawIssues(ociLoginBodySchema, body({ ...h, host: "h".repeat(256) }))[0]).toMatchObject({
+      code: "too_big",
+      path: ["headers", "host"],
+    });
     expect(rawIssues(ociLoginBodySchema, body({ ...h, "x-date": "d".repeat(65) }))[0]).toMatchObject({
       code: "too_big",
       path: ["headers", "x-date"],
@@ -130,20 +133,28 @@ describe("ociLoginBodySchema", () => {
     expect(ok(ociLoginBodySchema, input).organizationSlug).toBe("acme");
   });
 
-  it.each(["not-a-uuid", "", "3f2b8c1e5d4a4b7e9c2d1a2b3c4d5e6f", "3f2b8c1e-5d4a-4b7e-9c2d-1a2b3c4d5e6", "{3f2b8c1e-5d4a-4b7e-9c2d-1a2b3c4d5e6f}"])(
-    "rejects non-UUID identityId %j",
-    (identityId) => {
-      expect(fail(ociLoginBodySchema, { ...body({ authorization: AUTHORIZATION, host: HOST, date: DATE }), identityId })).toEqual([
-        { path: ["identityId"], message: "identityId must be a UUID" },
-      ]);
-    },
-  );
+  it.each([
+    "not-a-uuid",
+    "",
+    "3f2b8c1e5d4a4b7e9c2d1a2b3c4d5e6f",
+    "3f2b8c1e-5d4a-4b7e-9c2d-1a2b3c4d5e6",
+    "{3f2b8c1e-5d4a-4b7e-9c2d-1a2b3c4d5e6f}",
+  ])("rejects non-UUID identityId %j", (identityId) => {
+    expect(fail(ociLoginBodySchema, { ...body({ authorization: AUTHORIZATION, host: HOST, date: DATE }), identityId })).toEqual([
+      { path: ["identityId"], message: "identityId must be a UUID" },
+    ]);
+  });
 
   it("userOcid is required, trimmed and non-empty", () => {
     const headers = { authorization: AUTHORIZATION, host: HOST, date: DATE };
     expect(ok(ociLoginBodySchema, { ...body(headers), userOcid: `  ${USER_OCID}  ` }).userOcid).toBe(USER_OCID);
-    expect(fail(ociLoginBodySchema, { ...body(headers), userOcid: "   " })).toEqual([{ path: ["userOcid"], message: "userOcid cannot be empty" }]);
-    expect(rawIssues(ociLoginBodySchema, { identityId: IDENTITY_ID, headers })[0]).toMatchObject({ code: "invalid_type", path: ["userOcid"] });
+    expect(fail(ociLoginBodySchema, { ...body(headers), userOcid: "   " })).toEqual([
+      { path: ["userOcid"], message: "userOcid cannot be empty" },
+    ]);
+    expect(rawIssues(ociLoginBodySchema, { identityId: IDENTITY_ID, headers })[0]).toMatchObject({
+      code: "invalid_type",
+      path: ["userOcid"],
+    });
   });
 
   it("rejects missing or non-object headers", () => {
@@ -161,7 +172,10 @@ describe("token bodies and responses", () => {
     expect(ok(accessTokenBodySchema, { accessToken: " abc " })).toEqual({ accessToken: "abc" });
     expect(ok(accessTokenBodySchema, { accessToken: "t".repeat(8192) }).accessToken).toHaveLength(8192);
     expect(rawIssues(accessTokenBodySchema, { accessToken: "  " })[0]).toMatchObject({ code: "too_small", path: ["accessToken"] });
-    expect(rawIssues(accessTokenBodySchema, { accessToken: "t".repeat(8193) })[0]).toMatchObject({ code: "too_big", path: ["accessToken"] });
+    expect(rawIssues(accessTokenBodySchema, { accessToken: "t".repeat(8193) })[0]).toMatchObject({
+      code: "too_big",
+      path: ["accessToken"],
+    });
     expect(rawIssues(accessTokenBodySchema, { accessToken: "t", extra: 1 })[0]?.code).toBe("unrecognized_keys");
   });
 
@@ -173,7 +187,9 @@ describe("token bodies and responses", () => {
   });
 
   it("revokeTokenResponseSchema accepts the revoke message", () => {
-    expect(ok(revokeTokenResponseSchema, { message: messages.tokenRevokedMessage })).toEqual({ message: "Successfully revoked access token" });
+    expect(ok(revokeTokenResponseSchema, { message: messages.tokenRevokedMessage })).toEqual({
+      message: "Successfully revoked access token",
+    });
   });
 });
 

@@ -26,14 +26,17 @@ const headerValue = (max: number) => z.string().trim().min(1).max(max);
 export const ociLoginBodySchema = z.strictObject({
   identityId: idSchema("identityId"),
   userOcid: z.string().trim().min(1, "userOcid cannot be empty").max(255),
-  headers: z.preprocess(lowerCaseKeys, z
-    .object({
-      authorization: headerValue(4096),
-      host: headerValue(255),
-      "x-date": headerValue(64).optional(),
-      date: headerValue(64).optional(),
-    })
-    .refine((h) => h.date !== undefined || h["x-date"] !== undefined, { message: messages.dateRequired, path: ["date"] })),
+  headers: z.preprocess(
+    lowerCaseKeys,
+    z
+      .object({
+        authorization: headerValue(4096),
+        host: headerValue(255),
+        "x-date": headerValue(64).optional(),
+        date: headerValue(64).optional(),
+      })
+      .refine((h) => h.date !== undefined || h["x-date"] !== undefined, { message: messages.dateRequired, path: ["date"] }),
+  ),
   organizationSlug: z.string().trim().max(64).optional(),
 });
 

@@ -26,7 +26,11 @@ function describeValue(value: unknown): string {
   if (value === null) return "none";
   if (Array.isArray(value)) {
     return value
-      .map((item) => (item && typeof item === "object" && "ipAddress" in item ? `${item.ipAddress}${"prefix" in item ? `/${item.prefix}` : ""}` : describeValue(item)))
+      .map((item) =>
+        item && typeof item === "object" && "ipAddress" in item
+          ? `${item.ipAddress}${"prefix" in item ? `/${item.prefix}` : ""}`
+          : describeValue(item),
+      )
       .join(", ");
   }
   if (typeof value === "object") return JSON.stringify(value);
@@ -63,7 +67,15 @@ function EventDetails({ event }: { event: AuditEvent }) {
   );
 }
 
-export function AuditView({ session, initialFilters, initialPage }: { session: DashboardSession; initialFilters: AuditFilters; initialPage: number }) {
+export function AuditView({
+  session,
+  initialFilters,
+  initialPage,
+}: {
+  session: DashboardSession;
+  initialFilters: AuditFilters;
+  initialPage: number;
+}) {
   const trpc = useTRPC();
   const [filters, setFilters] = useState<AuditFilters>(initialFilters);
   const [page, setPage] = useState(initialPage);
@@ -106,10 +118,7 @@ export function AuditView({ session, initialFilters, initialPage }: { session: D
 
   return (
     <>
-      <PageHeader
-        title="Audit log"
-        description="Every management action and every login, newest first. Times are in UTC."
-      />
+      <PageHeader title="Audit log" description="Every management action and every login, newest first. Times are in UTC." />
       <section className="card" aria-labelledby="audit-heading">
         <h2 id="audit-heading" className="sr-only">
           Audit events
@@ -137,7 +146,12 @@ export function AuditView({ session, initialFilters, initialPage }: { session: D
             <label htmlFor="audit-actor" className="label">
               Actor
             </label>
-            <select id="audit-actor" className="select" value={filters.actorId ?? ""} onChange={(event) => apply({ ...filters, actorId: event.target.value || undefined })}>
+            <select
+              id="audit-actor"
+              className="select"
+              value={filters.actorId ?? ""}
+              onChange={(event) => apply({ ...filters, actorId: event.target.value || undefined })}
+            >
               <option value="">Anyone</option>
               {actorOptions.map((option) => (
                 <option key={option.id} value={option.id}>
@@ -185,7 +199,11 @@ export function AuditView({ session, initialFilters, initialPage }: { session: D
             </p>
           ) : null}
           <div className="toolbar-status" aria-live="polite">
-            {events.isFetching && !events.isPending ? <Spinner label="Loading events" /> : events.data ? `${total.toLocaleString("en-US")} event${total === 1 ? "" : "s"}` : null}
+            {events.isFetching && !events.isPending ? (
+              <Spinner label="Loading events" />
+            ) : events.data ? (
+              `${total.toLocaleString("en-US")} event${total === 1 ? "" : "s"}`
+            ) : null}
           </div>
         </form>
 

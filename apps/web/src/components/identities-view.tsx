@@ -92,7 +92,11 @@ export function IdentitiesView({ session }: { session: DashboardSession }) {
             />
           </div>
           <div className="toolbar-status" aria-live="polite">
-            {searching ? <Spinner label="Searching" /> : list.data ? `${total.toLocaleString("en-US")} ${total === 1 ? "identity" : "identities"}` : null}
+            {searching ? (
+              <Spinner label="Searching" />
+            ) : list.data ? (
+              `${total.toLocaleString("en-US")} ${total === 1 ? "identity" : "identities"}`
+            ) : null}
           </div>
         </div>
         {list.isPending ? (
@@ -160,12 +164,22 @@ export function IdentitiesView({ session }: { session: DashboardSession }) {
                       <td className="col-actions" data-label="Actions">
                         <span className="row-actions">
                           {canManage(session.role, identity.role, "edit") ? (
-                            <button type="button" className="btn btn-secondary btn-sm" onClick={() => setEditing(identity)} aria-label={`Edit ${identity.name}`}>
+                            <button
+                              type="button"
+                              className="btn btn-secondary btn-sm"
+                              onClick={() => setEditing(identity)}
+                              aria-label={`Edit ${identity.name}`}
+                            >
                               Edit
                             </button>
                           ) : null}
                           {canManage(session.role, identity.role, "delete") ? (
-                            <button type="button" className="btn btn-danger-outline btn-sm" onClick={() => setDeleting(identity)} aria-label={`Delete ${identity.name}`}>
+                            <button
+                              type="button"
+                              className="btn btn-danger-outline btn-sm"
+                              onClick={() => setDeleting(identity)}
+                              aria-label={`Delete ${identity.name}`}
+                            >
                               Delete
                             </button>
                           ) : null}

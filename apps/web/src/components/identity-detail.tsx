@@ -56,7 +56,14 @@ export function IdentityDetail({ identityId, session, created }: { identityId: s
         <PageHeader title="Identity" breadcrumb={<Breadcrumb name="Identity" />} />
         {info.code === "NOT_FOUND" ? (
           <div className="card">
-            <EmptyState title="This identity does not exist" action={<Link className="btn btn-primary" href="/identities">Back to identities</Link>}>
+            <EmptyState
+              title="This identity does not exist"
+              action={
+                <Link className="btn btn-primary" href="/identities">
+                  Back to identities
+                </Link>
+              }
+            >
               <p>It may have been deleted, or it belongs to another organization.</p>
             </EmptyState>
           </div>

@@ -10,7 +10,17 @@ import { assignableRoles } from "./permissions";
 import { useTRPC } from "./trpc";
 import { Alert, Field } from "./ui";
 
-function RoleSelect({ value, onChange, actorRole, props }: { value: OrgRole; onChange: (role: OrgRole) => void; actorRole: OrgRole; props: object }) {
+function RoleSelect({
+  value,
+  onChange,
+  actorRole,
+  props,
+}: {
+  value: OrgRole;
+  onChange: (role: OrgRole) => void;
+  actorRole: OrgRole;
+  props: object;
+}) {
   return (
     <select {...props} className="select" value={value} onChange={(event) => onChange(event.target.value as OrgRole)}>
       {assignableRoles(actorRole).map((role) => (
@@ -38,13 +48,28 @@ export function CreateIdentityDialog({
   onCreated: (identity: Identity) => void;
 }) {
   return (
-    <Modal open={open} onClose={onClose} title="Create machine identity" description="A machine identity is how a workload, CI job or service authenticates. Attach OCI auth to it next.">
+    <Modal
+      open={open}
+      onClose={onClose}
+      title="Create machine identity"
+      description="A machine identity is how a workload, CI job or service authenticates. Attach OCI auth to it next."
+    >
       <CreateIdentityForm organizationId={organizationId} actorRole={actorRole} onCancel={onClose} onCreated={onCreated} />
     </Modal>
   );
 }
 
-function CreateIdentityForm({ organizationId, actorRole, onCancel, onCreated }: { organizationId: string; actorRole: OrgRole; onCancel: () => void; onCreated: (identity: Identity) => void }) {
+function CreateIdentityForm({
+  organizationId,
+  actorRole,
+  onCancel,
+  onCreated,
+}: {
+  organizationId: string;
+  actorRole: OrgRole;
+  onCancel: () => void;
+  onCreated: (identity: Identity) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
@@ -61,7 +86,10 @@ function CreateIdentityForm({ organizationId, actorRole, onCancel, onCreated }: 
   const body = { name, organizationId, role };
   const parsed = createIdentityInputSchema.safeParse(body);
   const serverError = create.error ? errorInfo(create.error) : null;
-  const errors = { ...(serverError ? issuesByField(serverError.issues) : {}), ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}) };
+  const errors = {
+    ...(serverError ? issuesByField(serverError.issues) : {}),
+    ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}),
+  };
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -90,7 +118,17 @@ function CreateIdentityForm({ organizationId, actorRole, onCancel, onCreated }: 
   );
 }
 
-export function EditIdentityDialog({ identity, actorRole, onClose, onSaved }: { identity: Identity | null; actorRole: OrgRole; onClose: () => void; onSaved: (identity: Identity) => void }) {
+export function EditIdentityDialog({
+  identity,
+  actorRole,
+  onClose,
+  onSaved,
+}: {
+  identity: Identity | null;
+  actorRole: OrgRole;
+  onClose: () => void;
+  onSaved: (identity: Identity) => void;
+}) {
   return (
     <Modal open={identity !== null} onClose={onClose} title={identity ? `Edit ${identity.name}` : "Edit identity"}>
       {identity ? <EditIdentityForm identity={identity} actorRole={actorRole} onCancel={onClose} onSaved={onSaved} /> : null}
@@ -98,7 +136,17 @@ export function EditIdentityDialog({ identity, actorRole, onClose, onSaved }: { 
   );
 }
 
-function EditIdentityForm({ identity, actorRole, onCancel, onSaved }: { identity: Identity; actorRole: OrgRole; onCancel: () => void; onSaved: (identity: Identity) => void }) {
+function EditIdentityForm({
+  identity,
+  actorRole,
+  onCancel,
+  onSaved,
+}: {
+  identity: Identity;
+  actorRole: OrgRole;
+  onCancel: () => void;
+  onSaved: (identity: Identity) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [name, setName] = useState(identity.name);
@@ -116,7 +164,10 @@ function EditIdentityForm({ identity, actorRole, onCancel, onSaved }: { identity
   const patch = { ...(name !== identity.name ? { name } : {}), ...(role !== identity.role ? { role } : {}) };
   const parsed = updateIdentityBodySchema.safeParse(patch);
   const serverError = update.error ? errorInfo(update.error) : null;
-  const errors = { ...(serverError ? issuesByField(serverError.issues) : {}), ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}) };
+  const errors = {
+    ...(serverError ? issuesByField(serverError.issues) : {}),
+    ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}),
+  };
   const unchanged = Object.keys(patch).length === 0;
 
   function onSubmit(event: FormEvent) {
@@ -146,7 +197,15 @@ function EditIdentityForm({ identity, actorRole, onCancel, onSaved }: { identity
   );
 }
 
-export function DeleteIdentityDialog({ identity, onClose, onDeleted }: { identity: Identity | null; onClose: () => void; onDeleted: (identity: Identity) => void }) {
+export function DeleteIdentityDialog({
+  identity,
+  onClose,
+  onDeleted,
+}: {
+  identity: Identity | null;
+  onClose: () => void;
+  onDeleted: (identity: Identity) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const remove = useMutation(
@@ -173,8 +232,8 @@ export function DeleteIdentityDialog({ identity, onClose, onDeleted }: { identit
       onConfirm={() => identity && remove.mutate({ identityId: identity.id })}
     >
       <p>
-        This permanently deletes the identity, its OCI auth configuration and every access token issued to it. Workloads using
-        it stop working immediately. This cannot be undone.
+        This permanently deletes the identity, its OCI auth configuration and every access token issued to it. Workloads using it stop
+        working immediately. This cannot be undone.
       </p>
       {identity?.hasDeleteProtection ? <p>Delete protection is on for this identity: turn it off on the identity page first.</p> : null}
     </ConfirmDialog>

@@ -51,10 +51,21 @@ export function LoginForm({ next, reason }: { next?: string; reason?: "expired" 
       {message ? <Alert tone="danger">{message}</Alert> : null}
       <form className="form-stack" onSubmit={onSubmit} method="post" noValidate>
         <Field id="login-email" label="Email" error={errors.email}>
-          {(p) => <input {...p} className="input" type="email" value={values.email} onChange={set("email")} autoComplete="username" autoFocus />}
+          {(p) => (
+            <input {...p} className="input" type="email" value={values.email} onChange={set("email")} autoComplete="username" autoFocus />
+          )}
         </Field>
         <Field id="login-password" label="Password" error={errors.password}>
-          {(p) => <input {...p} className="input" type="password" value={values.password} onChange={set("password")} autoComplete="current-password" />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="password"
+              value={values.password}
+              onChange={set("password")}
+              autoComplete="current-password"
+            />
+          )}
         </Field>
         <button type="submit" className="btn btn-primary btn-block" disabled={pending}>
           {pending ? "Signing in…" : "Sign in"}

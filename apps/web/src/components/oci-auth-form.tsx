@@ -34,7 +34,8 @@ interface FormState {
   accessTokenNumUsesLimit: string;
 }
 
-type FieldName = "tenancyOcid" | "allowedUsernames" | "accessTokenTrustedIps" | "accessTokenTTL" | "accessTokenMaxTTL" | "accessTokenNumUsesLimit";
+type FieldName =
+  "tenancyOcid" | "allowedUsernames" | "accessTokenTrustedIps" | "accessTokenTTL" | "accessTokenMaxTTL" | "accessTokenNumUsesLimit";
 
 /** Row keys are also in element ids: deterministic (index-based) so the server's HTML and the browser agree. */
 const rows = (values: string[]): IpRow[] => values.map((value, key) => ({ key, value }));
@@ -85,7 +86,8 @@ const canonicalIps = (ips: { ipAddress: string }[]) =>
 function changedFields(parsed: UpdateOciAuthBody, stored: IdentityOciAuth): UpdateOciAuthBody {
   const patch: UpdateOciAuthBody = {};
   if (parsed.tenancyOcid !== undefined && parsed.tenancyOcid !== stored.tenancyOcid) patch.tenancyOcid = parsed.tenancyOcid;
-  if (parsed.allowedUsernames !== undefined && parsed.allowedUsernames !== stored.allowedUsernames) patch.allowedUsernames = parsed.allowedUsernames;
+  if (parsed.allowedUsernames !== undefined && parsed.allowedUsernames !== stored.allowedUsernames)
+    patch.allowedUsernames = parsed.allowedUsernames;
   if (parsed.accessTokenTrustedIps) {
     const next = canonicalIps(parsed.accessTokenTrustedIps);
     const current = stored.accessTokenTrustedIps.map(formatTrustedIp);
@@ -141,9 +143,7 @@ export function OciAuthForm({
   const parsed = mode === "attach" ? attachOciAuthBodySchema.safeParse(body) : updateOciAuthBodySchema.safeParse(body);
   const clientErrors = parsed.success ? {} : issuesByField(parsed.error.issues);
   const show = (key: string) =>
-    submitted ||
-    touched.has(key.split(".").slice(0, 2).join(".")) ||
-    (key === "accessTokenTTL" && touched.has("accessTokenMaxTTL")); // the cross-field rule reports on the TTL
+    submitted || touched.has(key.split(".").slice(0, 2).join(".")) || (key === "accessTokenTTL" && touched.has("accessTokenMaxTTL")); // the cross-field rule reports on the TTL
   const errorFor = (key: string): string | undefined => serverErrors[key] ?? (show(key) ? clientErrors[key] : undefined);
   const failure = mutation.error ? errorInfo(mutation.error) : null;
 
@@ -240,7 +240,16 @@ export function OciAuthForm({
           hint="The OCI tenancy whose users may log in, e.g. ocid1.tenancy.oc1..aaaaaaaa…"
           error={errorFor("tenancyOcid")}
         >
-          {(p) => <input {...p} className="input input-mono" {...text("tenancyOcid")} autoComplete="off" spellCheck={false} placeholder="ocid1.tenancy.oc1..aaaaaaaa…" />}
+          {(p) => (
+            <input
+              {...p}
+              className="input input-mono"
+              {...text("tenancyOcid")}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="ocid1.tenancy.oc1..aaaaaaaa…"
+            />
+          )}
         </Field>
         <Field
           id={id("allowedUsernames")}
@@ -260,7 +269,16 @@ export function OciAuthForm({
           }
           error={errorFor("allowedUsernames")}
         >
-          {(p) => <input {...p} className="input" {...text("allowedUsernames")} autoComplete="off" spellCheck={false} placeholder="Any user of the tenancy" />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              {...text("allowedUsernames")}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="Any user of the tenancy"
+            />
+          )}
         </Field>
 
         <fieldset className="fieldset span-2" aria-describedby={`${id("ips")}-hint${ipListError ? ` ${id("ips")}-error` : ""}`}>
@@ -328,38 +346,71 @@ export function OciAuthForm({
           label="Access token TTL (seconds)"
           hint={
             <>
-              {ttl ? <span className="preview">{ttl}</span> : null} How long a token lives before it must be renewed. 0: no TTL of its own. Default{" "}
-              {DEFAULT_TOKEN_TTL_SECONDS} (30 days).
+              {ttl ? <span className="preview">{ttl}</span> : null} How long a token lives before it must be renewed. 0: no TTL of its own.
+              Default {DEFAULT_TOKEN_TTL_SECONDS} (30 days).
             </>
           }
           error={errorFor("accessTokenTTL")}
         >
-          {(p) => <input {...p} className="input" type="number" inputMode="numeric" min={0} max={MAX_TOKEN_TTL_SECONDS} step={1} {...text("accessTokenTTL")} placeholder={mode === "attach" ? String(DEFAULT_TOKEN_TTL_SECONDS) : String(config?.accessTokenTTL)} />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={MAX_TOKEN_TTL_SECONDS}
+              step={1}
+              {...text("accessTokenTTL")}
+              placeholder={mode === "attach" ? String(DEFAULT_TOKEN_TTL_SECONDS) : String(config?.accessTokenTTL)}
+            />
+          )}
         </Field>
         <Field
           id={id("accessTokenMaxTTL")}
           label="Access token max TTL (seconds)"
           hint={
             <>
-              {maxTtl ? <span className="preview">{maxTtl}</span> : null} Renewals never extend a token beyond this, counted from its first login. Default{" "}
-              {DEFAULT_TOKEN_TTL_SECONDS} (30 days).
+              {maxTtl ? <span className="preview">{maxTtl}</span> : null} Renewals never extend a token beyond this, counted from its first
+              login. Default {DEFAULT_TOKEN_TTL_SECONDS} (30 days).
             </>
           }
           error={errorFor("accessTokenMaxTTL")}
         >
-          {(p) => <input {...p} className="input" type="number" inputMode="numeric" min={1} max={MAX_TOKEN_TTL_SECONDS} step={1} {...text("accessTokenMaxTTL")} placeholder={mode === "attach" ? String(DEFAULT_TOKEN_TTL_SECONDS) : String(config?.accessTokenMaxTTL)} />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX_TOKEN_TTL_SECONDS}
+              step={1}
+              {...text("accessTokenMaxTTL")}
+              placeholder={mode === "attach" ? String(DEFAULT_TOKEN_TTL_SECONDS) : String(config?.accessTokenMaxTTL)}
+            />
+          )}
         </Field>
         <Field
           id={id("accessTokenNumUsesLimit")}
           label="Uses per token"
           hint={
-            <>
-              {uses ? <span className="preview">{uses}</span> : null} How many requests one token may make. 0: unlimited (the default).
-            </>
+            <>{uses ? <span className="preview">{uses}</span> : null} How many requests one token may make. 0: unlimited (the default).</>
           }
           error={errorFor("accessTokenNumUsesLimit")}
         >
-          {(p) => <input {...p} className="input" type="number" inputMode="numeric" min={0} step={1} {...text("accessTokenNumUsesLimit")} placeholder={mode === "attach" ? "0" : String(config?.accessTokenNumUsesLimit)} />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              step={1}
+              {...text("accessTokenNumUsesLimit")}
+              placeholder={mode === "attach" ? "0" : String(config?.accessTokenNumUsesLimit)}
+            />
+          )}
         </Field>
       </div>
       <div className="form-actions">

@@ -132,8 +132,8 @@ export function OciAuthSection({ identity, actorRole }: { identity: Identity; ac
     body = canAttach ? (
       <>
         <p className="muted">
-          Not configured yet. Attach OCI auth to let workloads log in as <strong>{identity.name}</strong> by signing a request
-          with an OCI user API key of your tenancy. Every field but the tenancy OCID has a default.
+          Not configured yet. Attach OCI auth to let workloads log in as <strong>{identity.name}</strong> by signing a request with an OCI
+          user API key of your tenancy. Every field but the tenancy OCID has a default.
         </p>
         <OciAuthForm identityId={identityId} onSaved={saved} />
       </>
@@ -186,9 +186,7 @@ export function OciAuthSection({ identity, actorRole }: { identity: Identity; ac
     <section className="card" aria-labelledby="oci-auth-heading">
       <div className="card-header">
         <div>
-          <h2 id="oci-auth-heading">
-            OCI Auth {attached ? <Badge tone="success">Configured</Badge> : <Badge>Not configured</Badge>}
-          </h2>
+          <h2 id="oci-auth-heading">OCI Auth {attached ? <Badge tone="success">Configured</Badge> : <Badge>Not configured</Badge>}</h2>
           <p>
             Login: <code>POST /api/v1/auth/oci-auth/login</code> with this identity&apos;s ID and a signed OCI request.
           </p>
@@ -217,8 +215,8 @@ export function OciAuthSection({ identity, actorRole }: { identity: Identity; ac
         onConfirm={() => revoke.mutate({ identityId })}
       >
         <p>
-          This deletes the OCI auth configuration of <strong>{identity.name}</strong> and revokes every access token issued
-          through it. Workloads using those tokens lose access immediately.
+          This deletes the OCI auth configuration of <strong>{identity.name}</strong> and revokes every access token issued through it.
+          Workloads using those tokens lose access immediately.
         </p>
       </ConfirmDialog>
     </section>

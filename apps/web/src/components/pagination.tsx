@@ -1,4 +1,16 @@
-export function Pagination({ offset, limit, total, onPage, label }: { offset: number; limit: number; total: number; onPage: (page: number) => void; label: string }) {
+export function Pagination({
+  offset,
+  limit,
+  total,
+  onPage,
+  label,
+}: {
+  offset: number;
+  limit: number;
+  total: number;
+  onPage: (page: number) => void;
+  label: string;
+}) {
   if (total === 0) return null;
   const page = Math.floor(offset / limit);
   const pages = Math.max(1, Math.ceil(total / limit));

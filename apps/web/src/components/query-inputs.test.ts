@@ -3,7 +3,12 @@ import { auditStateFromParams } from "./query-inputs";
 
 describe("auditStateFromParams", () => {
   it("keeps valid filters", () => {
-    const { filters, page } = auditStateFromParams({ actorId: " abc ", from: "2024-01-01T00:00:00Z", to: "2024-02-01T00:00:00Z", page: "2" });
+    const { filters, page } = auditStateFromParams({
+      actorId: " abc ",
+      from: "2024-01-01T00:00:00Z",
+      to: "2024-02-01T00:00:00Z",
+      page: "2",
+    });
     expect(filters).toEqual({ actorId: "abc", startDate: "2024-01-01T00:00:00Z", endDate: "2024-02-01T00:00:00Z" });
     expect(page).toBe(1);
   });

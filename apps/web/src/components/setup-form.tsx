@@ -54,22 +54,42 @@ export function SetupForm() {
     <section className="auth-card" aria-labelledby="setup-title">
       <h1 id="setup-title">Set up OCI Auth</h1>
       <p className="lead">
-        This instance has no users yet. Create the first administrator and your organization. An admin machine identity
-        and its API token are created with it.
+        This instance has no users yet. Create the first administrator and your organization. An admin machine identity and its API token
+        are created with it.
       </p>
       {message ? <Alert tone="danger">{message}</Alert> : null}
       <form className="form-stack" onSubmit={onSubmit} method="post" noValidate>
         <Field id="setup-organization" label="Organization name" error={errors.organization}>
-          {(p) => <input {...p} className="input" value={values.organization} onChange={set("organization")} autoComplete="organization" autoFocus />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              value={values.organization}
+              onChange={set("organization")}
+              autoComplete="organization"
+              autoFocus
+            />
+          )}
         </Field>
         <Field id="setup-email" label="Admin email" error={errors.email}>
           {(p) => <input {...p} className="input" type="email" value={values.email} onChange={set("email")} autoComplete="email" />}
         </Field>
         <Field id="setup-password" label="Password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`} error={errors.password}>
-          {(p) => <input {...p} className="input" type="password" value={values.password} onChange={set("password")} autoComplete="new-password" />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="password"
+              value={values.password}
+              onChange={set("password")}
+              autoComplete="new-password"
+            />
+          )}
         </Field>
         <Field id="setup-confirm" label="Confirm password" error={errors.confirm}>
-          {(p) => <input {...p} className="input" type="password" value={values.confirm} onChange={set("confirm")} autoComplete="new-password" />}
+          {(p) => (
+            <input {...p} className="input" type="password" value={values.confirm} onChange={set("confirm")} autoComplete="new-password" />
+          )}
         </Field>
         <button type="submit" className="btn btn-primary btn-block" disabled={pending}>
           {pending ? "Setting up…" : "Create administrator and organization"}
@@ -85,13 +105,13 @@ function TokenOnce({ done }: { done: Done }) {
     <section className="auth-card auth-card-wide" aria-labelledby="token-title">
       <h1 id="token-title">Your instance is ready</h1>
       <p className="lead">
-        Created the administrator <strong>{done.email}</strong>, the organization <strong>{done.organization.name}</strong> and
-        the admin machine identity <strong>{done.identity.name}</strong>.
+        Created the administrator <strong>{done.email}</strong>, the organization <strong>{done.organization.name}</strong> and the admin
+        machine identity <strong>{done.identity.name}</strong>.
       </p>
       <Alert tone="warning" title="Copy the admin identity token now: it will not be shown again." role="alert">
         <p>
-          It does not expire and grants full admin access to the API. Store it in a secret manager. If it is lost, revoke it
-          from the identity&apos;s Tokens section and use your administrator login instead.
+          It does not expire and grants full admin access to the API. Store it in a secret manager. If it is lost, revoke it from the
+          identity&apos;s Tokens section and use your administrator login instead.
         </p>
       </Alert>
       <div className="token-box">

@@ -59,8 +59,8 @@ export function TokensSection({ identityId, identityName, canRevoke }: { identit
         <div>
           <h2 id="tokens-heading">Access tokens</h2>
           <p>
-            Tokens issued to {identityName}, newest first{tokens.data ? ` · ${active} active of ${rows.length}` : ""}. The tokens
-            themselves are never stored; revoke one here if it may have leaked.
+            Tokens issued to {identityName}, newest first{tokens.data ? ` · ${active} active of ${rows.length}` : ""}. The tokens themselves
+            are never stored; revoke one here if it may have leaked.
           </p>
         </div>
         <div className="card-actions">
@@ -165,8 +165,7 @@ export function TokensSection({ identityId, identityName, canRevoke }: { identit
         onConfirm={() => target && revoke.mutate({ tokenId: target.id })}
       >
         <p>
-          Token <code>{target?.id}</code> stops working immediately; it cannot be renewed. The workload must log in again to get
-          a new one.
+          Token <code>{target?.id}</code> stops working immediately; it cannot be renewed. The workload must log in again to get a new one.
         </p>
       </ConfirmDialog>
     </section>

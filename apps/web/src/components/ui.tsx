@@ -4,7 +4,17 @@ import { ROLE_LABELS } from "./format";
 
 type Tone = "info" | "success" | "warning" | "danger";
 
-export function Alert({ tone = "info", title, children, role }: { tone?: Tone; title?: ReactNode; children?: ReactNode; role?: "alert" | "status" }) {
+export function Alert({
+  tone = "info",
+  title,
+  children,
+  role,
+}: {
+  tone?: Tone;
+  title?: ReactNode;
+  children?: ReactNode;
+  role?: "alert" | "status";
+}) {
   return (
     <div className={`alert alert-${tone}`} role={role ?? (tone === "danger" ? "alert" : "status")}>
       {title ? <p className="alert-title">{title}</p> : null}
@@ -32,10 +42,24 @@ export function RoleBadge({ role }: { role: OrgRole }) {
   return <Badge tone={ROLE_TONES[role]}>{ROLE_LABELS[role]}</Badge>;
 }
 
-export function PageHeader({ title, description, actions, breadcrumb }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; breadcrumb?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+  breadcrumb,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  breadcrumb?: ReactNode;
+}) {
   return (
     <div className="page-header">
-      {breadcrumb ? <nav aria-label="Breadcrumb" className="breadcrumb">{breadcrumb}</nav> : null}
+      {breadcrumb ? (
+        <nav aria-label="Breadcrumb" className="breadcrumb">
+          {breadcrumb}
+        </nav>
+      ) : null}
       <div className="page-header-row">
         <div className="page-header-text">
           <h1>{title}</h1>

@@ -3,7 +3,14 @@ import { z } from "zod";
 const csv = z
   .string()
   .optional()
-  .transform((v) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : []));
+  .transform((v) =>
+    v
+      ? v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  );
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -11,7 +18,11 @@ const envSchema = z.object({
   OCI_IDENTITY_ENDPOINT: z.url().optional(),
   OCI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   TRUSTED_PROXIES: csv,
-  SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(12 * 3600),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(12 * 3600),
   RATE_LIMIT: z.enum(["on", "off"], "RATE_LIMIT must be on or off").default("on"),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(120),

@@ -55,5 +55,4 @@ export const serviceUnavailable = (message: string, retryAfterSeconds: number) =
 export const databaseUnavailable = () => serviceUnavailable("The database is unavailable. Try again shortly.", 2);
 
 /** A rule that is a validation failure but needs stored state (e.g. TTL vs merged max TTL): 422. */
-export const validationError = (issues: ValidationIssue[]) =>
-  new AppError("VALIDATION", issues.map((i) => i.message).join("; "), issues);
+export const validationError = (issues: ValidationIssue[]) => new AppError("VALIDATION", issues.map((i) => i.message).join("; "), issues);

@@ -67,12 +67,21 @@ describe("audit log", () => {
       const { event } = await expectOneEvent("update-identity", () =>
         app.rest("PATCH", `/api/v1/identities/${id}`, { ...identity(), body: { name: "audited-2" } }),
       );
-      expect(event).toMatchObject({ ...identityActor(), orgId, ipAddress: IP, userAgent: UA, metadata: { identityId: id, name: "audited-2" } });
+      expect(event).toMatchObject({
+        ...identityActor(),
+        orgId,
+        ipAddress: IP,
+        userAgent: UA,
+        metadata: { identityId: id, name: "audited-2" },
+      });
     });
 
     it("add-identity-oci-auth", async () => {
       const { res, event } = await expectOneEvent("add-identity-oci-auth", () =>
-        app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, { ...user(), body: { tenancyOcid: TENANCY, allowedUsernames: "alice" } }),
+        app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, {
+          ...user(),
+          body: { tenancyOcid: TENANCY, allowedUsernames: "alice" },
+        }),
       );
       expect(event).toMatchObject({ ...userActor(), orgId, ipAddress: IP, userAgent: UA });
       expect(event.metadata).toEqual({
@@ -87,7 +96,9 @@ describe("audit log", () => {
     });
 
     it("get-identity-oci-auth", async () => {
-      const { event } = await expectOneEvent("get-identity-oci-auth", () => app.rest("GET", `/api/v1/auth/oci-auth/identities/${id}`, identity()));
+      const { event } = await expectOneEvent("get-identity-oci-auth", () =>
+        app.rest("GET", `/api/v1/auth/oci-auth/identities/${id}`, identity()),
+      );
       expect(event).toMatchObject({ ...identityActor(), orgId, ipAddress: IP, userAgent: UA, metadata: { identityId: id } });
     });
 
@@ -105,21 +116,40 @@ describe("audit log", () => {
     });
 
     it("revoke-identity-oci-auth", async () => {
-      const { event } = await expectOneEvent("revoke-identity-oci-auth", () => app.rest("DELETE", `/api/v1/auth/oci-auth/identities/${id}`, user()));
+      const { event } = await expectOneEvent("revoke-identity-oci-auth", () =>
+        app.rest("DELETE", `/api/v1/auth/oci-auth/identities/${id}`, user()),
+      );
       expect(event).toMatchObject({ ...userActor(), orgId, ipAddress: IP, userAgent: UA, metadata: { identityId: id } });
     });
 
     it("delete-identity", async () => {
       const { event } = await expectOneEvent("delete-identity", () => app.rest("DELETE", `/api/v1/identities/${id}`, identity()));
-      expect(event).toMatchObject({ ...identityActor(), orgId, ipAddress: IP, userAgent: UA, metadata: { identityId: id, name: "audited-2" } });
+      expect(event).toMatchObject({
+        ...identityActor(),
+        orgId,
+        ipAddress: IP,
+        userAgent: UA,
+        metadata: { identityId: id, name: "audited-2" },
+      });
     });
 
     it("tRPC calls record the caller's IP (IPv6 too) and user agent", async () => {
       const before = await app.db.auditEvent.count();
-      const created = await app.caller(adminToken, "2001:db8::7").identities.create({ name: "via-trpc", organizationId: orgId, role: "viewer" });
+      const created = await app
+        .caller(adminToken, "2001:db8::7")
+        .identities.create({ name: "via-trpc", organizationId: orgId, role: "viewer" });
       expect(await app.db.auditEvent.count()).toBe(before + 1);
-      const event = await app.db.auditEvent.findFirstOrThrow({ where: { eventType: "create-identity" }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
-      expect(event).toMatchObject({ ...identityActor(), orgId, ipAddress: "2001:db8::7", userAgent: "vitest", metadata: { identityId: created.identity.id } });
+      const event = await app.db.auditEvent.findFirstOrThrow({
+        where: { eventType: "create-identity" },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      });
+      expect(event).toMatchObject({
+        ...identityActor(),
+        orgId,
+        ipAddress: "2001:db8::7",
+        userAgent: "vitest",
+        metadata: { identityId: created.identity.id },
+      });
     });
 
     it("user login writes login-user with the user as actor", async () => {
@@ -147,8 +177,18 @@ describe("audit log", () => {
         [() => app.rest("GET", `/api/v1/auth/oci-auth/identities/${target}`, { token: noAccess }), 403],
         [() => app.rest("GET", `/api/v1/identities/${UNKNOWN_ID}`, { token: adminToken }), 404],
         [() => app.rest("DELETE", `/api/v1/auth/oci-auth/identities/${UNKNOWN_ID}`, { token: adminToken }), 404],
-        [() => app.rest("POST", "/api/v1/identities", { token: adminToken, body: { name: "", organizationId: orgId, role: "member" } }), 422],
-        [() => app.rest("PATCH", `/api/v1/auth/oci-auth/identities/${target}`, { token: adminToken, body: { accessTokenMaxTTL: 1, accessTokenTTL: 2 } }), 422],
+        [
+          () => app.rest("POST", "/api/v1/identities", { token: adminToken, body: { name: "", organizationId: orgId, role: "member" } }),
+          422,
+        ],
+        [
+          () =>
+            app.rest("PATCH", `/api/v1/auth/oci-auth/identities/${target}`, {
+              token: adminToken,
+              body: { accessTokenMaxTTL: 1, accessTokenTTL: 2 },
+            }),
+          422,
+        ],
         [() => app.rest("POST", `/api/v1/auth/oci-auth/identities/${target}`, { token: adminToken, body: { tenancyOcid: TENANCY } }), 400],
       ];
       for (const [call, status] of cases) {
@@ -239,7 +279,10 @@ describe("audit log", () => {
       expect(names(window.body)).toEqual(["w-5", "w-4", "w-3"]);
       // The same instant written with an offset (the "+" percent-encoded, as a query string needs).
       const shifted = new Date(t0).getTime() + 2 * 3600_000;
-      const withOffset = new Date(shifted).toISOString().replace("Z", "").replace(/^(.*)$/, "$1%2B02:00");
+      const withOffset = new Date(shifted)
+        .toISOString()
+        .replace("Z", "")
+        .replace(/^(.*)$/, "$1%2B02:00");
       expect(names((await logs(`${mine()}&startDate=${withOffset}`)).body)).toEqual(["w-6", "w-5", "w-4", "w-3"]);
     });
 
@@ -282,9 +325,14 @@ describe("audit log", () => {
     });
 
     it("422 messages for text PostgreSQL cannot store and dates it cannot handle say what is wrong", async () => {
-      expectValidation(await logs("actorId=%00"), [{ path: ["actorId"], message: "actorId must not contain NUL characters or unpaired surrogates" }]);
+      expectValidation(await logs("actorId=%00"), [
+        { path: ["actorId"], message: "actorId must not contain NUL characters or unpaired surrogates" },
+      ]);
       expectValidation(await logs("startDate=0000-01-01T00:00:00Z"), [
-        { path: ["startDate"], message: "startDate must be a date between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (ISO 8601 with Z or an offset)" },
+        {
+          path: ["startDate"],
+          message: "startDate must be a date between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (ISO 8601 with Z or an offset)",
+        },
       ]);
       // The edges of the range are real dates: accepted.
       expect((await logs("startDate=0001-01-01T00:00:00Z&endDate=9999-12-31T23:59:59Z&limit=1")).status).toBe(200);

@@ -49,7 +49,14 @@ describe("auth cache invalidation across instances", () => {
       data: { identityId, authMethod: "oci-auth", accessTokenTTL: 600, accessTokenMaxTTL: 600, expiresAt: new Date(Date.now() + 600_000) },
     });
     const key = await getSigningKey(app.db, getConfig());
-    return { id: row.id, jwt: await signToken(key, { authTokenType: "identityAccessToken", identityId, orgId, authMethod: "oci-auth", jti: row.id }, row.expiresAt) };
+    return {
+      id: row.id,
+      jwt: await signToken(
+        key,
+        { authTokenType: "identityAccessToken", identityId, orgId, authMethod: "oci-auth", jti: row.id },
+        row.expiresAt,
+      ),
+    };
   }
 
   const onOtherInstance = (jwt: string, ip = "127.0.0.1"): Promise<AuthedContext> =>
@@ -83,7 +90,9 @@ describe("auth cache invalidation across instances", () => {
     });
     expect(patched.status).toBe(200);
     await eventually(async () => {
-      await expect(onOtherInstance(token.jwt)).rejects.toMatchObject({ message: "You are not allowed to access this resource from the current IP address" });
+      await expect(onOtherInstance(token.jwt)).rejects.toMatchObject({
+        message: "You are not allowed to access this resource from the current IP address",
+      });
     });
     await expect(onOtherInstance(token.jwt, "10.2.3.4")).resolves.toMatchObject({ actor: { identityId: id } });
   });

@@ -20,7 +20,11 @@ describe("bootstrap and users", () => {
     it.each([
       ["bad email", { ...valid, email: "not-an-email" }, [{ path: ["email"], message: "Enter a valid email address" }]],
       ["short password", { ...valid, password: "short" }, [{ path: ["password"], message: "Password must be at least 12 characters" }]],
-      ["long password", { ...valid, password: "x".repeat(257) }, [{ path: ["password"], message: "Password must be at most 256 characters" }]],
+      [
+        "long password",
+        { ...valid, password: "x".repeat(257) },
+        [{ path: ["password"], message: "Password must be at most 256 characters" }],
+      ],
       ["empty organization", { ...valid, organization: "  " }, [{ path: ["organization"], message: "Organization name cannot be empty" }]],
       ["unknown field", { ...valid, role: "admin" }, [{ path: [], message: 'Unrecognized key: "role"' }]],
     ])("422 for %s; the instance stays unset", async (_label, body, issues) => {
@@ -88,7 +92,13 @@ describe("bootstrap and users", () => {
       expect(identity).toMatchObject({ orgId: first.organization.id, role: "admin", name: first.identity.name });
 
       const me = await app.caller(first.identity.credentials.token).auth.me();
-      expect(me).toEqual({ type: "identity", id: first.identity.id, name: first.identity.name, organizationId: first.organization.id, role: "admin" });
+      expect(me).toEqual({
+        type: "identity",
+        id: first.identity.id,
+        name: first.identity.name,
+        organizationId: first.organization.id,
+        role: "admin",
+      });
       expect(await app.caller().bootstrap.status()).toEqual({ isSetUp: true });
     });
 
@@ -177,7 +187,10 @@ describe("bootstrap and users", () => {
       const login = await app.rest("POST", "/api/v1/auth/login", { body: { email: "new.viewer@example.com", password: PASSWORD } });
       expect(login.status).toBe(200);
       expect((await app.rest("GET", "/api/v1/identities", { token: login.body.token })).status).toBe(200);
-      const create = await app.rest("POST", "/api/v1/identities", { token: login.body.token, body: { name: "n", organizationId: orgId, role: "viewer" } });
+      const create = await app.rest("POST", "/api/v1/identities", {
+        token: login.body.token,
+        body: { name: "n", organizationId: orgId, role: "viewer" },
+      });
       expectError(create, 403, "PermissionDenied", "You are not allowed to create on identity");
     });
 
@@ -192,7 +205,9 @@ describe("bootstrap and users", () => {
 
     it("duplicate email (any case) → 400 and nothing changes", async () => {
       for (const email of ["new.viewer@example.com", "NEW.VIEWER@example.com"]) {
-        const res = await expectUnchanged(app, () => app.rest("POST", path(), { token: adminToken, body: { email, password: PASSWORD, role: "member" } }));
+        const res = await expectUnchanged(app, () =>
+          app.rest("POST", path(), { token: adminToken, body: { email, password: PASSWORD, role: "member" } }),
+        );
         expectError(res, 400, "BadRequest", "A user with this email already exists");
       }
     });
@@ -211,15 +226,23 @@ describe("bootstrap and users", () => {
       const other = await app.otherOrganization();
       for (const target of [other.orgId, UNKNOWN_ID]) {
         const res = await expectUnchanged(app, () =>
-          app.rest("POST", `/api/v1/organizations/${target}/users`, { token: adminToken, body: { email: "x@example.com", password: PASSWORD, role: "admin" } }),
+          app.rest("POST", `/api/v1/organizations/${target}/users`, {
+            token: adminToken,
+            body: { email: "x@example.com", password: PASSWORD, role: "admin" },
+          }),
         );
         expectError(res, 404, "NotFound", `Failed to find organization with ID ${target}`);
       }
       const bad = await expectUnchanged(app, () =>
-        app.rest("POST", "/api/v1/organizations/acme/users", { token: adminToken, body: { email: "x@example.com", password: PASSWORD, role: "admin" } }),
+        app.rest("POST", "/api/v1/organizations/acme/users", {
+          token: adminToken,
+          body: { email: "x@example.com", password: PASSWORD, role: "admin" },
+        }),
       );
       expectValidation(bad, [{ path: ["organizationId"], message: "organizationId must be a UUID" }]);
-      const anon = await expectUnchanged(app, () => app.rest("POST", path(), { body: { email: "x@example.com", password: PASSWORD, role: "admin" } }));
+      const anon = await expectUnchanged(app, () =>
+        app.rest("POST", path(), { body: { email: "x@example.com", password: PASSWORD, role: "admin" } }),
+      );
       expectError(anon, 401, "UnauthorizedError", "Token missing");
     });
 

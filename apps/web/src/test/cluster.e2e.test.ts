@@ -27,8 +27,8 @@ describe("revocation holds on every instance", () => {
 
   async function warm(identityId: string, token: string) {
     for (const instance of [1, 2]) {
-      expect((await read(instance, identityId, token)()), `instance ${instance}`).toBe(200);
-      expect((await read(instance, identityId, token)())).toBe(200); // now served from its cache
+      expect(await read(instance, identityId, token)(), `instance ${instance}`).toBe(200);
+      expect(await read(instance, identityId, token)()).toBe(200); // now served from its cache
     }
   }
 
@@ -40,7 +40,7 @@ describe("revocation holds on every instance", () => {
       expect(revoked.status).toBe(200);
       const refusals = await Promise.all([1, 2].map((i) => msUntilRefused(read(i, identityId, token), [401], BOUND_MS)));
       for (const ms of refusals) record("revoke (healthy feed)", ms);
-      expect((await read(0, identityId, token)())).toBe(401); // the instance that revoked: at once
+      expect(await read(0, identityId, token)()).toBe(401); // the instance that revoked: at once
     }
   });
 
@@ -58,11 +58,14 @@ describe("revocation holds on every instance", () => {
       const refusals = await Promise.all([1, 2].map((i) => msUntilRefused(read(i, identityId, token), [401], BOUND_MS)));
       for (const ms of refusals) record("revoke (stalled feed)", ms);
       // Fails closed, not shut: a valid token is still served (read from the database).
-      for (const instance of [0, 1, 2]) expect((await read(instance, other.identityId, other.token)())).toBe(200);
+      for (const instance of [0, 1, 2]) expect(await read(instance, other.identityId, other.token)()).toBe(200);
       // Each instance replaces its stalled connection.
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const fresh = await cluster.sql<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = 'ociauth-change-feed' AND NOT (pid = ANY($1))", [stalled.map((s) => s.pid)]);
+        const fresh = await cluster.sql<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE application_name = 'ociauth-change-feed' AND NOT (pid = ANY($1))",
+          [stalled.map((s) => s.pid)],
+        );
         if (fresh.length === 3) break;
         if (Date.now() > deadline) throw new Error(`only ${fresh.length} of 3 change feeds reconnected`);
         await new Promise((r) => setTimeout(r, 200));
@@ -77,33 +80,43 @@ describe("revocation holds on every instance", () => {
       }
     }
     // With the new feeds, revocations propagate again (and the old token stays refused).
-    for (const instance of [1, 2]) expect((await read(instance, identityId, token)())).toBe(401);
+    for (const instance of [1, 2]) expect(await read(instance, identityId, token)()).toBe(401);
     const again = await cluster.identityWithToken(0);
     await warm(again.identityId, again.token);
     await cluster.api(0, "POST", "/api/v1/auth/token/revoke", { body: { accessToken: again.token } });
-    for (const i of [1, 2]) record("revoke (after recovery)", await msUntilRefused(read(i, again.identityId, again.token), [401], BOUND_MS));
+    for (const i of [1, 2])
+      record("revoke (after recovery)", await msUntilRefused(read(i, again.identityId, again.token), [401], BOUND_MS));
   });
 
   it("a demotion, narrowed trusted IPs, a detach and a delete made on one instance hold on the others", async () => {
     const admin = { token: cluster.adminToken };
     const create = (instance: number, token: string) => () =>
       cluster
-        .api(instance, "POST", "/api/v1/identities", { token, body: { name: `by-${Math.random().toString(36).slice(2, 8)}`, organizationId: cluster.orgId, role: "no-access" } })
+        .api(instance, "POST", "/api/v1/identities", {
+          token,
+          body: { name: `by-${Math.random().toString(36).slice(2, 8)}`, organizationId: cluster.orgId, role: "no-access" },
+        })
         .then((r) => r.status);
 
     // Demotion: member → viewer may no longer create identities.
     const demoted = await cluster.identityWithToken(0);
     expect(await create(1, demoted.token)()).toBe(200);
     expect(await create(2, demoted.token)()).toBe(200);
-    expect((await cluster.api(0, "PATCH", `/api/v1/identities/${demoted.identityId}`, { ...admin, body: { role: "viewer" } })).status).toBe(200);
+    expect((await cluster.api(0, "PATCH", `/api/v1/identities/${demoted.identityId}`, { ...admin, body: { role: "viewer" } })).status).toBe(
+      200,
+    );
     for (const i of [1, 2]) record("demote", await msUntilRefused(create(i, demoted.token), [403], BOUND_MS));
 
     // Trusted IPs narrowed to a network the caller is not in.
     const narrowed = await cluster.identityWithToken(0);
     await warm(narrowed.identityId, narrowed.token);
-    const patched = await cluster.api(0, "PATCH", `/api/v1/auth/oci-auth/identities/${narrowed.identityId}`, { ...admin, body: { accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/8" }] } });
+    const patched = await cluster.api(0, "PATCH", `/api/v1/auth/oci-auth/identities/${narrowed.identityId}`, {
+      ...admin,
+      body: { accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/8" }] },
+    });
     expect(patched.status).toBe(200);
-    for (const i of [1, 2]) record("narrow trusted IPs", await msUntilRefused(read(i, narrowed.identityId, narrowed.token), [403], BOUND_MS));
+    for (const i of [1, 2])
+      record("narrow trusted IPs", await msUntilRefused(read(i, narrowed.identityId, narrowed.token), [403], BOUND_MS));
 
     // OCI auth detached: every token it issued is revoked.
     const detached = await cluster.identityWithToken(0);
@@ -116,7 +129,14 @@ describe("revocation holds on every instance", () => {
     await warm(deleted.identityId, deleted.token);
     expect((await cluster.api(0, "DELETE", `/api/v1/identities/${deleted.identityId}`, admin)).status).toBe(200);
     for (const i of [1, 2]) {
-      record("delete identity", await msUntilRefused(() => cluster.api(i, "POST", "/api/v1/identities", { token: deleted.token, body: {} }).then((r) => r.status), [401], BOUND_MS));
+      record(
+        "delete identity",
+        await msUntilRefused(
+          () => cluster.api(i, "POST", "/api/v1/identities", { token: deleted.token, body: {} }).then((r) => r.status),
+          [401],
+          BOUND_MS,
+        ),
+      );
     }
   });
 
@@ -126,10 +146,17 @@ describe("revocation holds on every instance", () => {
     for (const instance of [0, 1, 2]) {
       const res = await cluster.api(instance, "GET", `/api/v1/identities/${identityId}`, { token });
       expect(res.status, JSON.stringify(res.body)).toBe(503);
-      expect(res.body).toMatchObject({ statusCode: 503, error: "ServiceUnavailable", message: "The database is unavailable. Try again shortly." });
-      const trpc = await fetch(`${cluster.apps[instance]!.url}/api/trpc/identities.list?input=${encodeURIComponent(JSON.stringify({ organizationId: cluster.orgId }))}`, {
-        headers: { authorization: `Bearer ${cluster.adminToken}` },
+      expect(res.body).toMatchObject({
+        statusCode: 503,
+        error: "ServiceUnavailable",
+        message: "The database is unavailable. Try again shortly.",
       });
+      const trpc = await fetch(
+        `${cluster.apps[instance]!.url}/api/trpc/identities.list?input=${encodeURIComponent(JSON.stringify({ organizationId: cluster.orgId }))}`,
+        {
+          headers: { authorization: `Bearer ${cluster.adminToken}` },
+        },
+      );
       expect(trpc.status).toBe(503);
     }
   });

@@ -19,27 +19,45 @@ export async function startCluster(options: { instances?: number; users?: number
   const instances = options.instances ?? 3;
   const postgres: PostgresServer = await startPostgresServer();
   const databaseUrl = await postgres.createDatabase("cluster");
-  const users = Array.from({ length: options.users ?? 16 }, () => ({ ocid: createTestOcid("user"), key: createTestApiKey() as TestApiKey, lastSecond: 0 }));
+  const users = Array.from({ length: options.users ?? 16 }, () => ({
+    ocid: createTestOcid("user"),
+    key: createTestApiKey() as TestApiKey,
+    lastSecond: 0,
+  }));
   const oci = await startOciStandIn({
     users: users.map((u, i) => ({ id: u.ocid, compartmentId: CLUSTER_TENANCY, name: `svc-${i}`, publicKeys: [u.key.publicKeyPem] })),
   });
   const apps: Awaited<ReturnType<typeof startApp>>[] = [];
   // One after another: each runs the migration step before it serves.
   for (let i = 0; i < instances; i++) {
-    apps.push(await startApp({ DATABASE_URL: databaseUrl, AUTH_SECRET, OCI_IDENTITY_ENDPOINT: oci.url, RATE_LIMIT: "off", LOG_LEVEL: "warn", ...options.env }));
+    apps.push(
+      await startApp({
+        DATABASE_URL: databaseUrl,
+        AUTH_SECRET,
+        OCI_IDENTITY_ENDPOINT: oci.url,
+        RATE_LIMIT: "off",
+        LOG_LEVEL: "warn",
+        ...options.env,
+      }),
+    );
   }
 
   async function api(instance: number, method: string, path: string, init: { token?: string; body?: unknown } = {}): Promise<ApiResult> {
     const res = await fetch(`${apps[instance]!.url}${path}`, {
       method,
-      headers: { ...(init.body !== undefined ? { "content-type": "application/json" } : {}), ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+      headers: {
+        ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
 
-  const boot = await api(0, "POST", "/api/v1/admin/bootstrap", { body: { email: "ops@example.com", password: "a-long-password!", organization: "Cluster" } });
+  const boot = await api(0, "POST", "/api/v1/admin/bootstrap", {
+    body: { email: "ops@example.com", password: "a-long-password!", organization: "Cluster" },
+  });
   if (boot.status !== 200) throw new Error(`bootstrap failed: ${JSON.stringify(boot.body)}`);
   const adminToken: string = boot.body.identity.credentials.token;
   const orgId: string = boot.body.organization.id;
@@ -51,16 +69,27 @@ export async function startCluster(options: { instances?: number; users?: number
     // Signatures carry a date in whole seconds: one user signs at most once a second.
     while (Math.floor(Date.now() / 1000) === user.lastSecond) await new Promise((r) => setTimeout(r, 50));
     user.lastSecond = Math.floor(Date.now() / 1000);
-    const headers = await signGetUserWithOciCommon({ tenancyOcid: CLUSTER_TENANCY, userOcid: user.ocid, fingerprint: user.key.fingerprint, privateKeyPem: user.key.privateKeyPem });
+    const headers = await signGetUserWithOciCommon({
+      tenancyOcid: CLUSTER_TENANCY,
+      userOcid: user.ocid,
+      fingerprint: user.key.fingerprint,
+      privateKeyPem: user.key.privateKeyPem,
+    });
     return api(instance, "POST", "/api/v1/auth/oci-auth/login", { body: { identityId, userOcid: user.ocid, headers } });
   }
 
   /** A member identity with OCI auth attached (through `instance`), and a logged-in token of it. */
   async function identityWithToken(instance = 0, config: Record<string, unknown> = {}, role = "member") {
-    const created = await api(instance, "POST", "/api/v1/identities", { token: adminToken, body: { name: `w-${Math.random().toString(36).slice(2, 8)}`, organizationId: orgId, role } });
+    const created = await api(instance, "POST", "/api/v1/identities", {
+      token: adminToken,
+      body: { name: `w-${Math.random().toString(36).slice(2, 8)}`, organizationId: orgId, role },
+    });
     if (created.status !== 200) throw new Error(`create identity failed: ${JSON.stringify(created.body)}`);
     const identityId: string = created.body.identity.id;
-    const attached = await api(instance, "POST", `/api/v1/auth/oci-auth/identities/${identityId}`, { token: adminToken, body: { tenancyOcid: CLUSTER_TENANCY, ...config } });
+    const attached = await api(instance, "POST", `/api/v1/auth/oci-auth/identities/${identityId}`, {
+      token: adminToken,
+      body: { tenancyOcid: CLUSTER_TENANCY, ...config },
+    });
     if (attached.status !== 200) throw new Error(`attach failed: ${JSON.stringify(attached.body)}`);
     const loggedIn = await login(instance, identityId);
     if (loggedIn.status !== 200) throw new Error(`login failed: ${JSON.stringify(loggedIn.body)}`);

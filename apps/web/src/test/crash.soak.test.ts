@@ -77,7 +77,9 @@ describe.each(["pglite", "postgres"] as const)("kill -9 during acknowledged writ
     cleanups.push(() => stop(second.child));
     const listed = new Set<string>();
     for (let offset = 0; ; offset += 100) {
-      const page = await (await fetch(`${second.url}/api/v1/identities?limit=100&offset=${offset}`, { headers: { authorization: `Bearer ${token}` } })).json();
+      const page = await (
+        await fetch(`${second.url}/api/v1/identities?limit=100&offset=${offset}`, { headers: { authorization: `Bearer ${token}` } })
+      ).json();
       for (const identity of page.identities) listed.add(identity.id);
       if (page.identities.length < 100) break;
     }

@@ -15,7 +15,10 @@ describe("session cookie and CSRF", () => {
   afterAll(() => app.close());
 
   const create = (headers: Record<string, string>) =>
-    app.rest("POST", "/api/v1/identities", { body: { name: "csrf", organizationId: orgId, role: "viewer" }, headers: { cookie, ...headers } });
+    app.rest("POST", "/api/v1/identities", {
+      body: { name: "csrf", organizationId: orgId, role: "viewer" },
+      headers: { cookie, ...headers },
+    });
 
   it("authenticates reads with the session cookie", async () => {
     const res = await app.rest("GET", "/api/v1/identities", { headers: { cookie } });

@@ -50,7 +50,9 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    oci = await startOciStandIn({ users: [{ id: userOcid, compartmentId: tenancyOcid, name: "deployer", publicKeys: [key.publicKeyPem] }] });
+    oci = await startOciStandIn({
+      users: [{ id: userOcid, compartmentId: tenancyOcid, name: "deployer", publicKeys: [key.publicKeyPem] }],
+    });
     cleanups.push(() => oci.close());
     const data = tempDataDir();
     cleanups.push(data.remove);
@@ -104,7 +106,10 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
   const api = async (method: string, p: string, token?: string, body?: unknown) => {
     const res = await fetch(`${url}${p}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -261,15 +266,26 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
     // The stored config is shown (usernames normalised, IPs parsed).
     const stored = section.getByRole("definition");
     await stored.filter({ hasText: tenancyOcid }).waitFor();
-    await section.getByRole("listitem").filter({ hasText: /^deployer$/ }).waitFor();
-    await section.getByRole("listitem").filter({ hasText: /^ci-bot$/ }).waitFor();
+    await section
+      .getByRole("listitem")
+      .filter({ hasText: /^deployer$/ })
+      .waitFor();
+    await section
+      .getByRole("listitem")
+      .filter({ hasText: /^ci-bot$/ })
+      .waitFor();
     await section.getByRole("listitem").filter({ hasText: "0.0.0.0/0" }).waitFor();
     const config = await api("GET", `/api/v1/auth/oci-auth/identities/${identityId}`, adminToken);
     expect(config.body.identityOciAuth).toMatchObject({ tenancyOcid, allowedUsernames: "deployer, ci-bot", accessTokenTTL: 2592000 });
   });
 
   it("tokens: a workload logs in through OCI; the operator sees the token, then edits the config", async () => {
-    const headers = await signGetUserWithOciCommon({ tenancyOcid, userOcid, fingerprint: key.fingerprint, privateKeyPem: key.privateKeyPem });
+    const headers = await signGetUserWithOciCommon({
+      tenancyOcid,
+      userOcid,
+      fingerprint: key.fingerprint,
+      privateKeyPem: key.privateKeyPem,
+    });
     const login = await api("POST", "/api/v1/auth/oci-auth/login", undefined, { identityId, userOcid, headers });
     expect(login.status).toBe(200);
     workloadToken = login.body.accessToken;
@@ -299,7 +315,11 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
     await section.getByRole("definition").filter({ hasText: "1 hour" }).waitFor();
     await section.getByRole("definition").filter({ hasText: "1 day" }).waitFor();
     const config = await api("GET", `/api/v1/auth/oci-auth/identities/${identityId}`, adminToken);
-    expect(config.body.identityOciAuth).toMatchObject({ accessTokenTTL: 3600, accessTokenMaxTTL: 86400, allowedUsernames: "deployer, ci-bot" });
+    expect(config.body.identityOciAuth).toMatchObject({
+      accessTokenTTL: 3600,
+      accessTokenMaxTTL: 86400,
+      allowedUsernames: "deployer, ci-bot",
+    });
     await capture("identity-oci-auth");
   });
 
@@ -307,7 +327,14 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
     await page.getByRole("link", { name: "Audit log" }).click();
     await page.getByRole("heading", { name: "Audit log" }).waitFor();
     const table = page.getByRole("table");
-    for (const type of ["add-identity-oci-auth", "update-identity-oci-auth", "login-identity-oci-auth", "create-identity", "login-user", "bootstrap-instance"]) {
+    for (const type of [
+      "add-identity-oci-auth",
+      "update-identity-oci-auth",
+      "login-identity-oci-auth",
+      "create-identity",
+      "login-user",
+      "bootstrap-instance",
+    ]) {
       await table.getByText(type, { exact: true }).first().waitFor();
     }
     await capture("audit");
@@ -348,7 +375,9 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
 
     const section = ociSection();
     await section.getByRole("button", { name: "Revoke OCI auth" }).click();
-    await dialog().getByText(/revokes every access token issued/).waitFor();
+    await dialog()
+      .getByText(/revokes every access token issued/)
+      .waitFor();
     await dialog().getByRole("button", { name: "Cancel" }).click();
     await dialog().waitFor({ state: "hidden" });
     expect((await api("GET", `/api/v1/auth/oci-auth/identities/${identityId}`, adminToken)).status).toBe(200);
@@ -383,7 +412,9 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
     await rowWith(table, "ci-runner-eu").waitFor();
 
     await page.getByRole("button", { name: "Delete ci-runner-eu" }).click();
-    await dialog().getByText(/permanently deletes the identity/).waitFor();
+    await dialog()
+      .getByText(/permanently deletes the identity/)
+      .waitFor();
     await capture("identity-delete-dialog");
     await dialog().getByRole("button", { name: "Delete identity" }).click();
     await page.getByText("Deleted ci-runner-eu.").waitFor();
@@ -414,7 +445,10 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
     await toggle.click();
     await page.getByText("(on)").waitFor();
     expect(await toggle.isChecked()).toBe(true);
-    await page.getByRole("heading", { name: /billing-svc/ }).getByText("Delete protection").waitFor();
+    await page
+      .getByRole("heading", { name: /billing-svc/ })
+      .getByText("Delete protection")
+      .waitFor();
     expect((await api("GET", `/api/v1/identities/${guardedId}`, adminToken)).body.identity.identity.hasDeleteProtection).toBe(true);
     await capture("identity-delete-protection");
 

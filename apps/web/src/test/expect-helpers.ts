@@ -39,7 +39,9 @@ export function pickIssues(actual: IssueLike[], like: IssueLike[]): IssueLike[] 
 
 function expectEnvelope(res: RestResult, status: number) {
   const keys = Object.keys(res.body).sort();
-  expect(keys).toEqual(status === 403 ? ["details", "error", "message", "reqId", "statusCode"] : ["error", "message", "reqId", "statusCode"]);
+  expect(keys).toEqual(
+    status === 403 ? ["details", "error", "message", "reqId", "statusCode"] : ["error", "message", "reqId", "statusCode"],
+  );
   expect(res.body.statusCode).toBe(status);
   expect(res.body.reqId).toMatch(REQ_ID_PATTERN);
   expect(res.headers.get("x-request-id")).toBe(res.body.reqId);
@@ -77,7 +79,18 @@ export const REST_IDENTITY_KEYS = {
   created: ["authMethods", "createdAt", "hasDeleteProtection", "id", "metadata", "name", "orgId", "updatedAt"],
   updated: ["createdAt", "hasDeleteProtection", "id", "metadata", "name", "orgId", "updatedAt"],
   deleted: ["createdAt", "hasDeleteProtection", "id", "name", "orgId", "updatedAt"],
-  membership: ["createdAt", "customRole", "id", "identity", "lastLoginAuthMethod", "lastLoginTime", "metadata", "orgId", "role", "updatedAt"],
+  membership: [
+    "createdAt",
+    "customRole",
+    "id",
+    "identity",
+    "lastLoginAuthMethod",
+    "lastLoginTime",
+    "metadata",
+    "orgId",
+    "role",
+    "updatedAt",
+  ],
   membershipIdentity: ["authMethods", "hasDeleteProtection", "id", "name"],
 };
 
@@ -106,7 +119,11 @@ export async function identityToken(app: TestApp, identityId: string): Promise<s
     data: { identityId, authMethod: "token", accessTokenTTL: 0, accessTokenMaxTTL: 0 },
   });
   const key = await getSigningKey(app.db, getConfig());
-  return signToken(key, { authTokenType: "identityAccessToken", identityId, orgId: identity.orgId, authMethod: "token", jti: row.id }, null);
+  return signToken(
+    key,
+    { authTokenType: "identityAccessToken", identityId, orgId: identity.orgId, authMethod: "token", jti: row.id },
+    null,
+  );
 }
 
 let passwordHash: Promise<string> | undefined;
@@ -116,7 +133,12 @@ let passwordHash: Promise<string> | undefined;
  * the two scrypt runs per user (one hash per file, no login request): the session row and JWT are
  * made exactly as loginUser makes them. The user can still log in with PASSWORD.
  */
-export async function userToken(app: TestApp, orgId: string, role: OrgRole, email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.com`) {
+export async function userToken(
+  app: TestApp,
+  orgId: string,
+  role: OrgRole,
+  email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.com`,
+) {
   passwordHash ??= hashPassword(PASSWORD);
   const { user } = await data.createUserInOrganization(app.db, { email, passwordHash: await passwordHash, orgId, role });
   const expiresAt = new Date(Date.now() + 3600_000);

@@ -42,7 +42,12 @@ describe("one front door for every spelling of /api/*", () => {
   });
 
   function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-    return rawRequest(server.url, { method: "POST", path, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    return rawRequest(server.url, {
+      method: "POST",
+      path,
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
   }
 
   it("rate-limits user logins per IP whatever the path's spelling, records the caller IP and logs each one", async () => {
@@ -79,7 +84,11 @@ describe("one front door for every spelling of /api/*", () => {
   });
 
   it("sends the same headers over tRPC as over REST: request id, 422 for bad input", async () => {
-    const login = { identityId: "00000000-0000-4000-8000-000000000001", userOcid: "ocid1.user.oc1..aaaa", headers: { authorization: "x", host: "identity.us-ashburn-1.oraclecloud.com", "x-date": new Date().toUTCString() } };
+    const login = {
+      identityId: "00000000-0000-4000-8000-000000000001",
+      userOcid: "ocid1.user.oc1..aaaa",
+      headers: { authorization: "x", host: "identity.us-ashburn-1.oraclecloud.com", "x-date": new Date().toUTCString() },
+    };
     overrideConfigForTesting({ RATE_LIMIT: "off" });
     try {
       const rest = await post("/api/v1/auth/oci-auth/login", login);
@@ -100,18 +109,27 @@ describe("one front door for every spelling of /api/*", () => {
   it("refuses a tRPC batch of more than 50 calls whole, before running any of it", async () => {
     const calls = 51;
     const names = Array.from({ length: calls }, () => "identities.create").join(",");
-    const input = Object.fromEntries(Array.from({ length: calls }, (_, i) => [i, { name: `batch-${i}`, organizationId: orgId, role: "member" }]));
+    const input = Object.fromEntries(
+      Array.from({ length: calls }, (_, i) => [i, { name: `batch-${i}`, organizationId: orgId, role: "member" }]),
+    );
     const res = await post(`/x/../api/trpc/${names}?batch=1`, input, { authorization: `Bearer ${adminToken}` });
     expect(res.status).toBe(413);
     expect(res.json()).toMatchObject({ statusCode: 413, error: "PayloadTooLarge" });
     expect(res.json().message).toMatch(/at most 50 calls/);
-    const list = await rawRequest(server.url, { path: `/api/v1/identities?organizationId=${orgId}&search=batch-`, headers: { authorization: `Bearer ${adminToken}` } });
+    const list = await rawRequest(server.url, {
+      path: `/api/v1/identities?organizationId=${orgId}&search=batch-`,
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(list.json().totalCount).toBe(0);
 
     const fifty = Array.from({ length: 50 }, () => "identities.create").join(",");
-    const ok = await post(`/api/trpc/${fifty}?batch=1`, Object.fromEntries(Array.from({ length: 50 }, (_, i) => [i, { name: `ok-${i}`, organizationId: orgId, role: "member" }])), {
-      authorization: `Bearer ${adminToken}`,
-    });
+    const ok = await post(
+      `/api/trpc/${fifty}?batch=1`,
+      Object.fromEntries(Array.from({ length: 50 }, (_, i) => [i, { name: `ok-${i}`, organizationId: orgId, role: "member" }])),
+      {
+        authorization: `Bearer ${adminToken}`,
+      },
+    );
     expect(ok.status).toBe(200);
     expect((ok.json() as unknown[]).length).toBe(50);
   });
@@ -132,7 +150,12 @@ describe("one front door for every spelling of /api/*", () => {
   );
 
   it("refuses oversized or undeclared bodies on pages before Next sees them", async () => {
-    const declared = await rawRequest(server.url, { method: "POST", path: "/identities", headers: { "content-length": String(2 * MIB) }, body: "x" });
+    const declared = await rawRequest(server.url, {
+      method: "POST",
+      path: "/identities",
+      headers: { "content-length": String(2 * MIB) },
+      body: "x",
+    });
     expect(declared.status).toBe(413);
     const chunked = await rawRequest(server.url, { method: "POST", path: "/identities", body: { streamBytes: 128 * 1024 } });
     expect(chunked.status).toBe(400);
@@ -149,11 +172,20 @@ describe("one front door for every spelling of /api/*", () => {
     for (const origin of ["http://evil.example", "null", "not a url"]) {
       const res = await rawRequest(server.url, { method: "POST", path: "/login", headers: { ...action, origin }, body: "[]" });
       expect(res.status, origin).toBe(403);
-      expect(res.json()).toMatchObject({ statusCode: 403, error: "ForbiddenError", message: "Cross-site request refused: the Origin does not match this site" });
+      expect(res.json()).toMatchObject({
+        statusCode: 403,
+        error: "ForbiddenError",
+        message: "Cross-site request refused: the Origin does not match this site",
+      });
     }
     expect(pagesReached.length).toBe(before);
     const host = new URL(server.url).host;
-    const same = await rawRequest(server.url, { method: "POST", path: "/login", headers: { ...action, origin: `http://${host}` }, body: "[]" });
+    const same = await rawRequest(server.url, {
+      method: "POST",
+      path: "/login",
+      headers: { ...action, origin: `http://${host}` },
+      body: "[]",
+    });
     expect(same.status).toBe(200); // handed to the pages
     expect(pagesReached.at(-1)).toBe("/login");
   });
@@ -170,10 +202,18 @@ describe("one front door for every spelling of /api/*", () => {
   });
 
   it("answers unsupported methods on known paths with 405 and Allow", async () => {
-    const put = await rawRequest(server.url, { method: "PUT", path: "/api/v1/identities", headers: { authorization: `Bearer ${adminToken}` } });
+    const put = await rawRequest(server.url, {
+      method: "PUT",
+      path: "/api/v1/identities",
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(put.status).toBe(405);
     expect(put.headers.allow).toBe("POST, GET, HEAD");
-    expect(put.json()).toMatchObject({ statusCode: 405, error: "MethodNotAllowed", message: "Method PUT is not allowed on /api/v1/identities" });
+    expect(put.json()).toMatchObject({
+      statusCode: 405,
+      error: "MethodNotAllowed",
+      message: "Method PUT is not allowed on /api/v1/identities",
+    });
     const one = await rawRequest(server.url, { method: "PUT", path: "/api/v1/identities/00000000-0000-4000-8000-000000000000" });
     expect(one.status).toBe(405);
     expect(one.headers.allow?.split(", ").sort()).toEqual(["DELETE", "GET", "HEAD", "PATCH"]);
@@ -186,13 +226,20 @@ describe("one front door for every spelling of /api/*", () => {
   });
 
   it("uses no session cookie that is ambiguous or undecodable (401, never a 500)", async () => {
-    const login = await post("/api/v1/auth/login", { email: "door@example.com", password: "a-long-password!" }, { "x-forwarded-for": "198.51.100.9" });
+    const login = await post(
+      "/api/v1/auth/login",
+      { email: "door@example.com", password: "a-long-password!" },
+      { "x-forwarded-for": "198.51.100.9" },
+    );
     // 127.0.0.1 is rate-limited by now; X-Forwarded-For is not trusted (no TRUSTED_PROXIES), so log in directly.
     expect(login.status).toBe(429);
     overrideConfigForTesting({ RATE_LIMIT: "off" });
     const session = (await post("/api/v1/auth/login", { email: "door@example.com", password: "a-long-password!" })).json().token as string;
     const list = (cookie: string) =>
-      rawRequest(server.url, { path: `/api/trpc/identities.list?input=${encodeURIComponent(JSON.stringify({ organizationId: orgId }))}`, headers: { cookie } });
+      rawRequest(server.url, {
+        path: `/api/trpc/identities.list?input=${encodeURIComponent(JSON.stringify({ organizationId: orgId }))}`,
+        headers: { cookie },
+      });
     expect((await list(`ociauth_session=${session}`)).status).toBe(200);
     const twice = await list(`ociauth_session=planted-by-a-sibling; ociauth_session=${session}`);
     expect(twice.status).toBe(401);
@@ -201,7 +248,10 @@ describe("one front door for every spelling of /api/*", () => {
     const broken = await list("ociauth_session=%E0%A4%A");
     expect(broken.status).toBe(401);
     expect(broken.json().error.data.code).toBe("UNAUTHORIZED");
-    const restBroken = await rawRequest(server.url, { path: `/api/v1/identities?organizationId=${orgId}`, headers: { cookie: "ociauth_session=%E0%A4%A" } });
+    const restBroken = await rawRequest(server.url, {
+      path: `/api/v1/identities?organizationId=${orgId}`,
+      headers: { cookie: "ociauth_session=%E0%A4%A" },
+    });
     expect(restBroken.status).toBe(401);
   });
 });

@@ -96,10 +96,20 @@ export async function createTestApp() {
     return res.body.identity.id as string;
   }
 
-  return { database, db, rest, caller, bootstrap, userWithRole, otherOrganization, createIdentity, close: async () => {
+  return {
+    database,
+    db,
+    rest,
+    caller,
+    bootstrap,
+    userWithRole,
+    otherOrganization,
+    createIdentity,
+    close: async () => {
       await hotPathFor(db)?.close();
       await database.close();
-    } };
+    },
+  };
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

@@ -62,7 +62,16 @@ describe("identities REST API (Infisical's shapes)", () => {
     it("stores metadata and delete protection; GET and PATCH round-trip them", async () => {
       const res = await app.rest("POST", "/api/v1/identities", {
         token: adminToken,
-        body: { name: "meta", orgId, role: "member", hasDeleteProtection: true, metadata: [{ key: " team ", value: "platform" }, { key: "env", value: "prod" }] },
+        body: {
+          name: "meta",
+          orgId,
+          role: "member",
+          hasDeleteProtection: true,
+          metadata: [
+            { key: " team ", value: "platform" },
+            { key: "env", value: "prod" },
+          ],
+        },
       });
       expect(res.status).toBe(200);
       const { id, metadata } = res.body.identity;
@@ -75,7 +84,10 @@ describe("identities REST API (Infisical's shapes)", () => {
       expect(read.body.identity.metadata).toEqual(metadata);
       expect(read.body.identity.identity.hasDeleteProtection).toBe(true);
 
-      const patched = await app.rest("PATCH", `/api/v1/identities/${id}`, { token: adminToken, body: { metadata: [{ key: "env", value: "staging" }] } });
+      const patched = await app.rest("PATCH", `/api/v1/identities/${id}`, {
+        token: adminToken,
+        body: { metadata: [{ key: "env", value: "staging" }] },
+      });
       expect(patched.status).toBe(200);
       expect(patched.body.identity.metadata).toEqual([{ id: expect.any(String), key: "env", value: "staging" }]);
       expect((await get(id)).body.identity.metadata).toEqual(patched.body.identity.metadata);
@@ -91,11 +103,37 @@ describe("identities REST API (Infisical's shapes)", () => {
       ["bad role", { name: "w", role: "owner" }, [{ path: ["role"], message: "Role must be one of admin, member, viewer, no-access" }]],
       ["NUL in the name", { name: "a\u0000b" }, [{ path: ["name"], message: STORABLE("Name") }]],
       ["a lone surrogate in the name", { name: "a\uD800b" }, [{ path: ["name"], message: STORABLE("Name") }]],
-      ["NUL in a metadata key", { name: "w", metadata: [{ key: "k\u0000", value: "v" }] }, [{ path: ["metadata", 0, "key"], message: STORABLE("Metadata key") }]],
-      ["a lone surrogate in a metadata value", { name: "w", metadata: [{ key: "k", value: "\uDC00" }] }, [{ path: ["metadata", 0, "value"], message: STORABLE("Metadata value") }]],
-      ["a duplicate metadata key", { name: "w", metadata: [{ key: "k", value: "1" }, { key: "k", value: "2" }] }, [{ path: ["metadata", 1, "key"], message: 'Metadata key "k" is used more than once' }]],
-      ["a 1021-char metadata value", { name: "w", metadata: [{ key: "k", value: "v".repeat(1021) }] }, [{ path: ["metadata", 0, "value"], message: "Metadata value must be at most 1020 characters" }]],
-      ["a non-boolean hasDeleteProtection", { name: "w", hasDeleteProtection: "yes" }, [{ path: ["hasDeleteProtection"], message: "hasDeleteProtection must be true or false" }]],
+      [
+        "NUL in a metadata key",
+        { name: "w", metadata: [{ key: "k\u0000", value: "v" }] },
+        [{ path: ["metadata", 0, "key"], message: STORABLE("Metadata key") }],
+      ],
+      [
+        "a lone surrogate in a metadata value",
+        { name: "w", metadata: [{ key: "k", value: "\uDC00" }] },
+        [{ path: ["metadata", 0, "value"], message: STORABLE("Metadata value") }],
+      ],
+      [
+        "a duplicate metadata key",
+        {
+          name: "w",
+          metadata: [
+            { key: "k", value: "1" },
+            { key: "k", value: "2" },
+          ],
+        },
+        [{ path: ["metadata", 1, "key"], message: 'Metadata key "k" is used more than once' }],
+      ],
+      [
+        "a 1021-char metadata value",
+        { name: "w", metadata: [{ key: "k", value: "v".repeat(1021) }] },
+        [{ path: ["metadata", 0, "value"], message: "Metadata value must be at most 1020 characters" }],
+      ],
+      [
+        "a non-boolean hasDeleteProtection",
+        { name: "w", hasDeleteProtection: "yes" },
+        [{ path: ["hasDeleteProtection"], message: "hasDeleteProtection must be true or false" }],
+      ],
     ])("422 for %s", async (_label, partial, issues) => {
       const res = await expectUnchanged(app, () =>
         app.rest("POST", "/api/v1/identities", { token: adminToken, body: { organizationId: orgId, ...partial } }),
@@ -132,9 +170,7 @@ describe("identities REST API (Infisical's shapes)", () => {
     });
 
     it("400 for malformed JSON, never a 500", async () => {
-      const res = await expectUnchanged(app, () =>
-        app.rest("POST", "/api/v1/identities", { token: adminToken, rawBody: '{"name": "w",' }),
-      );
+      const res = await expectUnchanged(app, () => app.rest("POST", "/api/v1/identities", { token: adminToken, rawBody: '{"name": "w",' }));
       expectError(res, 400, "BadRequest", "Malformed JSON in request body");
     });
 
@@ -244,8 +280,18 @@ describe("identities REST API (Infisical's shapes)", () => {
       expect(mine.body.identities.map((m: { id: string }) => m.id)).not.toContain(otherIdentityId);
       for (const id of ids) expect(mine.body.identities.map((m: { id: string }) => m.id)).not.toContain(id);
 
-      expectError(await list(`organizationId=${listOrg.orgId}`, adminToken), 404, "NotFound", `Failed to find organization with ID ${listOrg.orgId}`);
-      expectError(await search({ orgId: listOrg.orgId }, adminToken), 404, "NotFound", `Failed to find organization with ID ${listOrg.orgId}`);
+      expectError(
+        await list(`organizationId=${listOrg.orgId}`, adminToken),
+        404,
+        "NotFound",
+        `Failed to find organization with ID ${listOrg.orgId}`,
+      );
+      expectError(
+        await search({ orgId: listOrg.orgId }, adminToken),
+        404,
+        "NotFound",
+        `Failed to find organization with ID ${listOrg.orgId}`,
+      );
     });
 
     it.each([
@@ -278,8 +324,14 @@ describe("identities REST API (Infisical's shapes)", () => {
       expect(namesOf(await search({ search: { name: "alpha-1" } }))).toEqual(["alpha-1"]);
       expect(namesOf(await search({ search: { name: { $eq: "ALPHA-1" } } }))).toEqual([]);
       expect(namesOf(await search({ search: { role: "member" } }))).toEqual(["alpha-1", "beta-1"]);
-      expect(namesOf(await search({ search: { name: { $contains: "alpha" }, role: { $in: ["viewer", "admin"] } } })).sort()).toEqual(["ALPHA-3", "alpha-2"]);
-      expect(namesOf(await search({ search: { $or: [{ name: "beta-1" }, { role: { $eq: "no-access" } }] } }))).toEqual(["beta-1", "gamma_1"]);
+      expect(namesOf(await search({ search: { name: { $contains: "alpha" }, role: { $in: ["viewer", "admin"] } } })).sort()).toEqual([
+        "ALPHA-3",
+        "alpha-2",
+      ]);
+      expect(namesOf(await search({ search: { $or: [{ name: "beta-1" }, { role: { $eq: "no-access" } }] } }))).toEqual([
+        "beta-1",
+        "gamma_1",
+      ]);
       const byRole = await search({ orderBy: "role", orderDirection: "asc" });
       expect(byRole.body.identities.map((m: { role: string }) => m.role)).toEqual(["admin", "member", "member", "no-access", "viewer"]);
       const page = await search({ search: { name: { $contains: "a" } }, limit: 2, offset: 2 });
@@ -288,9 +340,13 @@ describe("identities REST API (Infisical's shapes)", () => {
     });
 
     it("search: 422 for text PostgreSQL cannot store, unknown operators and bad pages; 401 without a token", async () => {
-      expectValidation(await search({ search: { name: { $contains: "\u0000" } } }), [{ path: ["search", "name", "$contains"], message: STORABLE("Name $contains") }]);
+      expectValidation(await search({ search: { name: { $contains: "\u0000" } } }), [
+        { path: ["search", "name", "$contains"], message: STORABLE("Name $contains") },
+      ]);
       expectValidation(await search({ search: { name: "\uD800" } }), [{ path: ["search", "name"], message: STORABLE("Name") }]);
-      expectValidation(await search({ search: { name: { $neq: "x" } } }), [{ path: ["search", "name"], message: 'Unrecognized key: "$neq"' }]);
+      expectValidation(await search({ search: { name: { $neq: "x" } } }), [
+        { path: ["search", "name"], message: 'Unrecognized key: "$neq"' },
+      ]);
       expectValidation(await search({ orderBy: "createdAt" }), [{ path: ["orderBy"], message: "orderBy must be name or role" }]);
       expectValidation(await search({ limit: 101 }), [{ path: ["limit"], message: "Too big: expected number to be <=100" }]);
       expectError(await app.rest("POST", "/api/v1/identities/search", { body: {} }), 401, "UnauthorizedError", "Token missing");
@@ -352,7 +408,14 @@ describe("identities REST API (Infisical's shapes)", () => {
       expect(res.status).toBe(200);
       expect(Object.keys(res.body)).toEqual(["identity"]);
       expectRestIdentityShape("updated", res.body.identity);
-      expect(res.body.identity).toMatchObject({ id, name: "renamed", orgId, hasDeleteProtection: false, metadata: [], createdAt: before.createdAt });
+      expect(res.body.identity).toMatchObject({
+        id,
+        name: "renamed",
+        orgId,
+        hasDeleteProtection: false,
+        metadata: [],
+        createdAt: before.createdAt,
+      });
       expect(res.body.identity.updatedAt > before.updatedAt).toBe(true);
 
       const role = await app.rest("PATCH", `/api/v1/identities/${id}`, { token: adminToken, body: { role: "viewer" } });
@@ -368,8 +431,17 @@ describe("identities REST API (Infisical's shapes)", () => {
         body: { name: "renamed", role: "member", hasDeleteProtection: false, metadata: [{ key: "a", value: "b" }] },
       });
       expect(res.status).toBe(200);
-      const event = await app.db.auditEvent.findFirstOrThrow({ where: { eventType: "update-identity" }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
-      expect(event.metadata).toEqual({ identityId: id, name: "renamed", changedFields: ["role", "metadata"], role: "member", metadata: [{ key: "a", value: "b" }] });
+      const event = await app.db.auditEvent.findFirstOrThrow({
+        where: { eventType: "update-identity" },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      });
+      expect(event.metadata).toEqual({
+        identityId: id,
+        name: "renamed",
+        changedFields: ["role", "metadata"],
+        role: "member",
+        metadata: [{ key: "a", value: "b" }],
+      });
     });
 
     it.each([
@@ -377,15 +449,26 @@ describe("identities REST API (Infisical's shapes)", () => {
       ["bad role", { role: "root" }, [{ path: ["role"], message: "Role must be one of admin, member, viewer, no-access" }]],
       ["unknown field", { organizationId: UNKNOWN_ID }, [{ path: [], message: 'Unrecognized key: "organizationId"' }]],
       ["NUL in the name", { name: "\u0000" }, [{ path: ["name"], message: STORABLE("Name") }]],
-      ["a lone surrogate in a metadata key", { metadata: [{ key: "\uDBFF", value: "v" }] }, [{ path: ["metadata", 0, "key"], message: STORABLE("Metadata key") }]],
-      ["51 metadata pairs", { metadata: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: "v" })) }, [{ path: ["metadata"], message: "Metadata can have at most 50 entries" }]],
+      [
+        "a lone surrogate in a metadata key",
+        { metadata: [{ key: "\uDBFF", value: "v" }] },
+        [{ path: ["metadata", 0, "key"], message: STORABLE("Metadata key") }],
+      ],
+      [
+        "51 metadata pairs",
+        { metadata: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: "v" })) },
+        [{ path: ["metadata"], message: "Metadata can have at most 50 entries" }],
+      ],
     ])("PATCH 422 for %s", async (_label, body, issues) => {
       const res = await expectUnchanged(app, () => app.rest("PATCH", `/api/v1/identities/${id}`, { token: adminToken, body }));
       expectValidation(res, issues);
     });
 
     it("authMethods includes oci-auth once OCI auth is attached, and not after it is revoked", async () => {
-      const attach = await app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, { token: adminToken, body: { tenancyOcid: TENANCY } });
+      const attach = await app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, {
+        token: adminToken,
+        body: { tenancyOcid: TENANCY },
+      });
       expect(attach.status).toBe(200);
       expect((await get(id)).body.identity.identity.authMethods).toEqual(["oci-auth"]);
       const listed = await app.rest("GET", "/api/v1/identities?limit=100", { token: adminToken });
@@ -398,9 +481,14 @@ describe("identities REST API (Infisical's shapes)", () => {
 
     it("DELETE returns the deleted identity (Infisical's identity row) and cascades to its OCI auth config and tokens", async () => {
       const victim = await app.createIdentity(adminToken, orgId, "member", "victim");
-      const attach = await app.rest("POST", `/api/v1/auth/oci-auth/identities/${victim}`, { token: adminToken, body: { tenancyOcid: TENANCY } });
+      const attach = await app.rest("POST", `/api/v1/auth/oci-auth/identities/${victim}`, {
+        token: adminToken,
+        body: { tenancyOcid: TENANCY },
+      });
       expect(attach.status).toBe(200);
-      await app.db.identityAccessToken.create({ data: { identityId: victim, authMethod: "oci-auth", accessTokenTTL: 60, accessTokenMaxTTL: 60 } });
+      await app.db.identityAccessToken.create({
+        data: { identityId: victim, authMethod: "oci-auth", accessTokenTTL: 60, accessTokenMaxTTL: 60 },
+      });
       expect(await app.db.identityOciAuth.count({ where: { identityId: victim } })).toBe(1);
 
       const res = await app.rest("DELETE", `/api/v1/identities/${victim}`, { token: adminToken });
@@ -419,17 +507,26 @@ describe("identities REST API (Infisical's shapes)", () => {
 
   describe("delete protection", () => {
     it("DELETE is refused (400, Infisical's message) while protection is on, and allowed after PATCH turns it off", async () => {
-      const created = await app.rest("POST", "/api/v1/identities", { token: adminToken, body: { name: "guarded", orgId, role: "member", hasDeleteProtection: true } });
+      const created = await app.rest("POST", "/api/v1/identities", {
+        token: adminToken,
+        body: { name: "guarded", orgId, role: "member", hasDeleteProtection: true },
+      });
       const id = created.body.identity.id;
       const refused = await expectUnchanged(app, () => app.rest("DELETE", `/api/v1/identities/${id}`, { token: adminToken }));
       expectError(refused, 400, "BadRequest", DELETE_PROTECTED);
-      await expect(app.caller(adminToken).identities.delete({ identityId: id })).rejects.toMatchObject({ code: "BAD_REQUEST", message: DELETE_PROTECTED });
+      await expect(app.caller(adminToken).identities.delete({ identityId: id })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: DELETE_PROTECTED,
+      });
       expect(await app.db.identity.count({ where: { id } })).toBe(1);
 
       const off = await app.rest("PATCH", `/api/v1/identities/${id}`, { token: adminToken, body: { hasDeleteProtection: false } });
       expect(off.status).toBe(200);
       expect(off.body.identity.hasDeleteProtection).toBe(false);
-      const event = await app.db.auditEvent.findFirstOrThrow({ where: { eventType: "update-identity" }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+      const event = await app.db.auditEvent.findFirstOrThrow({
+        where: { eventType: "update-identity" },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      });
       expect(event.metadata).toMatchObject({ identityId: id, changedFields: ["hasDeleteProtection"], hasDeleteProtection: false });
 
       const deleted = await app.rest("DELETE", `/api/v1/identities/${id}`, { token: adminToken });
@@ -443,7 +540,9 @@ describe("identities REST API (Infisical's shapes)", () => {
       expect(on.body.identity.hasDeleteProtection).toBe(true);
       expectError(await app.rest("DELETE", `/api/v1/identities/${id}`, { token: adminToken }), 400, "BadRequest", DELETE_PROTECTED);
       const member = await app.userWithRole(orgId, "member");
-      expect((await app.rest("PATCH", `/api/v1/identities/${id}`, { token: member, body: { hasDeleteProtection: false } })).status).toBe(200);
+      expect((await app.rest("PATCH", `/api/v1/identities/${id}`, { token: member, body: { hasDeleteProtection: false } })).status).toBe(
+        200,
+      );
       expect((await app.rest("DELETE", `/api/v1/identities/${id}`, { token: adminToken })).status).toBe(200);
     });
 
@@ -461,14 +560,23 @@ describe("identities REST API (Infisical's shapes)", () => {
     const user = { id: createTestOcid("user"), key: createTestApiKey() };
 
     beforeAll(async () => {
-      oci = await startOciStandIn({ users: [{ id: user.id, compartmentId: tenancyOcid, name: "deployer", publicKeys: [user.key.publicKeyPem] }] });
+      oci = await startOciStandIn({
+        users: [{ id: user.id, compartmentId: tenancyOcid, name: "deployer", publicKeys: [user.key.publicKeyPem] }],
+      });
       overrideConfigForTesting({ OCI_IDENTITY_ENDPOINT: oci.url, OCI_REQUEST_TIMEOUT_MS: 2000 });
     });
     afterAll(() => oci.close());
 
     it("lastLoginAuthMethod / lastLoginTime are set by each successful OCI login (not by a refused one)", async () => {
       const id = await app.createIdentity(adminToken, orgId, "member", "logs-in");
-      expect((await app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, { token: adminToken, body: { tenancyOcid, allowedUsernames: "deployer" } })).status).toBe(200);
+      expect(
+        (
+          await app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, {
+            token: adminToken,
+            body: { tenancyOcid, allowedUsernames: "deployer" },
+          })
+        ).status,
+      ).toBe(200);
       const before = (await get(id)).body.identity;
       expect(before).toMatchObject({ lastLoginAuthMethod: null, lastLoginTime: null });
 
@@ -529,11 +637,17 @@ describe("identities REST API (Infisical's shapes)", () => {
       lastLoginAuthMethod: null,
       lastLoginTime: null,
     });
-    const updated = await api.identities.update({ identityId: identity.id, hasDeleteProtection: true, metadata: [{ key: "k", value: "v" }] });
+    const updated = await api.identities.update({
+      identityId: identity.id,
+      hasDeleteProtection: true,
+      metadata: [{ key: "k", value: "v" }],
+    });
     expectIdentityShape(updated.identity);
     expect(updated.identity).toMatchObject({ hasDeleteProtection: true, metadata: [{ key: "k", value: "v" }] });
     expect((await api.identities.list({ organizationId: orgId, search: "flat" })).identities).toEqual([updated.identity]);
-    await expect(api.identities.create({ name: "x\u0000", organizationId: orgId })).rejects.toMatchObject({ code: "UNPROCESSABLE_CONTENT" });
+    await expect(api.identities.create({ name: "x\u0000", organizationId: orgId })).rejects.toMatchObject({
+      code: "UNPROCESSABLE_CONTENT",
+    });
   });
 
   it("an update or attach racing a delete is 200 or 404, never a 500", async () => {

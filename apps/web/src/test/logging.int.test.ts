@@ -35,13 +35,24 @@ describe("logs never contain secrets", () => {
     const boot = await post("/api/v1/admin/bootstrap", { email: "log@example.com", password, organization: "Logs" });
     const adminToken: string = boot.body.identity.credentials.token;
     const session = await post("/api/v1/auth/login", { email: "log@example.com", password });
-    const identity = await post("/api/v1/identities", { name: "svc", organizationId: boot.body.organization.id, role: "member" }, adminToken);
+    const identity = await post(
+      "/api/v1/identities",
+      { name: "svc", organizationId: boot.body.organization.id, role: "member" },
+      adminToken,
+    );
     await post(`/api/v1/auth/oci-auth/identities/${identity.body.identity.id}`, { tenancyOcid }, adminToken);
-    const headers = await signGetUserWithOciCommon({ tenancyOcid, userOcid, fingerprint: key.fingerprint, privateKeyPem: key.privateKeyPem });
+    const headers = await signGetUserWithOciCommon({
+      tenancyOcid,
+      userOcid,
+      fingerprint: key.fingerprint,
+      privateKeyPem: key.privateKeyPem,
+    });
     const login = await post("/api/v1/auth/oci-auth/login", { identityId: identity.body.identity.id, userOcid, headers });
     expect(login.status).toBe(200);
     await post("/api/v1/auth/login", { email: "log@example.com", password: "wrong-password-xyz" });
-    await fetch(`${server.url}/api/v1/identities?search=${encodeURIComponent(adminToken)}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    await fetch(`${server.url}/api/v1/identities?search=${encodeURIComponent(adminToken)}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     // Redaction also covers objects the code logs itself.
     getLogger().warn({ authorization: `Bearer ${adminToken}`, headers: { authorization: headers.authorization }, password }, "probe");
 
@@ -50,7 +61,15 @@ describe("logs never contain secrets", () => {
     expect(lines.filter((l) => l.includes('"msg":"request"')).length).toBeGreaterThanOrEqual(7);
     expect(output).toContain('"path":"/api/v1/auth/oci-auth/login"');
     const signature = /signature="([^"]+)"/.exec(headers.authorization)![1]!;
-    const secrets = [password, "wrong-password-xyz", adminToken, session.body.token, login.body.accessToken, signature, key.privateKeyPem.split("\n")[1]!];
+    const secrets = [
+      password,
+      "wrong-password-xyz",
+      adminToken,
+      session.body.token,
+      login.body.accessToken,
+      signature,
+      key.privateKeyPem.split("\n")[1]!,
+    ];
     for (const secret of secrets) expect(output.includes(secret), `a secret leaked into the logs: ${secret.slice(0, 12)}…`).toBe(false);
     expect(output).toContain("[redacted]");
   });

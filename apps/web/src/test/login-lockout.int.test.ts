@@ -59,7 +59,15 @@ describe("login rate limits cannot lock a workload out", () => {
       { ...valid, authorization: tampered }, // OCI rejects it
       await sign(intruder, workload.id), // signed by someone else
       { ...valid, host: "evil.example.com" }, // bad host
-      { ...signGetUserGoStyle({ tenancyOcid, userOcid: workload.id, fingerprint: workload.key.fingerprint, privateKeyPem: workload.key.privateKeyPem, date: new Date(Date.now() - 3600_000) }) }, // stale date
+      {
+        ...signGetUserGoStyle({
+          tenancyOcid,
+          userOcid: workload.id,
+          fingerprint: workload.key.fingerprint,
+          privateKeyPem: workload.key.privateKeyPem,
+          date: new Date(Date.now() - 3600_000),
+        }),
+      }, // stale date
       { ...valid, authorization: `${valid.authorization}\u0000` }, // bad characters
     ];
   }
@@ -125,11 +133,22 @@ describe("login rate limits cannot lock a workload out", () => {
       createCaller(createContextInner({ db: app.db, meta: { reqId: newReqId(), ip: null, userAgent: null, authorization: null } }));
     const outcomes = [];
     for (let i = 0; i < 6; i++) {
-      const attempt = callerWithoutIp().ociAuth.login({ identityId: id, userOcid: workload.id, headers: { ...(await sign(workload)), host: "evil.example.com" } });
-      outcomes.push(await attempt.then(() => "ok", (e: { code?: string }) => e.code));
+      const attempt = callerWithoutIp().ociAuth.login({
+        identityId: id,
+        userOcid: workload.id,
+        headers: { ...(await sign(workload)), host: "evil.example.com" },
+      });
+      outcomes.push(
+        await attempt.then(
+          () => "ok",
+          (e: { code?: string }) => e.code,
+        ),
+      );
     }
     expect(outcomes).toEqual([...Array(5).fill("BAD_REQUEST"), "TOO_MANY_REQUESTS"]);
-    const another = await callerWithoutIp().ociAuth.login({ identityId: id, userOcid: workload.id, headers: await sign(workload) }).catch((e: { code?: string }) => e.code);
+    const another = await callerWithoutIp()
+      .ociAuth.login({ identityId: id, userOcid: workload.id, headers: await sign(workload) })
+      .catch((e: { code?: string }) => e.code);
     expect(another).toBe("TOO_MANY_REQUESTS");
   });
 });

@@ -100,7 +100,11 @@ describe("OCI auth configuration API (REST)", () => {
     expect((await app.rest("POST", path(id), { token, body: { tenancyOcid: TENANCY } })).status).toBe(200);
     const again = await app.rest("POST", path(id), { token, body: { tenancyOcid: "ocid1.tenancy.oc1..other" } });
     expect(again.status).toBe(400);
-    expect(again.body).toMatchObject({ statusCode: 400, error: "BadRequest", message: "Failed to add OCI Auth to already configured identity" });
+    expect(again.body).toMatchObject({
+      statusCode: 400,
+      error: "BadRequest",
+      message: "Failed to add OCI Auth to already configured identity",
+    });
     const get = await app.rest("GET", path(id), { token });
     expect(get.body.identityOciAuth.tenancyOcid).toBe(TENANCY);
   });
@@ -117,27 +121,79 @@ describe("OCI auth configuration API (REST)", () => {
       expect(r.body.message).toBe("Failed to add OCI Auth to already configured identity");
     }
     expect(await configCount(id)).toBe(1);
-    expect(await app.db.auditEvent.count({ where: { eventType: "add-identity-oci-auth", metadata: { path: ["identityId"], equals: id } } })).toBe(1);
+    expect(
+      await app.db.auditEvent.count({ where: { eventType: "add-identity-oci-auth", metadata: { path: ["identityId"], equals: id } } }),
+    ).toBe(1);
   });
 
   const invalid: [string, Record<string, unknown>, string, string][] = [
     ["empty tenancy", { tenancyOcid: "" }, "tenancyOcid", "Tenancy OCID cannot be empty."],
     ["blank tenancy", { tenancyOcid: "   " }, "tenancyOcid", "Tenancy OCID cannot be empty."],
     ["bad tenancy", { tenancyOcid: "ocid1.user.oc1..x" }, "tenancyOcid", "Invalid Tenancy OCID format. Must start with ocid1.tenancy.oc1."],
-    ["long usernames", { tenancyOcid: TENANCY, allowedUsernames: "a".repeat(501) }, "allowedUsernames", "Input exceeds the maximum limit of 500 characters"],
+    [
+      "long usernames",
+      { tenancyOcid: TENANCY, allowedUsernames: "a".repeat(501) },
+      "allowedUsernames",
+      "Input exceeds the maximum limit of 500 characters",
+    ],
     ["bad username", { tenancyOcid: TENANCY, allowedUsernames: "alice,bad user" }, "allowedUsernames", "One or more usernames are invalid"],
-    ["bad IP", { tenancyOcid: TENANCY, accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/33" }] }, "accessTokenTrustedIps", "The IP is not a valid IPv4, IPv6, or CIDR block"],
-    ["garbage IP", { tenancyOcid: TENANCY, accessTokenTrustedIps: [{ ipAddress: "not-an-ip" }] }, "accessTokenTrustedIps", "The IP is not a valid IPv4, IPv6, or CIDR block"],
-    ["TTL above max", { tenancyOcid: TENANCY, accessTokenTTL: 100, accessTokenMaxTTL: 50 }, "accessTokenTTL", "Access Token TTL cannot be greater than Access Token Max TTL."],
+    [
+      "bad IP",
+      { tenancyOcid: TENANCY, accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/33" }] },
+      "accessTokenTrustedIps",
+      "The IP is not a valid IPv4, IPv6, or CIDR block",
+    ],
+    [
+      "garbage IP",
+      { tenancyOcid: TENANCY, accessTokenTrustedIps: [{ ipAddress: "not-an-ip" }] },
+      "accessTokenTrustedIps",
+      "The IP is not a valid IPv4, IPv6, or CIDR block",
+    ],
+    [
+      "TTL above max",
+      { tenancyOcid: TENANCY, accessTokenTTL: 100, accessTokenMaxTTL: 50 },
+      "accessTokenTTL",
+      "Access Token TTL cannot be greater than Access Token Max TTL.",
+    ],
     ["negative TTL", { tenancyOcid: TENANCY, accessTokenTTL: -1 }, "accessTokenTTL", "Too small: expected number to be >=0"],
-    ["TTL too large", { tenancyOcid: TENANCY, accessTokenTTL: 315360001, accessTokenMaxTTL: 315360000 }, "accessTokenTTL", "Too big: expected number to be <=315360000"],
-    ["max TTL zero", { tenancyOcid: TENANCY, accessTokenMaxTTL: 0, accessTokenTTL: 0 }, "accessTokenMaxTTL", "Too small: expected number to be >=1"],
+    [
+      "TTL too large",
+      { tenancyOcid: TENANCY, accessTokenTTL: 315360001, accessTokenMaxTTL: 315360000 },
+      "accessTokenTTL",
+      "Too big: expected number to be <=315360000",
+    ],
+    [
+      "max TTL zero",
+      { tenancyOcid: TENANCY, accessTokenMaxTTL: 0, accessTokenTTL: 0 },
+      "accessTokenMaxTTL",
+      "Too small: expected number to be >=1",
+    ],
     ["float TTL", { tenancyOcid: TENANCY, accessTokenTTL: 1.5 }, "accessTokenTTL", "Invalid input: expected int, received number"],
-    ["negative uses", { tenancyOcid: TENANCY, accessTokenNumUsesLimit: -1 }, "accessTokenNumUsesLimit", "Too small: expected number to be >=0"],
-    ["empty IP list", { tenancyOcid: TENANCY, accessTokenTrustedIps: [] }, "accessTokenTrustedIps", "Too small: expected array to have >=1 items"],
+    [
+      "negative uses",
+      { tenancyOcid: TENANCY, accessTokenNumUsesLimit: -1 },
+      "accessTokenNumUsesLimit",
+      "Too small: expected number to be >=0",
+    ],
+    [
+      "empty IP list",
+      { tenancyOcid: TENANCY, accessTokenTrustedIps: [] },
+      "accessTokenTrustedIps",
+      "Too small: expected array to have >=1 items",
+    ],
     ["unknown field", { tenancyOcid: TENANCY, accessTokenPeriod: 10 }, "", 'Unrecognized key: "accessTokenPeriod"'],
-    ["NUL in tenancy", { tenancyOcid: `${TENANCY}\u0000x` }, "tenancyOcid", "Tenancy OCID must not contain NUL characters or unpaired surrogates"],
-    ["lone surrogate in tenancy", { tenancyOcid: `${TENANCY}\uD800` }, "tenancyOcid", "Tenancy OCID must not contain NUL characters or unpaired surrogates"],
+    [
+      "NUL in tenancy",
+      { tenancyOcid: `${TENANCY}\u0000x` },
+      "tenancyOcid",
+      "Tenancy OCID must not contain NUL characters or unpaired surrogates",
+    ],
+    [
+      "lone surrogate in tenancy",
+      { tenancyOcid: `${TENANCY}\uD800` },
+      "tenancyOcid",
+      "Tenancy OCID must not contain NUL characters or unpaired surrogates",
+    ],
   ];
 
   it.each(invalid)("rejects %s with 422 and the documented message, storing nothing", async (_name, body, field, message) => {
@@ -170,7 +226,11 @@ describe("OCI auth configuration API (REST)", () => {
     const malformed = await app.rest("POST", path(id), { token, rawBody: '{"tenancyOcid":' });
     expect(malformed.status).toBe(400);
     expect(malformed.body).toMatchObject({ error: "BadRequest", message: "Malformed JSON in request body" });
-    const wrongType = await app.rest("POST", path(id), { token, rawBody: `tenancyOcid=${TENANCY}`, contentType: "application/x-www-form-urlencoded" });
+    const wrongType = await app.rest("POST", path(id), {
+      token,
+      rawBody: `tenancyOcid=${TENANCY}`,
+      contentType: "application/x-www-form-urlencoded",
+    });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.message).toBe("Content-Type must be application/json");
     const notUuid = await app.rest("GET", path("1234"), { token });

@@ -49,7 +49,10 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
     lastSecond.set(fingerprint, second);
     return new Date(second * 1000);
   };
-  const sign = (user: { id: string; key: ReturnType<typeof createTestApiKey> }, extra: { tenancy?: string; targetUserOcid?: string; host?: string } = {}) =>
+  const sign = (
+    user: { id: string; key: ReturnType<typeof createTestApiKey> },
+    extra: { tenancy?: string; targetUserOcid?: string; host?: string } = {},
+  ) =>
     signGetUserWithOciCommon({
       tenancyOcid: extra.tenancy ?? tenancyOcid,
       userOcid: user.id,
@@ -174,7 +177,9 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
       authorization: valid.authorization.replace(/keyId="[^"]+"/, 'keyId="ST$eyJhbGciOi.token"'),
     });
     expect(principal.status).toBe(400);
-    expect(principal.body.message).toBe("Only OCI user API-key signatures are supported; instance and resource principal signatures are not.");
+    expect(principal.body.message).toBe(
+      "Only OCI user API-key signatures are supported; instance and resource principal signatures are not.",
+    );
   });
 
   it("turns a tampered signature into 401 (oci_rejected)", async () => {
@@ -227,7 +232,9 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
       const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
       const spelled = headers.authorization.replace(`${padded[2]}=="`, `${alphabet[alphabet.indexOf(padded[2]!) ^ 1]}=="`);
       expect(spelled).not.toBe(headers.authorization);
-      expect(Buffer.from(/signature="([^"]*)"/.exec(spelled)![1]!, "base64")).toEqual(Buffer.from(/signature="([^"]*)"/.exec(headers.authorization)![1]!, "base64"));
+      expect(Buffer.from(/signature="([^"]*)"/.exec(spelled)![1]!, "base64")).toEqual(
+        Buffer.from(/signature="([^"]*)"/.exec(headers.authorization)![1]!, "base64"),
+      );
       expect((await login(id, alice.id, { ...headers, authorization: spelled })).status).toBe(401);
       expect(await lastFailure(id)).toMatchObject({ reasonCode: "signature_replayed" });
     });
@@ -245,7 +252,13 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
     it("remembers a signature until 6 minutes after its signed date, then prunes it", async () => {
       const id = await identityWithOciAuth();
       const date = uniqueDate(alice.key.fingerprint);
-      const headers = await signGetUserWithOciCommon({ tenancyOcid, userOcid: alice.id, fingerprint: alice.key.fingerprint, privateKeyPem: alice.key.privateKeyPem, date });
+      const headers = await signGetUserWithOciCommon({
+        tenancyOcid,
+        userOcid: alice.id,
+        fingerprint: alice.key.fingerprint,
+        privateKeyPem: alice.key.privateKeyPem,
+        date,
+      });
       const before = await app.db.ociLoginSignature.count();
       expect((await login(id, alice.id, headers)).status).toBe(200);
       const rows = await app.db.ociLoginSignature.findMany({ orderBy: { createdAt: "desc" }, take: 1 });
@@ -262,7 +275,13 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
 
   describe("signed date window (OCI's 5-minute clock skew)", () => {
     const goStyle = (date: Date) =>
-      signGetUserGoStyle({ tenancyOcid, userOcid: alice.id, fingerprint: alice.key.fingerprint, privateKeyPem: alice.key.privateKeyPem, date });
+      signGetUserGoStyle({
+        tenancyOcid,
+        userOcid: alice.id,
+        fingerprint: alice.key.fingerprint,
+        privateKeyPem: alice.key.privateKeyPem,
+        date,
+      });
 
     it.each([
       ["10 minutes old", -10 * 60_000],
@@ -301,17 +320,23 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
 
   describe("OCI's answers and deadlines", () => {
     it.each([
-      ["drips its body", (res: ServerResponse) => {
-        res.writeHead(200, { "content-type": "application/json" });
-        // Faster than the timeout, so an idle timeout never fires: only a total deadline ends it.
-        const timer = setInterval(() => res.write(" "), 200);
-        res.on("close", () => clearInterval(timer));
-      }],
-      ["drips its headers", (res: ServerResponse) => {
-        res.socket?.write("HTTP/1.1 200 OK\r\n");
-        const timer = setInterval(() => res.socket?.write("X-Slow: 1\r\n"), 200);
-        res.on("close", () => clearInterval(timer));
-      }],
+      [
+        "drips its body",
+        (res: ServerResponse) => {
+          res.writeHead(200, { "content-type": "application/json" });
+          // Faster than the timeout, so an idle timeout never fires: only a total deadline ends it.
+          const timer = setInterval(() => res.write(" "), 200);
+          res.on("close", () => clearInterval(timer));
+        },
+      ],
+      [
+        "drips its headers",
+        (res: ServerResponse) => {
+          res.socket?.write("HTTP/1.1 200 OK\r\n");
+          const timer = setInterval(() => res.socket?.write("X-Slow: 1\r\n"), 200);
+          res.on("close", () => clearInterval(timer));
+        },
+      ],
       ["never answers", () => {}],
     ])("answers 502 within the total deadline when OCI %s (OCI_REQUEST_TIMEOUT_MS bounds the whole call)", async (_name, answer) => {
       const id = await identityWithOciAuth();
@@ -362,7 +387,11 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
 
     it("keeps OCI 5xx a 502 and OCI 404 a 401", async () => {
       const id = await identityWithOciAuth();
-      for (const [status, expected] of [[500, 502], [503, 502], [404, 401]] as const) {
+      for (const [status, expected] of [
+        [500, 502],
+        [503, 502],
+        [404, 401],
+      ] as const) {
         const fake = await startFakeOci((_req, res) => {
           res.writeHead(status, { "content-type": "application/json" });
           res.end(JSON.stringify({ code: status === 404 ? "NotAuthorizedOrNotFound" : "InternalServerError", message: "x" }));
@@ -406,7 +435,9 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
       const id = await identityWithOciAuth();
       const signed = await sign(alice);
       await expect(
-        app.caller().ociAuth.login({ identityId: id, userOcid: alice.id, headers: { ...signed, authorization: `${signed.authorization}\u0000` } }),
+        app
+          .caller()
+          .ociAuth.login({ identityId: id, userOcid: alice.id, headers: { ...signed, authorization: `${signed.authorization}\u0000` } }),
       ).rejects.toMatchObject({ code: "BAD_REQUEST", message: messages.invalidHeaderValue("authorization") });
       expect(await lastFailure(id)).toMatchObject({ reasonCode: "invalid_headers" });
     });
@@ -425,7 +456,10 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
     const before = oci.requests.length;
     const res = await login(id, alice.id, { ...(await sign(alice)), host });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: "BadRequest", message: "Invalid OCI host format. Expected format: identity.<region>.oraclecloud.com" });
+    expect(res.body).toMatchObject({
+      error: "BadRequest",
+      message: "Invalid OCI host format. Expected format: identity.<region>.oraclecloud.com",
+    });
     expect(oci.requests.length).toBe(before);
   });
 
@@ -447,7 +481,11 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
     try {
       const res = await login(id, alice.id, await sign(alice));
       expect(res.status).toBe(502);
-      expect(res.body).toMatchObject({ statusCode: 502, error: "BadGateway", message: "Could not reach OCI's identity endpoint. Try again later." });
+      expect(res.body).toMatchObject({
+        statusCode: 502,
+        error: "BadGateway",
+        message: "Could not reach OCI's identity endpoint. Try again later.",
+      });
       expect(await lastFailure(id)).toMatchObject({ reasonCode: "oci_unreachable" });
     } finally {
       overrideConfigForTesting({ OCI_IDENTITY_ENDPOINT: oci.url });
@@ -458,7 +496,10 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
     const headers = await sign(alice);
     const unknown = await login("00000000-0000-4000-8000-000000000000", alice.id, headers);
     expect(unknown.status).toBe(404);
-    expect(unknown.body).toMatchObject({ error: "NotFound", message: "OCI auth method not found for identity, did you configure OCI auth?" });
+    expect(unknown.body).toMatchObject({
+      error: "NotFound",
+      message: "OCI auth method not found for identity, did you configure OCI auth?",
+    });
     const bare = await app.createIdentity(adminToken, orgId);
     const without = await login(bare, alice.id, headers);
     expect(without.status).toBe(404);
@@ -534,7 +575,10 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
       const { id, token } = await loginToken({ accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/8" }] });
       const direct = await read(id, token, "127.0.0.1");
       expect(direct.status).toBe(403);
-      expect(direct.body).toMatchObject({ error: "ForbiddenError", message: "You are not allowed to access this resource from the current IP address" });
+      expect(direct.body).toMatchObject({
+        error: "ForbiddenError",
+        message: "You are not allowed to access this resource from the current IP address",
+      });
       const forged = await app.rest("GET", `/api/v1/auth/oci-auth/identities/${id}`, {
         token,
         ip: "127.0.0.1",
@@ -547,7 +591,10 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
     it("applies changed trusted IPs to tokens already issued", async () => {
       const { id, token } = await loginToken({});
       expect((await read(id, token, "127.0.0.1")).status).toBe(200);
-      await app.rest("PATCH", `/api/v1/auth/oci-auth/identities/${id}`, { token: adminToken, body: { accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/8" }] } });
+      await app.rest("PATCH", `/api/v1/auth/oci-auth/identities/${id}`, {
+        token: adminToken,
+        body: { accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/8" }] },
+      });
       expect((await read(id, token, "127.0.0.1")).status).toBe(403);
     });
 

@@ -44,40 +44,69 @@ describe("OpenAPI document", () => {
 
   it("documents every REST route with a unique operationId", () => {
     for (const route of restRoutes) {
-      const op = (doc.paths as Record<string, Record<string, { operationId: string }>>)[toOpenApiPath(route.path)]?.[route.method.toLowerCase()];
+      const op = (doc.paths as Record<string, Record<string, { operationId: string }>>)[toOpenApiPath(route.path)]?.[
+        route.method.toLowerCase()
+      ];
       expect(op?.operationId, `${route.method} ${route.path}`).toBe(route.operationId);
     }
     const ids = restRoutes.map((r) => r.operationId);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(["loginWithOciAuth", "attachOciAuth", "updateOciAuth", "getOciAuth", "deleteOciAuth", "searchIdentities"]));
+    expect(ids).toEqual(
+      expect.arrayContaining(["loginWithOciAuth", "attachOciAuth", "updateOciAuth", "getOciAuth", "deleteOciAuth", "searchIdentities"]),
+    );
   });
 
   it("matches real responses, successes and errors", async () => {
-    const boot = await app.rest("POST", "/api/v1/admin/bootstrap", { body: { email: "doc@example.com", password: "a-long-password!", organization: "Docs" } });
+    const boot = await app.rest("POST", "/api/v1/admin/bootstrap", {
+      body: { email: "doc@example.com", password: "a-long-password!", organization: "Docs" },
+    });
     expectMatchesDocument("POST", "/api/v1/admin/bootstrap", 200, boot.body);
     const token = boot.body.identity.credentials.token;
     const orgId = boot.body.organization.id;
-    const created = await app.rest("POST", "/api/v1/identities", { token, body: { name: "doc", orgId, role: "member", metadata: [{ key: "team", value: "api" }] } });
+    const created = await app.rest("POST", "/api/v1/identities", {
+      token,
+      body: { name: "doc", orgId, role: "member", metadata: [{ key: "team", value: "api" }] },
+    });
     expectMatchesDocument("POST", "/api/v1/identities", 200, created.body);
     const id = created.body.identity.id;
     const ociPath = "/api/v1/auth/oci-auth/identities/{identityId}";
     const at = `/api/v1/auth/oci-auth/identities/${id}`;
 
     const cases: [string, string, string, Parameters<TestApp["rest"]>[2]][] = [
-      ["POST", ociPath, at, { token, body: { tenancyOcid: TENANCY, accessTokenTrustedIps: [{ ipAddress: "10.0.0.1" }, { ipAddress: "::/0" }] } }],
+      [
+        "POST",
+        ociPath,
+        at,
+        { token, body: { tenancyOcid: TENANCY, accessTokenTrustedIps: [{ ipAddress: "10.0.0.1" }, { ipAddress: "::/0" }] } },
+      ],
       ["GET", ociPath, at, { token }],
       ["PATCH", ociPath, at, { token, body: { allowedUsernames: "a,b" } }],
       ["POST", ociPath, at, { token, body: { tenancyOcid: TENANCY } }], // 400 already attached
-      ["POST", "/api/v1/auth/oci-auth/login", "/api/v1/auth/oci-auth/login", { body: { identityId: id, userOcid: "ocid1.user.oc1..x", headers: { authorization: "x", host: "evil.com", date: "now" } } }], // 400 host
+      [
+        "POST",
+        "/api/v1/auth/oci-auth/login",
+        "/api/v1/auth/oci-auth/login",
+        { body: { identityId: id, userOcid: "ocid1.user.oc1..x", headers: { authorization: "x", host: "evil.com", date: "now" } } },
+      ], // 400 host
       ["PATCH", ociPath, at, { token, body: { accessTokenTTL: -1 } }], // 422
       ["GET", ociPath, at, {}], // 401
       ["GET", ociPath, at, { token: "bad" }], // 403
       ["DELETE", ociPath, at, { token }],
       ["GET", ociPath, at, { token }], // 404
       ["GET", "/api/v1/identities", "/api/v1/identities?limit=5", { token }],
-      ["POST", "/api/v1/identities/search", "/api/v1/identities/search", { token, body: { search: { name: { $contains: "do" } }, orderBy: "name", orderDirection: "desc" } }],
+      [
+        "POST",
+        "/api/v1/identities/search",
+        "/api/v1/identities/search",
+        { token, body: { search: { name: { $contains: "do" } }, orderBy: "name", orderDirection: "desc" } },
+      ],
       ["GET", "/api/v1/identities/{identityId}", `/api/v1/identities/${id}`, { token }],
-      ["PATCH", "/api/v1/identities/{identityId}", `/api/v1/identities/${id}`, { token, body: { name: "renamed", metadata: [{ key: "team", value: "docs" }], hasDeleteProtection: true } }],
+      [
+        "PATCH",
+        "/api/v1/identities/{identityId}",
+        `/api/v1/identities/${id}`,
+        { token, body: { name: "renamed", metadata: [{ key: "team", value: "docs" }], hasDeleteProtection: true } },
+      ],
       ["DELETE", "/api/v1/identities/{identityId}", `/api/v1/identities/${id}`, { token }], // 400 delete-protected
       ["PATCH", "/api/v1/identities/{identityId}", `/api/v1/identities/${id}`, { token, body: { hasDeleteProtection: false } }],
       ["GET", "/api/v1/audit-logs", "/api/v1/audit-logs?limit=3", { token }],

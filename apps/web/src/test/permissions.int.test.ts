@@ -159,7 +159,10 @@ describe("permissions", () => {
 
         it("can create member, viewer and no-access identities (equal or lower role)", async () => {
           for (const role of ["member", "viewer", "no-access"]) {
-            const res = await app.rest("POST", "/api/v1/identities", { token: token(), body: { name: "peer", organizationId: orgId, role } });
+            const res = await app.rest("POST", "/api/v1/identities", {
+              token: token(),
+              body: { name: "peer", organizationId: orgId, role },
+            });
             expect(res.status).toBe(200);
             expect(await app.db.identity.findUnique({ where: { id: res.body.identity.id } })).toMatchObject({ role });
           }
@@ -167,14 +170,18 @@ describe("permissions", () => {
 
         it("cannot update an admin identity", async () => {
           const id = await target(false, "admin");
-          const res = await expectUnchanged(app, () => app.rest("PATCH", `/api/v1/identities/${id}`, { token: token(), body: { name: "pwned" } }));
+          const res = await expectUnchanged(app, () =>
+            app.rest("PATCH", `/api/v1/identities/${id}`, { token: token(), body: { name: "pwned" } }),
+          );
           const { message, details } = boundary("update");
           expectError(res, 403, "PermissionBoundaryError", message, details);
         });
 
         it("cannot raise an identity's role to admin", async () => {
           const id = await target(false, "member");
-          const res = await expectUnchanged(app, () => app.rest("PATCH", `/api/v1/identities/${id}`, { token: token(), body: { role: "admin" } }));
+          const res = await expectUnchanged(app, () =>
+            app.rest("PATCH", `/api/v1/identities/${id}`, { token: token(), body: { role: "admin" } }),
+          );
           const { message, details } = boundary("update");
           expectError(res, 403, "PermissionBoundaryError", message, details);
         });
@@ -210,9 +217,21 @@ describe("permissions", () => {
           const patch = await expectUnchanged(app, () =>
             app.rest("PATCH", `/api/v1/auth/oci-auth/identities/${id}`, { token: token(), body: { accessTokenTTL: 1 } }),
           );
-          expectError(patch, 403, "PermissionBoundaryError", boundary("update OCI auth of").message, boundary("update OCI auth of").details);
+          expectError(
+            patch,
+            403,
+            "PermissionBoundaryError",
+            boundary("update OCI auth of").message,
+            boundary("update OCI auth of").details,
+          );
           const revoke = await expectUnchanged(app, () => app.rest("DELETE", `/api/v1/auth/oci-auth/identities/${id}`, { token: token() }));
-          expectError(revoke, 403, "PermissionBoundaryError", boundary("revoke OCI auth of").message, boundary("revoke OCI auth of").details);
+          expectError(
+            revoke,
+            403,
+            "PermissionBoundaryError",
+            boundary("revoke OCI auth of").message,
+            boundary("revoke OCI auth of").details,
+          );
           const read = await app.rest("GET", `/api/v1/auth/oci-auth/identities/${id}`, { token: token() });
           expect(read.status).toBe(200);
           expect(read.body.identityOciAuth.accessTokenTTL).toBe(2592000);
@@ -226,7 +245,9 @@ describe("permissions", () => {
       for (const token of [actors["admin user"]!.token, adminToken]) {
         const id = await target(false, "admin");
         expect((await app.rest("PATCH", `/api/v1/identities/${id}`, { token, body: { name: "renamed" } })).status).toBe(200);
-        expect((await app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, { token, body: { tenancyOcid: TENANCY } })).status).toBe(200);
+        expect((await app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, { token, body: { tenancyOcid: TENANCY } })).status).toBe(
+          200,
+        );
         expect((await app.rest("DELETE", `/api/v1/identities/${id}`, { token })).status).toBe(200);
       }
     });
@@ -236,7 +257,10 @@ describe("permissions", () => {
     it("every action on another organization's identity is 404 and changes nothing", async () => {
       const other = await app.otherOrganization();
       const id = await app.createIdentity(other.token, other.orgId, "no-access", "foreign");
-      const attach = await app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, { token: other.token, body: { tenancyOcid: TENANCY } });
+      const attach = await app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, {
+        token: other.token,
+        body: { tenancyOcid: TENANCY },
+      });
       expect(attach.status).toBe(200);
       const message = `Failed to find identity with ID ${id}`;
       // The highest-privileged actors of this org (plus a member) must see nothing of the other.
@@ -332,7 +356,12 @@ describe("permissions", () => {
       expect((await app.rest("GET", "/api/v1/identities", { token })).status).toBe(200);
       const { jti } = decodeJwt(token) as { jti: string };
       await app.db.identityAccessToken.update({ where: { id: jti }, data: { revokedAt: new Date() } });
-      expectError(await create({ authorization: `Bearer ${token}` }), 401, "UnauthorizedError", "Failed to authorize: token has been revoked");
+      expectError(
+        await create({ authorization: `Bearer ${token}` }),
+        401,
+        "UnauthorizedError",
+        "Failed to authorize: token has been revoked",
+      );
     });
 
     it("a token of a deleted identity → 401 revoked, like any revoked token (use, renew and revoke)", async () => {

@@ -18,12 +18,18 @@ describe("races on one identity", () => {
   it("concurrent attach/update/revoke leave one consistent config and a complete audit log", async () => {
     const id = await app.createIdentity(token, orgId);
     type Op = { kind: "attach" | "update" | "revoke"; value: number };
-    const ops: Op[] = Array.from({ length: 60 }, (_, i) => ({ kind: (["attach", "update", "update", "revoke"] as const)[i % 4]!, value: 1000 + i }));
+    const ops: Op[] = Array.from({ length: 60 }, (_, i) => ({
+      kind: (["attach", "update", "update", "revoke"] as const)[i % 4]!,
+      value: 1000 + i,
+    }));
     const results = await Promise.all(
       ops.map(async (op) => {
         const res =
           op.kind === "attach"
-            ? await app.rest("POST", path(id), { token, body: { tenancyOcid: TENANCY, accessTokenTTL: op.value, accessTokenNumUsesLimit: op.value } })
+            ? await app.rest("POST", path(id), {
+                token,
+                body: { tenancyOcid: TENANCY, accessTokenTTL: op.value, accessTokenNumUsesLimit: op.value },
+              })
             : op.kind === "update"
               ? await app.rest("PATCH", path(id), { token, body: { accessTokenTTL: op.value, accessTokenNumUsesLimit: op.value } })
               : await app.rest("DELETE", path(id), { token });
@@ -68,17 +74,30 @@ describe("races on one identity", () => {
     for (const r of results) expect(r.status, JSON.stringify(r.body)).toBeLessThan(500);
     expect(await app.db.identity.count({ where: { id } })).toBe(0);
     expect(await app.db.identityOciAuth.count({ where: { identityId: id } })).toBe(0);
-    expect(await app.db.auditEvent.count({ where: { eventType: "delete-identity", metadata: { path: ["identityId"], equals: id } } })).toBe(1);
+    expect(await app.db.auditEvent.count({ where: { eventType: "delete-identity", metadata: { path: ["identityId"], equals: id } } })).toBe(
+      1,
+    );
   });
 
   it("a token limited to 10 uses admits exactly 10 of 40 concurrent requests", async () => {
     const id = await app.createIdentity(token, orgId, "viewer");
     await app.rest("POST", path(id), { token, body: { tenancyOcid: TENANCY } });
     const row = await app.db.identityAccessToken.create({
-      data: { identityId: id, authMethod: "oci-auth", accessTokenTTL: 600, accessTokenMaxTTL: 600, accessTokenNumUsesLimit: 10, expiresAt: new Date(Date.now() + 600_000) },
+      data: {
+        identityId: id,
+        authMethod: "oci-auth",
+        accessTokenTTL: 600,
+        accessTokenMaxTTL: 600,
+        accessTokenNumUsesLimit: 10,
+        expiresAt: new Date(Date.now() + 600_000),
+      },
     });
     const key = await getSigningKey(app.db, getConfig());
-    const limited = await signToken(key, { authTokenType: "identityAccessToken", identityId: id, orgId, authMethod: "oci-auth", jti: row.id }, row.expiresAt);
+    const limited = await signToken(
+      key,
+      { authTokenType: "identityAccessToken", identityId: id, orgId, authMethod: "oci-auth", jti: row.id },
+      row.expiresAt,
+    );
     const results = await Promise.all(Array.from({ length: 40 }, () => app.rest("GET", path(id), { token: limited })));
     expect(results.filter((r) => r.status === 200)).toHaveLength(10);
     expect(results.filter((r) => r.status === 401)).toHaveLength(30);

@@ -51,9 +51,16 @@ describe("rate limiting of login and bootstrap", () => {
 
   it("never exempts an unknown caller IP: null IPs share one bucket", async () => {
     const config = getConfig();
-    const unknownCaller = () => createContextInner({ db: app.db, config, meta: { reqId: "req-test", ip: null, userAgent: null, authorization: null } });
+    const unknownCaller = () =>
+      createContextInner({ db: app.db, config, meta: { reqId: "req-test", ip: null, userAgent: null, authorization: null } });
     const outcomes = [];
-    for (let i = 0; i < 4; i++) outcomes.push(await enforceRateLimit(unknownCaller(), "bootstrap-ip", null).then(() => "ok", (e: Error) => e.message));
+    for (let i = 0; i < 4; i++)
+      outcomes.push(
+        await enforceRateLimit(unknownCaller(), "bootstrap-ip", null).then(
+          () => "ok",
+          (e: Error) => e.message,
+        ),
+      );
     expect(outcomes.slice(0, 2)).toEqual(["ok", "ok"]);
     expect(outcomes[2]).toMatch(/^Rate limit exceeded/);
     expect(outcomes[3]).toMatch(/^Rate limit exceeded/);
@@ -76,7 +83,12 @@ describe("rate limiting of login and bootstrap", () => {
     try {
       const outcomes = [];
       for (let i = 0; i < 4; i++) {
-        outcomes.push(await enforceRateLimit(contexts[i % 2]!, "login-ip", "192.0.2.200").then(() => "ok", (e: Error) => e.message));
+        outcomes.push(
+          await enforceRateLimit(contexts[i % 2]!, "login-ip", "192.0.2.200").then(
+            () => "ok",
+            (e: Error) => e.message,
+          ),
+        );
       }
       expect(outcomes.slice(0, 3)).toEqual(["ok", "ok", "ok"]);
       expect(outcomes[3]).toMatch(/^Rate limit exceeded/);

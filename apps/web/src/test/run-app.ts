@@ -29,7 +29,10 @@ export async function startApp(env: Record<string, string>) {
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`pnpm start exited early:\n${output}`);
-    const ok = await fetch(`${url}/api/v1/identities`).then(() => true, () => false);
+    const ok = await fetch(`${url}/api/v1/identities`).then(
+      () => true,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`pnpm start did not answer:\n${output}`);
     await new Promise((r) => setTimeout(r, 300));

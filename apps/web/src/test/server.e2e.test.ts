@@ -15,17 +15,25 @@ async function seedScenario(url: string) {
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
-  const boot = await (await post("/api/v1/admin/bootstrap", { email: "e2e@example.com", password: "a-long-password!", organization: "E2E" })).json();
+  const boot = await (
+    await post("/api/v1/admin/bootstrap", { email: "e2e@example.com", password: "a-long-password!", organization: "E2E" })
+  ).json();
   const token = boot.identity.credentials.token;
-  const created = await (await post("/api/v1/identities", { name: "e2e", organizationId: boot.organization.id, role: "member" }, token)).json();
-  const attach = await post(`/api/v1/auth/oci-auth/identities/${created.identity.id}`, {
-    tenancyOcid: TENANCY,
-    allowedUsernames: "<string>".replace(/[<>]/g, ""),
-    accessTokenTrustedIps: [{ ipAddress: "0.0.0.0/0" }, { ipAddress: "::/0" }],
-    accessTokenTTL: 2592000,
-    accessTokenMaxTTL: 2592000,
-    accessTokenNumUsesLimit: 0,
-  }, token);
+  const created = await (
+    await post("/api/v1/identities", { name: "e2e", organizationId: boot.organization.id, role: "member" }, token)
+  ).json();
+  const attach = await post(
+    `/api/v1/auth/oci-auth/identities/${created.identity.id}`,
+    {
+      tenancyOcid: TENANCY,
+      allowedUsernames: "<string>".replace(/[<>]/g, ""),
+      accessTokenTrustedIps: [{ ipAddress: "0.0.0.0/0" }, { ipAddress: "::/0" }],
+      accessTokenTTL: 2592000,
+      accessTokenMaxTTL: 2592000,
+      accessTokenNumUsesLimit: 0,
+    },
+    token,
+  );
   const again = await post(`/api/v1/auth/oci-auth/identities/${created.identity.id}`, { tenancyOcid: TENANCY }, token);
   const page = await fetch(url);
   return { attach, again, page, token, identityId: created.identity.id as string };
@@ -63,7 +71,9 @@ describe("pnpm start (production server)", () => {
     await stop(app.child);
     const restarted = await startApp({ PGLITE_DIR: dataDir });
     cleanups.push(() => stop(restarted.child));
-    const got = await fetch(`${restarted.url}/api/v1/auth/oci-auth/identities/${identityId}`, { headers: { authorization: `Bearer ${token}` } });
+    const got = await fetch(`${restarted.url}/api/v1/auth/oci-auth/identities/${identityId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(got.status).toBe(200);
     expect((await got.json()).identityOciAuth.id).toBe(body.identityOciAuth.id);
 
@@ -77,7 +87,9 @@ describe("pnpm start (production server)", () => {
     );
     expect(refused).toContain(`The embedded database in ${dataDir} is already open in another process`);
     expect(refused).toContain("The server was not started");
-    const still = await fetch(`${restarted.url}/api/v1/auth/oci-auth/identities/${identityId}`, { headers: { authorization: `Bearer ${token}` } });
+    const still = await fetch(`${restarted.url}/api/v1/auth/oci-auth/identities/${identityId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(still.status).toBe(200);
   });
 
@@ -97,7 +109,9 @@ describe("pnpm start (production server)", () => {
     const tenancyOcid = createTestOcid("tenancy");
     const userOcid = createTestOcid("user");
     const key = createTestApiKey();
-    const oci = await startOciStandIn({ users: [{ id: userOcid, compartmentId: tenancyOcid, name: "deployer", publicKeys: [key.publicKeyPem] }] });
+    const oci = await startOciStandIn({
+      users: [{ id: userOcid, compartmentId: tenancyOcid, name: "deployer", publicKeys: [key.publicKeyPem] }],
+    });
     cleanups.push(() => oci.close());
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "ociauth-e2e-")), "data");
     cleanups.push(() => rmSync(path.dirname(dataDir), { recursive: true, force: true }));
@@ -112,19 +126,44 @@ describe("pnpm start (production server)", () => {
       });
       return { status: res.status, body: await res.json() };
     };
-    const boot = await call("POST", "/api/v1/admin/bootstrap", { email: "e2e@example.com", password: "a-long-password!", organization: "E2E" });
+    const boot = await call("POST", "/api/v1/admin/bootstrap", {
+      email: "e2e@example.com",
+      password: "a-long-password!",
+      organization: "E2E",
+    });
     const admin = boot.body.identity.credentials.token;
-    const open = (await call("POST", "/api/v1/identities", { name: "open", organizationId: boot.body.organization.id, role: "member" }, admin)).body.identity.id;
-    const fenced = (await call("POST", "/api/v1/identities", { name: "fenced", organizationId: boot.body.organization.id, role: "member" }, admin)).body.identity.id;
-    expect((await call("POST", `/api/v1/auth/oci-auth/identities/${open}`, { tenancyOcid, allowedUsernames: "deployer" }, admin)).status).toBe(200);
-    expect((await call("POST", `/api/v1/auth/oci-auth/identities/${fenced}`, { tenancyOcid, accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/8" }] }, admin)).status).toBe(200);
+    const open = (
+      await call("POST", "/api/v1/identities", { name: "open", organizationId: boot.body.organization.id, role: "member" }, admin)
+    ).body.identity.id;
+    const fenced = (
+      await call("POST", "/api/v1/identities", { name: "fenced", organizationId: boot.body.organization.id, role: "member" }, admin)
+    ).body.identity.id;
+    expect(
+      (await call("POST", `/api/v1/auth/oci-auth/identities/${open}`, { tenancyOcid, allowedUsernames: "deployer" }, admin)).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(
+          "POST",
+          `/api/v1/auth/oci-auth/identities/${fenced}`,
+          { tenancyOcid, accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/8" }] },
+          admin,
+        )
+      ).status,
+    ).toBe(200);
 
     // Each signed header set logs in once and one key signs identically within a second: one second per login.
     let signedSecond = 0;
     const login = async (identityId: string) => {
       signedSecond = Math.max(Math.floor(Date.now() / 1000), signedSecond + 1);
       const date = new Date(signedSecond * 1000);
-      const headers = await signGetUserWithOciCommon({ tenancyOcid, userOcid, fingerprint: key.fingerprint, privateKeyPem: key.privateKeyPem, date });
+      const headers = await signGetUserWithOciCommon({
+        tenancyOcid,
+        userOcid,
+        fingerprint: key.fingerprint,
+        privateKeyPem: key.privateKeyPem,
+        date,
+      });
       return call("POST", "/api/v1/auth/oci-auth/login", { identityId, userOcid, headers });
     };
     const openLogin = await login(open);

@@ -93,7 +93,10 @@ describe("tokens.list / tokens.revokeById (operator token administration)", () =
     expect(token).toMatchObject({ id: row.id, status: "revoked" });
     expect(token.revokedAt).not.toBeNull();
 
-    const event = await app.db.auditEvent.findFirst({ where: { eventType: "revoke-identity-access-token" }, orderBy: { createdAt: "desc" } });
+    const event = await app.db.auditEvent.findFirst({
+      where: { eventType: "revoke-identity-access-token" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(event).toMatchObject({ orgId, actorType: "user", actorId: member.userId });
     expect(event?.metadata).toEqual({ identityId, identityAccessTokenId: row.id, authMethod: "token" });
 

@@ -30,7 +30,14 @@ async function expectTrpcError(call: Promise<unknown>, path: string, expected: E
   expect(error).toBeInstanceOf(TRPCError);
   const trpcError = error as TRPCError;
   expect(trpcError.code).toBe(expected.code);
-  const shape = getTRPCErrorShape({ config: appRouter._def._config, error: trpcError, type: "unknown", path, input: undefined, ctx: undefined });
+  const shape = getTRPCErrorShape({
+    config: appRouter._def._config,
+    error: trpcError,
+    type: "unknown",
+    path,
+    input: undefined,
+    ctx: undefined,
+  });
   expect(shape.data).toMatchObject({ code: expected.code, httpStatus: expected.httpStatus, path, appCode: expected.appCode });
   if (expected.message !== undefined) {
     expect(trpcError.message).toBe(expected.message);
@@ -72,7 +79,14 @@ describe("tRPC procedures (same services as REST)", () => {
       const created = await api.identities.create({ name: "trpc-made", organizationId: orgId, role: "member" });
       expect(Object.keys(created)).toEqual(["identity"]);
       expectIdentityShape(created.identity);
-      expect(created.identity).toMatchObject({ name: "trpc-made", organizationId: orgId, role: "member", authMethods: [], hasDeleteProtection: false, metadata: [] });
+      expect(created.identity).toMatchObject({
+        name: "trpc-made",
+        organizationId: orgId,
+        role: "member",
+        authMethods: [],
+        hasDeleteProtection: false,
+        metadata: [],
+      });
       const id = created.identity.id;
 
       const viaTrpc = await api.identities.get({ identityId: id });
@@ -86,12 +100,16 @@ describe("tRPC procedures (same services as REST)", () => {
       expect(listRest.body).toEqual(toIdentityMembershipList(listTrpc));
       expect(listTrpc).toEqual({ identities: [created.identity], totalCount: 1 });
       // Defaults (limit 50, offset 0) apply to tRPC input too.
-      expect(toIdentityMembershipList(await api.identities.list({}))).toEqual((await app.rest("GET", "/api/v1/identities", { token: adminToken })).body);
+      expect(toIdentityMembershipList(await api.identities.list({}))).toEqual(
+        (await app.rest("GET", "/api/v1/identities", { token: adminToken })).body,
+      );
 
       const updated = await api.identities.update({ identityId: id, name: "trpc-renamed", role: "viewer" });
       expectIdentityShape(updated.identity);
       expect(updated.identity).toMatchObject({ id, name: "trpc-renamed", role: "viewer" });
-      expect((await app.rest("GET", `/api/v1/identities/${id}`, { token: adminToken })).body).toEqual({ identity: toIdentityMembership(updated.identity) });
+      expect((await app.rest("GET", `/api/v1/identities/${id}`, { token: adminToken })).body).toEqual({
+        identity: toIdentityMembership(updated.identity),
+      });
 
       const deleted = await api.identities.delete({ identityId: id });
       expect(deleted).toEqual(updated);
@@ -165,33 +183,45 @@ describe("tRPC procedures (same services as REST)", () => {
         expect(rest.body.message).toBe(message);
       }
       await expectUnchanged(app, () =>
-        expectTrpcError(app.caller(adminToken).identities.create({ name: "x", organizationId: other.orgId, role: "member" }), "identities.create", {
-          code: "NOT_FOUND",
-          httpStatus: 404,
-          appCode: "NotFound",
-          message: `Failed to find organization with ID ${other.orgId}`,
-        }),
+        expectTrpcError(
+          app.caller(adminToken).identities.create({ name: "x", organizationId: other.orgId, role: "member" }),
+          "identities.create",
+          {
+            code: "NOT_FOUND",
+            httpStatus: 404,
+            appCode: "NotFound",
+            message: `Failed to find organization with ID ${other.orgId}`,
+          },
+        ),
       );
     });
 
     it("FORBIDDEN with details for permission and boundary errors", async () => {
       await expectUnchanged(app, () =>
-        expectTrpcError(app.caller(viewerToken).identities.create({ name: "x", organizationId: orgId, role: "viewer" }), "identities.create", {
-          code: "FORBIDDEN",
-          httpStatus: 403,
-          appCode: "PermissionDenied",
-          message: "You are not allowed to create on identity",
-          details: [{ action: "create", subject: "identity", inverted: false, conditions: null }],
-        }),
+        expectTrpcError(
+          app.caller(viewerToken).identities.create({ name: "x", organizationId: orgId, role: "viewer" }),
+          "identities.create",
+          {
+            code: "FORBIDDEN",
+            httpStatus: 403,
+            appCode: "PermissionDenied",
+            message: "You are not allowed to create on identity",
+            details: [{ action: "create", subject: "identity", inverted: false, conditions: null }],
+          },
+        ),
       );
       await expectUnchanged(app, () =>
-        expectTrpcError(app.caller(memberToken).identities.create({ name: "x", organizationId: orgId, role: "admin" }), "identities.create", {
-          code: "FORBIDDEN",
-          httpStatus: 403,
-          appCode: "PermissionBoundaryError",
-          message: "Failed to create identity with more privileged role",
-          details: { missingPermissions: [{ action: "create", subject: "identity" }] },
-        }),
+        expectTrpcError(
+          app.caller(memberToken).identities.create({ name: "x", organizationId: orgId, role: "admin" }),
+          "identities.create",
+          {
+            code: "FORBIDDEN",
+            httpStatus: 403,
+            appCode: "PermissionBoundaryError",
+            message: "Failed to create identity with more privileged role",
+            details: { missingPermissions: [{ action: "create", subject: "identity" }] },
+          },
+        ),
       );
       const id = await app.createIdentity(adminToken, orgId, "member", "to-raise");
       await expectUnchanged(app, () =>
@@ -240,7 +270,12 @@ describe("tRPC procedures (same services as REST)", () => {
       expect(got).toEqual(attached);
 
       const updated = await api.ociAuth.update({ identityId: id, accessTokenTTL: 60, allowedUsernames: null });
-      expect(updated.identityOciAuth).toMatchObject({ accessTokenTTL: 60, accessTokenMaxTTL: 2592000, allowedUsernames: null, tenancyOcid: TENANCY });
+      expect(updated.identityOciAuth).toMatchObject({
+        accessTokenTTL: 60,
+        accessTokenMaxTTL: 2592000,
+        allowedUsernames: null,
+        tenancyOcid: TENANCY,
+      });
       expect((await app.rest("GET", `/api/v1/auth/oci-auth/identities/${id}`, { token: memberToken })).body).toEqual(updated);
 
       const revoked = await api.ociAuth.revoke({ identityId: id });
@@ -282,12 +317,24 @@ describe("tRPC procedures (same services as REST)", () => {
     it("NOT_FOUND: no OCI auth attached, unknown and other-organization identities", async () => {
       const bare = await app.createIdentity(adminToken, orgId, "member", "bare");
       const api = app.caller(adminToken);
-      const notAttached = { code: "NOT_FOUND", httpStatus: 404, appCode: "NotFound", message: "The identity does not have OCI Auth attached" } as const;
+      const notAttached = {
+        code: "NOT_FOUND",
+        httpStatus: 404,
+        appCode: "NotFound",
+        message: "The identity does not have OCI Auth attached",
+      } as const;
       await expectUnchanged(app, () => expectTrpcError(api.ociAuth.get({ identityId: bare }), "ociAuth.get", notAttached));
-      await expectUnchanged(app, () => expectTrpcError(api.ociAuth.update({ identityId: bare, accessTokenTTL: 1 }), "ociAuth.update", notAttached));
+      await expectUnchanged(app, () =>
+        expectTrpcError(api.ociAuth.update({ identityId: bare, accessTokenTTL: 1 }), "ociAuth.update", notAttached),
+      );
       await expectUnchanged(app, () => expectTrpcError(api.ociAuth.revoke({ identityId: bare }), "ociAuth.revoke", notAttached));
       for (const identityId of [UNKNOWN_ID, foreignId]) {
-        const nf = { code: "NOT_FOUND", httpStatus: 404, appCode: "NotFound", message: `Failed to find identity with ID ${identityId}` } as const;
+        const nf = {
+          code: "NOT_FOUND",
+          httpStatus: 404,
+          appCode: "NotFound",
+          message: `Failed to find identity with ID ${identityId}`,
+        } as const;
         await expectUnchanged(app, () => expectTrpcError(api.ociAuth.attach({ identityId, tenancyOcid: TENANCY }), "ociAuth.attach", nf));
         await expectUnchanged(app, () => expectTrpcError(api.ociAuth.get({ identityId }), "ociAuth.get", nf));
       }

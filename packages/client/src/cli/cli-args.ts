@@ -32,13 +32,15 @@ export function parseCommandArgs<const T extends Options>(args: string[], option
 
 /** A whole number of at least 0 from a flag's text. */
 export function parseCount(flag: string, value: string, usage: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new UsageError(`--${flag} must be a whole number of at least 0, got ${JSON.stringify(value)}`, usage);
+  if (!/^\d+$/.test(value.trim()))
+    throw new UsageError(`--${flag} must be a whole number of at least 0, got ${JSON.stringify(value)}`, usage);
   return Number(value.trim());
 }
 
 export function requireFlags(values: Record<string, unknown>, flags: string[], usage: string): void {
   const missing = flags.filter((flag) => values[flag] === undefined || values[flag] === "");
-  if (missing.length > 0) throw new UsageError(`missing required option${missing.length > 1 ? "s" : ""} ${missing.map((f) => `--${f}`).join(", ")}`, usage);
+  if (missing.length > 0)
+    throw new UsageError(`missing required option${missing.length > 1 ? "s" : ""} ${missing.map((f) => `--${f}`).join(", ")}`, usage);
 }
 
 export const DEFAULT_URL = "http://localhost:3000";

@@ -13,7 +13,11 @@ export const formatJson = (value: unknown) => JSON.stringify(value, null, 2);
 
 function seconds(value: number, zeroMeaning: string): string {
   if (value === 0) return `0 (${zeroMeaning})`;
-  const units: [number, string][] = [[86400, "d"], [3600, "h"], [60, "m"]];
+  const units: [number, string][] = [
+    [86400, "d"],
+    [3600, "h"],
+    [60, "m"],
+  ];
   const unit = units.find(([size]) => value >= size && value % size === 0);
   return unit ? `${value} (${value / unit[0]}${unit[1]})` : String(value);
 }

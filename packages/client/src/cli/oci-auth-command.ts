@@ -70,7 +70,8 @@ function configFromFlags(values: ConfigValues, usage: string) {
     accessTokenNumUsesLimit?: number;
   } = {};
   if (values["tenancy-ocid"] !== undefined) config.tenancyOcid = values["tenancy-ocid"];
-  if (values["allowed-usernames"] !== undefined) config.allowedUsernames = values["allowed-usernames"].trim() === "" ? null : values["allowed-usernames"];
+  if (values["allowed-usernames"] !== undefined)
+    config.allowedUsernames = values["allowed-usernames"].trim() === "" ? null : values["allowed-usernames"];
   if (values["trusted-ips"] !== undefined) {
     config.accessTokenTrustedIps = values["trusted-ips"]
       .split(",")
@@ -80,6 +81,7 @@ function configFromFlags(values: ConfigValues, usage: string) {
   }
   if (values.ttl !== undefined) config.accessTokenTTL = parseCount("ttl", values.ttl, usage);
   if (values["max-ttl"] !== undefined) config.accessTokenMaxTTL = parseCount("max-ttl", values["max-ttl"], usage);
-  if (values["num-uses-limit"] !== undefined) config.accessTokenNumUsesLimit = parseCount("num-uses-limit", values["num-uses-limit"], usage);
+  if (values["num-uses-limit"] !== undefined)
+    config.accessTokenNumUsesLimit = parseCount("num-uses-limit", values["num-uses-limit"], usage);
   return config;
 }

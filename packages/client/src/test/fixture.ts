@@ -14,7 +14,11 @@ export async function createIdentityWithOciAuth(
   config: { accessTokenTTL?: number; accessTokenMaxTTL?: number; accessTokenNumUsesLimit?: number; allowedUsernames?: string } = {},
 ): Promise<string> {
   const client = adminClient();
-  const { identity } = await client.identities.create.mutate({ name: `workload-${process.pid}-${++counter}`, organizationId: fixture().orgId, role: "member" });
+  const { identity } = await client.identities.create.mutate({
+    name: `workload-${process.pid}-${++counter}`,
+    organizationId: fixture().orgId,
+    role: "member",
+  });
   await client.ociAuth.attach.mutate({ identityId: identity.id, tenancyOcid: fixture().oci.tenancyOcid, ...config });
   return identity.id;
 }

@@ -29,7 +29,9 @@ export default async function setup(project: TestProject) {
   const tenancyOcid = createTestOcid("tenancy");
   const userOcid = createTestOcid("user");
   const userName = "ci-bot";
-  const standIn = await startOciStandIn({ users: [{ id: userOcid, compartmentId: tenancyOcid, name: userName, publicKeys: [key.publicKeyPem] }] });
+  const standIn = await startOciStandIn({
+    users: [{ id: userOcid, compartmentId: tenancyOcid, name: userName, publicKeys: [key.publicKeyPem] }],
+  });
   // The app reads its configuration once, at the first request: point it at the stand-in first.
   process.env.OCI_IDENTITY_ENDPOINT = standIn.url;
   const server = await startTestServer();

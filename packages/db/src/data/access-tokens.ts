@@ -41,7 +41,10 @@ export async function listAccessTokens(db: DbClient, identityId: string, limit =
 export type AccessTokenRow = NonNullable<Awaited<ReturnType<typeof findAccessToken>>>;
 
 /** The fields of a token that authentication needs (cached by the app). */
-export type AccessTokenAuthRow = Pick<AccessTokenRow, "id" | "identityId" | "authMethod" | "revokedAt" | "expiresAt" | "accessTokenNumUsesLimit">;
+export type AccessTokenAuthRow = Pick<
+  AccessTokenRow,
+  "id" | "identityId" | "authMethod" | "revokedAt" | "expiresAt" | "accessTokenNumUsesLimit"
+>;
 
 /** Adds batched use counts of tokens without a use limit (informational: uses, last use), in one statement. */
 export async function addAccessTokenUses(db: DbClient, uses: { id: string; count: number; lastUsedAt: Date; ip: string | null }[]) {
@@ -98,7 +101,9 @@ export async function findTokenAuthContext(db: DbClient, tokenId: string) {
           accessTokenTTL: Number(r.accessTokenTTL),
           accessTokenMaxTTL: Number(r.accessTokenMaxTTL),
           accessTokenNumUsesLimit: Number(r.configNumUsesLimit),
-          accessTokenTrustedIps: (typeof r.accessTokenTrustedIps === "string" ? JSON.parse(r.accessTokenTrustedIps) : r.accessTokenTrustedIps) as never,
+          accessTokenTrustedIps: (typeof r.accessTokenTrustedIps === "string"
+            ? JSON.parse(r.accessTokenTrustedIps)
+            : r.accessTokenTrustedIps) as never,
           accessTokenPeriod: Number(r.accessTokenPeriod),
           createdAt: new Date(r.configCreatedAt!),
           updatedAt: new Date(r.configUpdatedAt!),
@@ -140,7 +145,10 @@ interface RawAuthContext {
  */
 export async function createAccessTokenWithAudit(
   db: DbClient,
-  token: Pick<AccessTokenRow, "id" | "identityId" | "authMethod" | "accessTokenTTL" | "accessTokenMaxTTL" | "accessTokenNumUsesLimit" | "expiresAt">,
+  token: Pick<
+    AccessTokenRow,
+    "id" | "identityId" | "authMethod" | "accessTokenTTL" | "accessTokenMaxTTL" | "accessTokenNumUsesLimit" | "expiresAt"
+  >,
   event: AuditEventInput,
 ) {
   await db.$executeRaw`

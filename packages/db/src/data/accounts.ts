@@ -44,10 +44,7 @@ export async function listMembershipsOfUser(db: DbClient, userId: string) {
   return db.orgMembership.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
 }
 
-export async function createUserInOrganization(
-  db: DbClient,
-  input: { email: string; passwordHash: string; orgId: string; role: string },
-) {
+export async function createUserInOrganization(db: DbClient, input: { email: string; passwordHash: string; orgId: string; role: string }) {
   const user = await db.user.create({ data: { email: input.email, passwordHash: input.passwordHash } });
   const membership = await db.orgMembership.create({ data: { orgId: input.orgId, userId: user.id, role: input.role } });
   return { user, membership };

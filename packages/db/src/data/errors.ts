@@ -15,7 +15,11 @@ export const isUniqueViolation = (error: unknown) =>
 
 /** True when a write failed because its row or a referenced row no longer exists (a racing delete). */
 export const isMissingRowError = (error: unknown) =>
-  matchesDbError(error, ["P2025", "P2003", "23503"], /Foreign key constraint violated|violates foreign key constraint|Record to update not found|No record was found/);
+  matchesDbError(
+    error,
+    ["P2025", "P2003", "23503"],
+    /Foreign key constraint violated|violates foreign key constraint|Record to update not found|No record was found/,
+  );
 
 /**
  * True when a statement failed because the database cannot be reached or is not accepting work
@@ -26,6 +30,26 @@ export const isMissingRowError = (error: unknown) =>
 export const isDatabaseUnavailable = (error: unknown) =>
   matchesDbError(
     error,
-    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EPIPE", "P1001", "P1002", "P1017", "P2024", "P2028", "53300", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006"],
+    [
+      "ECONNREFUSED",
+      "ECONNRESET",
+      "ETIMEDOUT",
+      "EHOSTUNREACH",
+      "ENOTFOUND",
+      "EPIPE",
+      "P1001",
+      "P1002",
+      "P1017",
+      "P2024",
+      "P2028",
+      "53300",
+      "57P01",
+      "57P02",
+      "57P03",
+      "08000",
+      "08001",
+      "08003",
+      "08006",
+    ],
     /Can't reach database server|Connection terminated|connect ECONNREFUSED|Timed out fetching a new connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Client has encountered a connection error|Connection is closed|server closed the connection unexpectedly/i,
   );

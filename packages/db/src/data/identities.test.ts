@@ -12,9 +12,12 @@ describe("parseIdentityMetadata", () => {
     expect(parseIdentityMetadata([])).toEqual([]);
   });
 
-  it.each([null, {}, "[]", [null], [{ key: "k", value: "v" }], [{ id: "1", key: "k", value: 1 }], [["1", "k", "v"]]])("refuses %j", (value) => {
-    expect(() => parseIdentityMetadata(value)).toThrow(TypeError);
-  });
+  it.each([null, {}, "[]", [null], [{ key: "k", value: "v" }], [{ id: "1", key: "k", value: 1 }], [["1", "k", "v"]]])(
+    "refuses %j",
+    (value) => {
+      expect(() => parseIdentityMetadata(value)).toThrow(TypeError);
+    },
+  );
 });
 
 describe.each(["pglite", "postgres"] as const)("identity data functions on %s", (kind) => {
@@ -26,13 +29,39 @@ describe.each(["pglite", "postgres"] as const)("identity data functions on %s", 
   });
   afterAll(() => db.close());
 
-  const make = (name: string, role = "member", extra: { metadata?: { key: string; value: string }[]; hasDeleteProtection?: boolean } = {}) =>
-    createIdentity(db.prisma, { orgId, name, role, hasDeleteProtection: extra.hasDeleteProtection ?? false, metadata: extra.metadata ?? [] });
+  const make = (
+    name: string,
+    role = "member",
+    extra: { metadata?: { key: string; value: string }[]; hasDeleteProtection?: boolean } = {},
+  ) =>
+    createIdentity(db.prisma, {
+      orgId,
+      name,
+      role,
+      hasDeleteProtection: extra.hasDeleteProtection ?? false,
+      metadata: extra.metadata ?? [],
+    });
 
   it("stores metadata with an id per pair, in order, and replaces it as a whole", async () => {
-    const created = await make("meta", "viewer", { metadata: [{ key: "b", value: "2" }, { key: "a", value: "1" }], hasDeleteProtection: true });
-    expect(created).toMatchObject({ name: "meta", role: "viewer", hasDeleteProtection: true, lastLoginAuthMethod: null, lastLoginTime: null, ociAuth: null });
-    expect(created.metadata.map(({ key, value }) => [key, value])).toEqual([["b", "2"], ["a", "1"]]);
+    const created = await make("meta", "viewer", {
+      metadata: [
+        { key: "b", value: "2" },
+        { key: "a", value: "1" },
+      ],
+      hasDeleteProtection: true,
+    });
+    expect(created).toMatchObject({
+      name: "meta",
+      role: "viewer",
+      hasDeleteProtection: true,
+      lastLoginAuthMethod: null,
+      lastLoginTime: null,
+      ociAuth: null,
+    });
+    expect(created.metadata.map(({ key, value }) => [key, value])).toEqual([
+      ["b", "2"],
+      ["a", "1"],
+    ]);
     for (const entry of created.metadata) expect(entry.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await findIdentity(db.prisma, created.id)).toEqual(created);
 
@@ -54,11 +83,18 @@ describe.each(["pglite", "postgres"] as const)("identity data functions on %s", 
 
   it("lists with filters: all of `filter`, one of `anyOf`; literal wildcards; ordering", async () => {
     const org = (await db.prisma.organization.create({ data: { name: "list" } })).id;
-    for (const [name, role] of [["alpha", "admin"], ["Alpha_2", "member"], ["beta", "viewer"], ["gamma", "member"]] as const) {
+    for (const [name, role] of [
+      ["alpha", "admin"],
+      ["Alpha_2", "member"],
+      ["beta", "viewer"],
+      ["gamma", "member"],
+    ] as const) {
       await createIdentity(db.prisma, { orgId: org, name, role, hasDeleteProtection: false, metadata: [] });
     }
     const names = async (query: Partial<Parameters<typeof listIdentities>[1]>) =>
-      (await listIdentities(db.prisma, { orgId: org, limit: 50, offset: 0, orderBy: { field: "name", direction: "asc" }, ...query })).identities.map((i) => i.name);
+      (
+        await listIdentities(db.prisma, { orgId: org, limit: 50, offset: 0, orderBy: { field: "name", direction: "asc" }, ...query })
+      ).identities.map((i) => i.name);
 
     // (Names differing only in case sort by the database's collation: not asserted.)
     const lowerCase = { filter: { name: { in: ["alpha", "beta", "gamma"] } } };
@@ -71,7 +107,9 @@ describe.each(["pglite", "postgres"] as const)("identity data functions on %s", 
     expect(await names({ filter: { name: { in: ["beta", "gamma", "nope"] }, role: { equals: "member" } } })).toEqual(["gamma"]);
     expect(await names({ filter: { name: { contains: "a", equals: "beta" } } })).toEqual(["beta"]);
     expect(await names({ anyOf: [{ role: { equals: "admin" } }, { name: { equals: "beta" } }] })).toEqual(["alpha", "beta"]);
-    expect(await names({ filter: { role: { in: ["member", "viewer"] } }, anyOf: [{ name: { contains: "a_" } }, { name: { equals: "beta" } }] })).toEqual(["Alpha_2", "beta"]);
+    expect(
+      await names({ filter: { role: { in: ["member", "viewer"] } }, anyOf: [{ name: { contains: "a_" } }, { name: { equals: "beta" } }] }),
+    ).toEqual(["Alpha_2", "beta"]);
     expect(await names({ anyOf: [] })).toHaveLength(4);
     const byRole = await listIdentities(db.prisma, { orgId: org, limit: 50, offset: 0, orderBy: { field: "role", direction: "desc" } });
     expect(byRole.identities.map((i) => i.role)).toEqual(["viewer", "member", "member", "admin"]);
@@ -88,8 +126,25 @@ describe.each(["pglite", "postgres"] as const)("identity data functions on %s", 
       const before = Date.now();
       await createAccessTokenWithAudit(
         db.prisma,
-        { id: randomUUID(), identityId: identity.id, authMethod: "oci-auth", accessTokenTTL: 60, accessTokenMaxTTL: 60, accessTokenNumUsesLimit: 0, expiresAt: null },
-        { orgId, eventType: "login-identity-oci-auth", actorType: "identity", actorId: identity.id, actorName: identity.name, metadata: {}, ipAddress: null, userAgent: null },
+        {
+          id: randomUUID(),
+          identityId: identity.id,
+          authMethod: "oci-auth",
+          accessTokenTTL: 60,
+          accessTokenMaxTTL: 60,
+          accessTokenNumUsesLimit: 0,
+          expiresAt: null,
+        },
+        {
+          orgId,
+          eventType: "login-identity-oci-auth",
+          actorType: "identity",
+          actorId: identity.id,
+          actorName: identity.name,
+          metadata: {},
+          ipAddress: null,
+          userAgent: null,
+        },
       );
       const after = await findIdentity(db.prisma, identity.id);
       expect(after?.lastLoginAuthMethod).toBe("oci-auth");

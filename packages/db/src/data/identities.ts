@@ -100,10 +100,7 @@ function textWhere(condition: TextCondition): Prisma.StringFilter[] {
 
 function identityWhere(filter: IdentityFilter): Prisma.IdentityWhereInput {
   return {
-    AND: [
-      ...textWhere(filter.name ?? {}).map((name) => ({ name })),
-      ...textWhere(filter.role ?? {}).map((role) => ({ role })),
-    ],
+    AND: [...textWhere(filter.name ?? {}).map((name) => ({ name })), ...textWhere(filter.role ?? {}).map((role) => ({ role }))],
   };
 }
 

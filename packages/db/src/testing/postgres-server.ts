@@ -14,9 +14,7 @@ export function findPostgresBin(): string {
     const bin = path.join(base, v, "bin");
     if (existsSync(path.join(bin, "pg_ctl"))) return bin;
   }
-  throw new Error(
-    "PostgreSQL server binaries not found. Install them (apt-get install -y postgresql) or set PG_BIN.",
-  );
+  throw new Error("PostgreSQL server binaries not found. Install them (apt-get install -y postgresql) or set PG_BIN.");
 }
 
 /** A free TCP port on 127.0.0.1 (for servers started by tests and benchmarks). */
@@ -66,8 +64,22 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   run(path.join(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
   const port = await freePort();
   const serverArgs = [
-    "-D", dataDir, "-p", String(port), "-h", "127.0.0.1", "-k", root,
-    "-c", "max_connections=200", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+    "-D",
+    dataDir,
+    "-p",
+    String(port),
+    "-h",
+    "127.0.0.1",
+    "-k",
+    root,
+    "-c",
+    "max_connections=200",
+    "-c",
+    "fsync=off",
+    "-c",
+    "synchronous_commit=off",
+    "-c",
+    "full_page_writes=off",
   ];
   const child = isRoot
     ? spawn("su", ["postgres", "-s", "/bin/sh", "-c", `exec ${path.join(bin, "postgres")} ${serverArgs.join(" ")}`], { stdio: "ignore" })

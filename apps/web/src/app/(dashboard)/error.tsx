@@ -15,8 +15,8 @@ export default function DashboardError({ error, retry }: { error: unknown; retry
           <p className="alert-title">This page could not be loaded</p>
           <div className="alert-body">
             <p>
-              Something went wrong on the server. Try again; if it keeps failing, check that the database is reachable and look in
-              the server logs{digest ? ` for error ${digest}` : ""}.
+              Something went wrong on the server. Try again; if it keeps failing, check that the database is reachable and look in the
+              server logs{digest ? ` for error ${digest}` : ""}.
             </p>
             <div className="alert-actions">
               <button type="button" className="btn btn-primary btn-sm" onClick={() => retry()}>

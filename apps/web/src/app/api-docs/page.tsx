@@ -25,9 +25,8 @@ export default function ApiDocsPage() {
         <h1>{doc.info.title}</h1>
         <p>{doc.info.description}</p>
         <p>
-          Machine-readable document (OpenAPI {doc.openapi}): <a href="/api/docs/json">/api/docs/json</a>. Authenticated
-          endpoints take <code>Authorization: Bearer &lt;token&gt;</code>. Errors use the envelope{" "}
-          <code>{"{ reqId, statusCode, message, error }"}</code>.
+          Machine-readable document (OpenAPI {doc.openapi}): <a href="/api/docs/json">/api/docs/json</a>. Authenticated endpoints take{" "}
+          <code>Authorization: Bearer &lt;token&gt;</code>. Errors use the envelope <code>{"{ reqId, statusCode, message, error }"}</code>.
         </p>
       </header>
       {doc.tags.map(({ name }) => (

@@ -46,8 +46,7 @@ export interface DashboardSession {
   role: OrgRole;
 }
 
-const isAuthFailure = (error: unknown) =>
-  error instanceof TRPCError && (error.code === "UNAUTHORIZED" || error.code === "FORBIDDEN");
+const isAuthFailure = (error: unknown) => error instanceof TRPCError && (error.code === "UNAUTHORIZED" || error.code === "FORBIDDEN");
 
 /** The signed-in user (once per request), or null when there is no valid session. */
 export const getSession = cache(async (): Promise<DashboardSession | null> => {

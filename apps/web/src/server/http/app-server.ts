@@ -33,7 +33,11 @@ export function createAppServer(fallback: NodeHandler): Server {
       // Pages take small form posts only (server actions); a body must declare its size.
       if (declared > MAX_BODY_BYTES) return void sendNodeResponse(res, jsonErrorResponse(bodyTooLarge()), true);
       if (req.headers["transfer-encoding"] && req.method !== "GET" && req.method !== "HEAD") {
-        return void sendNodeResponse(res, jsonErrorResponse(new AppError("BAD_REQUEST", "A request body must declare its Content-Length")), true);
+        return void sendNodeResponse(
+          res,
+          jsonErrorResponse(new AppError("BAD_REQUEST", "A request body must declare its Content-Length")),
+          true,
+        );
       }
       // A server action from another site: refused here with a 403 (Next would answer 500).
       if (req.headers["next-action"] !== undefined && !isSameOrigin(nodeOriginHeaders(req))) {
@@ -50,7 +54,14 @@ export function createAppServer(fallback: NodeHandler): Server {
     res.once("finish", () => {
       // Method, path without the query string, status: never headers or bodies (tokens, signatures).
       getLogger().info(
-        { reqId, method: req.method, path: target?.pathname ?? "(invalid)", status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10, ip },
+        {
+          reqId,
+          method: req.method,
+          path: target?.pathname ?? "(invalid)",
+          status: res.statusCode,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          ip,
+        },
         "request",
       );
     });
@@ -78,7 +89,8 @@ async function handleApiRequest(req: IncomingMessage, pathname: string, ip: stri
   if (pathname.startsWith("/api/v1/")) return handleRestRequest(await toWebRequest(req), { ip });
   if (pathname.startsWith("/api/trpc/")) return handleTrpcRequest(await toWebRequest(req), { ip });
   if (pathname === "/api/docs/json") {
-    if (req.method !== "GET" && req.method !== "HEAD") throw new AppError("METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed on ${pathname}`, { allow: ["GET", "HEAD"] });
+    if (req.method !== "GET" && req.method !== "HEAD")
+      throw new AppError("METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed on ${pathname}`, { allow: ["GET", "HEAD"] });
     return Response.json(getOpenApiDocument(), { headers: { "cache-control": "no-cache", "x-content-type-options": "nosniff" } });
   }
   throw notFound(`Route ${req.method}:${pathname} not found`);

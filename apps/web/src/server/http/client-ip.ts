@@ -26,7 +26,10 @@ export function resolveClientIp(
   if (!socketIp) return null;
   let client = stripMappedIpv4(socketIp);
   if (!isTrustedProxy(client) || !forwardedFor) return client;
-  const hops = forwardedFor.split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = forwardedFor
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = stripMappedIpv4(hops[i]!);
     if (isIP(hop) === 0) break;

@@ -22,7 +22,9 @@ async function main() {
   server.keepAliveTimeout = 65_000;
   server.listen(port, hostname, () => {
     const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
-    console.log(`OCI Auth ${dev ? "(dev) " : ""}listening on http://${shown}:${port} — database: ${describeTarget(resolveDatabaseTarget())}`);
+    console.log(
+      `OCI Auth ${dev ? "(dev) " : ""}listening on http://${shown}:${port} — database: ${describeTarget(resolveDatabaseTarget())}`,
+    );
     getLogger().info({ port, hostname, dev }, "listening");
   });
   const shutdown = (signal: string) => {

@@ -43,7 +43,11 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   res.writeHead(response.status, headers);
   if (!response.body) return void res.end();
   await new Promise<void>((resolve, reject) => {
-    Readable.fromWeb(response.body as never).on("error", reject).pipe(res).on("finish", resolve).on("error", reject);
+    Readable.fromWeb(response.body as never)
+      .on("error", reject)
+      .pipe(res)
+      .on("finish", resolve)
+      .on("error", reject);
   });
 }
 

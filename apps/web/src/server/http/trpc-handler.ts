@@ -23,7 +23,10 @@ export function handleTrpcRequest(req: Request, connection: ConnectionInfo = { i
   const calls = countTrpcCalls(new URL(req.url).pathname);
   if (calls > MAX_BATCH_CALLS) {
     // Refused whole, before any call runs.
-    const error = new AppError("PAYLOAD_TOO_LARGE", `A tRPC batch may hold at most ${MAX_BATCH_CALLS} calls (this one has ${calls}); split it`);
+    const error = new AppError(
+      "PAYLOAD_TOO_LARGE",
+      `A tRPC batch may hold at most ${MAX_BATCH_CALLS} calls (this one has ${calls}); split it`,
+    );
     return Promise.resolve(jsonErrorResponse(error, reqId));
   }
   return fetchRequestHandler({

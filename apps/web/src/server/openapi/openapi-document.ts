@@ -24,7 +24,10 @@ export const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
 
 function parameters(route: RestRoute) {
   const params: JsonSchema[] = [];
-  for (const [where, schema] of [["path", route.params], ["query", route.query]] as const) {
+  for (const [where, schema] of [
+    ["path", route.params],
+    ["query", route.query],
+  ] as const) {
     if (!schema) continue;
     const json = toSchema(schema, "input") as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, property] of Object.entries(json.properties ?? {})) {
@@ -42,7 +45,10 @@ function operation(route: RestRoute) {
     responses[status] = { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
   }
   if (route.operationId === "loginWithOciAuth") {
-    responses["502"] = { description: "OCI's identity endpoint could not be reached", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+    responses["502"] = {
+      description: "OCI's identity endpoint could not be reached",
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    };
   }
   return {
     operationId: route.operationId,
@@ -50,9 +56,7 @@ function operation(route: RestRoute) {
     tags: [route.tag],
     ...(route.auth ? { security: [{ bearerAuth: [] }] } : { security: [] }),
     parameters: parameters(route),
-    ...(route.body
-      ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(route.body, "input") } } } }
-      : {}),
+    ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(route.body, "input") } } } } : {}),
     responses,
   };
 }

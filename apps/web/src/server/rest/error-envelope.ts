@@ -46,7 +46,8 @@ export function toErrorBody(thrown: unknown, reqId: string): ErrorBody {
   if (error instanceof AppError) {
     const { status: statusCode, name } = ERROR_TABLE[error.code];
     if (error.code === "VALIDATION") return { reqId, statusCode, message: error.details, error: name };
-    if (error.code === "RATE_LIMITED" || error.code === "SERVICE_UNAVAILABLE" || error.code === "METHOD_NOT_ALLOWED") return { reqId, statusCode, message: error.message, error: name };
+    if (error.code === "RATE_LIMITED" || error.code === "SERVICE_UNAVAILABLE" || error.code === "METHOD_NOT_ALLOWED")
+      return { reqId, statusCode, message: error.message, error: name };
     const body: ErrorBody = { reqId, statusCode, message: error.message, error: name };
     if (statusCode === 403) body.details = error.details ?? null;
     return body;

@@ -6,7 +6,13 @@ import {
   updateIdentityResponseSchema,
 } from "@ociauth/schema";
 import { describe, expect, it } from "vitest";
-import { toCreatedIdentity, toIdentityMembership, toIdentityMembershipList, toInfisicalIdentity, toUpdatedIdentity } from "./identity-shapes";
+import {
+  toCreatedIdentity,
+  toIdentityMembership,
+  toIdentityMembershipList,
+  toInfisicalIdentity,
+  toUpdatedIdentity,
+} from "./identity-shapes";
 
 const identity: Identity = {
   id: "3f2b8c1e-5d4a-4b7e-9c2d-1a2b3c4d5e6f",
@@ -39,7 +45,12 @@ describe("REST identity shapes (Infisical's)", () => {
     });
     expect(identityMembershipResponseSchema.parse({ identity: membership })).toEqual({ identity: membership });
     const never = { ...identity, lastLoginAuthMethod: null, lastLoginTime: null, authMethods: [], metadata: [] };
-    expect(toIdentityMembership(never)).toMatchObject({ lastLoginAuthMethod: null, lastLoginTime: null, metadata: [], identity: { authMethods: [] } });
+    expect(toIdentityMembership(never)).toMatchObject({
+      lastLoginAuthMethod: null,
+      lastLoginTime: null,
+      metadata: [],
+      identity: { authMethods: [] },
+    });
     expect(toIdentityMembershipList({ identities: [identity, never], totalCount: 7 })).toEqual({
       identities: [membership, toIdentityMembership(never)],
       totalCount: 7,
@@ -47,9 +58,25 @@ describe("REST identity shapes (Infisical's)", () => {
   });
 
   it("created, updated and deleted identity: orgId for organizationId, exactly Infisical's keys", () => {
-    const base = { id: identity.id, name: "ci-runner", orgId: identity.organizationId, hasDeleteProtection: true, createdAt: identity.createdAt, updatedAt: identity.updatedAt };
+    const base = {
+      id: identity.id,
+      name: "ci-runner",
+      orgId: identity.organizationId,
+      hasDeleteProtection: true,
+      createdAt: identity.createdAt,
+      updatedAt: identity.updatedAt,
+    };
     expect(toCreatedIdentity(identity)).toEqual({ ...base, authMethods: ["oci-auth"], metadata: identity.metadata });
-    expect(Object.keys(toCreatedIdentity(identity))).toEqual(["id", "name", "orgId", "authMethods", "hasDeleteProtection", "metadata", "createdAt", "updatedAt"]);
+    expect(Object.keys(toCreatedIdentity(identity))).toEqual([
+      "id",
+      "name",
+      "orgId",
+      "authMethods",
+      "hasDeleteProtection",
+      "metadata",
+      "createdAt",
+      "updatedAt",
+    ]);
     expect(toUpdatedIdentity(identity)).toEqual({ ...base, metadata: identity.metadata });
     expect(toInfisicalIdentity(identity)).toEqual(base);
     expect(createIdentityResponseSchema.safeParse({ identity: toCreatedIdentity(identity) }).success).toBe(true);

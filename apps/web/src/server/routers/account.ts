@@ -47,4 +47,6 @@ export const auditRouter = router({
     .query(({ ctx, input }) => listAudit(ctx, input)),
 });
 
-export const healthRouter = router({ ping: publicProcedure.output(z.object({ ok: z.literal(true) })).query(() => ({ ok: true as const })) });
+export const healthRouter = router({
+  ping: publicProcedure.output(z.object({ ok: z.literal(true) })).query(() => ({ ok: true as const })),
+});

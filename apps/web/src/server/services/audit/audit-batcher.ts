@@ -33,7 +33,10 @@ export class AuditBatcher {
       setImmediate(() => void this.flush());
     }
     try {
-      await insertAuditEvents(this.db, batch.map((b) => b.event));
+      await insertAuditEvents(
+        this.db,
+        batch.map((b) => b.event),
+      );
       for (const b of batch) b.resolve();
     } catch (error) {
       for (const b of batch) b.reject(error);

@@ -12,7 +12,10 @@ export function loadIdentityState(ctx: ServiceContext, identityId: string): Prom
 }
 
 /** A token with its identity (and OCI auth config): cached, else one query for all three. */
-export async function loadTokenContext(ctx: ServiceContext, tokenId: string): Promise<{ token: AccessTokenAuthRow; state: IdentityState | null } | null> {
+export async function loadTokenContext(
+  ctx: ServiceContext,
+  tokenId: string,
+): Promise<{ token: AccessTokenAuthRow; state: IdentityState | null } | null> {
   const loadBoth = () => findTokenAuthContext(ctx.db, tokenId);
   const cache = hotPathFor(ctx.db)?.cache;
   if (cache) return cache.tokenContext(tokenId, loadBoth, (identityId) => findIdentityWithOciAuth(ctx.db, identityId));

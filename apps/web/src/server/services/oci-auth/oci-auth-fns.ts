@@ -1,10 +1,5 @@
 import type { OciAuthRow } from "@ociauth/db";
-import {
-  type IdentityOciAuth,
-  identityOciAuthSchema,
-  parseTrustedIp,
-  type TrustedIp,
-} from "@ociauth/schema";
+import { type IdentityOciAuth, identityOciAuthSchema, parseTrustedIp, type TrustedIp } from "@ociauth/schema";
 
 /** Stored form of validated `{ipAddress}` inputs: `{ipAddress, type, prefix?}`. */
 export function toStoredTrustedIps(inputs: { ipAddress: string }[]): TrustedIp[] {

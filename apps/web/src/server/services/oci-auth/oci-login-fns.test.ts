@@ -59,7 +59,10 @@ describe("checkSignedDate", () => {
   });
 
   it("refuses a signature that covers no date, and a signed date header that is absent", () => {
-    expect(checkSignedDate(["(request-target)", "host"], { date: httpDate(0), "x-date": httpDate(0) }, NOW)).toEqual({ ok: false, problem: "missing" });
+    expect(checkSignedDate(["(request-target)", "host"], { date: httpDate(0), "x-date": httpDate(0) }, NOW)).toEqual({
+      ok: false,
+      problem: "missing",
+    });
     expect(checkSignedDate(["x-date", "(request-target)", "host"], { date: httpDate(0) }, NOW)).toEqual({ ok: false, problem: "missing" });
   });
 

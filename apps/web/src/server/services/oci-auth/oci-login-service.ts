@@ -13,11 +13,13 @@ import { getOciSigner, OCI_IDENTITY_HOST_PATTERN, USER_OCID_PATTERN } from "./oc
 const SKEW = `${OCI_CLOCK_SKEW_SECONDS / 60} minutes`;
 
 export const loginMessages = {
-  signatureMalformed: 'Invalid OCI request signature. Expected an OCI API-key signature with keyId "<tenancyOcid>/<userOcid>/<fingerprint>".',
+  signatureMalformed:
+    'Invalid OCI request signature. Expected an OCI API-key signature with keyId "<tenancyOcid>/<userOcid>/<fingerprint>".',
   signatureNotUser: "Only OCI user API-key signatures are supported; instance and resource principal signatures are not.",
   signerMismatch: "Access denied: the request was signed by a different OCI user than userOcid.",
   userOcidInvalid: "Invalid user OCID format. Expected ocid1.user.<realm>..<unique id>",
-  ociRejected: (code: string) => `Access denied: OCI rejected the signed request (${code}). Check the API key, its fingerprint and the signing date.`,
+  ociRejected: (code: string) =>
+    `Access denied: OCI rejected the signed request (${code}). Check the API key, its fingerprint and the signing date.`,
   ociUnreachable: "Could not reach OCI's identity endpoint. Try again later.",
   ociThrottled: (seconds: number) => `OCI's identity endpoint is throttling requests (429). Try again in ${seconds} seconds.`,
   userInactive: "Access denied: OCI user is not active.",

@@ -10,7 +10,12 @@ const VALID = { version: "1", keyId: KEY_ID, algorithm: "rsa-sha256", headers: "
 
 describe("parseSignatureParams", () => {
   it("reads parameters case-insensitively and refuses duplicates", () => {
-    expect(parseSignatureParams('Signature keyId="a", Headers="b"')).toEqual(new Map([["keyid", "a"], ["headers", "b"]]));
+    expect(parseSignatureParams('Signature keyId="a", Headers="b"')).toEqual(
+      new Map([
+        ["keyid", "a"],
+        ["headers", "b"],
+      ]),
+    );
     expect(parseSignatureParams('Signature keyId="a",keyid="b"')).toBeNull();
     expect(parseSignatureParams("Bearer x")).toBeNull();
   });
@@ -35,9 +40,12 @@ describe("getOciSigner", () => {
     expect(a.ok && b.ok && a.signature.equals(b.signature)).toBe(true);
   });
 
-  it.each(["", "not base64!", "YQ=", "YQ", "Y===", "YQ==YQ==", "c2ln bmF0dXJl", "c2ln-_"])("refuses the signature %j as malformed", (signature) => {
-    expect(getOciSigner(auth({ ...VALID, signature }))).toEqual({ ok: false, reason: "malformed" });
-  });
+  it.each(["", "not base64!", "YQ=", "YQ", "Y===", "YQ==YQ==", "c2ln bmF0dXJl", "c2ln-_"])(
+    "refuses the signature %j as malformed",
+    (signature) => {
+      expect(getOciSigner(auth({ ...VALID, signature }))).toEqual({ ok: false, reason: "malformed" });
+    },
+  );
 
   it("refuses missing parameters and security-token keyIds", () => {
     expect(getOciSigner(auth({ ...VALID, headers: " " }))).toEqual({ ok: false, reason: "malformed" });

@@ -68,7 +68,9 @@ export async function revokeAccessTokenById(ctx: AuthedContext, tokenId: string)
   if (!row) throw notFound(accessTokenNotFound(tokenId));
   let orgId: string;
   try {
-    ({ identity: { orgId } } = await loadIdentityFor(ctx, row.identityId, "edit", "revoke access token of"));
+    ({
+      identity: { orgId },
+    } = await loadIdentityFor(ctx, row.identityId, "edit", "revoke access token of"));
   } catch (error) {
     if (error instanceof AppError && error.code === "NOT_FOUND") throw notFound(accessTokenNotFound(tokenId));
     throw error;

@@ -70,7 +70,12 @@ export async function renewAccessToken(ctx: ServiceContext, accessToken: string)
     if (!createIpMatcher(config.accessTokenTrustedIps as unknown as TrustedIp[])(ctx.meta.ip)) throw forbidden(messages.ipNotAllowed);
   }
   const now = Date.now();
-  const lifetime = tokenLifetimeMs({ ttl: row.accessTokenTTL, maxTtl: row.accessTokenMaxTTL, createdAtMs: row.createdAt.getTime(), nowMs: now });
+  const lifetime = tokenLifetimeMs({
+    ttl: row.accessTokenTTL,
+    maxTtl: row.accessTokenMaxTTL,
+    createdAtMs: row.createdAt.getTime(),
+    nowMs: now,
+  });
   if (lifetime !== null && lifetime < 1000) throw unauthorized(TOKEN_MAX_TTL_REACHED);
   const expiresAt = lifetime === null ? null : new Date(now + lifetime);
   const renewed = await data.renewAccessToken(ctx.db, row.id, expiresAt);
@@ -83,7 +88,12 @@ export async function renewAccessToken(ctx: ServiceContext, accessToken: string)
     metadata: { identityId: row.identityId, identityAccessTokenId: row.id },
   });
   const accessTokenJwt = await signToken(key, { ...claims }, expiresAt);
-  return { accessToken: accessTokenJwt, expiresIn: expiresInSeconds(lifetime), accessTokenMaxTTL: row.accessTokenMaxTTL, tokenType: "Bearer" };
+  return {
+    accessToken: accessTokenJwt,
+    expiresIn: expiresInSeconds(lifetime),
+    accessTokenMaxTTL: row.accessTokenMaxTTL,
+    tokenType: "Bearer",
+  };
 }
 
 export async function revokeAccessToken(ctx: ServiceContext, accessToken: string) {
