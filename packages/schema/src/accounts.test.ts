@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  addOrgUserBodySchema,
   addOrgUserInputSchema,
   bootstrapBodySchema,
   bootstrapResponseSchema,
@@ -11,10 +10,12 @@ import {
   userLoginBodySchema,
 } from "./accounts";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./limits";
-import { fail, ok, rawIssues } from "./test-helpers";
+import { bodyOf, fail, ok, rawIssues } from "./test-helpers";
 
 const ORG_ID = "6c1f0a52-8b3e-4d7a-9f21-0e4b5c6d7e8f";
 const PASSWORD = "correct-horse-battery";
+/** What REST validates from the body: the organization id comes from the path. */
+const addOrgUserBodySchema = bodyOf(addOrgUserInputSchema, { organizationId: ORG_ID });
 const valid = { email: "admin@example.com", password: PASSWORD, organization: "Acme" };
 
 describe("emailSchema", () => {
@@ -167,10 +168,7 @@ describe("addOrgUser schemas", () => {
     ]);
   });
 
-  it("addOrgUserBodySchema is strict and addOrgUserInputSchema stays strict", () => {
-    expect(rawIssues(addOrgUserBodySchema, { email: "a@b.co", password: PASSWORD, role: "admin", organizationId: ORG_ID })[0]?.code).toBe(
-      "unrecognized_keys",
-    );
+  it("is strict", () => {
     expect(
       rawIssues(addOrgUserInputSchema, { email: "a@b.co", password: PASSWORD, role: "admin", organizationId: ORG_ID, x: 1 })[0]?.code,
     ).toBe("unrecognized_keys");

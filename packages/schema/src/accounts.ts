@@ -35,17 +35,35 @@ export const sessionResponseSchema = z.strictObject({
   user: z.strictObject({ id: z.string(), email: z.string() }),
 });
 
-export const addOrgUserBodySchema = z.strictObject({
+/** REST: `organizationId` comes from the path, the rest from the body. */
+export const addOrgUserInputSchema = z.strictObject({
   email: emailSchema,
   password: passwordSchema,
   role: orgRoleSchema,
+  organizationId: idSchema("organizationId"),
 });
-export const addOrgUserInputSchema = addOrgUserBodySchema.extend({ organizationId: idSchema("organizationId") });
 export const orgUserResponseSchema = z.strictObject({
   user: z.strictObject({ id: z.string(), email: z.string(), role: orgRoleSchema }),
 });
 
+export const bootstrapStatusResponseSchema = z.strictObject({ isSetUp: z.boolean() });
+
+/** Who the caller is: a dashboard user (organization and role of its first membership) or a machine identity. */
+export const whoAmIResponseSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("user"),
+    id: z.string(),
+    name: z.string(),
+    organizationId: z.string().nullable(),
+    role: orgRoleSchema.nullable(),
+  }),
+  z.strictObject({ type: z.literal("identity"), id: z.string(), name: z.string(), organizationId: z.string(), role: orgRoleSchema }),
+]);
+
+/** Operations that answer nothing but success (logout, ping). */
+export const okResponseSchema = z.strictObject({ ok: z.literal(true) });
+
 export type BootstrapBody = z.infer<typeof bootstrapBodySchema>;
 export type BootstrapResponse = z.infer<typeof bootstrapResponseSchema>;
 export type UserLoginBody = z.infer<typeof userLoginBodySchema>;
-export type AddOrgUserBody = z.infer<typeof addOrgUserBodySchema>;
+export type AddOrgUserInput = z.infer<typeof addOrgUserInputSchema>;

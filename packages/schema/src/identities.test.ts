@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  createIdentityBodySchema,
   createIdentityInputSchema,
   createIdentityResponseSchema,
   deleteIdentityResponseSchema,
@@ -11,100 +10,105 @@ import {
   identityResponseSchema,
   identitySchema,
   listIdentitiesInputSchema,
-  listIdentitiesQuerySchema,
-  searchIdentitiesBodySchema,
-  updateIdentityBodySchema,
+  searchIdentitiesInputSchema,
   updateIdentityInputSchema,
   updateIdentityResponseSchema,
 } from "./identities";
-import { fail, ok, rawIssues } from "./test-helpers";
+import { bodyOf, fail, ok, rawIssues } from "./test-helpers";
 
 const ORG_ID = "6c1f0a52-8b3e-4d7a-9f21-0e4b5c6d7e8f";
 const IDENTITY_ID = "3f2b8c1e-5d4a-4b7e-9c2d-1a2b3c4d5e6f";
 const ROLE_MESSAGE = "Role must be one of admin, member, viewer, no-access";
 
+/** What REST validates from the body: the identity id comes from the path. */
+const updateIdentityBodySchema = bodyOf(updateIdentityInputSchema, { identityId: IDENTITY_ID });
+
 const DEFAULTS = { role: "no-access", metadata: [], hasDeleteProtection: false };
 
-describe("createIdentityBodySchema (REST)", () => {
+describe("createIdentityInputSchema", () => {
   it("accepts a valid body, trims the name and fills the defaults", () => {
-    expect(ok(createIdentityBodySchema, { name: "  ci-runner  ", organizationId: ORG_ID, role: "member" })).toEqual({
+    expect(ok(createIdentityInputSchema, { name: "  ci-runner  ", organizationId: ORG_ID, role: "member" })).toEqual({
       ...DEFAULTS,
       name: "ci-runner",
       organizationId: ORG_ID,
       role: "member",
     });
-    expect(ok(createIdentityBodySchema, { name: "x", organizationId: ORG_ID })).toEqual({ ...DEFAULTS, name: "x", organizationId: ORG_ID });
+    expect(ok(createIdentityInputSchema, { name: "x", organizationId: ORG_ID })).toEqual({
+      ...DEFAULTS,
+      name: "x",
+      organizationId: ORG_ID,
+    });
   });
 
   it("takes Infisical's orgId as organizationId; exactly one of the two", () => {
-    expect(ok(createIdentityBodySchema, { name: "x", orgId: ORG_ID })).toEqual({ ...DEFAULTS, name: "x", organizationId: ORG_ID });
-    expect(fail(createIdentityBodySchema, { name: "x" })).toEqual([
+    expect(ok(createIdentityInputSchema, { name: "x", orgId: ORG_ID })).toEqual({ ...DEFAULTS, name: "x", organizationId: ORG_ID });
+    expect(fail(createIdentityInputSchema, { name: "x" })).toEqual([
       { path: ["organizationId"], message: "organizationId (or orgId) is required" },
     ]);
-    expect(fail(createIdentityBodySchema, { name: "x", orgId: ORG_ID, organizationId: ORG_ID })).toEqual([
+    expect(fail(createIdentityInputSchema, { name: "x", orgId: ORG_ID, organizationId: ORG_ID })).toEqual([
       { path: ["orgId"], message: "Give either orgId or organizationId, not both" },
     ]);
-    expect(fail(createIdentityBodySchema, { name: "x", orgId: "acme" })).toEqual([{ path: ["orgId"], message: "orgId must be a UUID" }]);
+    expect(fail(createIdentityInputSchema, { name: "x", orgId: "acme" })).toEqual([{ path: ["orgId"], message: "orgId must be a UUID" }]);
   });
 
   it("takes metadata and hasDeleteProtection", () => {
     const body = { name: "x", orgId: ORG_ID, metadata: [{ key: " team ", value: " ci " }], hasDeleteProtection: true };
-    expect(ok(createIdentityBodySchema, body)).toEqual({
+    expect(ok(createIdentityInputSchema, body)).toEqual({
       name: "x",
       organizationId: ORG_ID,
       role: "no-access",
       metadata: [{ key: "team", value: "ci" }],
       hasDeleteProtection: true,
     });
-    expect(fail(createIdentityBodySchema, { ...body, hasDeleteProtection: "yes" })).toEqual([
+    expect(fail(createIdentityInputSchema, { ...body, hasDeleteProtection: "yes" })).toEqual([
       { path: ["hasDeleteProtection"], message: "hasDeleteProtection must be true or false" },
     ]);
   });
 
   it.each(["admin", "member", "viewer", "no-access"])("accepts role %s", (role) => {
-    expect(ok(createIdentityBodySchema, { name: "x", organizationId: ORG_ID, role }).role).toBe(role);
+    expect(ok(createIdentityInputSchema, { name: "x", organizationId: ORG_ID, role }).role).toBe(role);
   });
 
   it.each(["owner", "Admin", "", "noaccess", null])("rejects role %j with the role message", (role) => {
-    expect(fail(createIdentityBodySchema, { name: "x", organizationId: ORG_ID, role })).toEqual([
+    expect(fail(createIdentityInputSchema, { name: "x", organizationId: ORG_ID, role })).toEqual([
       { path: ["role"], message: ROLE_MESSAGE },
     ]);
   });
 
   it("name: 1 and 64 characters ok, empty/whitespace and 65 fail", () => {
-    expect(ok(createIdentityBodySchema, { name: "a", organizationId: ORG_ID, role: "admin" }).name).toBe("a");
-    expect(ok(createIdentityBodySchema, { name: "n".repeat(64), organizationId: ORG_ID, role: "admin" }).name).toBe("n".repeat(64));
-    expect(ok(createIdentityBodySchema, { name: ` ${"n".repeat(64)} `, organizationId: ORG_ID, role: "admin" }).name).toHaveLength(64);
+    expect(ok(createIdentityInputSchema, { name: "a", organizationId: ORG_ID, role: "admin" }).name).toBe("a");
+    expect(ok(createIdentityInputSchema, { name: "n".repeat(64), organizationId: ORG_ID, role: "admin" }).name).toBe("n".repeat(64));
+    expect(ok(createIdentityInputSchema, { name: ` ${"n".repeat(64)} `, organizationId: ORG_ID, role: "admin" }).name).toHaveLength(64);
     for (const name of ["", "   "]) {
-      expect(fail(createIdentityBodySchema, { name, organizationId: ORG_ID, role: "admin" })).toEqual([
+      expect(fail(createIdentityInputSchema, { name, organizationId: ORG_ID, role: "admin" })).toEqual([
         { path: ["name"], message: "Name cannot be empty" },
       ]);
     }
-    expect(fail(createIdentityBodySchema, { name: "n".repeat(65), organizationId: ORG_ID, role: "admin" })).toEqual([
+    expect(fail(createIdentityInputSchema, { name: "n".repeat(65), organizationId: ORG_ID, role: "admin" })).toEqual([
       { path: ["name"], message: "Name must be at most 64 characters" },
     ]);
   });
 
   it("organizationId must be a UUID", () => {
     for (const organizationId of ["org", "", "6c1f0a52-8b3e-4d7a-9f21-0e4b5c6d7e8", "6c1f0a528b3e4d7a9f210e4b5c6d7e8f", 1]) {
-      const issues = rawIssues(createIdentityBodySchema, { name: "x", organizationId, role: "admin" });
+      const issues = rawIssues(createIdentityInputSchema, { name: "x", organizationId, role: "admin" });
       expect(issues).toHaveLength(1);
       expect(issues[0]?.path).toEqual(["organizationId"]);
     }
-    expect(fail(createIdentityBodySchema, { name: "x", organizationId: "org", role: "admin" })).toEqual([
+    expect(fail(createIdentityInputSchema, { name: "x", organizationId: "org", role: "admin" })).toEqual([
       { path: ["organizationId"], message: "organizationId must be a UUID" },
     ]);
   });
 
   it("accepts any 8-4-4-4-12 hex id (nil UUID, upper case)", () => {
     for (const organizationId of ["00000000-0000-0000-0000-000000000000", ORG_ID.toUpperCase()]) {
-      expect(ok(createIdentityBodySchema, { name: "x", organizationId, role: "admin" }).organizationId).toBe(organizationId);
+      expect(ok(createIdentityInputSchema, { name: "x", organizationId, role: "admin" }).organizationId).toBe(organizationId);
     }
   });
 
   it("requires a name and is strict", () => {
-    expect(rawIssues(createIdentityBodySchema, {}).map((i) => i.path)).toEqual([["name"]]);
-    expect(rawIssues(createIdentityBodySchema, { name: "x", organizationId: ORG_ID, role: "admin", authMethods: [] })).toEqual([
+    expect(rawIssues(createIdentityInputSchema, {}).map((i) => i.path)).toEqual([["name"]]);
+    expect(rawIssues(createIdentityInputSchema, { name: "x", organizationId: ORG_ID, role: "admin", authMethods: [] })).toEqual([
       expect.objectContaining({ code: "unrecognized_keys", keys: ["authMethods"] }),
     ]);
   });
@@ -125,22 +129,7 @@ describe("createIdentityBodySchema (REST)", () => {
       "Metadata value must not contain NUL characters or unpaired surrogates",
     ],
   ])("refuses text PostgreSQL cannot store in the %s", (_label, partial, path, message) => {
-    expect(fail(createIdentityBodySchema, { name: "x", organizationId: ORG_ID, ...partial })).toEqual([{ path, message }]);
-  });
-});
-
-describe("createIdentityInputSchema (tRPC)", () => {
-  it("keeps organizationId (required) and the same defaults", () => {
-    expect(ok(createIdentityInputSchema, { name: "x", organizationId: ORG_ID })).toEqual({
-      ...DEFAULTS,
-      name: "x",
-      organizationId: ORG_ID,
-    });
-    expect(rawIssues(createIdentityInputSchema, {}).map((i) => i.path)).toEqual([["name"], ["organizationId"]]);
-    expect(rawIssues(createIdentityInputSchema, { name: "x", orgId: ORG_ID })[0]).toMatchObject({
-      code: "invalid_type",
-      path: ["organizationId"],
-    });
+    expect(fail(createIdentityInputSchema, { name: "x", organizationId: ORG_ID, ...partial })).toEqual([{ path, message }]);
   });
 });
 
@@ -218,94 +207,92 @@ describe("updateIdentityBodySchema / updateIdentityInputSchema", () => {
   });
 });
 
-describe("listIdentitiesQuerySchema (REST) and listIdentitiesInputSchema (tRPC)", () => {
-  it("REST takes orgId or organizationId (not both) as organizationId; tRPC only organizationId", () => {
-    expect(ok(listIdentitiesQuerySchema, { orgId: ORG_ID })).toEqual({ organizationId: ORG_ID, limit: 50, offset: 0 });
-    expect(ok(listIdentitiesQuerySchema, { organizationId: ORG_ID })).toEqual({ organizationId: ORG_ID, limit: 50, offset: 0 });
-    expect(fail(listIdentitiesQuerySchema, { orgId: ORG_ID, organizationId: ORG_ID })).toEqual([
+describe("listIdentitiesInputSchema", () => {
+  it("takes orgId or organizationId (not both) as organizationId", () => {
+    expect(ok(listIdentitiesInputSchema, { orgId: ORG_ID })).toEqual({ organizationId: ORG_ID, limit: 50, offset: 0 });
+    expect(ok(listIdentitiesInputSchema, { organizationId: ORG_ID })).toEqual({ organizationId: ORG_ID, limit: 50, offset: 0 });
+    expect(fail(listIdentitiesInputSchema, { orgId: ORG_ID, organizationId: ORG_ID })).toEqual([
       { path: ["orgId"], message: "Give either orgId or organizationId, not both" },
     ]);
-    expect(ok(listIdentitiesInputSchema, { organizationId: ORG_ID })).toEqual({ organizationId: ORG_ID, limit: 50, offset: 0 });
-    expect(rawIssues(listIdentitiesInputSchema, { orgId: ORG_ID })[0]).toMatchObject({ code: "unrecognized_keys", keys: ["orgId"] });
   });
 
   it("search refuses NUL and lone surrogates", () => {
     for (const search of ["\u0000", "a\uD800"]) {
-      expect(fail(listIdentitiesQuerySchema, { search })).toEqual([
+      expect(fail(listIdentitiesInputSchema, { search })).toEqual([
         { path: ["search"], message: "Search must not contain NUL characters or unpaired surrogates" },
       ]);
     }
   });
 
   it("defaults limit 50 and offset 0", () => {
-    expect(ok(listIdentitiesQuerySchema, {})).toEqual({ limit: 50, offset: 0 });
+    expect(ok(listIdentitiesInputSchema, {})).toEqual({ limit: 50, offset: 0 });
   });
 
   it("coerces numeric query strings", () => {
-    expect(ok(listIdentitiesQuerySchema, { limit: "10", offset: "20" })).toEqual({ limit: 10, offset: 20 });
-    expect(ok(listIdentitiesQuerySchema, { limit: 10, offset: 20 })).toEqual({ limit: 10, offset: 20 });
-    expect(ok(listIdentitiesQuerySchema, { offset: " 5 " })).toEqual({ limit: 50, offset: 5 });
+    expect(ok(listIdentitiesInputSchema, { limit: "10", offset: "20" })).toEqual({ limit: 10, offset: 20 });
+    expect(ok(listIdentitiesInputSchema, { limit: 10, offset: 20 })).toEqual({ limit: 10, offset: 20 });
+    expect(ok(listIdentitiesInputSchema, { offset: " 5 " })).toEqual({ limit: 50, offset: 5 });
   });
 
   it("limit bounds: 1 and 100 ok, 0 and 101 fail", () => {
-    expect(ok(listIdentitiesQuerySchema, { limit: "1" }).limit).toBe(1);
-    expect(ok(listIdentitiesQuerySchema, { limit: "100" }).limit).toBe(100);
-    expect(fail(listIdentitiesQuerySchema, { limit: "0" })).toEqual([{ path: ["limit"], message: "Too small: expected number to be >=1" }]);
-    expect(fail(listIdentitiesQuerySchema, { limit: "101" })).toEqual([
+    expect(ok(listIdentitiesInputSchema, { limit: "1" }).limit).toBe(1);
+    expect(ok(listIdentitiesInputSchema, { limit: "100" }).limit).toBe(100);
+    expect(fail(listIdentitiesInputSchema, { limit: "0" })).toEqual([{ path: ["limit"], message: "Too small: expected number to be >=1" }]);
+    expect(fail(listIdentitiesInputSchema, { limit: "101" })).toEqual([
       { path: ["limit"], message: "Too big: expected number to be <=100" },
     ]);
   });
 
   it("offset bounds: 0 and 1000000 ok, -1 and 1000001 fail", () => {
-    expect(ok(listIdentitiesQuerySchema, { offset: "0" }).offset).toBe(0);
-    expect(ok(listIdentitiesQuerySchema, { offset: "1000000" }).offset).toBe(1_000_000);
-    expect(fail(listIdentitiesQuerySchema, { offset: "-1" })).toEqual([
+    expect(ok(listIdentitiesInputSchema, { offset: "0" }).offset).toBe(0);
+    expect(ok(listIdentitiesInputSchema, { offset: "1000000" }).offset).toBe(1_000_000);
+    expect(fail(listIdentitiesInputSchema, { offset: "-1" })).toEqual([
       { path: ["offset"], message: "Too small: expected number to be >=0" },
     ]);
-    expect(fail(listIdentitiesQuerySchema, { offset: "1000001" })).toEqual([
+    expect(fail(listIdentitiesInputSchema, { offset: "1000001" })).toEqual([
       { path: ["offset"], message: "Too big: expected number to be <=1000000" },
     ]);
   });
 
   it("rejects non-numeric and non-integer values", () => {
-    expect(rawIssues(listIdentitiesQuerySchema, { limit: "abc" })[0]).toMatchObject({ code: "invalid_type", path: ["limit"] });
-    expect(rawIssues(listIdentitiesQuerySchema, { limit: "1.5" })[0]).toMatchObject({ code: "invalid_type", path: ["limit"] });
-    expect(rawIssues(listIdentitiesQuerySchema, { offset: "Infinity" })[0]).toMatchObject({ path: ["offset"] });
-    expect(rawIssues(listIdentitiesQuerySchema, { limit: ["1", "2"] })[0]).toMatchObject({ path: ["limit"] });
+    expect(rawIssues(listIdentitiesInputSchema, { limit: "abc" })[0]).toMatchObject({ code: "invalid_type", path: ["limit"] });
+    expect(rawIssues(listIdentitiesInputSchema, { limit: "1.5" })[0]).toMatchObject({ code: "invalid_type", path: ["limit"] });
+    expect(rawIssues(listIdentitiesInputSchema, { offset: "Infinity" })[0]).toMatchObject({ path: ["offset"] });
+    expect(rawIssues(listIdentitiesInputSchema, { limit: ["1", "2"] })[0]).toMatchObject({ path: ["limit"] });
   });
 
   it("Number() coercion quirks: '' and null become 0, hex and exponent strings are accepted", () => {
-    expect(ok(listIdentitiesQuerySchema, { offset: "" }).offset).toBe(0);
-    expect(ok(listIdentitiesQuerySchema, { offset: null }).offset).toBe(0);
-    expect(rawIssues(listIdentitiesQuerySchema, { limit: "" })[0]).toMatchObject({ code: "too_small", path: ["limit"] });
-    expect(ok(listIdentitiesQuerySchema, { limit: "0x10", offset: "1e2" })).toEqual({ limit: 16, offset: 100 });
+    expect(ok(listIdentitiesInputSchema, { offset: "" }).offset).toBe(0);
+    expect(ok(listIdentitiesInputSchema, { offset: null }).offset).toBe(0);
+    expect(rawIssues(listIdentitiesInputSchema, { limit: "" })[0]).toMatchObject({ code: "too_small", path: ["limit"] });
+    expect(ok(listIdentitiesInputSchema, { limit: "0x10", offset: "1e2" })).toEqual({ limit: 16, offset: 100 });
   });
 
   it("search is trimmed and capped at 64", () => {
-    expect(ok(listIdentitiesQuerySchema, { search: "  ci  " })).toEqual({ search: "ci", limit: 50, offset: 0 });
-    expect(ok(listIdentitiesQuerySchema, { search: "s".repeat(64) }).search).toHaveLength(64);
-    expect(fail(listIdentitiesQuerySchema, { search: "s".repeat(65) })).toEqual([
+    expect(ok(listIdentitiesInputSchema, { search: "  ci  " })).toEqual({ search: "ci", limit: 50, offset: 0 });
+    expect(ok(listIdentitiesInputSchema, { search: "s".repeat(64) }).search).toHaveLength(64);
+    expect(fail(listIdentitiesInputSchema, { search: "s".repeat(65) })).toEqual([
       { path: ["search"], message: "Search must be at most 64 characters" },
     ]);
   });
 
   it("organizationId is an optional UUID", () => {
-    expect(ok(listIdentitiesQuerySchema, { organizationId: ORG_ID }).organizationId).toBe(ORG_ID);
-    expect(fail(listIdentitiesQuerySchema, { organizationId: "x" })).toEqual([
+    expect(ok(listIdentitiesInputSchema, { organizationId: ORG_ID }).organizationId).toBe(ORG_ID);
+    expect(fail(listIdentitiesInputSchema, { organizationId: "x" })).toEqual([
       { path: ["organizationId"], message: "organizationId must be a UUID" },
     ]);
   });
 
   it("rejects unknown query parameters", () => {
-    expect(rawIssues(listIdentitiesQuerySchema, { page: "1" })).toEqual([
+    expect(rawIssues(listIdentitiesInputSchema, { page: "1" })).toEqual([
       expect.objectContaining({ code: "unrecognized_keys", keys: ["page"] }),
     ]);
   });
 });
 
-describe("searchIdentitiesBodySchema (Infisical's search body)", () => {
+describe("searchIdentitiesInputSchema (Infisical's search body)", () => {
   it("defaults: order by name ascending, 50 from 0", () => {
-    expect(ok(searchIdentitiesBodySchema, {})).toEqual({ orderBy: "name", orderDirection: "asc", limit: 50, offset: 0 });
+    expect(ok(searchIdentitiesInputSchema, {})).toEqual({ orderBy: "name", orderDirection: "asc", limit: 50, offset: 0 });
   });
 
   it("takes name ($eq, $contains, $in or a plain string), role ($eq, $in or a string) and $or", () => {
@@ -317,7 +304,7 @@ describe("searchIdentitiesBodySchema (Infisical's search body)", () => {
       limit: 10,
       offset: 20,
     };
-    expect(ok(searchIdentitiesBodySchema, body)).toEqual({ ...body, orgId: undefined, organizationId: ORG_ID });
+    expect(ok(searchIdentitiesInputSchema, body)).toEqual({ ...body, orgId: undefined, organizationId: ORG_ID });
   });
 
   it.each([
@@ -332,22 +319,24 @@ describe("searchIdentitiesBodySchema (Infisical's search body)", () => {
     [{ orderDirection: "up" }, ["orderDirection"], "orderDirection must be asc or desc"],
     [{ orgId: ORG_ID, organizationId: ORG_ID }, ["orgId"], "Give either orgId or organizationId, not both"],
   ])("refuses %j", (body, path, message) => {
-    expect(fail(searchIdentitiesBodySchema, body)).toEqual([{ path, message }]);
+    expect(fail(searchIdentitiesInputSchema, body)).toEqual([{ path, message }]);
   });
 
   it("refuses unknown operators and fields, and out-of-range pages", () => {
-    expect(rawIssues(searchIdentitiesBodySchema, { search: { name: { $neq: "x" } } })[0]).toMatchObject({
+    expect(rawIssues(searchIdentitiesInputSchema, { search: { name: { $neq: "x" } } })[0]).toMatchObject({
       code: "unrecognized_keys",
       keys: ["$neq"],
     });
-    expect(rawIssues(searchIdentitiesBodySchema, { search: { role: { $contains: "x" } } })[0]).toMatchObject({ code: "unrecognized_keys" });
-    expect(rawIssues(searchIdentitiesBodySchema, { search: { email: "x" } })[0]).toMatchObject({
+    expect(rawIssues(searchIdentitiesInputSchema, { search: { role: { $contains: "x" } } })[0]).toMatchObject({
+      code: "unrecognized_keys",
+    });
+    expect(rawIssues(searchIdentitiesInputSchema, { search: { email: "x" } })[0]).toMatchObject({
       code: "unrecognized_keys",
       keys: ["email"],
     });
-    expect(rawIssues(searchIdentitiesBodySchema, { limit: 101 })[0]?.path).toEqual(["limit"]);
-    expect(rawIssues(searchIdentitiesBodySchema, { limit: "10" })[0]?.path).toEqual(["limit"]);
-    expect(rawIssues(searchIdentitiesBodySchema, { offset: -1 })[0]?.path).toEqual(["offset"]);
+    expect(rawIssues(searchIdentitiesInputSchema, { limit: 101 })[0]?.path).toEqual(["limit"]);
+    expect(rawIssues(searchIdentitiesInputSchema, { limit: "10" })[0]?.path).toEqual(["limit"]);
+    expect(rawIssues(searchIdentitiesInputSchema, { offset: -1 })[0]?.path).toEqual(["offset"]);
   });
 });
 

@@ -50,15 +50,6 @@ const newIdentityShape = {
   hasDeleteProtection: hasDeleteProtectionSchema.default(false),
 };
 
-/** tRPC and typed client: `organizationId`. */
-export const createIdentityInputSchema = z.strictObject({
-  name: newIdentityShape.name,
-  organizationId: idSchema("organizationId"),
-  role: newIdentityShape.role,
-  metadata: newIdentityShape.metadata,
-  hasDeleteProtection: newIdentityShape.hasDeleteProtection,
-});
-
 /**
  * REST clients name the organization `orgId` (Infisical's SDKs and Terraform provider) or
  * `organizationId`; at most one may be given. Null (with an issue) when both are; otherwise the
@@ -73,8 +64,8 @@ function oneOrganizationId(orgId: string | undefined, organizationId: string | u
   return id === undefined ? {} : { id };
 }
 
-/** REST `POST /api/v1/identities`: exactly one of `organizationId` / `orgId`, yields `organizationId`. */
-export const createIdentityBodySchema = z
+/** Create: exactly one of `organizationId` / `orgId` (Infisical's name), yields `organizationId`. */
+export const createIdentityInputSchema = z
   .strictObject({
     name: newIdentityShape.name,
     organizationId: idSchema("organizationId").optional(),
@@ -99,7 +90,6 @@ const updateIdentityShape = {
   metadata: identityMetadataInputSchema.optional(),
   hasDeleteProtection: hasDeleteProtectionSchema.optional(),
 };
-export const updateIdentityBodySchema = z.strictObject(updateIdentityShape);
 export const updateIdentityInputSchema = z.strictObject({ identityId: idSchema("identityId"), ...updateIdentityShape });
 
 const searchShape = {
@@ -107,11 +97,8 @@ const searchShape = {
   ...paginationShape,
 };
 
-/** tRPC list input: `organizationId` (default: the caller's organization). */
-export const listIdentitiesInputSchema = z.strictObject({ organizationId: idSchema("organizationId").optional(), ...searchShape });
-
-/** REST `GET /api/v1/identities?orgId=|organizationId=&search=&limit=&offset=`. */
-export const listIdentitiesQuerySchema = z
+/** List (REST: `GET /api/v1/identities?orgId=|organizationId=&search=&limit=&offset=`); default: the caller's organization. */
+export const listIdentitiesInputSchema = z
   .strictObject({ organizationId: idSchema("organizationId").optional(), orgId: idSchema("orgId").optional(), ...searchShape })
   .transform(({ orgId, organizationId, ...rest }, ctx) => {
     const org = oneOrganizationId(orgId, organizationId, ctx);
@@ -145,7 +132,7 @@ export const identitySearchFilterSchema = z.strictObject({
 });
 
 export const identityOrderByFields = ["name", "role"] as const;
-export const searchIdentitiesBodySchema = z
+export const searchIdentitiesInputSchema = z
   .strictObject({
     organizationId: idSchema("organizationId").optional(),
     orgId: idSchema("orgId").optional(),
@@ -250,10 +237,10 @@ export const identityMembershipListResponseSchema = z.strictObject({
 });
 
 export type CreateIdentityInput = z.output<typeof createIdentityInputSchema>;
-export type UpdateIdentityBody = z.output<typeof updateIdentityBodySchema>;
+export type UpdateIdentityInput = z.output<typeof updateIdentityInputSchema>;
 export type ListIdentitiesInput = z.output<typeof listIdentitiesInputSchema>;
 export type IdentitySearchFilter = z.output<typeof identitySearchFilterSchema>;
-export type SearchIdentitiesInput = z.output<typeof searchIdentitiesBodySchema>;
+export type SearchIdentitiesInput = z.output<typeof searchIdentitiesInputSchema>;
 export type IdentityMetadataEntry = z.infer<typeof identityMetadataEntrySchema>;
 export type Identity = z.infer<typeof identitySchema>;
 export type IdentityMembership = z.infer<typeof identityMembershipSchema>;

@@ -11,3 +11,4 @@ export * from "./tokens";
 export * from "./token-admin";
 export * from "./audit";
 export * from "./errors";
+export * from "./rest-input";

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_TRUSTED_IPS, MAX_NUM_USES_LIMIT, MAX_TOKEN_TTL_SECONDS, MAX_TRUSTED_IPS } from "./limits";
 import { messages } from "./messages";
 import {
-  attachOciAuthBodySchema,
   attachOciAuthInputSchema,
   identityIdParamsSchema,
   identityOciAuthResponseSchema,
@@ -10,14 +9,16 @@ import {
   tenancyOcidSchema,
   trustedIpSchema,
   ttlWithinMax,
-  updateOciAuthBodySchema,
   updateOciAuthInputSchema,
 } from "./oci-auth";
-import { fail, ok, rawIssues } from "./test-helpers";
+import { bodyOf, fail, ok, rawIssues } from "./test-helpers";
 
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaaba3pv6wkcr4jqae5f15p2b2m2yt2j6rx32uzr4h25vqstifsfdsq";
 const IDENTITY_ID = "3f2b8c1e-5d4a-4b7e-9c2d-1a2b3c4d5e6f";
 const base = { tenancyOcid: TENANCY };
+/** What REST validates from the body: the identity id comes from the path. */
+const attachOciAuthBodySchema = bodyOf(attachOciAuthInputSchema, { identityId: IDENTITY_ID });
+const updateOciAuthBodySchema = bodyOf(updateOciAuthInputSchema, { identityId: IDENTITY_ID });
 
 const DEFAULTS = {
   allowedUsernames: null,

@@ -59,10 +59,8 @@ const bothTtlsWithinMax = (body: { accessTokenTTL?: number; accessTokenMaxTTL?: 
   body.accessTokenMaxTTL === undefined ||
   ttlWithinMax({ accessTokenTTL: body.accessTokenTTL, accessTokenMaxTTL: body.accessTokenMaxTTL });
 
-/** REST bodies (the identity id is in the path) and tRPC inputs (the id is a field). */
-export const attachOciAuthBodySchema = z.strictObject(attachShape).refine(ttlWithinMax, ttlIssue);
+/** One input per operation: on REST the identity id comes from the path, the rest from the body. */
 export const attachOciAuthInputSchema = z.strictObject({ ...identityIdShape, ...attachShape }).refine(ttlWithinMax, ttlIssue);
-export const updateOciAuthBodySchema = z.strictObject(updateShape).refine(bothTtlsWithinMax, ttlIssue);
 export const updateOciAuthInputSchema = z.strictObject({ ...identityIdShape, ...updateShape }).refine(bothTtlsWithinMax, ttlIssue);
 
 export const trustedIpSchema = z.strictObject({
@@ -88,9 +86,8 @@ export const identityOciAuthSchema = z.strictObject({
 
 export const identityOciAuthResponseSchema = z.strictObject({ identityOciAuth: identityOciAuthSchema });
 
-export type AttachOciAuthBody = z.infer<typeof attachOciAuthBodySchema>;
-export type AttachOciAuthBodyInput = z.input<typeof attachOciAuthBodySchema>;
-export type UpdateOciAuthBody = z.infer<typeof updateOciAuthBodySchema>;
-export type UpdateOciAuthBodyInput = z.input<typeof updateOciAuthBodySchema>;
+export type AttachOciAuthInput = z.infer<typeof attachOciAuthInputSchema>;
+export type UpdateOciAuthInput = z.infer<typeof updateOciAuthInputSchema>;
 export type TrustedIp = z.infer<typeof trustedIpSchema>;
 export type IdentityOciAuth = z.infer<typeof identityOciAuthSchema>;
+export type IdentityIdParams = z.infer<typeof identityIdParamsSchema>;

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
-import { type z } from "zod";
+import { z } from "zod";
+import { restInput } from "./rest-input";
 
 /** Parses and asserts success, returning the output. */
 export function ok<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
@@ -24,4 +25,22 @@ export function rawIssues(schema: z.ZodType, input: unknown): z.core.$ZodIssue[]
   const result = schema.safeParse(input);
   expect(result.success).toBe(false);
   return result.success ? [] : result.error.issues;
+}
+
+/** The body part of an operation's input, as REST parses it: the path parameters come from the path. */
+export function bodyOf<T extends z.ZodType, K extends string>(schema: T, params: Record<K, string>) {
+  return z
+    .preprocess((body, ctx) => {
+      try {
+        return restInput(body, params);
+      } catch (error) {
+        for (const issue of (error as z.ZodError).issues) ctx.addIssue({ ...issue, input: body } as never);
+        return restInput(Object.fromEntries(Object.entries(body as object).filter(([key]) => !(key in params))), params);
+      }
+    }, schema)
+    .transform((input: z.output<T>): Omit<z.output<T>, K> => {
+      const body: Record<string, unknown> = { ...(input as object) };
+      for (const name of Object.keys(params)) delete body[name];
+      return body as Omit<z.output<T>, K>;
+    });
 }

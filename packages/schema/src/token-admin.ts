@@ -49,3 +49,4 @@ export const revokeAccessTokenByIdResponseSchema = z.strictObject({ token: ident
 
 export type IdentityAccessToken = z.infer<typeof identityAccessTokenSchema>;
 export type ListIdentityAccessTokensInput = z.infer<typeof listIdentityAccessTokensInputSchema>;
+export type RevokeAccessTokenByIdInput = z.infer<typeof revokeAccessTokenByIdInputSchema>;

@@ -52,3 +52,4 @@ export const revokeTokenResponseSchema = z.strictObject({ message: z.string() })
 
 export type OciLoginBody = z.infer<typeof ociLoginBodySchema>;
 export type AccessTokenResponse = z.infer<typeof accessTokenResponseSchema>;
+export type AccessTokenBody = z.infer<typeof accessTokenBodySchema>;

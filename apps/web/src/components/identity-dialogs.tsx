@@ -1,6 +1,6 @@
 "use client";
 
-import { createIdentityInputSchema, type Identity, type OrgRole, updateIdentityBodySchema } from "@ociauth/schema";
+import { createIdentityInputSchema, type Identity, type OrgRole, updateIdentityInputSchema } from "@ociauth/schema";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ConfirmDialog, Modal } from "./dialog";
@@ -162,7 +162,7 @@ function EditIdentityForm({
     }),
   );
   const patch = { ...(name !== identity.name ? { name } : {}), ...(role !== identity.role ? { role } : {}) };
-  const parsed = updateIdentityBodySchema.safeParse(patch);
+  const parsed = updateIdentityInputSchema.safeParse({ identityId: identity.id, ...patch });
   const serverError = update.error ? errorInfo(update.error) : null;
   const errors = {
     ...(serverError ? issuesByField(serverError.issues) : {}),
@@ -173,7 +173,7 @@ function EditIdentityForm({
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
-    if (parsed.success && !unchanged) update.mutate({ identityId: identity.id, ...parsed.data });
+    if (parsed.success && !unchanged) update.mutate(parsed.data);
   }
 
   return (

@@ -1,7 +1,7 @@
 "use client";
 
 import {
-  attachOciAuthBodySchema,
+  attachOciAuthInputSchema,
   DEFAULT_TOKEN_TTL_SECONDS,
   DEFAULT_TRUSTED_IPS,
   type IdentityOciAuth,
@@ -9,8 +9,8 @@ import {
   MAX_TOKEN_TTL_SECONDS,
   MAX_TRUSTED_IPS,
   parseTrustedIp,
-  updateOciAuthBodySchema,
-  type UpdateOciAuthBody,
+  updateOciAuthInputSchema,
+  type UpdateOciAuthInput,
 } from "@ociauth/schema";
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useId, useRef, useState } from "react";
@@ -83,8 +83,10 @@ const canonicalIps = (ips: { ipAddress: string }[]) =>
   });
 
 /** Only what differs from the stored config: PATCH leaves omitted fields unchanged (and the audit log names what changed). */
-function changedFields(parsed: UpdateOciAuthBody, stored: IdentityOciAuth): UpdateOciAuthBody {
-  const patch: UpdateOciAuthBody = {};
+type OciAuthPatch = Omit<UpdateOciAuthInput, "identityId">;
+
+function changedFields(parsed: OciAuthPatch, stored: IdentityOciAuth): OciAuthPatch {
+  const patch: OciAuthPatch = {};
   if (parsed.tenancyOcid !== undefined && parsed.tenancyOcid !== stored.tenancyOcid) patch.tenancyOcid = parsed.tenancyOcid;
   if (parsed.allowedUsernames !== undefined && parsed.allowedUsernames !== stored.allowedUsernames)
     patch.allowedUsernames = parsed.allowedUsernames;
@@ -139,8 +141,8 @@ export function OciAuthForm({
   const update = useMutation(trpc.ociAuth.update.mutationOptions());
   const mutation = mode === "attach" ? attach : update;
 
-  const body = toBody(state);
-  const parsed = mode === "attach" ? attachOciAuthBodySchema.safeParse(body) : updateOciAuthBodySchema.safeParse(body);
+  const input = { identityId, ...toBody(state) };
+  const parsed = mode === "attach" ? attachOciAuthInputSchema.safeParse(input) : updateOciAuthInputSchema.safeParse(input);
   const clientErrors = parsed.success ? {} : issuesByField(parsed.error.issues);
   const show = (key: string) =>
     submitted || touched.has(key.split(".").slice(0, 2).join(".")) || (key === "accessTokenTTL" && touched.has("accessTokenMaxTTL")); // the cross-field rule reports on the TTL
@@ -194,13 +196,10 @@ export function OciAuthForm({
     }
     const onError = (error: unknown) => setServerErrors(issuesByField(errorInfo(error).issues));
     if (mode === "attach") {
-      attach.mutate(
-        { identityId, ...attachOciAuthBodySchema.parse(body) },
-        { onSuccess: ({ identityOciAuth }) => onSaved(identityOciAuth, []), onError },
-      );
+      attach.mutate(attachOciAuthInputSchema.parse(input), { onSuccess: ({ identityOciAuth }) => onSaved(identityOciAuth, []), onError });
       return;
     }
-    const patch = changedFields(parsed.data as UpdateOciAuthBody, config!);
+    const patch = changedFields(parsed.data, config!);
     if (Object.keys(patch).length === 0) {
       setNotice("Nothing has changed: there is nothing to save.");
       return;

@@ -1,19 +1,9 @@
-import { authRouter, auditRouter, bootstrapRouter, healthRouter, organizationsRouter } from "./routers/account";
-import { identitiesRouter } from "./routers/identities";
-import { ociAuthRouter } from "./routers/oci-auth";
-import { tokensRouter } from "./routers/tokens";
+import { operations } from "./operations";
+import { proceduresFor } from "./operations/procedure-for";
 import { createCallerFactory, router } from "./trpc";
 
-export const appRouter = router({
-  health: healthRouter,
-  bootstrap: bootstrapRouter,
-  auth: authRouter,
-  organizations: organizationsRouter,
-  identities: identitiesRouter,
-  ociAuth: ociAuthRouter,
-  tokens: tokensRouter,
-  audit: auditRouter,
-});
+/** Every operation of the table as a tRPC procedure named `group.name`. */
+export const appRouter = router(proceduresFor(operations));
 
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);

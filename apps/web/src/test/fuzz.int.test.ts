@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { restRoutes } from "../server/rest/routes";
+import { restRoutes } from "../server/rest/rest-routes";
 import { createTestApp, type TestApp, TENANCY } from "./harness";
 
 /** Runs per property: a few dozen in `pnpm test`, many more in `pnpm test:soak` (FUZZ_RUNS). */
@@ -136,7 +136,7 @@ describe("fuzzing every REST endpoint", () => {
   });
   afterAll(() => app.close());
 
-  it.each(restRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+  it.each(restRoutes.map(({ rest }) => [`${rest.method} ${rest.path}`, rest] as const))(
     "%s: never a 5xx, always the envelope, nothing written on rejection",
     async (_name, route) => {
       await fc.assert(

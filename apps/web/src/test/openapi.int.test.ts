@@ -3,7 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOpenApiDocument, toOpenApiPath } from "../server/openapi/openapi-document";
-import { restRoutes } from "../server/rest/routes";
+import { restRoutes } from "../server/rest/rest-routes";
 import { createTestApp, type TestApp, TENANCY } from "./harness";
 
 type Doc = ReturnType<typeof buildOpenApiDocument>;
@@ -43,13 +43,13 @@ describe("OpenAPI document", () => {
   });
 
   it("documents every REST route with a unique operationId", () => {
-    for (const route of restRoutes) {
+    for (const { rest: route } of restRoutes) {
       const op = (doc.paths as Record<string, Record<string, { operationId: string }>>)[toOpenApiPath(route.path)]?.[
         route.method.toLowerCase()
       ];
       expect(op?.operationId, `${route.method} ${route.path}`).toBe(route.operationId);
     }
-    const ids = restRoutes.map((r) => r.operationId);
+    const ids = restRoutes.map((r) => r.rest.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(
       expect.arrayContaining(["loginWithOciAuth", "attachOciAuth", "updateOciAuth", "getOciAuth", "deleteOciAuth", "searchIdentities"]),

@@ -1,7 +1,7 @@
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../server/router";
-import { toIdentityMembership, toIdentityMembershipList } from "../server/rest/identity-shapes";
+import { toIdentityMembership, toIdentityMembershipList } from "../server/operations/identity-views";
 import { expectIdentityShape, expectUnchanged, type IssueLike, pickIssues, UNKNOWN_ID, userToken } from "./expect-helpers";
 import { createTestApp, type TestApp, TENANCY } from "./harness";
 

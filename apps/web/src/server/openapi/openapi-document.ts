@@ -1,11 +1,11 @@
 import { errorEnvelopeSchema } from "@ociauth/schema";
 import { z } from "zod";
-import type { RestRoute } from "../rest/define-route";
-import { restRoutes } from "../rest/routes";
+import { inputSource, type RestRoute, restRoutes } from "../rest/rest-routes";
 
 type JsonSchema = Record<string, unknown>;
+type ObjectSchema = JsonSchema & { properties?: Record<string, JsonSchema>; required?: string[] };
 
-const toSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
+const toSchema = (schema: z.ZodType, io: "input" | "output"): ObjectSchema => {
   const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonSchema;
   return json;
 };
@@ -22,52 +22,65 @@ const ERROR_RESPONSES: Record<string, string> = {
 /** `/api/v1/identities/:identityId` → `/api/v1/identities/{identityId}` */
 export const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
 
-function parameters(route: RestRoute) {
-  const params: JsonSchema[] = [];
-  for (const [where, schema] of [
-    ["path", route.params],
-    ["query", route.query],
-  ] as const) {
-    if (!schema) continue;
-    const json = toSchema(schema, "input") as { properties?: Record<string, JsonSchema>; required?: string[] };
-    for (const [name, property] of Object.entries(json.properties ?? {})) {
-      params.push({ name, in: where, required: where === "path" || (json.required ?? []).includes(name), schema: property });
+/** The operation's input split as REST takes it: path parameters, then query parameters or the body. */
+function inputParts(route: RestRoute) {
+  const input: ObjectSchema = route.operation.input ? toSchema(route.operation.input, "input") : { type: "object", properties: {} };
+  const properties = input.properties ?? {};
+  const required = input.required ?? [];
+  const isPathParam = (name: string) => route.pathParams.includes(name);
+  const parameters = route.pathParams.map((name) => ({ name, in: "path", required: true, schema: properties[name] ?? { type: "string" } }));
+  const source = inputSource(route.rest.method);
+  if (source === "query") {
+    for (const [name, schema] of Object.entries(properties)) {
+      if (!isPathParam(name)) parameters.push({ name, in: "query", required: required.includes(name), schema });
     }
   }
-  return params;
+  const body: ObjectSchema | undefined =
+    source === "body"
+      ? {
+          ...input,
+          properties: Object.fromEntries(Object.entries(properties).filter(([name]) => !isPathParam(name))),
+          required: required.filter((name) => !isPathParam(name)),
+        }
+      : undefined;
+  return { parameters, body };
 }
 
-function operation(route: RestRoute) {
+function operationObject(route: RestRoute) {
+  const { rest, operation } = route;
+  const errorResponse = (description: string) => ({
+    description,
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  });
   const responses: Record<string, unknown> = {
-    "200": { description: "Success", content: { "application/json": { schema: toSchema(route.response, "output") } } },
+    "200": {
+      description: "Success",
+      content: { "application/json": { schema: toSchema(rest.view?.response ?? operation.output, "output") } },
+    },
   };
-  for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
-    responses[status] = { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+  for (const [status, description] of Object.entries({ ...ERROR_RESPONSES, ...rest.extraResponses })) {
+    responses[status] = errorResponse(description);
   }
-  if (route.operationId === "loginWithOciAuth") {
-    responses["502"] = {
-      description: "OCI's identity endpoint could not be reached",
-      content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-    };
-  }
+  const { parameters, body } = inputParts(route);
   return {
-    operationId: route.operationId,
-    summary: route.summary,
-    tags: [route.tag],
-    ...(route.auth ? { security: [{ bearerAuth: [] }] } : { security: [] }),
-    parameters: parameters(route),
-    ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(route.body, "input") } } } } : {}),
+    operationId: rest.operationId,
+    summary: rest.summary,
+    tags: [rest.tag],
+    "x-trpc-procedure": route.name,
+    ...(operation.auth ? { security: [{ bearerAuth: [] }] } : { security: [] }),
+    parameters,
+    ...(body ? { requestBody: { required: true, content: { "application/json": { schema: body } } } } : {}),
     responses,
   };
 }
 
-/** OpenAPI 3.1 document of the REST API, generated from the routes' zod schemas. */
+/** OpenAPI 3.1 document of the REST API, generated from the operation table. */
 export function buildOpenApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of restRoutes) {
-    const path = toOpenApiPath(route.path);
+    const path = toOpenApiPath(route.rest.path);
     paths[path] ??= {};
-    paths[path][route.method.toLowerCase()] = operation(route);
+    paths[path][route.rest.method.toLowerCase()] = operationObject(route);
   }
   return {
     openapi: "3.1.0",
@@ -78,7 +91,7 @@ export function buildOpenApiDocument() {
         "Machine identities authenticate with Oracle Cloud (OCI) API-key signatures and receive short-lived access tokens. Compatible with Infisical's OCI Auth endpoints.",
     },
     servers: [{ url: "/" }],
-    tags: [...new Set(restRoutes.map((r) => r.tag))].map((name) => ({ name })),
+    tags: [...new Set(restRoutes.map((route) => route.rest.tag))].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },

@@ -1,20 +1,13 @@
+import { restInput } from "@ociauth/schema";
 import { createRequestContext } from "../context";
 import { AppError, badRequest, notFound } from "../errors";
 import { getLogger } from "../logger";
 import { authenticate } from "../services/auth/authenticate";
-import type { RestRoute } from "./define-route";
 import { jsonErrorResponse, jsonResponse, newReqId, serverTimingHeader } from "./error-envelope";
 import { type ConnectionInfo, requestMeta } from "./request-meta";
-import { restRoutes } from "./routes";
+import { inputSource, type RestRoute, restRoutes } from "./rest-routes";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-interface CompiledRoute {
-  route: RestRoute;
-  segments: string[];
-}
-
-const compiled: CompiledRoute[] = restRoutes.map((route) => ({ route, segments: route.path.split("/") }));
 
 type Match = { route: RestRoute; params: Record<string, string> } | { allow: string[] } | null;
 
@@ -22,7 +15,8 @@ type Match = { route: RestRoute; params: Record<string, string> } | { allow: str
 function match(method: string, pathname: string): Match {
   const parts = pathname.replace(/\/+$/, "").split("/");
   const allow: string[] = [];
-  for (const { route, segments } of compiled) {
+  for (const route of restRoutes) {
+    const { segments } = route;
     if (segments.length !== parts.length) continue;
     const params: Record<string, string> = {};
     let ok = true;
@@ -38,8 +32,9 @@ function match(method: string, pathname: string): Match {
       } else ok = seg === part;
     }
     if (!ok) continue;
-    if (route.method === method || (method === "HEAD" && route.method === "GET")) return { route, params };
-    allow.push(route.method);
+    const routeMethod = route.rest.method;
+    if (routeMethod === method || (method === "HEAD" && routeMethod === "GET")) return { route, params };
+    allow.push(routeMethod);
   }
   if (allow.length === 0) return null;
   if (allow.includes("GET")) allow.push("HEAD");
@@ -67,8 +62,7 @@ function serverTimingHeaders(timings: Record<string, number> | undefined): Recor
 }
 
 /**
- * Serves every Infisical-compatible REST endpoint as a plain (Request) => Response function, so
- * Next's route file and the production HTTP server mount the very same code.
+ * Serves every operation that has a REST binding as a plain (Request) => Response function.
  */
 export async function handleRestRequest(req: Request, connection: ConnectionInfo = { ip: null }): Promise<Response> {
   const reqId = newReqId();
@@ -80,17 +74,16 @@ export async function handleRestRequest(req: Request, connection: ConnectionInfo
       throw new AppError("METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed on ${url.pathname}`, { allow: found.allow });
     }
     const { route, params } = found;
-    const rawBody = route.body ? await readJsonBody(req) : undefined;
+    const { operation, rest } = route;
+    const source = inputSource(rest.method);
+    const part = source === "body" ? await readJsonBody(req) : source === "query" ? Object.fromEntries(url.searchParams) : {};
     const baseCtx = await createRequestContext(requestMeta(req, connection, reqId));
     // As in Infisical, authentication comes before validation: 401/403 take precedence over 422.
-    const ctx = route.auth ? await authenticate(baseCtx) : baseCtx;
-    const input = {
-      params: route.params ? route.params.parse(params) : undefined,
-      query: route.query ? route.query.parse(Object.fromEntries(url.searchParams)) : undefined,
-      body: route.body ? route.body.parse(rawBody) : undefined,
-    };
-    const result = await route.handle(ctx, input);
-    return jsonResponse(route.response.parse(result), 200, reqId, serverTimingHeaders(ctx.meta.timings));
+    const ctx = operation.auth ? await authenticate(baseCtx) : baseCtx;
+    const input = operation.input ? operation.input.parse(restInput(part, params)) : undefined;
+    const result = await operation.handler(ctx, input);
+    const body = rest.view ? rest.view.response.parse(rest.view.present(result)) : operation.output.parse(result);
+    return jsonResponse(body, 200, reqId, serverTimingHeaders(ctx.meta.timings));
   } catch (error) {
     const response = jsonErrorResponse(error, reqId);
     if (response.status === 500) getLogger().error({ reqId, err: error }, "request failed");

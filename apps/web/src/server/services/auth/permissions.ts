@@ -11,8 +11,13 @@ export async function actorRoleInOrg(ctx: AuthedContext, orgId: string): Promise
   if (actor.type === "identity") return actor.orgId === orgId ? actor.role : null;
   const membership = await findMembership(ctx.db, actor.userId, orgId);
   if (!membership) return null;
-  const role = orgRoleSchema.safeParse(membership.role);
-  return role.success ? role.data : "no-access";
+  return storedRole(membership.role);
+}
+
+/** A membership's stored role; one this version does not know grants nothing. */
+export function storedRole(role: string): OrgRole {
+  const parsed = orgRoleSchema.safeParse(role);
+  return parsed.success ? parsed.data : "no-access";
 }
 
 export function assertRoleAllows(role: OrgRole, action: IdentityAction) {

@@ -1,16 +1,20 @@
 import * as data from "@ociauth/db";
-import { type AddOrgUserBody, type BootstrapBody, messages, type UserLoginBody } from "@ociauth/schema";
+import { type AddOrgUserInput, type BootstrapBody, messages, type UserLoginBody } from "@ociauth/schema";
 import type { AuthedContext, ServiceContext } from "../../context";
 import { AppError, badRequest, notFound, unauthorized } from "../../errors";
 import { recordAudit } from "../audit/audit-service";
 import { getDummyPasswordHash, hashPassword, verifyPassword } from "../auth/passwords";
-import { actorRoleInOrg } from "../auth/permissions";
+import { actorRoleInOrg, storedRole } from "../auth/permissions";
 import { getSigningKey, signToken } from "../auth/tokens-jwt";
 import { enforceRateLimit } from "../rate-limit/rate-limit-service";
 
 export const ADMIN_IDENTITY_NAME = "admin";
 
-export async function isInstanceSetUp(ctx: ServiceContext): Promise<boolean> {
+export async function bootstrapStatus(ctx: ServiceContext) {
+  return { isSetUp: await isInstanceSetUp(ctx) };
+}
+
+async function isInstanceSetUp(ctx: ServiceContext): Promise<boolean> {
   return (await data.countUsers(ctx.db)) > 0;
 }
 
@@ -92,10 +96,11 @@ export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
 
 export async function logoutUser(ctx: AuthedContext) {
   if (ctx.actor.type === "user") await data.revokeUserSession(ctx.db, ctx.actor.sessionId);
+  return { ok: true as const };
 }
 
 /** Admins add users (dashboard operators) to their organization with a role. */
-export async function addOrgUser(ctx: AuthedContext, organizationId: string, body: AddOrgUserBody) {
+export async function addOrgUser(ctx: AuthedContext, { organizationId, ...body }: AddOrgUserInput) {
   const role = await actorRoleInOrg(ctx, organizationId);
   if (role === null) throw notFound(messages.organizationNotFound(organizationId));
   if (role !== "admin") {
@@ -117,7 +122,7 @@ export async function addOrgUser(ctx: AuthedContext, organizationId: string, bod
         eventType: "add-org-user",
         metadata: { userId: user.id, email: user.email, role: body.role },
       });
-      return { user: { id: user.id, email: user.email, role: membership.role as AddOrgUserBody["role"] } };
+      return { user: { id: user.id, email: user.email, role: membership.role as AddOrgUserInput["role"] } };
     });
   } catch (error) {
     if (data.isUniqueViolation(error)) throw badRequest("A user with this email already exists");
@@ -136,6 +141,6 @@ export async function whoAmI(ctx: AuthedContext) {
     id: actor.userId,
     name: actor.email,
     organizationId: memberships[0]?.orgId ?? null,
-    role: memberships[0]?.role ?? null,
+    role: memberships[0] ? storedRole(memberships[0].role) : null,
   };
 }

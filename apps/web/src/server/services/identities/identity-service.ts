@@ -3,8 +3,9 @@ import {
   type CreateIdentityInput,
   type ListIdentitiesInput,
   messages,
+  type IdentityIdParams,
   type SearchIdentitiesInput,
-  type UpdateIdentityBody,
+  type UpdateIdentityInput,
 } from "@ociauth/schema";
 import type { AuthedContext } from "../../context";
 import { badRequest, notFound } from "../../errors";
@@ -50,10 +51,10 @@ export async function createIdentity(ctx: AuthedContext, input: CreateIdentityIn
     });
     return created;
   });
-  return toIdentityDto(identity);
+  return { identity: toIdentityDto(identity) };
 }
 
-export async function getIdentity(ctx: AuthedContext, identityId: string) {
+export async function getIdentity(ctx: AuthedContext, { identityId }: IdentityIdParams) {
   await loadIdentityFor(ctx, identityId, "read");
   // The permission check may come from the auth cache; what is shown (last login, metadata) is read fresh.
   const identity = await data.findIdentity(ctx.db, identityId);
@@ -63,7 +64,7 @@ export async function getIdentity(ctx: AuthedContext, identityId: string) {
     eventType: "get-identity",
     metadata: { identityId },
   });
-  return toIdentityDto(identity);
+  return { identity: toIdentityDto(identity) };
 }
 
 /** The organization to list: the one named, else the actor's; 404 unless the actor may read in it. */
@@ -101,7 +102,7 @@ export async function searchIdentities(ctx: AuthedContext, query: SearchIdentiti
   return { identities: identities.map(toIdentityDto), totalCount };
 }
 
-export async function updateIdentity(ctx: AuthedContext, identityId: string, patch: UpdateIdentityBody) {
+export async function updateIdentity(ctx: AuthedContext, { identityId, ...patch }: UpdateIdentityInput) {
   const { actorRole } = await loadIdentityFor(ctx, identityId, "edit", "update");
   if (patch.role) assertWithinBoundary(patch.role, actorRole, "update");
   try {
@@ -117,7 +118,7 @@ export async function updateIdentity(ctx: AuthedContext, identityId: string, pat
       });
       return toIdentityDto(after);
     });
-    return updated;
+    return { identity: updated };
   } catch (error) {
     if (data.isMissingRowError(error)) throw notFound(messages.identityNotFound(identityId));
     throw error;
@@ -127,7 +128,7 @@ export async function updateIdentity(ctx: AuthedContext, identityId: string, pat
 }
 
 /** Admins only; refused (400) while the identity's delete protection is on. */
-export async function deleteIdentity(ctx: AuthedContext, identityId: string) {
+export async function deleteIdentity(ctx: AuthedContext, { identityId }: IdentityIdParams) {
   await loadIdentityFor(ctx, identityId, "delete");
   try {
     return await ctx.db.$transaction(async (tx) => {
@@ -140,7 +141,7 @@ export async function deleteIdentity(ctx: AuthedContext, identityId: string) {
         eventType: "delete-identity",
         metadata: { identityId, name: identity.name },
       });
-      return toIdentityDto(identity);
+      return { identity: toIdentityDto(identity) };
     });
   } finally {
     forgetIdentity(ctx, identityId, { andItsTokens: true });

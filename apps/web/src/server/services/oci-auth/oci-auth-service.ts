@@ -1,5 +1,5 @@
 import * as data from "@ociauth/db";
-import { type AttachOciAuthBody, messages, ttlWithinMax, type UpdateOciAuthBody } from "@ociauth/schema";
+import { type AttachOciAuthInput, type IdentityIdParams, messages, ttlWithinMax, type UpdateOciAuthInput } from "@ociauth/schema";
 import type { AuthedContext } from "../../context";
 import { badRequest, notFound, validationError } from "../../errors";
 import { recordAudit } from "../audit/audit-service";
@@ -10,7 +10,7 @@ import { ociAuthAuditMetadata, toOciAuthDto, toStoredTrustedIps } from "./oci-au
 const notAttached = () => notFound(messages.ociAuthNotAttached);
 const ttlAboveMax = () => validationError([{ code: "custom", path: ["accessTokenTTL"], message: messages.ttlAboveMax }]);
 
-export async function attachOciAuth(ctx: AuthedContext, identityId: string, body: AttachOciAuthBody) {
+export async function attachOciAuth(ctx: AuthedContext, { identityId, ...body }: AttachOciAuthInput) {
   const { identity } = await loadIdentityFor(ctx, identityId, "create", "attach OCI auth to");
   if (identity.ociAuth) throw badRequest(messages.ociAuthAlreadyAttached);
   try {
@@ -25,7 +25,7 @@ export async function attachOciAuth(ctx: AuthedContext, identityId: string, body
         eventType: "add-identity-oci-auth",
         metadata: ociAuthAuditMetadata(dto),
       });
-      return dto;
+      return { identityOciAuth: dto };
     });
   } catch (error) {
     // Concurrent attaches: the unique identityId lets exactly one insert win.
@@ -37,7 +37,7 @@ export async function attachOciAuth(ctx: AuthedContext, identityId: string, body
   }
 }
 
-export async function getOciAuth(ctx: AuthedContext, identityId: string) {
+export async function getOciAuth(ctx: AuthedContext, { identityId }: IdentityIdParams) {
   const { identity } = await loadIdentityFor(ctx, identityId, "read");
   if (!identity.ociAuth) throw notAttached();
   await recordAudit(ctx.db, ctx.meta, ctx.actor, {
@@ -45,10 +45,10 @@ export async function getOciAuth(ctx: AuthedContext, identityId: string) {
     eventType: "get-identity-oci-auth",
     metadata: { identityId },
   });
-  return toOciAuthDto(identity.ociAuth);
+  return { identityOciAuth: toOciAuthDto(identity.ociAuth) };
 }
 
-export async function updateOciAuth(ctx: AuthedContext, identityId: string, patch: UpdateOciAuthBody) {
+export async function updateOciAuth(ctx: AuthedContext, { identityId, ...patch }: UpdateOciAuthInput) {
   const { identity } = await loadIdentityFor(ctx, identityId, "edit", "update OCI auth of");
   try {
     return await ctx.db.$transaction(async (tx) => {
@@ -73,7 +73,7 @@ export async function updateOciAuth(ctx: AuthedContext, identityId: string, patc
         eventType: "update-identity-oci-auth",
         metadata: { ...ociAuthAuditMetadata(dto), changedFields: Object.keys(patch) },
       });
-      return dto;
+      return { identityOciAuth: dto };
     });
   } finally {
     forgetIdentity(ctx, identityId);
@@ -81,7 +81,7 @@ export async function updateOciAuth(ctx: AuthedContext, identityId: string, patc
 }
 
 /** Deletes the config and revokes every token issued through OCI auth for the identity. */
-export async function revokeOciAuth(ctx: AuthedContext, identityId: string) {
+export async function revokeOciAuth(ctx: AuthedContext, { identityId }: IdentityIdParams) {
   const { identity } = await loadIdentityFor(ctx, identityId, "edit", "revoke OCI auth of");
   try {
     return await ctx.db.$transaction(async (tx) => {
@@ -92,7 +92,7 @@ export async function revokeOciAuth(ctx: AuthedContext, identityId: string) {
         eventType: "revoke-identity-oci-auth",
         metadata: { identityId },
       });
-      return toOciAuthDto(row);
+      return { identityOciAuth: toOciAuthDto(row) };
     });
   } finally {
     forgetIdentity(ctx, identityId, { andItsTokens: true });

@@ -1,6 +1,12 @@
 import * as data from "@ociauth/db";
 import type { AccessTokenRow } from "@ociauth/db";
-import type { AccessTokenStatus, IdentityAccessToken, TrustedIp } from "@ociauth/schema";
+import type {
+  AccessTokenStatus,
+  IdentityAccessToken,
+  ListIdentityAccessTokensInput,
+  RevokeAccessTokenByIdInput,
+  TrustedIp,
+} from "@ociauth/schema";
 import type { AuthedContext } from "../../context";
 import { AppError, badRequest, notFound } from "../../errors";
 import { hotPathFor } from "../../hot-path";
@@ -48,7 +54,7 @@ async function trustedIpsResolver(db: data.DbClient, identityId: string) {
 }
 
 /** The identity's issued tokens, newest first (viewer and up). */
-export async function listIdentityAccessTokens(ctx: AuthedContext, identityId: string, limit: number) {
+export async function listIdentityAccessTokens(ctx: AuthedContext, { identityId, limit }: ListIdentityAccessTokensInput) {
   await loadIdentityFor(ctx, identityId, "read");
   // Uses of unlimited tokens are counted in batches (about once a second): store this instance's first.
   await hotPathFor(ctx.db)?.usage.flush();
@@ -63,7 +69,7 @@ export async function listIdentityAccessTokens(ctx: AuthedContext, identityId: s
  * Revokes one token by its id (member and up, within the permission boundary). A token of an
  * identity the actor cannot see is 404, like an unknown one; revoking twice is 400.
  */
-export async function revokeAccessTokenById(ctx: AuthedContext, tokenId: string) {
+export async function revokeAccessTokenById(ctx: AuthedContext, { tokenId }: RevokeAccessTokenByIdInput) {
   const row = await data.findAccessToken(ctx.db, tokenId);
   if (!row) throw notFound(accessTokenNotFound(tokenId));
   let orgId: string;

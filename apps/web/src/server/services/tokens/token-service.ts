@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as data from "@ociauth/db";
-import { type AccessTokenResponse, messages, type TrustedIp } from "@ociauth/schema";
+import { type AccessTokenBody, type AccessTokenResponse, messages, type TrustedIp } from "@ociauth/schema";
 import type { ServiceContext } from "../../context";
 import { badRequest, forbidden, tokenError, unauthorized } from "../../errors";
 import { type AuditEntry, recordAudit, toAuditEvent } from "../audit/audit-service";
@@ -60,7 +60,7 @@ async function loadIdentityToken(ctx: ServiceContext, accessToken: string) {
 }
 
 /** New expiry within the max TTL budget; a new JWT with the same id. */
-export async function renewAccessToken(ctx: ServiceContext, accessToken: string): Promise<AccessTokenResponse> {
+export async function renewAccessToken(ctx: ServiceContext, { accessToken }: AccessTokenBody): Promise<AccessTokenResponse> {
   const { row, claims, key } = await loadIdentityToken(ctx, accessToken);
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw tokenError(messages.tokenExpired);
   if (row.accessTokenNumUsesLimit > 0 && row.accessTokenNumUses >= row.accessTokenNumUsesLimit) throw unauthorized(TOKEN_EXHAUSTED);
@@ -96,7 +96,7 @@ export async function renewAccessToken(ctx: ServiceContext, accessToken: string)
   };
 }
 
-export async function revokeAccessToken(ctx: ServiceContext, accessToken: string) {
+export async function revokeAccessToken(ctx: ServiceContext, { accessToken }: AccessTokenBody) {
   const { row, claims } = await loadIdentityToken(ctx, accessToken);
   await ctx.db.$transaction(async (tx) => {
     await data.revokeAccessToken(tx, row.id);

@@ -12,7 +12,7 @@ import {
   toIdentityMembershipList,
   toInfisicalIdentity,
   toUpdatedIdentity,
-} from "./identity-shapes";
+} from "./identity-views";
 
 const identity: Identity = {
   id: "3f2b8c1e-5d4a-4b7e-9c2d-1a2b3c4d5e6f",

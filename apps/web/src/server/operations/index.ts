@@ -1,0 +1,359 @@
+import {
+  accessTokenBodySchema,
+  accessTokenResponseSchema,
+  addOrgUserInputSchema,
+  attachOciAuthInputSchema,
+  auditEventListResponseSchema,
+  bootstrapBodySchema,
+  bootstrapResponseSchema,
+  bootstrapStatusResponseSchema,
+  createIdentityInputSchema,
+  createIdentityResponseSchema,
+  deleteIdentityResponseSchema,
+  identityAccessTokenListResponseSchema,
+  identityIdParamsSchema,
+  identityListResponseSchema,
+  identityMembershipListResponseSchema,
+  identityMembershipResponseSchema,
+  identityOciAuthResponseSchema,
+  identityResponseSchema,
+  listAuditEventsQuerySchema,
+  listIdentitiesInputSchema,
+  listIdentityAccessTokensInputSchema,
+  ociLoginBodySchema,
+  okResponseSchema,
+  orgUserResponseSchema,
+  revokeAccessTokenByIdInputSchema,
+  revokeAccessTokenByIdResponseSchema,
+  revokeTokenResponseSchema,
+  searchIdentitiesInputSchema,
+  sessionResponseSchema,
+  updateIdentityInputSchema,
+  updateIdentityResponseSchema,
+  updateOciAuthInputSchema,
+  userLoginBodySchema,
+  whoAmIResponseSchema,
+} from "@ociauth/schema";
+import { listAudit } from "../services/audit/audit-service";
+import * as account from "../services/bootstrap/bootstrap-service";
+import * as identities from "../services/identities/identity-service";
+import * as ociAuth from "../services/oci-auth/oci-auth-service";
+import { loginWithOci } from "../services/oci-auth/oci-login-service";
+import * as tokenAdmin from "../services/tokens/token-admin-service";
+import * as tokens from "../services/tokens/token-service";
+import { type AnyOperation, defineOperation } from "./define-operation";
+import {
+  toCreatedIdentity,
+  toIdentityMembership,
+  toIdentityMembershipList,
+  toInfisicalIdentity,
+  toUpdatedIdentity,
+} from "./identity-views";
+
+const OCI_AUTH_PATH = "/api/v1/auth/oci-auth/identities/:identityId";
+const IDENTITY_PATH = "/api/v1/identities/:identityId";
+
+/**
+ * Every operation of the API, once: `<group>.<name>` is its tRPC procedure, `rest` its
+ * Infisical-compatible REST endpoint (if it has one), `input`/`output` its schemas and `handler`
+ * the service function that does the work. The tRPC router, the REST dispatch and the OpenAPI
+ * document are all built from this table.
+ */
+export const operations = {
+  ociAuth: {
+    login: defineOperation({
+      kind: "mutation",
+      auth: false,
+      input: ociLoginBodySchema,
+      output: accessTokenResponseSchema,
+      handler: loginWithOci,
+      rest: {
+        method: "POST",
+        path: "/api/v1/auth/oci-auth/login",
+        operationId: "loginWithOciAuth",
+        summary: "Log in with a signed OCI request and get an access token",
+        tag: "OCI Auth",
+        extraResponses: { "502": "OCI's identity endpoint could not be reached" },
+      },
+    }),
+    attach: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: attachOciAuthInputSchema,
+      output: identityOciAuthResponseSchema,
+      handler: ociAuth.attachOciAuth,
+      rest: {
+        method: "POST",
+        path: OCI_AUTH_PATH,
+        operationId: "attachOciAuth",
+        summary: "Attach OCI auth to an identity",
+        tag: "OCI Auth",
+      },
+    }),
+    get: defineOperation({
+      kind: "query",
+      auth: true,
+      input: identityIdParamsSchema,
+      output: identityOciAuthResponseSchema,
+      handler: ociAuth.getOciAuth,
+      rest: {
+        method: "GET",
+        path: OCI_AUTH_PATH,
+        operationId: "getOciAuth",
+        summary: "Retrieve the OCI auth configuration of an identity",
+        tag: "OCI Auth",
+      },
+    }),
+    update: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: updateOciAuthInputSchema,
+      output: identityOciAuthResponseSchema,
+      handler: ociAuth.updateOciAuth,
+      rest: {
+        method: "PATCH",
+        path: OCI_AUTH_PATH,
+        operationId: "updateOciAuth",
+        summary: "Update the OCI auth configuration of an identity (omitted fields stay unchanged)",
+        tag: "OCI Auth",
+      },
+    }),
+    revoke: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: identityIdParamsSchema,
+      output: identityOciAuthResponseSchema,
+      handler: ociAuth.revokeOciAuth,
+      rest: {
+        method: "DELETE",
+        path: OCI_AUTH_PATH,
+        operationId: "deleteOciAuth",
+        summary: "Revoke OCI auth from an identity (and every token it issued)",
+        tag: "OCI Auth",
+      },
+    }),
+  },
+
+  tokens: {
+    renew: defineOperation({
+      kind: "mutation",
+      auth: false,
+      input: accessTokenBodySchema,
+      output: accessTokenResponseSchema,
+      handler: tokens.renewAccessToken,
+      rest: {
+        method: "POST",
+        path: "/api/v1/auth/token/renew",
+        operationId: "renewAccessToken",
+        summary: "Renew an access token within its max TTL",
+        tag: "Access Tokens",
+      },
+    }),
+    revoke: defineOperation({
+      kind: "mutation",
+      auth: false,
+      input: accessTokenBodySchema,
+      output: revokeTokenResponseSchema,
+      handler: tokens.revokeAccessToken,
+      rest: {
+        method: "POST",
+        path: "/api/v1/auth/token/revoke",
+        operationId: "revokeAccessToken",
+        summary: "Revoke an access token",
+        tag: "Access Tokens",
+      },
+    }),
+    /** An identity's issued access tokens (the dashboard). */
+    list: defineOperation({
+      kind: "query",
+      auth: true,
+      input: listIdentityAccessTokensInputSchema,
+      output: identityAccessTokenListResponseSchema,
+      handler: tokenAdmin.listIdentityAccessTokens,
+    }),
+    /** Revokes one issued token by its id (the dashboard); writes `revoke-identity-access-token`. */
+    revokeById: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: revokeAccessTokenByIdInputSchema,
+      output: revokeAccessTokenByIdResponseSchema,
+      handler: tokenAdmin.revokeAccessTokenById,
+    }),
+  },
+
+  /** tRPC answers with our flat identity; REST with Infisical's shapes (the views). */
+  identities: {
+    create: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: createIdentityInputSchema,
+      output: identityResponseSchema,
+      handler: identities.createIdentity,
+      rest: {
+        method: "POST",
+        path: "/api/v1/identities",
+        operationId: "createIdentity",
+        summary: "Create a machine identity (role default no-access)",
+        tag: "Identities",
+        view: { response: createIdentityResponseSchema, present: ({ identity }) => ({ identity: toCreatedIdentity(identity) }) },
+      },
+    }),
+    list: defineOperation({
+      kind: "query",
+      auth: true,
+      input: listIdentitiesInputSchema,
+      output: identityListResponseSchema,
+      handler: identities.listIdentities,
+      rest: {
+        method: "GET",
+        path: "/api/v1/identities",
+        operationId: "listIdentities",
+        summary: "List the machine identities of an organization (newest first)",
+        tag: "Identities",
+        view: { response: identityMembershipListResponseSchema, present: toIdentityMembershipList },
+      },
+    }),
+    search: defineOperation({
+      kind: "query",
+      auth: true,
+      input: searchIdentitiesInputSchema,
+      output: identityListResponseSchema,
+      handler: identities.searchIdentities,
+      rest: {
+        method: "POST",
+        path: "/api/v1/identities/search",
+        operationId: "searchIdentities",
+        summary: "Search machine identities by name and role",
+        tag: "Identities",
+        view: { response: identityMembershipListResponseSchema, present: toIdentityMembershipList },
+      },
+    }),
+    get: defineOperation({
+      kind: "query",
+      auth: true,
+      input: identityIdParamsSchema,
+      output: identityResponseSchema,
+      handler: identities.getIdentity,
+      rest: {
+        method: "GET",
+        path: IDENTITY_PATH,
+        operationId: "getIdentity",
+        summary: "Get a machine identity (its organization membership)",
+        tag: "Identities",
+        view: { response: identityMembershipResponseSchema, present: ({ identity }) => ({ identity: toIdentityMembership(identity) }) },
+      },
+    }),
+    update: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: updateIdentityInputSchema,
+      output: identityResponseSchema,
+      handler: identities.updateIdentity,
+      rest: {
+        method: "PATCH",
+        path: IDENTITY_PATH,
+        operationId: "updateIdentity",
+        summary: "Update a machine identity: name, role, metadata, delete protection",
+        tag: "Identities",
+        view: { response: updateIdentityResponseSchema, present: ({ identity }) => ({ identity: toUpdatedIdentity(identity) }) },
+      },
+    }),
+    delete: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: identityIdParamsSchema,
+      output: identityResponseSchema,
+      handler: identities.deleteIdentity,
+      rest: {
+        method: "DELETE",
+        path: IDENTITY_PATH,
+        operationId: "deleteIdentity",
+        summary: "Delete a machine identity with its auth configuration and tokens (refused while delete-protected)",
+        tag: "Identities",
+        view: { response: deleteIdentityResponseSchema, present: ({ identity }) => ({ identity: toInfisicalIdentity(identity) }) },
+      },
+    }),
+  },
+
+  bootstrap: {
+    status: defineOperation({ kind: "query", auth: false, output: bootstrapStatusResponseSchema, handler: account.bootstrapStatus }),
+    setup: defineOperation({
+      kind: "mutation",
+      auth: false,
+      input: bootstrapBodySchema,
+      output: bootstrapResponseSchema,
+      handler: account.bootstrapInstance,
+      rest: {
+        method: "POST",
+        path: "/api/v1/admin/bootstrap",
+        operationId: "bootstrapInstance",
+        summary: "First run: create the admin user, organization and admin identity",
+        tag: "Admin",
+      },
+    }),
+  },
+
+  auth: {
+    login: defineOperation({
+      kind: "mutation",
+      auth: false,
+      input: userLoginBodySchema,
+      output: sessionResponseSchema,
+      handler: account.loginUser,
+      rest: {
+        method: "POST",
+        path: "/api/v1/auth/login",
+        operationId: "loginUser",
+        summary: "Log a dashboard user in (email and password)",
+        tag: "Users",
+      },
+    }),
+    logout: defineOperation({ kind: "mutation", auth: true, output: okResponseSchema, handler: account.logoutUser }),
+    me: defineOperation({ kind: "query", auth: true, output: whoAmIResponseSchema, handler: account.whoAmI }),
+  },
+
+  organizations: {
+    addUser: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: addOrgUserInputSchema,
+      output: orgUserResponseSchema,
+      handler: account.addOrgUser,
+      rest: {
+        method: "POST",
+        path: "/api/v1/organizations/:organizationId/users",
+        operationId: "addOrganizationUser",
+        summary: "Add a user to an organization (admins only)",
+        tag: "Users",
+      },
+    }),
+  },
+
+  audit: {
+    list: defineOperation({
+      kind: "query",
+      auth: true,
+      input: listAuditEventsQuerySchema,
+      output: auditEventListResponseSchema,
+      handler: listAudit,
+      rest: {
+        method: "GET",
+        path: "/api/v1/audit-logs",
+        operationId: "listAuditLogs",
+        summary: "List audit events of an organization",
+        tag: "Audit Logs",
+      },
+    }),
+  },
+
+  health: {
+    ping: defineOperation({ kind: "query", auth: false, output: okResponseSchema, handler: async () => ({ ok: true as const }) }),
+  },
+};
+
+export type Operations = typeof operations;
+
+/** Each operation with its tRPC name (`group.name`), in the table's order. */
+export const operationList: { name: string; operation: AnyOperation }[] = Object.entries(operations).flatMap(([group, members]) =>
+  Object.entries(members).map(([name, operation]) => ({ name: `${group}.${name}`, operation: operation as AnyOperation })),
+);

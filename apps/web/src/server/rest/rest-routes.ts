@@ -1,0 +1,27 @@
+import { operationList } from "../operations";
+import type { AnyOperation, RestBinding } from "../operations/define-operation";
+
+/** An operation the REST API serves, with its path split for matching. */
+export interface RestRoute {
+  /** The operation's tRPC name (`group.name`). */
+  name: string;
+  operation: AnyOperation;
+  rest: RestBinding;
+  segments: string[];
+  /** Names of the `:param` segments: fields of the input taken from the path. */
+  pathParams: string[];
+}
+
+export const restRoutes: RestRoute[] = operationList.flatMap(({ name, operation }) => {
+  const rest: RestBinding | undefined = operation.rest;
+  if (!rest) return [];
+  const segments = rest.path.split("/");
+  const pathParams = segments.filter((segment) => segment.startsWith(":")).map((segment) => segment.slice(1));
+  return [{ name, operation, rest, segments, pathParams }];
+});
+
+/** Where the rest of the input comes from besides the path. */
+export function inputSource(method: RestBinding["method"]): "body" | "query" | "none" {
+  if (method === "GET") return "query";
+  return method === "DELETE" ? "none" : "body";
+}
