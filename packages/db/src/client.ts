@@ -7,6 +7,8 @@ import { openPGlite } from "./pglite";
 export type Db = PrismaClient;
 /** A client or an interactive transaction: what data functions accept. */
 export type DbClient = PrismaClient | Prisma.TransactionClient;
+/** An interactive transaction. */
+export type DbTransaction = Prisma.TransactionClient;
 
 export interface Database {
   prisma: PrismaClient;

@@ -1,7 +1,8 @@
 import type { Db } from "@ociauth/db";
 import type { OrgRole } from "@ociauth/schema";
 import { type AppConfig, getConfig } from "./config";
-import { getDatabase } from "./database";
+import { getRuntime } from "./process-runtime";
+import type { Runtime } from "./runtime";
 
 export type Actor =
   | { type: "user"; userId: string; email: string; sessionId: string }
@@ -19,6 +20,8 @@ export interface RequestMeta {
 }
 
 export interface ServiceContext {
+  rt: Runtime;
+  /** The runtime's database (`rt.db`), named for brevity. */
   db: Db;
   config: AppConfig;
   meta: RequestMeta;
@@ -29,10 +32,10 @@ export interface AuthedContext extends ServiceContext {
 }
 
 /** No HTTP here: tests build contexts directly (tRPC createCaller, services). */
-export function createContextInner(input: { db: Db; meta: RequestMeta; config?: AppConfig }): ServiceContext {
-  return { db: input.db, meta: input.meta, config: input.config ?? getConfig() };
+export function createContextInner(input: { rt: Runtime; meta: RequestMeta; config?: AppConfig }): ServiceContext {
+  return { rt: input.rt, db: input.rt.db, meta: input.meta, config: input.config ?? getConfig() };
 }
 
 export async function createRequestContext(meta: RequestMeta): Promise<ServiceContext> {
-  return createContextInner({ db: await getDatabase(), meta });
+  return createContextInner({ rt: await getRuntime(), meta });
 }

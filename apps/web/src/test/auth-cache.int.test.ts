@@ -2,9 +2,9 @@ import { type Database, openDatabase } from "@ociauth/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConfig } from "../server/config";
 import { type AuthedContext, createContextInner } from "../server/context";
-import { hotPathFor, startHotPath } from "../server/hot-path";
+import { type Runtime, startRuntime } from "../server/runtime";
 import { authenticate } from "../server/services/auth/authenticate";
-import { getSigningKey, signToken } from "../server/services/auth/tokens-jwt";
+import { signToken } from "../server/services/auth/tokens-jwt";
 import { createTestApp, type TestApp, TENANCY } from "./harness";
 
 /** Retries until `check` passes: notifications arrive asynchronously (within milliseconds). */
@@ -23,6 +23,7 @@ async function eventually(check: () => Promise<void>, timeoutMs = 2000) {
 describe("auth cache invalidation across instances", () => {
   let app: TestApp;
   let second: Database | null = null;
+  let secondRuntime: Runtime | null = null;
   let adminToken: string;
   let orgId: string;
 
@@ -33,12 +34,12 @@ describe("auth cache invalidation across instances", () => {
     // single-process, so there the "other writer" is the same database written directly.)
     if (app.database.target.kind === "postgres") {
       second = await openDatabase(app.database.target);
-      await startHotPath(second);
+      secondRuntime = await startRuntime(second);
     }
   });
   afterAll(async () => {
     if (second) {
-      await hotPathFor(second.prisma)?.close();
+      await secondRuntime?.close();
       await second.close();
     }
     await app.close();
@@ -48,7 +49,7 @@ describe("auth cache invalidation across instances", () => {
     const row = await app.db.identityAccessToken.create({
       data: { identityId, authMethod: "oci-auth", accessTokenTTL: 600, accessTokenMaxTTL: 600, expiresAt: new Date(Date.now() + 600_000) },
     });
-    const key = await getSigningKey(app.db, getConfig());
+    const key = await app.rt.tokens.key();
     return {
       id: row.id,
       jwt: await signToken(
@@ -62,7 +63,7 @@ describe("auth cache invalidation across instances", () => {
   const onOtherInstance = (jwt: string, ip = "127.0.0.1"): Promise<AuthedContext> =>
     authenticate(
       createContextInner({
-        db: second?.prisma ?? app.db,
+        rt: secondRuntime ?? app.rt,
         config: getConfig(),
         meta: { reqId: "req-cachetest00000", ip, userAgent: null, authorization: `Bearer ${jwt}` },
       }),

@@ -1,10 +1,9 @@
-import { getConfig } from "../server/config";
 import { expect } from "vitest";
 import { REQ_ID_PATTERN } from "@ociauth/schema";
 import * as data from "@ociauth/db";
 import type { OrgRole } from "@ociauth/schema";
 import { hashPassword } from "../server/services/auth/passwords";
-import { signToken, getSigningKey } from "../server/services/auth/tokens-jwt";
+import { signToken } from "../server/services/auth/tokens-jwt";
 import { PASSWORD, type RestResult, type TestApp } from "./harness";
 
 /** The fields of zod issues a client relies on (the rest — origin, format, … — is zod's business). */
@@ -118,7 +117,7 @@ export async function identityToken(app: TestApp, identityId: string): Promise<s
   const row = await app.db.identityAccessToken.create({
     data: { identityId, authMethod: "token", accessTokenTTL: 0, accessTokenMaxTTL: 0 },
   });
-  const key = await getSigningKey(app.db, getConfig());
+  const key = await app.rt.tokens.key();
   return signToken(
     key,
     { authTokenType: "identityAccessToken", identityId, orgId: identity.orgId, authMethod: "token", jti: row.id },
@@ -143,7 +142,7 @@ export async function userToken(
   const { user } = await data.createUserInOrganization(app.db, { email, passwordHash: await passwordHash, orgId, role });
   const expiresAt = new Date(Date.now() + 3600_000);
   const session = await data.createUserSession(app.db, user.id, expiresAt);
-  const key = await getSigningKey(app.db, getConfig());
+  const key = await app.rt.tokens.key();
   const token = await signToken(key, { authTokenType: "accessToken", userId: user.id, jti: session.id }, expiresAt);
   return { token, userId: user.id, email };
 }

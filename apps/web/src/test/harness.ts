@@ -2,8 +2,7 @@ import { createTestDatabase } from "@ociauth/db/testing";
 import * as data from "@ociauth/db";
 import type { OrgRole } from "@ociauth/schema";
 import { createContextInner } from "../server/context";
-import { useDatabaseForTesting } from "../server/database";
-import { hotPathFor } from "../server/hot-path";
+import { useDatabaseForTesting } from "../server/process-runtime";
 import { handleRestRequest } from "../server/rest/dispatch";
 import { newReqId } from "../server/rest/error-envelope";
 import { createCaller } from "../server/router";
@@ -34,7 +33,7 @@ export interface RestOptions {
  */
 export async function createTestApp() {
   const database = await createTestDatabase();
-  await useDatabaseForTesting(database);
+  const rt = await useDatabaseForTesting(database);
   const db = database.prisma;
 
   async function rest<T = any>(method: string, path: string, options: RestOptions = {}): Promise<RestResult<T>> {
@@ -55,7 +54,7 @@ export async function createTestApp() {
   function caller(token?: string, ip = "127.0.0.1") {
     return createCaller(
       createContextInner({
-        db,
+        rt,
         meta: { reqId: newReqId(), ip, userAgent: "vitest", authorization: token ? `Bearer ${token}` : null },
       }),
     );
@@ -99,6 +98,7 @@ export async function createTestApp() {
   return {
     database,
     db,
+    rt,
     rest,
     caller,
     bootstrap,
@@ -106,7 +106,7 @@ export async function createTestApp() {
     otherOrganization,
     createIdentity,
     close: async () => {
-      await hotPathFor(db)?.close();
+      await rt.close();
       await database.close();
     },
   };

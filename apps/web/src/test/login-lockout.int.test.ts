@@ -130,7 +130,7 @@ describe("login rate limits cannot lock a workload out", () => {
   it("a login whose caller IP is unknown is limited too (one shared bucket)", async () => {
     const id = await identityWithOciAuth();
     const callerWithoutIp = () =>
-      createCaller(createContextInner({ db: app.db, meta: { reqId: newReqId(), ip: null, userAgent: null, authorization: null } }));
+      createCaller(createContextInner({ rt: app.rt, meta: { reqId: newReqId(), ip: null, userAgent: null, authorization: null } }));
     const outcomes = [];
     for (let i = 0; i < 6; i++) {
       const attempt = callerWithoutIp().ociAuth.login({

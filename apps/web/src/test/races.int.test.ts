@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getConfig } from "../server/config";
-import { getSigningKey, signToken } from "../server/services/auth/tokens-jwt";
+import { signToken } from "../server/services/auth/tokens-jwt";
 import { createTestApp, type TestApp, TENANCY } from "./harness";
 
 describe("races on one identity", () => {
@@ -92,7 +91,7 @@ describe("races on one identity", () => {
         expiresAt: new Date(Date.now() + 600_000),
       },
     });
-    const key = await getSigningKey(app.db, getConfig());
+    const key = await app.rt.tokens.key();
     const limited = await signToken(
       key,
       { authTokenType: "identityAccessToken", identityId: id, orgId, authMethod: "oci-auth", jti: row.id },

@@ -2,6 +2,7 @@ import { openDatabase } from "@ociauth/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConfig, overrideConfigForTesting } from "../server/config";
 import { createContextInner } from "../server/context";
+import { startRuntime } from "../server/runtime";
 import { enforceRateLimit } from "../server/services/rate-limit/rate-limit-service";
 import { createTestApp, type TestApp } from "./harness";
 
@@ -52,7 +53,7 @@ describe("rate limiting of login and bootstrap", () => {
   it("never exempts an unknown caller IP: null IPs share one bucket", async () => {
     const config = getConfig();
     const unknownCaller = () =>
-      createContextInner({ db: app.db, config, meta: { reqId: "req-test", ip: null, userAgent: null, authorization: null } });
+      createContextInner({ rt: app.rt, config, meta: { reqId: "req-test", ip: null, userAgent: null, authorization: null } });
     const outcomes = [];
     for (let i = 0; i < 4; i++)
       outcomes.push(
@@ -77,8 +78,9 @@ describe("rate limiting of login and bootstrap", () => {
     // A second instance = a second client (and pool) on the same database.
     const target = app.database.target;
     const other = target.kind === "postgres" ? await openDatabase(target) : null;
-    const contexts = [app.db, other?.prisma ?? app.db].map((db) =>
-      createContextInner({ db, config: getConfig(), meta: { reqId: "req-test", ip: "192.0.2.200", userAgent: null, authorization: null } }),
+    const otherRuntime = other ? await startRuntime(other) : null;
+    const contexts = [app.rt, otherRuntime ?? app.rt].map((rt) =>
+      createContextInner({ rt, config: getConfig(), meta: { reqId: "req-test", ip: "192.0.2.200", userAgent: null, authorization: null } }),
     );
     try {
       const outcomes = [];
@@ -93,6 +95,7 @@ describe("rate limiting of login and bootstrap", () => {
       expect(outcomes.slice(0, 3)).toEqual(["ok", "ok", "ok"]);
       expect(outcomes[3]).toMatch(/^Rate limit exceeded/);
     } finally {
+      await otherRuntime?.close();
       await other?.close();
     }
   });

@@ -1,7 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { createTestDatabase } from "@ociauth/db/testing";
-import { useDatabaseForTesting } from "../server/database";
-import { hotPathFor } from "../server/hot-path";
+import { useDatabaseForTesting } from "../server/process-runtime";
 import { createAppServer } from "../server/http/app-server";
 
 /**
@@ -10,7 +9,7 @@ import { createAppServer } from "../server/http/app-server";
  */
 export async function startTestServer(pages: Parameters<typeof createAppServer>[0] = (_req, res) => void res.writeHead(404).end()) {
   const database = await createTestDatabase();
-  await useDatabaseForTesting(database);
+  const rt = await useDatabaseForTesting(database);
   const server = createAppServer(pages);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -20,7 +19,7 @@ export async function startTestServer(pages: Parameters<typeof createAppServer>[
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await hotPathFor(database.prisma)?.close();
+      await rt.close();
       await database.close();
     },
   };

@@ -1,4 +1,3 @@
-import { hotPathFor } from "../server/hot-path";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityToken, UNKNOWN_ID, userToken } from "./expect-helpers";
@@ -77,7 +76,7 @@ describe("tokens.list / tokens.revokeById (operator token administration)", () =
   });
 
   it("shows the bootstrap admin token without IP restriction and without expiry", async () => {
-    await hotPathFor(app.db)?.usage.flush(); // uses of tokens without a limit are stored in batches
+    await app.rt.usage.flush(); // uses of tokens without a limit are stored in batches
     const { tokens } = await app.caller(adminToken).tokens.list({ identityId: adminIdentityId });
     expect(tokens).toHaveLength(1);
     expect(tokens[0]).toMatchObject({ authMethod: "token", expiresAt: null, trustedIps: null, status: "active" });

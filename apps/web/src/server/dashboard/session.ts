@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { createContextInner, type RequestMeta, type ServiceContext } from "../context";
-import { getDatabase } from "../database";
+import { getRuntime } from "../process-runtime";
 import { newReqId } from "../rest/error-envelope";
 import { readCookie, SESSION_COOKIE } from "../rest/request-meta";
 import { createCaller } from "../router";
@@ -31,7 +31,7 @@ async function dashboardRequestMeta(token: string | null): Promise<RequestMeta> 
 /** Router context of this request: authenticated with the session cookie unless `anonymous`. */
 export async function dashboardContext(options: { anonymous?: boolean } = {}): Promise<ServiceContext> {
   const token = options.anonymous ? null : await getSessionToken();
-  return createContextInner({ db: await getDatabase(), meta: await dashboardRequestMeta(token) });
+  return createContextInner({ rt: await getRuntime(), meta: await dashboardRequestMeta(token) });
 }
 
 /** The tRPC server-side caller, in process (no HTTP): `(await dashboardCaller()).identities.list(...)`. */

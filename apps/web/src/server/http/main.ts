@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describeTarget, resolveDatabaseTarget } from "@ociauth/db";
 import next from "next";
 import { loadConfig } from "../config";
-import { closeDatabase, getDatabase } from "../database";
+import { closeRuntime, getRuntime } from "../process-runtime";
 import { getLogger } from "../logger";
 import { createAppServer } from "./app-server";
 
@@ -14,7 +14,7 @@ const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..
 
 async function main() {
   loadConfig(); // fail fast on bad configuration
-  await getDatabase();
+  await getRuntime();
   const app = next({ dev, dir: appDir, hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -31,7 +31,7 @@ async function main() {
     console.log(`${signal} received, shutting down`);
     server.close();
     server.closeAllConnections();
-    closeDatabase()
+    closeRuntime()
       .catch((error) => console.error("closing the database failed", error))
       .finally(() => {
         setTimeout(() => process.exit(0), 1000).unref();

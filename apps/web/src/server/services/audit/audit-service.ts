@@ -1,8 +1,7 @@
-import { type DbClient, insertAuditEvent, listAuditEvents, type Prisma } from "@ociauth/db";
+import { listAuditEvents, type Prisma } from "@ociauth/db";
 import { type AuditEvent, type AuditEventType, type ListAuditEventsQuery, messages } from "@ociauth/schema";
-import type { Actor, AuthedContext, RequestMeta } from "../../context";
+import type { Actor, AuthedContext, RequestMeta, ServiceContext } from "../../context";
 import { notFound } from "../../errors";
-import { hotPathFor } from "../../hot-path";
 import { actorRoleInOrg, assertRoleAllows } from "../auth/permissions";
 import { defaultOrgOf } from "../identities/identity-service";
 
@@ -35,13 +34,9 @@ export function toAuditEvent(meta: RequestMeta, actor: Actor | undefined, entry:
   };
 }
 
-/** Writes one audit event; call it with the transaction of the change it records. */
-export async function recordAudit(db: DbClient, meta: RequestMeta, actor: Actor | undefined, entry: AuditEntry) {
-  const event = toAuditEvent(meta, actor, entry);
-  // Outside a transaction, events of concurrent requests are stored together (still awaited).
-  const batcher = hotPathFor(db)?.audit;
-  if (batcher) await batcher.write(event);
-  else await insertAuditEvent(db, event);
+/** The audit event of an entry, by the context's actor (when authenticated) and its request. */
+export function auditEvent(ctx: ServiceContext, entry: AuditEntry) {
+  return toAuditEvent(ctx.meta, "actor" in ctx ? (ctx as AuthedContext).actor : undefined, entry);
 }
 
 export async function listAudit(ctx: AuthedContext, query: ListAuditEventsQuery) {

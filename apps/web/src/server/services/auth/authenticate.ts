@@ -2,8 +2,7 @@ import { consumeAccessTokenUse, findAccessToken, findUserById, findUserSession }
 import { messages, orgRoleSchema } from "@ociauth/schema";
 import type { Actor, AuthedContext, ServiceContext } from "../../context";
 import { AppError, forbidden, tokenError, unauthorized } from "../../errors";
-import { getSigningKey, verifyToken } from "./tokens-jwt";
-import { hotPathFor } from "../../hot-path";
+import { tokenRefusal } from "../tokens/token-fns";
 import { loadTokenContext } from "./identity-state";
 
 /** Parses `Authorization: Bearer <token>`; everything after "Bearer " is the token (as Infisical). */
@@ -21,8 +20,7 @@ export function bearerToken(header: string | null): string | null {
 export async function authenticate(ctx: ServiceContext): Promise<AuthedContext> {
   const token = bearerToken(ctx.meta.authorization);
   if (!token) throw unauthorized(messages.tokenMissing);
-  const key = await getSigningKey(ctx.db, ctx.config);
-  const verified = await verifyToken(key, token);
+  const verified = await ctx.rt.tokens.verify(token);
   if (!verified.ok) throw tokenError(verified.reason === "expired" ? messages.tokenExpired : messages.tokenInvalid);
   const { claims } = verified;
 
@@ -42,21 +40,19 @@ export async function authenticate(ctx: ServiceContext): Promise<AuthedContext> 
   // Signed by us but without a row: its identity was deleted (its tokens with it). Revoked, like any other.
   if (!row) throw unauthorized(messages.tokenRevoked);
   if (row.identityId !== claims.identityId) throw tokenError(messages.tokenInvalid);
-  if (row.revokedAt) throw unauthorized(messages.tokenRevoked);
-  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw tokenError(messages.tokenExpired);
   const state = found.state;
   if (!state) throw tokenError(messages.tokenInvalid);
   const { identity } = state;
+  // Trusted IPs are those of the current config, so changing them applies to tokens already issued.
+  const allowsIp = row.authMethod === "oci-auth" ? (identity.ociAuth ? state.allowsIp : null) : undefined;
+  const refusal = tokenRefusal(row, { now: Date.now(), allowsIp, ip: ctx.meta.ip });
+  if (refusal === "revoked") throw unauthorized(messages.tokenRevoked);
+  if (refusal === "expired") throw tokenError(messages.tokenExpired);
+  if (refusal === "exhausted") throw unauthorized(messages.tokenUsageLimit);
+  if (refusal === "ip-not-allowed") throw forbidden(messages.ipNotAllowed);
 
-  if (row.authMethod === "oci-auth") {
-    // Trusted IPs are those of the current config, so changing them applies to tokens already issued.
-    if (!identity.ociAuth || !state.allowsIp) throw unauthorized(messages.tokenRevoked);
-    if (!state.allowsIp(ctx.meta.ip)) throw forbidden(messages.ipNotAllowed);
-  }
-
-  const usage = hotPathFor(ctx.db)?.usage;
-  if (row.accessTokenNumUsesLimit === 0 && usage) {
-    usage.record(row.id, ctx.meta.ip);
+  if (row.accessTokenNumUsesLimit === 0) {
+    ctx.rt.usage.record(row.id, ctx.meta.ip);
   } else if (!(await consumeAccessTokenUse(ctx.db, row.id, ctx.meta.ip))) {
     // Counted atomically in the database: N concurrent uses of a token limited to N all pass.
     const latest = await findAccessToken(ctx.db, row.id);

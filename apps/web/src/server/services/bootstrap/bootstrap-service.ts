@@ -2,11 +2,11 @@ import * as data from "@ociauth/db";
 import { type AddOrgUserInput, type BootstrapBody, messages, type UserLoginBody } from "@ociauth/schema";
 import type { AuthedContext, ServiceContext } from "../../context";
 import { AppError, badRequest, notFound, unauthorized } from "../../errors";
-import { recordAudit } from "../audit/audit-service";
+import { auditEvent } from "../audit/audit-service";
 import { getDummyPasswordHash, hashPassword, verifyPassword } from "../auth/passwords";
 import { actorRoleInOrg, storedRole } from "../auth/permissions";
-import { getSigningKey, signToken } from "../auth/tokens-jwt";
 import { enforceRateLimit } from "../rate-limit/rate-limit-service";
+import { write } from "../writes";
 
 export const ADMIN_IDENTITY_NAME = "admin";
 
@@ -26,30 +26,32 @@ export async function bootstrapInstance(ctx: ServiceContext, body: BootstrapBody
   await enforceRateLimit(ctx, "bootstrap-ip", ctx.meta.ip);
   if (await isInstanceSetUp(ctx)) throw badRequest(messages.alreadyBootstrapped);
   const passwordHash = await hashPassword(body.password);
-  const key = await getSigningKey(ctx.db, ctx.config);
+  await ctx.rt.tokens.key(); // the signing secret is settled before the instance exists
   let created: Awaited<ReturnType<typeof data.createInstanceOwner>>;
   try {
-    created = await ctx.db.$transaction(async (tx) => {
+    created = await write(ctx, {}, async (tx) => {
       const result = await data.createInstanceOwner(tx, {
         email: body.email,
         passwordHash,
         organizationName: body.organization,
         identityName: ADMIN_IDENTITY_NAME,
       });
-      await recordAudit(tx, ctx.meta, undefined, {
-        orgId: result.organization.id,
-        eventType: "bootstrap-instance",
-        actor: { type: "user", id: result.user.id, name: result.user.email },
-        metadata: { organizationId: result.organization.id, identityId: result.identity.id },
-      });
+      await ctx.rt.audit.recordIn(
+        tx,
+        auditEvent(ctx, {
+          orgId: result.organization.id,
+          eventType: "bootstrap-instance",
+          actor: { type: "user", id: result.user.id, name: result.user.email },
+          metadata: { organizationId: result.organization.id, identityId: result.identity.id },
+        }),
+      );
       return result;
     });
   } catch (error) {
     if (data.isUniqueViolation(error)) throw badRequest(messages.alreadyBootstrapped);
     throw error;
   }
-  const token = await signToken(
-    key,
+  const token = await ctx.rt.tokens.sign(
     {
       authTokenType: "identityAccessToken",
       identityId: created.identity.id,
@@ -72,30 +74,34 @@ export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
   const ok = await verifyPassword(body.password, user?.passwordHash ?? (await getDummyPasswordHash()));
   if (!user || !ok) {
     const memberships = user ? await data.listMembershipsOfUser(ctx.db, user.id) : [];
-    await recordAudit(ctx.db, ctx.meta, undefined, {
-      orgId: memberships[0]?.orgId ?? null,
-      eventType: "login-user-failed",
-      actor: { type: "user", id: user?.id ?? null, name: body.email },
-      metadata: { email: body.email, reasonCode: user ? "wrong_password" : "unknown_email" },
-    });
+    await ctx.rt.audit.record(
+      auditEvent(ctx, {
+        orgId: memberships[0]?.orgId ?? null,
+        eventType: "login-user-failed",
+        actor: { type: "user", id: user?.id ?? null, name: body.email },
+        metadata: { email: body.email, reasonCode: user ? "wrong_password" : "unknown_email" },
+      }),
+    );
     throw unauthorized(messages.invalidCredentials);
   }
   const expiresAt = new Date(Date.now() + ctx.config.SESSION_TTL_SECONDS * 1000);
   const session = await data.createUserSession(ctx.db, user.id, expiresAt);
   const memberships = await data.listMembershipsOfUser(ctx.db, user.id);
-  await recordAudit(ctx.db, ctx.meta, undefined, {
-    orgId: memberships[0]?.orgId ?? null,
-    eventType: "login-user",
-    actor: { type: "user", id: user.id, name: user.email },
-    metadata: { userId: user.id },
-  });
-  const key = await getSigningKey(ctx.db, ctx.config);
-  const token = await signToken(key, { authTokenType: "accessToken", userId: user.id, jti: session.id }, expiresAt);
+  await ctx.rt.audit.record(
+    auditEvent(ctx, {
+      orgId: memberships[0]?.orgId ?? null,
+      eventType: "login-user",
+      actor: { type: "user", id: user.id, name: user.email },
+      metadata: { userId: user.id },
+    }),
+  );
+  const token = await ctx.rt.tokens.sign({ authTokenType: "accessToken", userId: user.id, jti: session.id }, expiresAt);
   return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email } };
 }
 
 export async function logoutUser(ctx: AuthedContext) {
-  if (ctx.actor.type === "user") await data.revokeUserSession(ctx.db, ctx.actor.sessionId);
+  const { actor } = ctx;
+  if (actor.type === "user") await write(ctx, {}, (tx) => data.revokeUserSession(tx, actor.sessionId));
   return { ok: true as const };
 }
 
@@ -110,18 +116,21 @@ export async function addOrgUser(ctx: AuthedContext, { organizationId, ...body }
   }
   const passwordHash = await hashPassword(body.password);
   try {
-    return await ctx.db.$transaction(async (tx) => {
+    return await write(ctx, {}, async (tx) => {
       const { user, membership } = await data.createUserInOrganization(tx, {
         email: body.email,
         passwordHash,
         orgId: organizationId,
         role: body.role,
       });
-      await recordAudit(tx, ctx.meta, ctx.actor, {
-        orgId: organizationId,
-        eventType: "add-org-user",
-        metadata: { userId: user.id, email: user.email, role: body.role },
-      });
+      await ctx.rt.audit.recordIn(
+        tx,
+        auditEvent(ctx, {
+          orgId: organizationId,
+          eventType: "add-org-user",
+          metadata: { userId: user.id, email: user.email, role: body.role },
+        }),
+      );
       return { user: { id: user.id, email: user.email, role: membership.role as AddOrgUserInput["role"] } };
     });
   } catch (error) {

@@ -9,9 +9,9 @@ import {
 } from "@ociauth/schema";
 import type { AuthedContext } from "../../context";
 import { badRequest, notFound } from "../../errors";
-import { recordAudit } from "../audit/audit-service";
-import { forgetIdentity } from "../auth/identity-state";
+import { auditEvent } from "../audit/audit-service";
 import { actorRoleInOrg, assertRoleAllows, assertWithinBoundary, loadIdentityFor } from "../auth/permissions";
+import { write } from "../writes";
 import { identityChanges, toIdentityDto, toIdentityListFilter } from "./identity-fns";
 
 /** The organization an actor works in when a request names none: its own (identity) or its first (user). */
@@ -30,7 +30,7 @@ export async function createIdentity(ctx: AuthedContext, input: CreateIdentityIn
   if (role === null) throw notFound(messages.organizationNotFound(input.organizationId));
   assertRoleAllows(role, "create");
   assertWithinBoundary(input.role, role, "create");
-  const identity = await ctx.db.$transaction(async (tx) => {
+  const identity = await write(ctx, {}, async (tx) => {
     const created = await data.createIdentity(tx, {
       orgId: input.organizationId,
       name: input.name,
@@ -38,17 +38,20 @@ export async function createIdentity(ctx: AuthedContext, input: CreateIdentityIn
       hasDeleteProtection: input.hasDeleteProtection,
       metadata: input.metadata,
     });
-    await recordAudit(tx, ctx.meta, ctx.actor, {
-      orgId: created.orgId,
-      eventType: "create-identity",
-      metadata: {
-        identityId: created.id,
-        name: created.name,
-        role: created.role,
-        hasDeleteProtection: created.hasDeleteProtection,
-        metadata: input.metadata,
-      },
-    });
+    await ctx.rt.audit.recordIn(
+      tx,
+      auditEvent(ctx, {
+        orgId: created.orgId,
+        eventType: "create-identity",
+        metadata: {
+          identityId: created.id,
+          name: created.name,
+          role: created.role,
+          hasDeleteProtection: created.hasDeleteProtection,
+          metadata: input.metadata,
+        },
+      }),
+    );
     return created;
   });
   return { identity: toIdentityDto(identity) };
@@ -59,11 +62,13 @@ export async function getIdentity(ctx: AuthedContext, { identityId }: IdentityId
   // The permission check may come from the auth cache; what is shown (last login, metadata) is read fresh.
   const identity = await data.findIdentity(ctx.db, identityId);
   if (!identity) throw notFound(messages.identityNotFound(identityId));
-  await recordAudit(ctx.db, ctx.meta, ctx.actor, {
-    orgId: identity.orgId,
-    eventType: "get-identity",
-    metadata: { identityId },
-  });
+  await ctx.rt.audit.record(
+    auditEvent(ctx, {
+      orgId: identity.orgId,
+      eventType: "get-identity",
+      metadata: { identityId },
+    }),
+  );
   return { identity: toIdentityDto(identity) };
 }
 
@@ -106,44 +111,44 @@ export async function updateIdentity(ctx: AuthedContext, { identityId, ...patch 
   const { actorRole } = await loadIdentityFor(ctx, identityId, "edit", "update");
   if (patch.role) assertWithinBoundary(patch.role, actorRole, "update");
   try {
-    const updated = await ctx.db.$transaction(async (tx) => {
+    const updated = await write(ctx, { identity: identityId }, async (tx) => {
       const before = await data.findIdentityForUpdate(tx, identityId);
       if (!before) throw notFound(messages.identityNotFound(identityId));
       const after = await data.updateIdentity(tx, identityId, patch);
       const { changedFields, changes } = identityChanges(before, after);
-      await recordAudit(tx, ctx.meta, ctx.actor, {
-        orgId: after.orgId,
-        eventType: "update-identity",
-        metadata: { identityId, name: after.name, changedFields, ...changes },
-      });
+      await ctx.rt.audit.recordIn(
+        tx,
+        auditEvent(ctx, {
+          orgId: after.orgId,
+          eventType: "update-identity",
+          metadata: { identityId, name: after.name, changedFields, ...changes },
+        }),
+      );
       return toIdentityDto(after);
     });
     return { identity: updated };
   } catch (error) {
     if (data.isMissingRowError(error)) throw notFound(messages.identityNotFound(identityId));
     throw error;
-  } finally {
-    forgetIdentity(ctx, identityId);
   }
 }
 
 /** Admins only; refused (400) while the identity's delete protection is on. */
 export async function deleteIdentity(ctx: AuthedContext, { identityId }: IdentityIdParams) {
   await loadIdentityFor(ctx, identityId, "delete");
-  try {
-    return await ctx.db.$transaction(async (tx) => {
-      const identity = await data.findIdentityForUpdate(tx, identityId);
-      if (!identity) throw notFound(messages.identityNotFound(identityId));
-      if (identity.hasDeleteProtection) throw badRequest(messages.identityDeleteProtected);
-      if (!(await data.deleteIdentity(tx, identityId))) throw notFound(messages.identityNotFound(identityId));
-      await recordAudit(tx, ctx.meta, ctx.actor, {
+  return write(ctx, { identity: identityId, tokensOfIdentity: identityId }, async (tx) => {
+    const identity = await data.findIdentityForUpdate(tx, identityId);
+    if (!identity) throw notFound(messages.identityNotFound(identityId));
+    if (identity.hasDeleteProtection) throw badRequest(messages.identityDeleteProtected);
+    if (!(await data.deleteIdentity(tx, identityId))) throw notFound(messages.identityNotFound(identityId));
+    await ctx.rt.audit.recordIn(
+      tx,
+      auditEvent(ctx, {
         orgId: identity.orgId,
         eventType: "delete-identity",
         metadata: { identityId, name: identity.name },
-      });
-      return { identity: toIdentityDto(identity) };
-    });
-  } finally {
-    forgetIdentity(ctx, identityId, { andItsTokens: true });
-  }
+      }),
+    );
+    return { identity: toIdentityDto(identity) };
+  });
 }

@@ -2,7 +2,7 @@ import { forgetLoginSignature, pruneLoginSignatures, rememberLoginSignature } fr
 import { type AccessTokenResponse, firstInvalidLoginHeader, messages, type OciLoginBody, splitUsernames } from "@ociauth/schema";
 import type { ServiceContext } from "../../context";
 import { AppError, badRequest, notFound, serviceUnavailable, unauthorized } from "../../errors";
-import { recordAudit } from "../audit/audit-service";
+import { auditEvent } from "../audit/audit-service";
 import { loadIdentityState } from "../auth/identity-state";
 import { checkRateLimit, enforceRateLimit } from "../rate-limit/rate-limit-service";
 import { issueAccessToken } from "../tokens/token-service";
@@ -176,12 +176,14 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
     );
   } catch (error) {
     if (!(error instanceof LoginFailure)) throw error;
-    await recordAudit(ctx.db, ctx.meta, undefined, {
-      orgId,
-      eventType: "login-identity-oci-auth-failed",
-      actor,
-      metadata: { identityId: identity?.id ?? null, reasonCode: error.reason, message: error.message },
-    });
+    await ctx.rt.audit.record(
+      auditEvent(ctx, {
+        orgId,
+        eventType: "login-identity-oci-auth-failed",
+        actor,
+        metadata: { identityId: identity?.id ?? null, reasonCode: error.reason, message: error.message },
+      }),
+    );
     throw error.error;
   } finally {
     timings.totalMs = Math.round((performance.now() - started) * 100) / 100;

@@ -9,20 +9,18 @@ import type {
 } from "@ociauth/schema";
 import type { AuthedContext } from "../../context";
 import { AppError, badRequest, notFound } from "../../errors";
-import { hotPathFor } from "../../hot-path";
-import { recordAudit } from "../audit/audit-service";
-import { forgetToken } from "../auth/identity-state";
+import { auditEvent } from "../audit/audit-service";
+import { write } from "../writes";
+import { tokenRefusal } from "./token-fns";
 import { loadIdentityFor } from "../auth/permissions";
 
 export const accessTokenNotFound = (tokenId: string) => `Failed to find access token with ID ${tokenId}`;
 export const ACCESS_TOKEN_ALREADY_REVOKED = "The access token has already been revoked";
 
-/** Revoked wins over expired, expired over exhausted: the reason a token no longer works. */
+/** The reason a token no longer works (its address aside), or active. */
 export function accessTokenStatus(row: AccessTokenRow, now = Date.now()): AccessTokenStatus {
-  if (row.revokedAt) return "revoked";
-  if (row.expiresAt && row.expiresAt.getTime() <= now) return "expired";
-  if (row.accessTokenNumUsesLimit > 0 && row.accessTokenNumUses >= row.accessTokenNumUsesLimit) return "exhausted";
-  return "active";
+  const refusal = tokenRefusal(row, { now });
+  return refusal === null || refusal === "ip-not-allowed" ? "active" : refusal;
 }
 
 export function toAccessTokenDto(row: AccessTokenRow, trustedIps: TrustedIp[] | null): IdentityAccessToken {
@@ -57,7 +55,7 @@ async function trustedIpsResolver(db: data.DbClient, identityId: string) {
 export async function listIdentityAccessTokens(ctx: AuthedContext, { identityId, limit }: ListIdentityAccessTokensInput) {
   await loadIdentityFor(ctx, identityId, "read");
   // Uses of unlimited tokens are counted in batches (about once a second): store this instance's first.
-  await hotPathFor(ctx.db)?.usage.flush();
+  await ctx.rt.usage.flush();
   const [rows, trustedIpsOf] = await Promise.all([
     data.listAccessTokens(ctx.db, identityId, limit),
     trustedIpsResolver(ctx.db, identityId),
@@ -81,16 +79,18 @@ export async function revokeAccessTokenById(ctx: AuthedContext, { tokenId }: Rev
     if (error instanceof AppError && error.code === "NOT_FOUND") throw notFound(accessTokenNotFound(tokenId));
     throw error;
   }
-  const revoked = await ctx.db.$transaction(async (tx) => {
+  const revoked = await write(ctx, { token: row.id }, async (tx) => {
     if (!(await data.revokeAccessToken(tx, row.id))) throw badRequest(ACCESS_TOKEN_ALREADY_REVOKED);
-    await recordAudit(tx, ctx.meta, ctx.actor, {
-      orgId,
-      eventType: "revoke-identity-access-token",
-      metadata: { identityId: row.identityId, identityAccessTokenId: row.id, authMethod: row.authMethod },
-    });
+    await ctx.rt.audit.recordIn(
+      tx,
+      auditEvent(ctx, {
+        orgId,
+        eventType: "revoke-identity-access-token",
+        metadata: { identityId: row.identityId, identityAccessTokenId: row.id, authMethod: row.authMethod },
+      }),
+    );
     return data.findAccessToken(tx, row.id);
   });
-  forgetToken(ctx, row.id); // this instance's auth cache; other instances hear the database's change notification
   if (!revoked) throw notFound(accessTokenNotFound(tokenId)); // the identity was deleted meanwhile
   const trustedIpsOf = await trustedIpsResolver(ctx.db, row.identityId);
   return { token: toAccessTokenDto(revoked, trustedIpsOf(revoked)) };

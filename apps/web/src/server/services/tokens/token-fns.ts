@@ -12,3 +12,33 @@ export function tokenLifetimeMs(input: { ttl: number; maxTtl: number; createdAtM
 
 /** `expiresIn` in whole seconds (what clients see). */
 export const expiresInSeconds = (lifetimeMs: number | null) => (lifetimeMs === null ? 0 : Math.floor(lifetimeMs / 1000));
+
+/** Why a token cannot be used: what authenticate, renew and the dashboard's status all go by. */
+export type TokenRefusal = "revoked" | "expired" | "exhausted" | "ip-not-allowed";
+
+export interface TokenFacts {
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  /** Absent where the count is not known here (authenticate counts uses atomically in the database). */
+  accessTokenNumUses?: number;
+  accessTokenNumUsesLimit: number;
+}
+
+/**
+ * The one rule of token usability: null when the token may be used now, else why not. Revoked
+ * wins over expired, expired over exhausted, exhausted over the caller's address.
+ * `allowsIp` is the trusted-IP matcher of the token's auth method config as it is now: null when
+ * that config is gone (an OCI token whose OCI auth was detached counts as revoked), undefined
+ * when the auth method has no trusted IPs. Without `ip`, the address is not checked.
+ */
+export function tokenRefusal(
+  token: TokenFacts,
+  at: { now: number; allowsIp?: ((ip: string | null) => boolean) | null; ip?: string | null },
+): TokenRefusal | null {
+  if (token.revokedAt || at.allowsIp === null) return "revoked";
+  if (token.expiresAt && token.expiresAt.getTime() <= at.now) return "expired";
+  const uses = token.accessTokenNumUses;
+  if (token.accessTokenNumUsesLimit > 0 && uses !== undefined && uses >= token.accessTokenNumUsesLimit) return "exhausted";
+  if (at.allowsIp && at.ip !== undefined && !at.allowsIp(at.ip)) return "ip-not-allowed";
+  return null;
+}

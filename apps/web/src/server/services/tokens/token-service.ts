@@ -3,11 +3,10 @@ import * as data from "@ociauth/db";
 import { type AccessTokenBody, type AccessTokenResponse, messages, type TrustedIp } from "@ociauth/schema";
 import type { ServiceContext } from "../../context";
 import { badRequest, forbidden, tokenError, unauthorized } from "../../errors";
-import { type AuditEntry, recordAudit, toAuditEvent } from "../audit/audit-service";
-import { getSigningKey, signToken, verifyToken } from "../auth/tokens-jwt";
-import { forgetToken } from "../auth/identity-state";
+import { type AuditEntry, auditEvent, toAuditEvent } from "../audit/audit-service";
 import { createIpMatcher } from "../auth/trusted-ips-fns";
-import { expiresInSeconds, tokenLifetimeMs } from "./token-fns";
+import { write } from "../writes";
+import { expiresInSeconds, tokenLifetimeMs, tokenRefusal } from "./token-fns";
 
 export const TOKEN_MAX_TTL_REACHED = "Cannot renew: identity access token has reached its max TTL";
 export const TOKEN_EXHAUSTED = "Cannot renew exhausted access token";
@@ -38,9 +37,7 @@ export async function issueAccessToken(
     },
     toAuditEvent(ctx.meta, undefined, audit(tokenId)),
   );
-  const key = await getSigningKey(ctx.db, ctx.config);
-  const accessToken = await signToken(
-    key,
+  const accessToken = await ctx.rt.tokens.sign(
     { authTokenType: "identityAccessToken", identityId: input.identityId, orgId: input.orgId, authMethod: input.authMethod, jti: tokenId },
     expiresAt,
   );
@@ -48,28 +45,27 @@ export async function issueAccessToken(
 }
 
 async function loadIdentityToken(ctx: ServiceContext, accessToken: string) {
-  const key = await getSigningKey(ctx.db, ctx.config);
-  const verified = await verifyToken(key, accessToken);
+  const verified = await ctx.rt.tokens.verify(accessToken);
   if (!verified.ok) throw tokenError(verified.reason === "expired" ? messages.tokenExpired : messages.tokenInvalid);
   if (verified.claims.authTokenType !== "identityAccessToken") throw badRequest("Token is not an identity access token");
   const row = await data.findAccessToken(ctx.db, verified.claims.jti);
   if (!row) throw unauthorized(messages.tokenRevoked); // its identity was deleted
   if (row.identityId !== verified.claims.identityId) throw tokenError(messages.tokenInvalid);
   if (row.revokedAt) throw unauthorized(messages.tokenRevoked);
-  return { row, claims: verified.claims, key };
+  return { row, claims: verified.claims };
 }
 
 /** New expiry within the max TTL budget; a new JWT with the same id. */
 export async function renewAccessToken(ctx: ServiceContext, { accessToken }: AccessTokenBody): Promise<AccessTokenResponse> {
-  const { row, claims, key } = await loadIdentityToken(ctx, accessToken);
-  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw tokenError(messages.tokenExpired);
-  if (row.accessTokenNumUsesLimit > 0 && row.accessTokenNumUses >= row.accessTokenNumUsesLimit) throw unauthorized(TOKEN_EXHAUSTED);
-  if (row.authMethod === "oci-auth") {
-    const config = await data.findOciAuth(ctx.db, row.identityId);
-    if (!config) throw unauthorized(messages.tokenRevoked);
-    if (!createIpMatcher(config.accessTokenTrustedIps as unknown as TrustedIp[])(ctx.meta.ip)) throw forbidden(messages.ipNotAllowed);
-  }
+  const { row, claims } = await loadIdentityToken(ctx, accessToken);
+  const config = row.authMethod === "oci-auth" ? await data.findOciAuth(ctx.db, row.identityId) : undefined;
+  const allowsIp = config === undefined ? undefined : config && createIpMatcher(config.accessTokenTrustedIps as unknown as TrustedIp[]);
   const now = Date.now();
+  const refusal = tokenRefusal(row, { now, allowsIp, ip: ctx.meta.ip });
+  if (refusal === "revoked") throw unauthorized(messages.tokenRevoked);
+  if (refusal === "expired") throw tokenError(messages.tokenExpired);
+  if (refusal === "exhausted") throw unauthorized(TOKEN_EXHAUSTED);
+  if (refusal === "ip-not-allowed") throw forbidden(messages.ipNotAllowed);
   const lifetime = tokenLifetimeMs({
     ttl: row.accessTokenTTL,
     maxTtl: row.accessTokenMaxTTL,
@@ -78,16 +74,17 @@ export async function renewAccessToken(ctx: ServiceContext, { accessToken }: Acc
   });
   if (lifetime !== null && lifetime < 1000) throw unauthorized(TOKEN_MAX_TTL_REACHED);
   const expiresAt = lifetime === null ? null : new Date(now + lifetime);
-  const renewed = await data.renewAccessToken(ctx.db, row.id, expiresAt);
-  forgetToken(ctx, row.id);
+  const renewed = await write(ctx, { token: row.id }, (tx) => data.renewAccessToken(tx, row.id, expiresAt));
   if (!renewed) throw unauthorized(messages.tokenRevoked);
-  await recordAudit(ctx.db, ctx.meta, undefined, {
-    orgId: claims.orgId,
-    eventType: "renew-identity-access-token",
-    actor: { type: "identity", id: row.identityId, name: null },
-    metadata: { identityId: row.identityId, identityAccessTokenId: row.id },
-  });
-  const accessTokenJwt = await signToken(key, { ...claims }, expiresAt);
+  await ctx.rt.audit.record(
+    auditEvent(ctx, {
+      orgId: claims.orgId,
+      eventType: "renew-identity-access-token",
+      actor: { type: "identity", id: row.identityId, name: null },
+      metadata: { identityId: row.identityId, identityAccessTokenId: row.id },
+    }),
+  );
+  const accessTokenJwt = await ctx.rt.tokens.sign({ ...claims }, expiresAt);
   return {
     accessToken: accessTokenJwt,
     expiresIn: expiresInSeconds(lifetime),
@@ -98,15 +95,17 @@ export async function renewAccessToken(ctx: ServiceContext, { accessToken }: Acc
 
 export async function revokeAccessToken(ctx: ServiceContext, { accessToken }: AccessTokenBody) {
   const { row, claims } = await loadIdentityToken(ctx, accessToken);
-  await ctx.db.$transaction(async (tx) => {
+  await write(ctx, { token: row.id }, async (tx) => {
     await data.revokeAccessToken(tx, row.id);
-    await recordAudit(tx, ctx.meta, undefined, {
-      orgId: claims.orgId,
-      eventType: "revoke-identity-access-token",
-      actor: { type: "identity", id: row.identityId, name: null },
-      metadata: { identityId: row.identityId, identityAccessTokenId: row.id },
-    });
+    await ctx.rt.audit.recordIn(
+      tx,
+      auditEvent(ctx, {
+        orgId: claims.orgId,
+        eventType: "revoke-identity-access-token",
+        actor: { type: "identity", id: row.identityId, name: null },
+        metadata: { identityId: row.identityId, identityAccessTokenId: row.id },
+      }),
+    );
   });
-  forgetToken(ctx, row.id);
   return { message: messages.tokenRevokedMessage };
 }

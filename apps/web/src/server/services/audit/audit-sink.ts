@@ -1,19 +1,25 @@
-import { type AuditEventInput, type DbClient, insertAuditEvents } from "@ociauth/db";
+import { type AuditEventInput, type DbClient, type DbTransaction, insertAuditEvent, insertAuditEvents } from "@ociauth/db";
 
 const MAX_BATCH = 200;
 
 /**
- * Group commit for audit events written outside a transaction (reads, logins): events of
- * concurrent requests go to the database in one INSERT. Each request still waits until its
- * event is stored, so nothing acknowledged is lost.
+ * Where audit events go, said explicitly at each call:
+ * - `recordIn(tx, event)`: in the transaction of the change it records (both commit or neither);
+ * - `record(event)`: on its own, for reads and logins. Events of concurrent requests are committed
+ *   together in one INSERT (group commit); each caller still waits for its event's commit, so
+ *   nothing acknowledged is lost.
  */
-export class AuditBatcher {
+export class AuditSink {
   private queue: { event: AuditEventInput; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
 
   constructor(private readonly db: DbClient) {}
 
-  write(event: AuditEventInput): Promise<void> {
+  recordIn(tx: DbTransaction, event: AuditEventInput): Promise<void> {
+    return insertAuditEvent(tx, event).then(() => undefined);
+  }
+
+  record(event: AuditEventInput): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       if (this.queue.length >= MAX_BATCH) void this.flush();
