@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DbClient } from "../client";
 import type { AuditEventInput } from "./audit";
 import type { IdentityWithOciAuth } from "./identities";
+import { parseStoredTrustedIps } from "./oci-auth";
 
 export async function findAccessToken(db: DbClient, id: string) {
   return db.identityAccessToken.findUnique({ where: { id } });
@@ -101,9 +102,7 @@ export async function findTokenAuthContext(db: DbClient, tokenId: string) {
           accessTokenTTL: Number(r.accessTokenTTL),
           accessTokenMaxTTL: Number(r.accessTokenMaxTTL),
           accessTokenNumUsesLimit: Number(r.configNumUsesLimit),
-          accessTokenTrustedIps: (typeof r.accessTokenTrustedIps === "string"
-            ? JSON.parse(r.accessTokenTrustedIps)
-            : r.accessTokenTrustedIps) as never,
+          accessTokenTrustedIps: parseStoredTrustedIps(r.accessTokenTrustedIps),
           accessTokenPeriod: Number(r.accessTokenPeriod),
           createdAt: new Date(r.configCreatedAt!),
           updatedAt: new Date(r.configUpdatedAt!),

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DbClient } from "../client";
 import type { Prisma } from "../generated/prisma/client";
+import { type OciAuthRow, toOciAuthRow } from "./oci-auth";
 
 /** One stored metadata pair; the id is assigned when the pair is written. */
 export type IdentityMetadataEntry = { id: string; key: string; value: string };
@@ -153,11 +154,20 @@ export async function deleteIdentity(db: DbClient, id: string) {
  * need, and what the auth cache holds. Display-only columns (metadata, last login) are left out:
  * the caches do not need them, and a login changes the last login without announcing it.
  */
-export async function findIdentityWithOciAuth(db: DbClient, id: string) {
-  return db.identity.findUnique({
+export async function findIdentityWithOciAuth(db: DbClient, id: string): Promise<IdentityWithOciAuth | null> {
+  const identity = await db.identity.findUnique({
     where: { id },
     select: { id: true, orgId: true, name: true, role: true, createdAt: true, updatedAt: true, ociAuth: true },
   });
+  return identity && { ...identity, ociAuth: toOciAuthRow(identity.ociAuth) };
 }
 
-export type IdentityWithOciAuth = NonNullable<Awaited<ReturnType<typeof findIdentityWithOciAuth>>>;
+export interface IdentityWithOciAuth {
+  id: string;
+  orgId: string;
+  name: string;
+  role: string;
+  createdAt: Date;
+  updatedAt: Date;
+  ociAuth: OciAuthRow | null;
+}

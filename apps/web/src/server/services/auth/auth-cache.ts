@@ -1,5 +1,4 @@
 import type { AccessTokenAuthRow, IdentityWithOciAuth } from "@ociauth/db";
-import type { TrustedIp } from "@ociauth/schema";
 import { createIpMatcher } from "./trusted-ips-fns";
 
 /** Safety net on top of change notifications: no entry is older than this. */
@@ -117,6 +116,6 @@ export class AuthCache {
 /** An identity with the matcher of its OCI auth config's trusted IPs, built once per load. */
 export function toIdentityState(identity: IdentityWithOciAuth | null): IdentityState | null {
   if (!identity) return null;
-  const ips = identity.ociAuth?.accessTokenTrustedIps as unknown as TrustedIp[] | undefined;
+  const ips = identity.ociAuth?.accessTokenTrustedIps;
   return { identity, allowsIp: ips ? createIpMatcher(ips) : null };
 }

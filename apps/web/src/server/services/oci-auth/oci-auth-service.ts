@@ -17,7 +17,7 @@ export async function attachOciAuth(ctx: AuthedContext, { identityId, ...body }:
     return await write(ctx, { identity: identityId }, async (tx) => {
       const row = await data.insertOciAuth(tx, identityId, {
         ...body,
-        accessTokenTrustedIps: toStoredTrustedIps(body.accessTokenTrustedIps) as never,
+        accessTokenTrustedIps: toStoredTrustedIps(body.accessTokenTrustedIps),
       });
       const dto = toOciAuthDto(row);
       await ctx.rt.audit.recordIn(
@@ -64,7 +64,7 @@ export async function updateOciAuth(ctx: AuthedContext, { identityId, ...patch }
     const { accessTokenTrustedIps, ...rest } = patch;
     const row = await data.updateOciAuth(tx, identityId, {
       ...rest,
-      ...(accessTokenTrustedIps ? { accessTokenTrustedIps: toStoredTrustedIps(accessTokenTrustedIps) as never } : {}),
+      ...(accessTokenTrustedIps ? { accessTokenTrustedIps: toStoredTrustedIps(accessTokenTrustedIps) } : {}),
     });
     if (!row) throw notAttached();
     // A concurrent update may have changed max TTL between our read and write: re-check the result.

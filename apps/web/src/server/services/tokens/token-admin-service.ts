@@ -47,7 +47,7 @@ export function toAccessTokenDto(row: AccessTokenRow, trustedIps: TrustedIp[] | 
 /** OCI auth tokens are bound to the identity's current trusted IPs (read live on every use); others are not. */
 async function trustedIpsResolver(db: data.DbClient, identityId: string) {
   const config = await data.findOciAuth(db, identityId);
-  const ociIps = config ? (config.accessTokenTrustedIps as unknown as TrustedIp[]) : [];
+  const ociIps = config ? config.accessTokenTrustedIps : [];
   return (row: AccessTokenRow) => (row.authMethod === "oci-auth" ? ociIps : null);
 }
 

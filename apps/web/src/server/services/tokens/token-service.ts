@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as data from "@ociauth/db";
-import { type AccessTokenBody, type AccessTokenResponse, messages, type TrustedIp } from "@ociauth/schema";
+import { type AccessTokenBody, type AccessTokenResponse, messages } from "@ociauth/schema";
 import type { ServiceContext } from "../../context";
 import { badRequest, forbidden, tokenError, unauthorized } from "../../errors";
 import { type AuditEntry, auditEvent, toAuditEvent } from "../audit/audit-service";
@@ -59,7 +59,7 @@ async function loadIdentityToken(ctx: ServiceContext, accessToken: string) {
 export async function renewAccessToken(ctx: ServiceContext, { accessToken }: AccessTokenBody): Promise<AccessTokenResponse> {
   const { row, claims } = await loadIdentityToken(ctx, accessToken);
   const config = row.authMethod === "oci-auth" ? await data.findOciAuth(ctx.db, row.identityId) : undefined;
-  const allowsIp = config === undefined ? undefined : config && createIpMatcher(config.accessTokenTrustedIps as unknown as TrustedIp[]);
+  const allowsIp = config === undefined ? undefined : config && createIpMatcher(config.accessTokenTrustedIps);
   const now = Date.now();
   const refusal = tokenRefusal(row, { now, allowsIp, ip: ctx.meta.ip });
   if (refusal === "revoked") throw unauthorized(messages.tokenRevoked);
