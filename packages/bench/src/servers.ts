@@ -1,8 +1,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readMigrationScripts } from "@ociauth/db/testing";
+import { freePort, readMigrationScripts } from "@ociauth/db/testing";
 import pg from "pg";
-import { freePort, runLogged, spawnLogged, waitForLog, type ChildHandle } from "./processes.js";
+import { runLogged, spawnLogged, waitForLog, type ChildHandle } from "./processes.js";
 
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const REPO_ROOT = path.resolve(BENCH_DIR, "../..");
