@@ -25,8 +25,6 @@ export interface BenchOptions {
   repeat: number;
   /** Start the app with --cpu-prof (profiles in results/profiles/). */
   profile: boolean;
-  /** When `prisma migrate deploy` fails on PostgreSQL, apply the migration SQL with pg instead (recorded). */
-  sqlMigrationsFallback: boolean;
 }
 
 export const USAGE = `pnpm bench [flags]
@@ -48,8 +46,6 @@ export const USAGE = `pnpm bench [flags]
   --quick                  a short smoke run (~1-2 minutes plus the build)
   --profile                start the app with node --cpu-prof (one .cpuprofile per app process in
                            results/profiles/; open in Chrome DevTools)
-  --sql-migrations-fallback  if \`prisma migrate deploy\` fails on PostgreSQL, apply prisma/migrations/*/migration.sql
-                           with pg instead and go on (recorded as a failure in the results)
   --out FILE               results file (default: results/latest.json for a complete run — both
                            databases, all scenarios, baselines, not --quick — else results/partial.json)
 `;
@@ -89,7 +85,6 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
     profile: false,
     repeat: 1,
     dbStats: !quick,
-    sqlMigrationsFallback: false,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -160,9 +155,6 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
         break;
       case "--profile":
         options.profile = true;
-        break;
-      case "--sql-migrations-fallback":
-        options.sqlMigrationsFallback = true;
         break;
       case "--out":
         options.out = value();

@@ -150,7 +150,6 @@ async function main(): Promise<void> {
     log,
     logFile: (name) => path.join(logDir, name),
     standInPid: standIn.handle.pid,
-    warnings: [],
     cpuProfileDir: options.profile ? path.join(resultsDir, "profiles") : undefined,
     postgresDataDir: postgres?.dataDir,
   };
@@ -201,7 +200,6 @@ async function main(): Promise<void> {
     if (run) results.targets[db] = targets(run, results.scale[db]);
   }
 
-  for (const warning of new Set(env.warnings)) results.failures.push({ db: "postgres", phase: "migrate", error: warning });
   machine.loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 100);
   results.durationSec = Math.round((Date.now() - started) / 1000);
 

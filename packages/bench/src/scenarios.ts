@@ -31,16 +31,7 @@ import {
   type BulkIdentity,
   type OciUser,
 } from "./seed.js";
-import {
-  migrate,
-  migrateWithSql,
-  startApp,
-  startBaseline,
-  type BaselineKind,
-  type DbKind,
-  type DbTarget,
-  type RunningServer,
-} from "./servers.js";
+import { migrate, startApp, startBaseline, type BaselineKind, type DbKind, type DbTarget, type RunningServer } from "./servers.js";
 
 export interface ScenarioResult extends Partial<Measurement> {
   id: string;
@@ -95,8 +86,6 @@ export interface Env {
   logFile: (name: string) => string;
   standInPid: number;
   cpuProfileDir?: string;
-  /** Problems that did not stop the run (e.g. the migration fallback), for the results. */
-  warnings: string[];
   /** The throw-away PostgreSQL server's data folder (to find its processes for CPU figures). */
   postgresDataDir?: string;
 }
@@ -430,23 +419,10 @@ async function dbWork(url: string, baseUrl: string, requests: AutocannonRequest[
 }
 
 /** Scenarios (a)-(e) on one database, then the baselines on the same database. */
-/** The project's migration path; with --sql-migrations-fallback, pg-applied SQL when it fails on PostgreSQL. */
-async function migrateTarget(target: DbTarget, env: Env, logName: string): Promise<void> {
-  try {
-    await migrate(target, env.logFile(logName));
-  } catch (error) {
-    if (!(env.options.sqlMigrationsFallback && target.kind === "postgres")) throw error;
-    const message = `prisma migrate deploy FAILED on PostgreSQL; migrations applied with pg instead (--sql-migrations-fallback). ${(error as Error).message.split("\n")[0]} — see results/logs/${logName}`;
-    env.log(`  WARNING: ${message}`);
-    env.warnings.push(message);
-    await migrateWithSql(target.url);
-  }
-}
-
 export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<DbRun> {
   const run: DbRun = { db, connections: env.options.connections, scenarios: [], baselines: [], appLifetimePeakRssMB: null, notes: [] };
   env.log(`[${db}] migrating…`);
-  await migrateTarget(target, env, `${db}-migrate.log`);
+  await migrate(target, env.logFile(`${db}-migrate.log`));
   env.log(`[${db}] starting the app server…`);
   const app = await startApp({
     target,
@@ -540,7 +516,7 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
 export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<ScaleRow[]> {
   const rowsOut: ScaleRow[] = [];
   env.log(`[${db}] scale run: migrating a fresh database…`);
-  await migrateTarget(target, env, `${db}-scale-migrate.log`);
+  await migrate(target, env.logFile(`${db}-scale-migrate.log`));
   let app = await startApp({
     target,
     authSecret: env.authSecret,

@@ -1,7 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, readMigrationScripts } from "@ociauth/db/testing";
-import pg from "pg";
+import { freePort } from "@ociauth/db/testing";
 import { runLogged, spawnLogged, waitForLog, type ChildHandle } from "./processes.js";
 
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -39,21 +38,6 @@ export async function migrate(target: DbTarget, logFile: string): Promise<void> 
     logFile,
     timeoutMs: 180_000,
   });
-}
-
-/**
- * Work-around for a failing `prisma migrate deploy` on PostgreSQL: recreate the public schema and
- * apply every prisma/migrations/<name>/migration.sql in order with pg's simple query protocol.
- */
-export async function migrateWithSql(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
-    for (const sql of readMigrationScripts()) await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 export interface AppOptions {
