@@ -160,12 +160,12 @@ function table(header: string[], rows: Row[], markdown: boolean): string {
 }
 
 export function scenarioTable(runs: DbRun[], markdown: boolean): string {
-  const header = ["scenario", "db", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "peak RSS MB", "CPU %", "notes"];
+  const header = ["scenario", "db", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "idle RSS MB", "peak RSS MB", "CPU %", "notes"];
   const rows: Row[] = [];
   for (const run of runs) {
     for (const s of [...run.scenarios, ...run.baselines]) {
       if (s.failed) {
-        rows.push({ cells: [s.title, run.db, "FAILED", "", "", "", "", "", "", s.failed.split("\n")[0]!.slice(0, 120)] });
+        rows.push({ cells: [s.title, run.db, "FAILED", "", "", "", "", "", "", "", s.failed.split("\n")[0]!.slice(0, 120)] });
         continue;
       }
       rows.push({
@@ -177,6 +177,7 @@ export function scenarioTable(runs: DbRun[], markdown: boolean): string {
           fmt(s.latencyMs?.p99, 1),
           fmt(s.non2xx),
           fmt((s.errors ?? 0) + (s.timeouts ?? 0)),
+          fmt(s.rss?.idleMB),
           fmt(s.rss?.peakMB),
           cpuCell(s.cpu),
           extraText(s),
@@ -207,13 +208,25 @@ export function ratioTable(runs: DbRun[], markdown: boolean): string {
 }
 
 export function scaleTable(scale: Partial<Record<DbKind, ScaleRow[]>>, markdown: boolean): string {
-  const header = ["db", "identities", "connections", "req/s", "p50 ms", "p99 ms", "non-2xx", "peak RSS MB", "CPU %", "tokens"];
+  const header = [
+    "db",
+    "identities",
+    "connections",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "non-2xx",
+    "idle RSS MB",
+    "peak RSS MB",
+    "CPU %",
+    "tokens",
+  ];
   const rows: Row[] = [];
   for (const [db, list] of Object.entries(scale)) {
     for (const r of list ?? []) {
       rows.push({
         cells: r.failed
-          ? [db, fmt(r.identities), fmt(r.connections), "FAILED", "", "", "", "", "", r.failed.slice(0, 100)]
+          ? [db, fmt(r.identities), fmt(r.connections), "FAILED", "", "", "", "", "", "", r.failed.slice(0, 100)]
           : [
               db,
               fmt(r.identities),
@@ -222,6 +235,7 @@ export function scaleTable(scale: Partial<Record<DbKind, ScaleRow[]>>, markdown:
               fmt(r.latencyMs?.p50, 1),
               fmt(r.latencyMs?.p99, 1),
               fmt(r.non2xx),
+              fmt(r.idleRssMB),
               fmt(r.peakRssMB),
               cpuCell(r.cpu),
               `${r.tokens}, ${fmt(r.distinctTokens)} distinct`,

@@ -14,7 +14,7 @@ import {
   type Measurement,
 } from "./load.js";
 import { loginPoolSize, presignLogins, SigningPairs } from "./login-pool.js";
-import { lifetimePeakMB } from "./monitor.js";
+import { idleRssMB, lifetimePeakMB } from "./monitor.js";
 import {
   api,
   ApiError,
@@ -31,7 +31,16 @@ import {
   type BulkIdentity,
   type OciUser,
 } from "./seed.js";
-import { migrate, startApp, startBaseline, type BaselineKind, type DbKind, type DbTarget, type RunningServer } from "./servers.js";
+import {
+  HEALTH_PATH,
+  migrate,
+  startApp,
+  startBaseline,
+  type BaselineKind,
+  type DbKind,
+  type DbTarget,
+  type RunningServer,
+} from "./servers.js";
 
 export interface ScenarioResult extends Partial<Measurement> {
   id: string;
@@ -47,6 +56,8 @@ export interface DbRun {
   baselines: ScenarioResult[];
   /** PostgreSQL only: database work per request of (a) and (e), from pg_stat_database. */
   dbWorkPerRequest?: Record<string, DbWork>;
+  /** Idle RSS of the app server right after start (one health request, then a quiet second), before seeding. */
+  appIdleRssMB: number | null;
   /** Peak RSS of the app server process over its whole life (start-up, seeding, all scenarios). */
   appLifetimePeakRssMB: number | null;
   notes: string[];
@@ -70,6 +81,7 @@ export interface ScaleRow {
   latencyMs?: Measurement["latencyMs"];
   non2xx?: number;
   errors?: number;
+  idleRssMB?: number | null;
   peakRssMB?: number | null;
   cpu?: Measurement["cpu"];
   tokens: "minted" | "api-login-sample";
@@ -115,6 +127,13 @@ async function median(times: number, measure: () => Promise<Measurement>): Promi
   return mid;
 }
 
+/** The app's health endpoint must answer 200. */
+async function healthCheck(baseUrl: string): Promise<void> {
+  const res = await fetch(`${baseUrl}${HEALTH_PATH}`);
+  const body = await res.text();
+  if (!res.ok) throw new ApiError(res.status, body, `GET ${HEALTH_PATH}`);
+}
+
 /** One request before the load: the scenario must work at all. */
 async function sanityGet(baseUrl: string, path: string, token: string): Promise<void> {
   const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -137,7 +156,7 @@ async function guarded(id: ScenarioId | BaselineKind, env: Env, fn: () => Promis
   try {
     const m = await fn();
     env.log(
-      `    ${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors + m.timeouts}, peak RSS ${m.rss?.peakMB ?? "?"} MB, CPU ${cpuText(m.cpu)}`,
+      `    ${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors + m.timeouts}, RSS idle ${m.rss?.idleMB ?? "?"} / peak ${m.rss?.peakMB ?? "?"} MB, CPU ${cpuText(m.cpu)}`,
     );
     if (m.sampleFailures.length) env.log(`    first failures: ${m.sampleFailures.join(" | ")}`);
     return { id, title: TITLES[id], ...m };
@@ -420,7 +439,15 @@ async function dbWork(url: string, baseUrl: string, requests: AutocannonRequest[
 
 /** Scenarios (a)-(e) on one database, then the baselines on the same database. */
 export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<DbRun> {
-  const run: DbRun = { db, connections: env.options.connections, scenarios: [], baselines: [], appLifetimePeakRssMB: null, notes: [] };
+  const run: DbRun = {
+    db,
+    connections: env.options.connections,
+    scenarios: [],
+    baselines: [],
+    appIdleRssMB: null,
+    appLifetimePeakRssMB: null,
+    notes: [],
+  };
   env.log(`[${db}] migrating…`);
   await migrate(target, env.logFile(`${db}-migrate.log`));
   env.log(`[${db}] starting the app server…`);
@@ -433,6 +460,9 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
   });
   let seed: MainSeed;
   try {
+    await healthCheck(app.url);
+    run.appIdleRssMB = await idleRssMB(app.handle.pid);
+    env.log(`[${db}] app idle RSS after start: ${run.appIdleRssMB ?? "?"} MB`);
     env.log(`[${db}] seeding through the API…`);
     seed = await seedMain(app.url, env);
     const want = new Set(env.options.scenarios);
@@ -586,7 +616,7 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
             watch: watchTargets(env, app, db),
           });
           env.log(
-            `  ${label}: ${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, peak RSS ${m.rss?.peakMB} MB, CPU ${cpuText(m.cpu)}`,
+            `  ${label}: ${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, RSS idle ${m.rss?.idleMB} / peak ${m.rss?.peakMB} MB, CPU ${cpuText(m.cpu)}`,
           );
           if (m.sampleFailures.length) env.log(`    first failures: ${m.sampleFailures.join(" | ")}`);
           rowsOut.push({
@@ -596,6 +626,7 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
             latencyMs: m.latencyMs,
             non2xx: m.non2xx,
             errors: m.errors + m.timeouts,
+            idleRssMB: m.rss?.idleMB ?? null,
             peakRssMB: m.rss?.peakMB ?? null,
             cpu: m.cpu,
             tokens: tokenKind,

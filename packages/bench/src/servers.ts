@@ -7,6 +7,9 @@ export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const REPO_ROOT = path.resolve(BENCH_DIR, "../..");
 export const WEB_DIR = path.join(REPO_ROOT, "apps/web");
 
+/** The app's health endpoint (tRPC `health.ping`, no authentication). */
+export const HEALTH_PATH = "/api/trpc/health.ping";
+
 export type DbKind = "pglite" | "postgres";
 export type DbTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
 
