@@ -1,4 +1,4 @@
-import { type DbKind } from "./servers.js";
+import { ALL_BASELINES, type BaselineKind, type DbKind } from "./servers.js";
 
 export const ALL_SCENARIOS = ["a", "b", "c", "c1", "d", "d1", "e"] as const;
 export type ScenarioId = (typeof ALL_SCENARIOS)[number];
@@ -11,7 +11,8 @@ export interface BenchOptions {
   warmupSec: number;
   quick: boolean;
   scenarios: ScenarioId[];
-  baselines: boolean;
+  /** Baselines of scenario (a) to run after the app (none with --no-baselines). */
+  baselines: BaselineKind[];
   main: boolean;
   scale: boolean;
   scaleSizes: number[];
@@ -37,7 +38,8 @@ export const USAGE = `pnpm bench [flags]
   --scenarios a,b,c,c1,d,d1,e  which scenarios (default: all)
   --repeat N               measure (a) and each baseline N times, report the median (default 1)
   --no-db-stats            skip the PostgreSQL work-per-request measurement (off with --quick)
-  --no-baselines           skip the raw node:http and Fastify baselines
+  --baselines raw-node,fastify,l0,l1  which baselines of (a) (default: all)
+  --no-baselines           skip the baselines
   --scale                  also run the scale run: scenario (a) over many identities
   --scale-only             only the scale run
   --scale-sizes 10,10000,100000   identity counts (default; --quick: 10,1000)
@@ -47,7 +49,7 @@ export const USAGE = `pnpm bench [flags]
   --profile                start the app with node --cpu-prof (one .cpuprofile per app process in
                            results/profiles/; open in Chrome DevTools)
   --out FILE               results file (default: results/latest.json for a complete run — both
-                           databases, all scenarios, baselines, not --quick — else results/partial.json)
+                           databases, all scenarios, all baselines, not --quick — else results/partial.json)
 `;
 
 function numberList(value: string, flag: string): number[] {
@@ -74,7 +76,7 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
     warmupSec: quick ? 1 : 2,
     quick,
     scenarios: [...ALL_SCENARIOS],
-    baselines: true,
+    baselines: [...ALL_BASELINES],
     main: true,
     scale: false,
     scaleSizes: quick ? [10, 1000] : [10, 10_000, 100_000],
@@ -129,8 +131,18 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
         break;
       }
       case "--no-baselines":
-        options.baselines = false;
+        options.baselines = [];
         break;
+      case "--baselines": {
+        const list = value()
+          .split(",")
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean);
+        const unknown = list.filter((s) => !(ALL_BASELINES as readonly string[]).includes(s));
+        if (unknown.length) throw new Error(`--baselines: unknown ${unknown.join(", ")} (known: ${ALL_BASELINES.join(", ")})`);
+        options.baselines = [...new Set(list)] as BaselineKind[];
+        break;
+      }
       case "--scale":
         options.scale = true;
         break;

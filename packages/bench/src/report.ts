@@ -6,11 +6,19 @@ export interface Headline {
   appReadRps: number | null;
   rawBaselineRps: number | null;
   fastifyBaselineRps: number | null;
+  l0BaselineRps: number | null;
+  l1BaselineRps: number | null;
   /** Our (a) throughput / the raw node:http + pg baseline's: the headline figure. */
   ratioToRaw: number | null;
   /** Our (a) throughput / Fastify + pg's. */
   ratioToFastify: number | null;
+  /** Our (a) throughput / L0's (the read from memory, no database work): how close to the floor. */
+  ratioToL0: number | null;
+  /** Our (a) throughput / L1's (L0 plus the audit row the app also writes per read). */
+  ratioToL1: number | null;
   appReadP99Ms: number | null;
+  l0P99Ms: number | null;
+  l1P99Ms: number | null;
 }
 
 export interface TargetCheck {
@@ -27,13 +35,21 @@ export function headline(run: DbRun): Headline {
   const a = find(run.scenarios, "a");
   const raw = find(run.baselines, "raw-node");
   const fastify = find(run.baselines, "fastify");
+  const l0 = find(run.baselines, "l0");
+  const l1 = find(run.baselines, "l1");
   return {
     appReadRps: a?.requestsPerSec ?? null,
     rawBaselineRps: raw?.requestsPerSec ?? null,
     fastifyBaselineRps: fastify?.requestsPerSec ?? null,
+    l0BaselineRps: l0?.requestsPerSec ?? null,
+    l1BaselineRps: l1?.requestsPerSec ?? null,
     ratioToRaw: ratio(a?.requestsPerSec, raw?.requestsPerSec),
     ratioToFastify: ratio(a?.requestsPerSec, fastify?.requestsPerSec),
+    ratioToL0: ratio(a?.requestsPerSec, l0?.requestsPerSec),
+    ratioToL1: ratio(a?.requestsPerSec, l1?.requestsPerSec),
     appReadP99Ms: a?.latencyMs?.p99 ?? null,
+    l0P99Ms: l0?.latencyMs?.p99 ?? null,
+    l1P99Ms: l1?.latencyMs?.p99 ?? null,
   };
 }
 
@@ -136,6 +152,11 @@ function extraText(s: ScenarioResult): string {
         : `${fmt(pool.usedBeforeWindow + pool.usedInWindow)} of ${fmt(pool.size)} pre-signed logins used`,
     );
   }
+  if (e.auditRowsPerInsert !== undefined)
+    parts.push(
+      `${fmt(e.auditRowsCommitted as number)} audit rows in ${fmt(e.auditInserts as number)} INSERTs (${e.auditRowsPerInsert} per INSERT)`,
+    );
+  if (e.sameBodyAsApp !== undefined) parts.push(e.sameBodyAsApp ? "same body as the app" : "body differs from the app's");
   if (e.cyclesPerSec !== undefined) parts.push(`${e.cyclesPerSec} cycles/s over ${e.identitiesInPool} identities`);
   return parts.join("; ");
 }
@@ -188,8 +209,24 @@ export function scenarioTable(runs: DbRun[], markdown: boolean): string {
   return table(header, rows, markdown);
 }
 
+const percent = (r: number | null) => (r === null ? "–" : `${(r * 100).toFixed(1)}%`);
+
 export function ratioTable(runs: DbRun[], markdown: boolean): string {
-  const header = ["db", "(a) req/s", "raw node:http+pg req/s", "Fastify+pg req/s", "(a) / raw", "(a) / Fastify", "(a) p99 ms"];
+  const header = [
+    "db",
+    "(a) req/s",
+    "raw node:http+pg req/s",
+    "Fastify+pg req/s",
+    "L0 req/s",
+    "L1 req/s",
+    "(a) / raw",
+    "(a) / Fastify",
+    "(a) / L0",
+    "(a) / L1",
+    "(a) p99 ms",
+    "L0 p99 ms",
+    "L1 p99 ms",
+  ];
   const rows = runs.map((run) => {
     const h = headline(run);
     return {
@@ -198,9 +235,15 @@ export function ratioTable(runs: DbRun[], markdown: boolean): string {
         fmt(h.appReadRps),
         fmt(h.rawBaselineRps),
         fmt(h.fastifyBaselineRps),
-        h.ratioToRaw === null ? "–" : `${(h.ratioToRaw * 100).toFixed(1)}%`,
-        h.ratioToFastify === null ? "–" : `${(h.ratioToFastify * 100).toFixed(1)}%`,
+        fmt(h.l0BaselineRps),
+        fmt(h.l1BaselineRps),
+        percent(h.ratioToRaw),
+        percent(h.ratioToFastify),
+        percent(h.ratioToL0),
+        percent(h.ratioToL1),
         fmt(h.appReadP99Ms, 1),
+        fmt(h.l0P99Ms, 1),
+        fmt(h.l1P99Ms, 1),
       ],
     };
   });

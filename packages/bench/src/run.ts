@@ -1,6 +1,6 @@
 // `pnpm bench`: builds and starts the production server on PGlite and on a throw-away PostgreSQL
-// server, drives scenarios (a)-(e) from this process, runs the raw node:http and Fastify
-// baselines on the same database, optionally the scale run, and writes results/latest.json.
+// server, drives scenarios (a)-(e) from this process, runs the baselines of (a) (raw node:http,
+// Fastify, L0, L1) on the same database, optionally the scale run, and writes results/latest.json.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -24,7 +24,7 @@ import {
 } from "./report.js";
 import { runMain, runScale, type DbRun, type Env, type ScaleRow } from "./scenarios.js";
 import { type OciUser } from "./seed.js";
-import { BENCH_DIR, build, REPO_ROOT, startStandIn, type DbKind, type DbTarget } from "./servers.js";
+import { ALL_BASELINES, BENCH_DIR, build, REPO_ROOT, startStandIn, type DbKind, type DbTarget } from "./servers.js";
 
 interface Results {
   generatedAt: string;
@@ -223,7 +223,11 @@ async function main(): Promise<void> {
 
   // Only a complete run replaces the committed latest.json; smoke and partial runs go elsewhere.
   const complete =
-    !options.quick && options.main && options.baselines && options.dbs.length === 2 && options.scenarios.length === ALL_SCENARIOS.length;
+    !options.quick &&
+    options.main &&
+    options.baselines.length === ALL_BASELINES.length &&
+    options.dbs.length === 2 &&
+    options.scenarios.length === ALL_SCENARIOS.length;
   const out = options.out ? path.resolve(process.cwd(), options.out) : path.join(resultsDir, complete ? "latest.json" : "partial.json");
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

@@ -112,6 +112,8 @@ export const TITLES: Record<ScenarioId | BaselineKind, string> = {
   e: "(e) REST read with a use-limited token (atomic count)",
   "raw-node": "baseline: node:http + pg, same work as (a)",
   fastify: "baseline: Fastify + pg, same work as (a)",
+  l0: "baseline L0: node:http, token verified once, config from memory",
+  l1: "baseline L1: L0 + one audit row per read (group commit, awaited)",
 };
 
 const readPath = (identityId: string) => `/api/v1/auth/oci-auth/identities/${identityId}`;
@@ -134,11 +136,39 @@ async function healthCheck(baseUrl: string): Promise<void> {
   if (!res.ok) throw new ApiError(res.status, body, `GET ${HEALTH_PATH}`);
 }
 
-/** One request before the load: the scenario must work at all. */
-async function sanityGet(baseUrl: string, path: string, token: string): Promise<void> {
+/** One request before the load: the scenario must work at all. Returns the response body. */
+async function sanityGet(baseUrl: string, path: string, token: string): Promise<string> {
   const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const body = await res.text();
   if (!res.ok) throw new ApiError(res.status, body, `GET ${path}`);
+  return body;
+}
+
+interface L1Stats {
+  auditRows: number;
+  auditInserts: number;
+}
+
+/** L1's counters (rows committed, INSERT statements) around the measured window. */
+function l1AuditCounts(baseUrl: string): NonNullable<LoadOptions["aroundMeasure"]> {
+  const stats = async () => (await (await fetch(`${baseUrl}/_bench/stats`)).json()) as L1Stats;
+  let before: L1Stats | undefined;
+  return {
+    async before() {
+      before = await stats();
+    },
+    async after(requests) {
+      const after = await stats();
+      const rows = after.auditRows - (before?.auditRows ?? 0);
+      const inserts = after.auditInserts - (before?.auditInserts ?? 0);
+      return {
+        auditRowsCommitted: rows,
+        auditInserts: inserts,
+        auditRowsPerInsert: inserts ? Math.round((rows / inserts) * 10) / 10 : null,
+        responsesInWindow: requests,
+      };
+    },
+  };
 }
 
 /** "server 98% · pg 40% · stand-in 0% · load gen 60% · machine 95% (load 6.1)" */
@@ -459,12 +489,15 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
     cpuProfileDir: env.cpuProfileDir,
   });
   let seed: MainSeed;
+  let appReadBody: string | undefined;
   try {
     await healthCheck(app.url);
     run.appIdleRssMB = await idleRssMB(app.handle.pid);
     env.log(`[${db}] app idle RSS after start: ${run.appIdleRssMB ?? "?"} MB`);
     env.log(`[${db}] seeding through the API…`);
     seed = await seedMain(app.url, env);
+    // The app's answer to (a)'s read: the baselines' answers are compared with it.
+    appReadBody = await sanityGet(app.url, readPath(seed.readId), seed.readToken);
     const want = new Set(env.options.scenarios);
     if (want.has("a")) {
       run.scenarios.push(
@@ -510,13 +543,13 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
     await app.stop();
   }
 
-  if (env.options.baselines) {
+  if (env.options.baselines.length) {
     // The app is stopped first: the baselines get the machine to themselves (and PGlite's folder).
     if (db === "pglite")
       run.notes.push(
-        "PGlite baselines open the same PGlite folder in their own process (the app is stopped; PGlite is one process per folder), so they compare framework cost on the same embedded engine.",
+        "PGlite baselines open the same PGlite folder in their own process (the app is stopped; PGlite is one process per folder), so they compare framework cost on the same embedded engine (L0 reads it once at start and closes it).",
       );
-    for (const kind of ["raw-node", "fastify"] as const) {
+    for (const kind of env.options.baselines) {
       const server = await startBaseline(kind, target, env.authSecret, env.logFile(`${db}-${kind}.log`)).catch((error: Error) => error);
       if (server instanceof Error) {
         env.log(`  ${TITLES[kind]}: FAILED to start: ${server.message}`);
@@ -526,10 +559,13 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
       try {
         run.baselines.push(
           await guarded(kind, env, async () => {
-            await sanityGet(server.url, readPath(seed.readId), seed.readToken);
-            return median(env.options.repeat, () =>
-              runAutocannon(server.url, readRequests(seed.readId, seed.readToken), loadOptions(env, server, db)),
-            );
+            const body = await sanityGet(server.url, readPath(seed.readId), seed.readToken);
+            const options = loadOptions(env, server, db);
+            if (kind === "l1") options.aroundMeasure = l1AuditCounts(server.url);
+            const m = await median(env.options.repeat, () => runAutocannon(server.url, readRequests(seed.readId, seed.readToken), options));
+            // Same JSON as the app's? (L0/L1 are built to answer byte for byte the same body.)
+            if (appReadBody !== undefined) m.extra = { ...m.extra, sameBodyAsApp: body === appReadBody };
+            return m;
           }),
         );
       } finally {

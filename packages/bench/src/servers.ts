@@ -79,7 +79,12 @@ export async function startApp(options: AppOptions): Promise<RunningServer> {
   return { name: "app", url: `http://127.0.0.1:${port}`, handle, stop: () => handle.stop(10_000) };
 }
 
-export type BaselineKind = "raw-node" | "fastify";
+/**
+ * The baselines of scenario (a): raw node:http + pg and Fastify + pg (two SELECTs per read), L0
+ * (everything from memory) and L1 (L0 plus one group-committed audit row per read).
+ */
+export const ALL_BASELINES = ["raw-node", "fastify", "l0", "l1"] as const;
+export type BaselineKind = (typeof ALL_BASELINES)[number];
 
 /** A baseline server (src/baselines/<kind>.ts) in its own process on the same database. */
 export async function startBaseline(kind: BaselineKind, target: DbTarget, authSecret: string, logFile: string): Promise<RunningServer> {
