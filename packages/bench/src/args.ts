@@ -24,6 +24,8 @@ export interface BenchOptions {
   dbStats: boolean;
   /** Measurements of (a) and of each baseline; the median (by req/s) is reported. */
   repeat: number;
+  /** Time `pnpm start` (scripts/start.mjs) to the first 200, on the run's data and on a fresh database. */
+  startup: boolean;
   /** Start the app with --cpu-prof (profiles in results/profiles/). */
   profile: boolean;
 }
@@ -40,6 +42,7 @@ export const USAGE = `pnpm bench [flags]
   --no-db-stats            skip the PostgreSQL work-per-request measurement (off with --quick)
   --baselines raw-node,fastify,l0,l1  which baselines of (a) (default: all)
   --no-baselines           skip the baselines
+  --no-startup             skip the start-up timing (\`pnpm start\` to the first 200, existing and fresh data)
   --scale                  also run the scale run: scenario (a) over many identities
   --scale-only             only the scale run
   --scale-sizes 10,10000,100000   identity counts (default; --quick: 10,1000)
@@ -85,6 +88,7 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
     scaleWarmupSec: 1,
     out: undefined,
     profile: false,
+    startup: true,
     repeat: 1,
     dbStats: !quick,
   };
@@ -143,6 +147,9 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
         options.baselines = [...new Set(list)] as BaselineKind[];
         break;
       }
+      case "--no-startup":
+        options.startup = false;
+        break;
       case "--scale":
         options.scale = true;
         break;

@@ -19,6 +19,12 @@ export interface Headline {
   appReadP99Ms: number | null;
   l0P99Ms: number | null;
   l1P99Ms: number | null;
+  /** `pnpm start` to the first 200 (ms, median), on the run's data and on a fresh database. */
+  startupExistingMs: number | null;
+  startupFreshMs: number | null;
+  /** The app's RSS right after start (idle) and its peak over the whole run. */
+  appIdleRssMB: number | null;
+  appLifetimePeakRssMB: number | null;
 }
 
 export interface TargetCheck {
@@ -50,6 +56,10 @@ export function headline(run: DbRun): Headline {
     appReadP99Ms: a?.latencyMs?.p99 ?? null,
     l0P99Ms: l0?.latencyMs?.p99 ?? null,
     l1P99Ms: l1?.latencyMs?.p99 ?? null,
+    startupExistingMs: run.startup?.existing.median?.first200Ms ?? null,
+    startupFreshMs: run.startup?.fresh.median?.first200Ms ?? null,
+    appIdleRssMB: run.appIdleRssMB,
+    appLifetimePeakRssMB: run.appLifetimePeakRssMB,
   };
 }
 
@@ -322,4 +332,40 @@ export function dbWorkTable(runs: DbRun[], markdown: boolean): string | null {
     rows,
     markdown,
   );
+}
+
+const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? "–" : fmt(ms / 1000, 2));
+
+/** `pnpm start` to the first 200 per database and data folder, with where the time went. */
+export function startupTable(runs: DbRun[], markdown: boolean): string | null {
+  const rows: Row[] = [];
+  for (const run of runs) {
+    if (!run.startup) continue;
+    for (const data of ["existing", "fresh"] as const) {
+      const s = run.startup[data];
+      const m = s.median;
+      rows.push({
+        cells: s.failed
+          ? [run.db, data, "FAILED", "", "", "", s.failed.split("\n")[0]!.slice(0, 100)]
+          : [
+              run.db,
+              data,
+              seconds(m?.first200Ms),
+              seconds(m?.migratedMs),
+              seconds(m?.listeningMs),
+              seconds(m?.firstReadMs),
+              s.runs.length > 1 ? `median of ${s.runs.map((r) => seconds(r.first200Ms)).join(" / ")} s` : "",
+            ],
+      });
+    }
+  }
+  if (!rows.length) return null;
+  return table(["db", "data", "first 200 s", "migrate done s", "listening s", "first (a) read s", "notes"], rows, markdown);
+}
+
+/** The app server's memory over the run: idle right after start, lifetime peak. */
+export function appMemoryTable(runs: DbRun[], markdown: boolean): string | null {
+  const rows = runs.map((run) => ({ cells: [run.db, fmt(run.appIdleRssMB), fmt(run.appLifetimePeakRssMB)] }));
+  if (!rows.length) return null;
+  return table(["db", "app idle RSS after start MB", "app lifetime peak RSS MB"], rows, markdown);
 }

@@ -12,7 +12,9 @@ import { ALL_SCENARIOS, parseArgs, USAGE, type BenchOptions } from "./args.js";
 import { loginPoolKeyCount } from "./login-pool.js";
 import { cleanupAll, commandOutput, installExitHandlers, onCleanup, removeDir } from "./processes.js";
 import {
+  appMemoryTable,
   dbWorkTable,
+  startupTable,
   headline,
   ratioTable,
   scaleTable,
@@ -178,7 +180,7 @@ async function main(): Promise<void> {
   for (const db of options.dbs) {
     if (options.main) {
       try {
-        const run = await runMain(db, await target(db, `bench_main`), env);
+        const run = await runMain(db, await target(db, `bench_main`), env, (name) => target(db, name));
         results.runs.push(run);
         results.headline[db] = headline(run);
       } catch (error) {
@@ -214,6 +216,9 @@ async function main(): Promise<void> {
     text.push("Headline: our (a) throughput as a share of the baselines", ratioTable(results.runs, false), "");
     const work = dbWorkTable(results.runs, false);
     if (work) text.push("PostgreSQL work per request (pg_stat_database deltas / requests)", work, "");
+    const startup = startupTable(results.runs, false);
+    if (startup) text.push("Start-up: `pnpm start` (node apps/web/scripts/start.mjs) from spawn to the first 200", startup, "");
+    text.push("App server memory (idle: after start, one health request and a quiet second)", appMemoryTable(results.runs, false)!, "");
   }
   if (Object.keys(results.scale).length)
     text.push(`Scale run: (a) over N identities (${options.scaleDurationSec} s each)`, scaleTable(results.scale, false), "");
@@ -225,6 +230,7 @@ async function main(): Promise<void> {
   const complete =
     !options.quick &&
     options.main &&
+    options.startup &&
     options.baselines.length === ALL_BASELINES.length &&
     options.dbs.length === 2 &&
     options.scenarios.length === ALL_SCENARIOS.length;
@@ -241,6 +247,9 @@ async function main(): Promise<void> {
     md.push("## Scenarios", "", scenarioTable(results.runs, true), "", "## Ratio to the baselines", "", ratioTable(results.runs, true), "");
   const workMd = dbWorkTable(results.runs, true);
   if (workMd) md.push("## PostgreSQL work per request", "", workMd, "");
+  const startupMd = startupTable(results.runs, true);
+  if (startupMd) md.push("## Start-up (`pnpm start` to the first 200)", "", startupMd, "");
+  if (results.runs.length) md.push("## App server memory", "", appMemoryTable(results.runs, true)!, "");
   if (Object.keys(results.scale).length) md.push("## Scale", "", scaleTable(results.scale, true), "");
   if (Object.keys(results.targets).length) md.push("## Targets", "", targetTable(results.targets, true), "");
   if (results.failures.length)

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import pg from "pg";
@@ -36,7 +37,9 @@ import {
   migrate,
   startApp,
   startBaseline,
+  timeStartup,
   type BaselineKind,
+  type StartupTiming,
   type DbKind,
   type DbTarget,
   type RunningServer,
@@ -60,7 +63,16 @@ export interface DbRun {
   appIdleRssMB: number | null;
   /** Peak RSS of the app server process over its whole life (start-up, seeding, all scenarios). */
   appLifetimePeakRssMB: number | null;
+  /** `pnpm start` to the first 200: on this run's data (after the scenarios) and on a fresh database. */
+  startup?: { existing: StartupRun; fresh: StartupRun };
   notes: string[];
+}
+
+export interface StartupRun {
+  /** The median run by time to the first 200 (of `--repeat` runs). */
+  median: StartupTiming | null;
+  runs: StartupTiming[];
+  failed?: string;
 }
 
 export interface DbWork {
@@ -468,7 +480,7 @@ async function dbWork(url: string, baseUrl: string, requests: AutocannonRequest[
 }
 
 /** Scenarios (a)-(e) on one database, then the baselines on the same database. */
-export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<DbRun> {
+export async function runMain(db: DbKind, target: DbTarget, env: Env, freshTarget: (name: string) => Promise<DbTarget>): Promise<DbRun> {
   const run: DbRun = {
     db,
     connections: env.options.connections,
@@ -573,7 +585,51 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
       }
     }
   }
+  if (env.options.startup) {
+    env.log(`[${db}] start-up: \`pnpm start\` (node apps/web/scripts/start.mjs) to the first 200 …`);
+    const existing = await startupRuns(env, "existing", () =>
+      timeStartup(
+        { target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-start-existing.log`) },
+        { path: readPath(seed.readId), token: seed.readToken },
+      ),
+    );
+    let fresh = 0;
+    const freshRun = await startupRuns(env, "fresh", async () => {
+      const freshDb = await freshTarget(`bench_start_fresh_${++fresh}`);
+      try {
+        return await timeStartup({
+          target: freshDb,
+          authSecret: env.authSecret,
+          ociEndpoint: env.ociEndpoint,
+          logFile: env.logFile(`${db}-start-fresh.log`),
+        });
+      } finally {
+        if (freshDb.kind === "pglite") rmSync(freshDb.dir, { recursive: true, force: true });
+      }
+    });
+    run.startup = { existing, fresh: freshRun };
+  }
   return run;
+}
+
+/** `--repeat` start-up timings; the median by time to the first 200. */
+async function startupRuns(env: Env, label: string, once: () => Promise<StartupTiming>): Promise<StartupRun> {
+  const runs: StartupTiming[] = [];
+  try {
+    for (let i = 0; i < env.options.repeat; i++) {
+      const t = await once();
+      runs.push(t);
+      env.log(
+        `  ${label} data: first 200 after ${t.first200Ms} ms (migrate done ${t.migratedMs ?? "?"} ms, listening ${t.listeningMs ?? "?"} ms${t.firstReadMs === undefined ? "" : `, first (a) read ${t.firstReadMs} ms`})`,
+      );
+    }
+  } catch (error) {
+    const message = (error as Error).message;
+    env.log(`  ${label} data: FAILED ${message}`);
+    return { median: null, runs, failed: message };
+  }
+  const sorted = [...runs].sort((x, y) => x.first200Ms - y.first200Ms);
+  return { median: sorted[Math.floor((sorted.length - 1) / 2)] ?? null, runs };
 }
 
 // ---------------------------------------------------------------------------------------------
