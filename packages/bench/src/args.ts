@@ -52,7 +52,7 @@ export const USAGE = `pnpm bench [flags]
   --profile                start the app with node --cpu-prof (one .cpuprofile per app process in
                            results/profiles/; open in Chrome DevTools)
   --out FILE               results file (default: results/latest.json for a complete run — both
-                           databases, all scenarios, all baselines, not --quick — else results/partial.json)
+                           databases, all scenarios, all baselines, start-up timed, not --quick — else partial.json)
 `;
 
 function numberList(value: string, flag: string): number[] {
