@@ -1,4 +1,4 @@
-import { type DbKind } from "./servers.js";
+import { ALL_BASELINES, type BaselineKind, type DbKind } from "./servers.js";
 
 export const ALL_SCENARIOS = ["a", "b", "c", "c1", "d", "d1", "e"] as const;
 export type ScenarioId = (typeof ALL_SCENARIOS)[number];
@@ -11,7 +11,8 @@ export interface BenchOptions {
   warmupSec: number;
   quick: boolean;
   scenarios: ScenarioId[];
-  baselines: boolean;
+  /** Baselines of scenario (a) to run after the app (none with --no-baselines). */
+  baselines: BaselineKind[];
   main: boolean;
   scale: boolean;
   scaleSizes: number[];
@@ -23,10 +24,10 @@ export interface BenchOptions {
   dbStats: boolean;
   /** Measurements of (a) and of each baseline; the median (by req/s) is reported. */
   repeat: number;
+  /** Time `pnpm start` (scripts/start.mjs) to the first 200, on the run's data and on a fresh database. */
+  startup: boolean;
   /** Start the app with --cpu-prof (profiles in results/profiles/). */
   profile: boolean;
-  /** When `prisma migrate deploy` fails on PostgreSQL, apply the migration SQL with pg instead (recorded). */
-  sqlMigrationsFallback: boolean;
 }
 
 export const USAGE = `pnpm bench [flags]
@@ -39,7 +40,9 @@ export const USAGE = `pnpm bench [flags]
   --scenarios a,b,c,c1,d,d1,e  which scenarios (default: all)
   --repeat N               measure (a) and each baseline N times, report the median (default 1)
   --no-db-stats            skip the PostgreSQL work-per-request measurement (off with --quick)
-  --no-baselines           skip the raw node:http and Fastify baselines
+  --baselines raw-node,fastify,l0,l1  which baselines of (a) (default: all)
+  --no-baselines           skip the baselines
+  --no-startup             skip the start-up timing (\`pnpm start\` to the first 200, existing and fresh data)
   --scale                  also run the scale run: scenario (a) over many identities
   --scale-only             only the scale run
   --scale-sizes 10,10000,100000   identity counts (default; --quick: 10,1000)
@@ -48,10 +51,8 @@ export const USAGE = `pnpm bench [flags]
   --quick                  a short smoke run (~1-2 minutes plus the build)
   --profile                start the app with node --cpu-prof (one .cpuprofile per app process in
                            results/profiles/; open in Chrome DevTools)
-  --sql-migrations-fallback  if \`prisma migrate deploy\` fails on PostgreSQL, apply prisma/migrations/*/migration.sql
-                           with pg instead and go on (recorded as a failure in the results)
   --out FILE               results file (default: results/latest.json for a complete run — both
-                           databases, all scenarios, baselines, not --quick — else results/partial.json)
+                           databases, all scenarios, all baselines, start-up timed, not --quick — else partial.json)
 `;
 
 function numberList(value: string, flag: string): number[] {
@@ -78,7 +79,7 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
     warmupSec: quick ? 1 : 2,
     quick,
     scenarios: [...ALL_SCENARIOS],
-    baselines: true,
+    baselines: [...ALL_BASELINES],
     main: true,
     scale: false,
     scaleSizes: quick ? [10, 1000] : [10, 10_000, 100_000],
@@ -87,9 +88,9 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
     scaleWarmupSec: 1,
     out: undefined,
     profile: false,
+    startup: true,
     repeat: 1,
     dbStats: !quick,
-    sqlMigrationsFallback: false,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -134,7 +135,20 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
         break;
       }
       case "--no-baselines":
-        options.baselines = false;
+        options.baselines = [];
+        break;
+      case "--baselines": {
+        const list = value()
+          .split(",")
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean);
+        const unknown = list.filter((s) => !(ALL_BASELINES as readonly string[]).includes(s));
+        if (unknown.length) throw new Error(`--baselines: unknown ${unknown.join(", ")} (known: ${ALL_BASELINES.join(", ")})`);
+        options.baselines = [...new Set(list)] as BaselineKind[];
+        break;
+      }
+      case "--no-startup":
+        options.startup = false;
         break;
       case "--scale":
         options.scale = true;
@@ -160,9 +174,6 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
         break;
       case "--profile":
         options.profile = true;
-        break;
-      case "--sql-migrations-fallback":
-        options.sqlMigrationsFallback = true;
         break;
       case "--out":
         options.out = value();

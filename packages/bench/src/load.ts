@@ -2,7 +2,7 @@
 // headers (Server-Timing), and a loop of typed tRPC client calls.
 import http from "node:http";
 import autocannon from "autocannon";
-import { watchWindow, type CpuReading, type RssReading, type WatchTargets } from "./monitor.js";
+import { idleRssMB, watchWindow, type CpuReading, type RssReading, type WatchTargets } from "./monitor.js";
 
 export interface Measurement {
   requestsPerSec: number;
@@ -25,7 +25,7 @@ export interface LoadOptions {
   connections: number;
   durationSec: number;
   warmupSec: number;
-  /** The processes watched during the measured window (server RSS and CPU, others' CPU). */
+  /** The processes watched: the server's idle RSS before the load, and during the measured window its peak RSS and CPU, others' CPU. */
   watch?: WatchTargets;
   /** Called right before and right after the measured window (not the warm-up). */
   aroundMeasure?: { before(): Promise<void>; after(requests: number): Promise<Record<string, unknown> | undefined> };
@@ -61,13 +61,14 @@ export async function runAutocannon(
   options: LoadOptions,
   afterEachRun?: () => Promise<void>,
 ): Promise<Measurement> {
+  const idleMB = options.watch ? await idleRssMB(options.watch.serverPid) : null;
   if (options.warmupSec > 0) {
     await autocannonOnce(url, requests, options.connections, options.warmupSec, []);
     await afterEachRun?.();
   }
   const samples: string[] = [];
   await options.aroundMeasure?.before();
-  const watcher = options.watch ? watchWindow(options.watch) : null;
+  const watcher = options.watch ? watchWindow(options.watch, idleMB) : null;
   const result = await autocannonOnce(url, requests, options.connections, options.durationSec, samples);
   const reading = watcher?.stop() ?? null;
   const around = await options.aroundMeasure?.after(result.requests.total);
@@ -154,6 +155,7 @@ export async function runLoop(
   hooks: LoopHooks = {},
 ): Promise<LoopMeasurement> {
   const workers = Array.from({ length: options.connections }, (_, i) => createWorker(i));
+  const idleMB = options.watch ? await idleRssMB(options.watch.serverPid) : null;
   const drive = async (seconds: number, measure: boolean) => {
     const latency = new Samples();
     const statusCodes: Record<string, number> = {};
@@ -205,7 +207,7 @@ export async function runLoop(
       throw new Error(`the loop ran out of work during the ${options.warmupSec} s warm-up (after ${round(warmup.stoppedAfterSec, 1)} s)`);
   }
   await options.aroundMeasure?.before();
-  const watcher = options.watch ? watchWindow(options.watch) : null;
+  const watcher = options.watch ? watchWindow(options.watch, idleMB) : null;
   hooks.onMeasureStart?.();
   const run = await drive(options.durationSec, true);
   const reading = watcher?.stop() ?? null;

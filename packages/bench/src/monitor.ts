@@ -1,7 +1,8 @@
-// What a measured window costs: peak RSS of the server, and CPU time of the server, the load
-// generator (this process), the stand-in, PostgreSQL (postmaster + backends) and the whole machine.
+// What a measured window costs: idle and peak RSS of the server, and CPU time of the server, the
+// load generator (this process), the stand-in, PostgreSQL (postmaster + backends) and the machine.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const TICKS_PER_SEC = 100; // USER_HZ on Linux
 
@@ -72,6 +73,11 @@ function resetPeak(pid: number): boolean {
 }
 
 export interface RssReading {
+  /**
+   * Idle RSS in MB: VmRSS of the server right before the load (its warm-up included) starts, after
+   * a quiet second; the process has started and answered at least one request by then.
+   */
+  idleMB: number | null;
   /** Peak RSS in MB during the measured window: VmHWM after a reset, else the highest sample. */
   peakMB: number | null;
   /** Highest VmRSS sampled every 200 ms. */
@@ -104,8 +110,17 @@ export interface WatchTargets {
   postgresDataDir?: string;
 }
 
-/** Starts watching a measured window; stop() returns its RSS and CPU figures. */
-export function watchWindow(targets: WatchTargets): { stop(): WindowReading } {
+/** How long the server is left alone before its idle RSS is read. */
+export const IDLE_SETTLE_MS = 1000;
+
+/** VmRSS (MB) of a server that has had no request for IDLE_SETTLE_MS (the caller sends none meanwhile). */
+export async function idleRssMB(pid: number): Promise<number | null> {
+  await sleep(IDLE_SETTLE_MS);
+  return mb(statusField(pid, "VmRSS"));
+}
+
+/** Starts watching a measured window; stop() returns its RSS (with `idleMB`, read before) and CPU figures. */
+export function watchWindow(targets: WatchTargets, idleMB: number | null = null): { stop(): WindowReading } {
   const { serverPid } = targets;
   const peakReset = resetPeak(serverPid);
   let maxSample = statusField(serverPid, "VmRSS") ?? 0;
@@ -158,7 +173,7 @@ export function watchWindow(targets: WatchTargets): { stop(): WindowReading } {
         for (const { first, last } of pgSeen.values()) ticks += last - first;
         cpu.postgresPct = pgSeen.size ? pct((ticks / TICKS_PER_SEC / seconds) * 100) : null;
       }
-      return { rss: { peakMB: mb(peak || null), maxSampledMB: mb(maxSample || null), peakReset }, cpu };
+      return { rss: { idleMB, peakMB: mb(peak || null), maxSampledMB: mb(maxSample || null), peakReset }, cpu };
     },
   };
 }

@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -134,17 +133,6 @@ export async function runLogged(options: SpawnOptions & { timeoutMs: number }): 
   if (handle.exitCode !== 0) {
     throw new Error(`${options.name} failed (exit ${handle.exitCode}). Log ${options.logFile}:\n${tail(options.logFile)}`);
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 let cleanedUp: Promise<void> | undefined;

@@ -6,11 +6,25 @@ export interface Headline {
   appReadRps: number | null;
   rawBaselineRps: number | null;
   fastifyBaselineRps: number | null;
+  l0BaselineRps: number | null;
+  l1BaselineRps: number | null;
   /** Our (a) throughput / the raw node:http + pg baseline's: the headline figure. */
   ratioToRaw: number | null;
   /** Our (a) throughput / Fastify + pg's. */
   ratioToFastify: number | null;
+  /** Our (a) throughput / L0's (the read from memory, no database work): how close to the floor. */
+  ratioToL0: number | null;
+  /** Our (a) throughput / L1's (L0 plus the audit row the app also writes per read). */
+  ratioToL1: number | null;
   appReadP99Ms: number | null;
+  l0P99Ms: number | null;
+  l1P99Ms: number | null;
+  /** `pnpm start` to the first 200 (ms, median), on the run's data and on a fresh database. */
+  startupExistingMs: number | null;
+  startupFreshMs: number | null;
+  /** The app's RSS right after start (idle) and its peak over the whole run. */
+  appIdleRssMB: number | null;
+  appLifetimePeakRssMB: number | null;
 }
 
 export interface TargetCheck {
@@ -27,13 +41,25 @@ export function headline(run: DbRun): Headline {
   const a = find(run.scenarios, "a");
   const raw = find(run.baselines, "raw-node");
   const fastify = find(run.baselines, "fastify");
+  const l0 = find(run.baselines, "l0");
+  const l1 = find(run.baselines, "l1");
   return {
     appReadRps: a?.requestsPerSec ?? null,
     rawBaselineRps: raw?.requestsPerSec ?? null,
     fastifyBaselineRps: fastify?.requestsPerSec ?? null,
+    l0BaselineRps: l0?.requestsPerSec ?? null,
+    l1BaselineRps: l1?.requestsPerSec ?? null,
     ratioToRaw: ratio(a?.requestsPerSec, raw?.requestsPerSec),
     ratioToFastify: ratio(a?.requestsPerSec, fastify?.requestsPerSec),
+    ratioToL0: ratio(a?.requestsPerSec, l0?.requestsPerSec),
+    ratioToL1: ratio(a?.requestsPerSec, l1?.requestsPerSec),
     appReadP99Ms: a?.latencyMs?.p99 ?? null,
+    l0P99Ms: l0?.latencyMs?.p99 ?? null,
+    l1P99Ms: l1?.latencyMs?.p99 ?? null,
+    startupExistingMs: run.startup?.existing.median?.first200Ms ?? null,
+    startupFreshMs: run.startup?.fresh.median?.first200Ms ?? null,
+    appIdleRssMB: run.appIdleRssMB,
+    appLifetimePeakRssMB: run.appLifetimePeakRssMB,
   };
 }
 
@@ -136,6 +162,11 @@ function extraText(s: ScenarioResult): string {
         : `${fmt(pool.usedBeforeWindow + pool.usedInWindow)} of ${fmt(pool.size)} pre-signed logins used`,
     );
   }
+  if (e.auditRowsPerInsert !== undefined)
+    parts.push(
+      `${fmt(e.auditRowsCommitted as number)} audit rows in ${fmt(e.auditInserts as number)} INSERTs (${e.auditRowsPerInsert} per INSERT)`,
+    );
+  if (e.sameBodyAsApp !== undefined) parts.push(e.sameBodyAsApp ? "same body as the app" : "body differs from the app's");
   if (e.cyclesPerSec !== undefined) parts.push(`${e.cyclesPerSec} cycles/s over ${e.identitiesInPool} identities`);
   return parts.join("; ");
 }
@@ -160,12 +191,12 @@ function table(header: string[], rows: Row[], markdown: boolean): string {
 }
 
 export function scenarioTable(runs: DbRun[], markdown: boolean): string {
-  const header = ["scenario", "db", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "peak RSS MB", "CPU %", "notes"];
+  const header = ["scenario", "db", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors", "idle RSS MB", "peak RSS MB", "CPU %", "notes"];
   const rows: Row[] = [];
   for (const run of runs) {
     for (const s of [...run.scenarios, ...run.baselines]) {
       if (s.failed) {
-        rows.push({ cells: [s.title, run.db, "FAILED", "", "", "", "", "", "", s.failed.split("\n")[0]!.slice(0, 120)] });
+        rows.push({ cells: [s.title, run.db, "FAILED", "", "", "", "", "", "", "", s.failed.split("\n")[0]!.slice(0, 120)] });
         continue;
       }
       rows.push({
@@ -177,6 +208,7 @@ export function scenarioTable(runs: DbRun[], markdown: boolean): string {
           fmt(s.latencyMs?.p99, 1),
           fmt(s.non2xx),
           fmt((s.errors ?? 0) + (s.timeouts ?? 0)),
+          fmt(s.rss?.idleMB),
           fmt(s.rss?.peakMB),
           cpuCell(s.cpu),
           extraText(s),
@@ -187,8 +219,24 @@ export function scenarioTable(runs: DbRun[], markdown: boolean): string {
   return table(header, rows, markdown);
 }
 
+const percent = (r: number | null) => (r === null ? "–" : `${(r * 100).toFixed(1)}%`);
+
 export function ratioTable(runs: DbRun[], markdown: boolean): string {
-  const header = ["db", "(a) req/s", "raw node:http+pg req/s", "Fastify+pg req/s", "(a) / raw", "(a) / Fastify", "(a) p99 ms"];
+  const header = [
+    "db",
+    "(a) req/s",
+    "raw node:http+pg req/s",
+    "Fastify+pg req/s",
+    "L0 req/s",
+    "L1 req/s",
+    "(a) / raw",
+    "(a) / Fastify",
+    "(a) / L0",
+    "(a) / L1",
+    "(a) p99 ms",
+    "L0 p99 ms",
+    "L1 p99 ms",
+  ];
   const rows = runs.map((run) => {
     const h = headline(run);
     return {
@@ -197,9 +245,15 @@ export function ratioTable(runs: DbRun[], markdown: boolean): string {
         fmt(h.appReadRps),
         fmt(h.rawBaselineRps),
         fmt(h.fastifyBaselineRps),
-        h.ratioToRaw === null ? "–" : `${(h.ratioToRaw * 100).toFixed(1)}%`,
-        h.ratioToFastify === null ? "–" : `${(h.ratioToFastify * 100).toFixed(1)}%`,
+        fmt(h.l0BaselineRps),
+        fmt(h.l1BaselineRps),
+        percent(h.ratioToRaw),
+        percent(h.ratioToFastify),
+        percent(h.ratioToL0),
+        percent(h.ratioToL1),
         fmt(h.appReadP99Ms, 1),
+        fmt(h.l0P99Ms, 1),
+        fmt(h.l1P99Ms, 1),
       ],
     };
   });
@@ -207,13 +261,25 @@ export function ratioTable(runs: DbRun[], markdown: boolean): string {
 }
 
 export function scaleTable(scale: Partial<Record<DbKind, ScaleRow[]>>, markdown: boolean): string {
-  const header = ["db", "identities", "connections", "req/s", "p50 ms", "p99 ms", "non-2xx", "peak RSS MB", "CPU %", "tokens"];
+  const header = [
+    "db",
+    "identities",
+    "connections",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "non-2xx",
+    "idle RSS MB",
+    "peak RSS MB",
+    "CPU %",
+    "tokens",
+  ];
   const rows: Row[] = [];
   for (const [db, list] of Object.entries(scale)) {
     for (const r of list ?? []) {
       rows.push({
         cells: r.failed
-          ? [db, fmt(r.identities), fmt(r.connections), "FAILED", "", "", "", "", "", r.failed.slice(0, 100)]
+          ? [db, fmt(r.identities), fmt(r.connections), "FAILED", "", "", "", "", "", "", r.failed.slice(0, 100)]
           : [
               db,
               fmt(r.identities),
@@ -222,6 +288,7 @@ export function scaleTable(scale: Partial<Record<DbKind, ScaleRow[]>>, markdown:
               fmt(r.latencyMs?.p50, 1),
               fmt(r.latencyMs?.p99, 1),
               fmt(r.non2xx),
+              fmt(r.idleRssMB),
               fmt(r.peakRssMB),
               cpuCell(r.cpu),
               `${r.tokens}, ${fmt(r.distinctTokens)} distinct`,
@@ -265,4 +332,40 @@ export function dbWorkTable(runs: DbRun[], markdown: boolean): string | null {
     rows,
     markdown,
   );
+}
+
+const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? "–" : fmt(ms / 1000, 2));
+
+/** `pnpm start` to the first 200 per database and data folder, with where the time went. */
+export function startupTable(runs: DbRun[], markdown: boolean): string | null {
+  const rows: Row[] = [];
+  for (const run of runs) {
+    if (!run.startup) continue;
+    for (const data of ["existing", "fresh"] as const) {
+      const s = run.startup[data];
+      const m = s.median;
+      rows.push({
+        cells: s.failed
+          ? [run.db, data, "FAILED", "", "", "", s.failed.split("\n")[0]!.slice(0, 100)]
+          : [
+              run.db,
+              data,
+              seconds(m?.first200Ms),
+              seconds(m?.migratedMs),
+              seconds(m?.listeningMs),
+              seconds(m?.firstReadMs),
+              s.runs.length > 1 ? `median of ${s.runs.map((r) => seconds(r.first200Ms)).join(" / ")} s` : "",
+            ],
+      });
+    }
+  }
+  if (!rows.length) return null;
+  return table(["db", "data", "first 200 s", "migrate done s", "listening s", "first (a) read s", "notes"], rows, markdown);
+}
+
+/** The app server's memory over the run: idle right after start, lifetime peak. */
+export function appMemoryTable(runs: DbRun[], markdown: boolean): string | null {
+  const rows = runs.map((run) => ({ cells: [run.db, fmt(run.appIdleRssMB), fmt(run.appLifetimePeakRssMB)] }));
+  if (!rows.length) return null;
+  return table(["db", "app idle RSS after start MB", "app lifetime peak RSS MB"], rows, markdown);
 }

@@ -1,6 +1,6 @@
 // `pnpm bench`: builds and starts the production server on PGlite and on a throw-away PostgreSQL
-// server, drives scenarios (a)-(e) from this process, runs the raw node:http and Fastify
-// baselines on the same database, optionally the scale run, and writes results/latest.json.
+// server, drives scenarios (a)-(e) from this process, runs the baselines of (a) (raw node:http,
+// Fastify, L0, L1) on the same database, optionally the scale run, and writes results/latest.json.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -12,7 +12,9 @@ import { ALL_SCENARIOS, parseArgs, USAGE, type BenchOptions } from "./args.js";
 import { loginPoolKeyCount } from "./login-pool.js";
 import { cleanupAll, commandOutput, installExitHandlers, onCleanup, removeDir } from "./processes.js";
 import {
+  appMemoryTable,
   dbWorkTable,
+  startupTable,
   headline,
   ratioTable,
   scaleTable,
@@ -24,7 +26,7 @@ import {
 } from "./report.js";
 import { runMain, runScale, type DbRun, type Env, type ScaleRow } from "./scenarios.js";
 import { type OciUser } from "./seed.js";
-import { BENCH_DIR, build, REPO_ROOT, startStandIn, type DbKind, type DbTarget } from "./servers.js";
+import { ALL_BASELINES, BENCH_DIR, build, REPO_ROOT, startStandIn, type DbKind, type DbTarget } from "./servers.js";
 
 interface Results {
   generatedAt: string;
@@ -150,7 +152,6 @@ async function main(): Promise<void> {
     log,
     logFile: (name) => path.join(logDir, name),
     standInPid: standIn.handle.pid,
-    warnings: [],
     cpuProfileDir: options.profile ? path.join(resultsDir, "profiles") : undefined,
     postgresDataDir: postgres?.dataDir,
   };
@@ -179,7 +180,7 @@ async function main(): Promise<void> {
   for (const db of options.dbs) {
     if (options.main) {
       try {
-        const run = await runMain(db, await target(db, `bench_main`), env);
+        const run = await runMain(db, await target(db, `bench_main`), env, (name) => target(db, name));
         results.runs.push(run);
         results.headline[db] = headline(run);
       } catch (error) {
@@ -201,7 +202,6 @@ async function main(): Promise<void> {
     if (run) results.targets[db] = targets(run, results.scale[db]);
   }
 
-  for (const warning of new Set(env.warnings)) results.failures.push({ db: "postgres", phase: "migrate", error: warning });
   machine.loadAverageAtEnd = os.loadavg().map((n) => Math.round(n * 100) / 100);
   results.durationSec = Math.round((Date.now() - started) / 1000);
 
@@ -216,6 +216,9 @@ async function main(): Promise<void> {
     text.push("Headline: our (a) throughput as a share of the baselines", ratioTable(results.runs, false), "");
     const work = dbWorkTable(results.runs, false);
     if (work) text.push("PostgreSQL work per request (pg_stat_database deltas / requests)", work, "");
+    const startup = startupTable(results.runs, false);
+    if (startup) text.push("Start-up: `pnpm start` (node apps/web/scripts/start.mjs) from spawn to the first 200", startup, "");
+    text.push("App server memory (idle: after start, one health request and a quiet second)", appMemoryTable(results.runs, false)!, "");
   }
   if (Object.keys(results.scale).length)
     text.push(`Scale run: (a) over N identities (${options.scaleDurationSec} s each)`, scaleTable(results.scale, false), "");
@@ -225,7 +228,12 @@ async function main(): Promise<void> {
 
   // Only a complete run replaces the committed latest.json; smoke and partial runs go elsewhere.
   const complete =
-    !options.quick && options.main && options.baselines && options.dbs.length === 2 && options.scenarios.length === ALL_SCENARIOS.length;
+    !options.quick &&
+    options.main &&
+    options.startup &&
+    options.baselines.length === ALL_BASELINES.length &&
+    options.dbs.length === 2 &&
+    options.scenarios.length === ALL_SCENARIOS.length;
   const out = options.out ? path.resolve(process.cwd(), options.out) : path.join(resultsDir, complete ? "latest.json" : "partial.json");
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
@@ -239,6 +247,9 @@ async function main(): Promise<void> {
     md.push("## Scenarios", "", scenarioTable(results.runs, true), "", "## Ratio to the baselines", "", ratioTable(results.runs, true), "");
   const workMd = dbWorkTable(results.runs, true);
   if (workMd) md.push("## PostgreSQL work per request", "", workMd, "");
+  const startupMd = startupTable(results.runs, true);
+  if (startupMd) md.push("## Start-up (`pnpm start` to the first 200)", "", startupMd, "");
+  if (results.runs.length) md.push("## App server memory", "", appMemoryTable(results.runs, true)!, "");
   if (Object.keys(results.scale).length) md.push("## Scale", "", scaleTable(results.scale, true), "");
   if (Object.keys(results.targets).length) md.push("## Targets", "", targetTable(results.targets, true), "");
   if (results.failures.length)

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import pg from "pg";
@@ -14,7 +15,7 @@ import {
   type Measurement,
 } from "./load.js";
 import { loginPoolSize, presignLogins, SigningPairs } from "./login-pool.js";
-import { lifetimePeakMB } from "./monitor.js";
+import { idleRssMB, lifetimePeakMB } from "./monitor.js";
 import {
   api,
   ApiError,
@@ -32,11 +33,13 @@ import {
   type OciUser,
 } from "./seed.js";
 import {
+  HEALTH_PATH,
   migrate,
-  migrateWithSql,
   startApp,
   startBaseline,
+  timeStartup,
   type BaselineKind,
+  type StartupTiming,
   type DbKind,
   type DbTarget,
   type RunningServer,
@@ -56,9 +59,20 @@ export interface DbRun {
   baselines: ScenarioResult[];
   /** PostgreSQL only: database work per request of (a) and (e), from pg_stat_database. */
   dbWorkPerRequest?: Record<string, DbWork>;
+  /** Idle RSS of the app server right after start (one health request, then a quiet second), before seeding. */
+  appIdleRssMB: number | null;
   /** Peak RSS of the app server process over its whole life (start-up, seeding, all scenarios). */
   appLifetimePeakRssMB: number | null;
+  /** `pnpm start` to the first 200: on this run's data (after the scenarios) and on a fresh database. */
+  startup?: { existing: StartupRun; fresh: StartupRun };
   notes: string[];
+}
+
+export interface StartupRun {
+  /** The median run by time to the first 200 (of `--repeat` runs). */
+  median: StartupTiming | null;
+  runs: StartupTiming[];
+  failed?: string;
 }
 
 export interface DbWork {
@@ -79,6 +93,7 @@ export interface ScaleRow {
   latencyMs?: Measurement["latencyMs"];
   non2xx?: number;
   errors?: number;
+  idleRssMB?: number | null;
   peakRssMB?: number | null;
   cpu?: Measurement["cpu"];
   tokens: "minted" | "api-login-sample";
@@ -95,8 +110,6 @@ export interface Env {
   logFile: (name: string) => string;
   standInPid: number;
   cpuProfileDir?: string;
-  /** Problems that did not stop the run (e.g. the migration fallback), for the results. */
-  warnings: string[];
   /** The throw-away PostgreSQL server's data folder (to find its processes for CPU figures). */
   postgresDataDir?: string;
 }
@@ -111,6 +124,8 @@ export const TITLES: Record<ScenarioId | BaselineKind, string> = {
   e: "(e) REST read with a use-limited token (atomic count)",
   "raw-node": "baseline: node:http + pg, same work as (a)",
   fastify: "baseline: Fastify + pg, same work as (a)",
+  l0: "baseline L0: node:http, token verified once, config from memory",
+  l1: "baseline L1: L0 + one audit row per read (group commit, awaited)",
 };
 
 const readPath = (identityId: string) => `/api/v1/auth/oci-auth/identities/${identityId}`;
@@ -126,11 +141,46 @@ async function median(times: number, measure: () => Promise<Measurement>): Promi
   return mid;
 }
 
-/** One request before the load: the scenario must work at all. */
-async function sanityGet(baseUrl: string, path: string, token: string): Promise<void> {
+/** The app's health endpoint must answer 200. */
+async function healthCheck(baseUrl: string): Promise<void> {
+  const res = await fetch(`${baseUrl}${HEALTH_PATH}`);
+  const body = await res.text();
+  if (!res.ok) throw new ApiError(res.status, body, `GET ${HEALTH_PATH}`);
+}
+
+/** One request before the load: the scenario must work at all. Returns the response body. */
+async function sanityGet(baseUrl: string, path: string, token: string): Promise<string> {
   const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const body = await res.text();
   if (!res.ok) throw new ApiError(res.status, body, `GET ${path}`);
+  return body;
+}
+
+interface L1Stats {
+  auditRows: number;
+  auditInserts: number;
+}
+
+/** L1's counters (rows committed, INSERT statements) around the measured window. */
+function l1AuditCounts(baseUrl: string): NonNullable<LoadOptions["aroundMeasure"]> {
+  const stats = async () => (await (await fetch(`${baseUrl}/_bench/stats`)).json()) as L1Stats;
+  let before: L1Stats | undefined;
+  return {
+    async before() {
+      before = await stats();
+    },
+    async after(requests) {
+      const after = await stats();
+      const rows = after.auditRows - (before?.auditRows ?? 0);
+      const inserts = after.auditInserts - (before?.auditInserts ?? 0);
+      return {
+        auditRowsCommitted: rows,
+        auditInserts: inserts,
+        auditRowsPerInsert: inserts ? Math.round((rows / inserts) * 10) / 10 : null,
+        responsesInWindow: requests,
+      };
+    },
+  };
 }
 
 /** "server 98% · pg 40% · stand-in 0% · load gen 60% · machine 95% (load 6.1)" */
@@ -148,7 +198,7 @@ async function guarded(id: ScenarioId | BaselineKind, env: Env, fn: () => Promis
   try {
     const m = await fn();
     env.log(
-      `    ${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors + m.timeouts}, peak RSS ${m.rss?.peakMB ?? "?"} MB, CPU ${cpuText(m.cpu)}`,
+      `    ${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors + m.timeouts}, RSS idle ${m.rss?.idleMB ?? "?"} / peak ${m.rss?.peakMB ?? "?"} MB, CPU ${cpuText(m.cpu)}`,
     );
     if (m.sampleFailures.length) env.log(`    first failures: ${m.sampleFailures.join(" | ")}`);
     return { id, title: TITLES[id], ...m };
@@ -430,23 +480,18 @@ async function dbWork(url: string, baseUrl: string, requests: AutocannonRequest[
 }
 
 /** Scenarios (a)-(e) on one database, then the baselines on the same database. */
-/** The project's migration path; with --sql-migrations-fallback, pg-applied SQL when it fails on PostgreSQL. */
-async function migrateTarget(target: DbTarget, env: Env, logName: string): Promise<void> {
-  try {
-    await migrate(target, env.logFile(logName));
-  } catch (error) {
-    if (!(env.options.sqlMigrationsFallback && target.kind === "postgres")) throw error;
-    const message = `prisma migrate deploy FAILED on PostgreSQL; migrations applied with pg instead (--sql-migrations-fallback). ${(error as Error).message.split("\n")[0]} — see results/logs/${logName}`;
-    env.log(`  WARNING: ${message}`);
-    env.warnings.push(message);
-    await migrateWithSql(target.url);
-  }
-}
-
-export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<DbRun> {
-  const run: DbRun = { db, connections: env.options.connections, scenarios: [], baselines: [], appLifetimePeakRssMB: null, notes: [] };
+export async function runMain(db: DbKind, target: DbTarget, env: Env, freshTarget: (name: string) => Promise<DbTarget>): Promise<DbRun> {
+  const run: DbRun = {
+    db,
+    connections: env.options.connections,
+    scenarios: [],
+    baselines: [],
+    appIdleRssMB: null,
+    appLifetimePeakRssMB: null,
+    notes: [],
+  };
   env.log(`[${db}] migrating…`);
-  await migrateTarget(target, env, `${db}-migrate.log`);
+  await migrate(target, env.logFile(`${db}-migrate.log`));
   env.log(`[${db}] starting the app server…`);
   const app = await startApp({
     target,
@@ -456,9 +501,15 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
     cpuProfileDir: env.cpuProfileDir,
   });
   let seed: MainSeed;
+  let appReadBody: string | undefined;
   try {
+    await healthCheck(app.url);
+    run.appIdleRssMB = await idleRssMB(app.handle.pid);
+    env.log(`[${db}] app idle RSS after start: ${run.appIdleRssMB ?? "?"} MB`);
     env.log(`[${db}] seeding through the API…`);
     seed = await seedMain(app.url, env);
+    // The app's answer to (a)'s read: the baselines' answers are compared with it.
+    appReadBody = await sanityGet(app.url, readPath(seed.readId), seed.readToken);
     const want = new Set(env.options.scenarios);
     if (want.has("a")) {
       run.scenarios.push(
@@ -504,13 +555,13 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
     await app.stop();
   }
 
-  if (env.options.baselines) {
+  if (env.options.baselines.length) {
     // The app is stopped first: the baselines get the machine to themselves (and PGlite's folder).
     if (db === "pglite")
       run.notes.push(
-        "PGlite baselines open the same PGlite folder in their own process (the app is stopped; PGlite is one process per folder), so they compare framework cost on the same embedded engine.",
+        "PGlite baselines open the same PGlite folder in their own process (the app is stopped; PGlite is one process per folder), so they compare framework cost on the same embedded engine (L0 reads it once at start and closes it).",
       );
-    for (const kind of ["raw-node", "fastify"] as const) {
+    for (const kind of env.options.baselines) {
       const server = await startBaseline(kind, target, env.authSecret, env.logFile(`${db}-${kind}.log`)).catch((error: Error) => error);
       if (server instanceof Error) {
         env.log(`  ${TITLES[kind]}: FAILED to start: ${server.message}`);
@@ -520,10 +571,13 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
       try {
         run.baselines.push(
           await guarded(kind, env, async () => {
-            await sanityGet(server.url, readPath(seed.readId), seed.readToken);
-            return median(env.options.repeat, () =>
-              runAutocannon(server.url, readRequests(seed.readId, seed.readToken), loadOptions(env, server, db)),
-            );
+            const body = await sanityGet(server.url, readPath(seed.readId), seed.readToken);
+            const options = loadOptions(env, server, db);
+            if (kind === "l1") options.aroundMeasure = l1AuditCounts(server.url);
+            const m = await median(env.options.repeat, () => runAutocannon(server.url, readRequests(seed.readId, seed.readToken), options));
+            // Same JSON as the app's? (L0/L1 are built to answer byte for byte the same body.)
+            if (appReadBody !== undefined) m.extra = { ...m.extra, sameBodyAsApp: body === appReadBody };
+            return m;
           }),
         );
       } finally {
@@ -531,7 +585,51 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
       }
     }
   }
+  if (env.options.startup) {
+    env.log(`[${db}] start-up: \`pnpm start\` (node apps/web/scripts/start.mjs) to the first 200 …`);
+    const existing = await startupRuns(env, "existing", () =>
+      timeStartup(
+        { target, authSecret: env.authSecret, ociEndpoint: env.ociEndpoint, logFile: env.logFile(`${db}-start-existing.log`) },
+        { path: readPath(seed.readId), token: seed.readToken },
+      ),
+    );
+    let fresh = 0;
+    const freshRun = await startupRuns(env, "fresh", async () => {
+      const freshDb = await freshTarget(`bench_start_fresh_${++fresh}`);
+      try {
+        return await timeStartup({
+          target: freshDb,
+          authSecret: env.authSecret,
+          ociEndpoint: env.ociEndpoint,
+          logFile: env.logFile(`${db}-start-fresh.log`),
+        });
+      } finally {
+        if (freshDb.kind === "pglite") rmSync(freshDb.dir, { recursive: true, force: true });
+      }
+    });
+    run.startup = { existing, fresh: freshRun };
+  }
   return run;
+}
+
+/** `--repeat` start-up timings; the median by time to the first 200. */
+async function startupRuns(env: Env, label: string, once: () => Promise<StartupTiming>): Promise<StartupRun> {
+  const runs: StartupTiming[] = [];
+  try {
+    for (let i = 0; i < env.options.repeat; i++) {
+      const t = await once();
+      runs.push(t);
+      env.log(
+        `  ${label} data: first 200 after ${t.first200Ms} ms (migrate done ${t.migratedMs ?? "?"} ms, listening ${t.listeningMs ?? "?"} ms${t.firstReadMs === undefined ? "" : `, first (a) read ${t.firstReadMs} ms`})`,
+      );
+    }
+  } catch (error) {
+    const message = (error as Error).message;
+    env.log(`  ${label} data: FAILED ${message}`);
+    return { median: null, runs, failed: message };
+  }
+  const sorted = [...runs].sort((x, y) => x.first200Ms - y.first200Ms);
+  return { median: sorted[Math.floor((sorted.length - 1) / 2)] ?? null, runs };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -540,7 +638,7 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env): Promise<D
 export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<ScaleRow[]> {
   const rowsOut: ScaleRow[] = [];
   env.log(`[${db}] scale run: migrating a fresh database…`);
-  await migrateTarget(target, env, `${db}-scale-migrate.log`);
+  await migrate(target, env.logFile(`${db}-scale-migrate.log`));
   let app = await startApp({
     target,
     authSecret: env.authSecret,
@@ -610,7 +708,7 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
             watch: watchTargets(env, app, db),
           });
           env.log(
-            `  ${label}: ${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, peak RSS ${m.rss?.peakMB} MB, CPU ${cpuText(m.cpu)}`,
+            `  ${label}: ${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms, non-2xx ${m.non2xx}, RSS idle ${m.rss?.idleMB} / peak ${m.rss?.peakMB} MB, CPU ${cpuText(m.cpu)}`,
           );
           if (m.sampleFailures.length) env.log(`    first failures: ${m.sampleFailures.join(" | ")}`);
           rowsOut.push({
@@ -620,6 +718,7 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
             latencyMs: m.latencyMs,
             non2xx: m.non2xx,
             errors: m.errors + m.timeouts,
+            idleRssMB: m.rss?.idleMB ?? null,
             peakRssMB: m.rss?.peakMB ?? null,
             cpu: m.cpu,
             tokens: tokenKind,

@@ -1,12 +1,16 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { readMigrationScripts } from "@ociauth/db/testing";
-import pg from "pg";
-import { freePort, runLogged, spawnLogged, waitForLog, type ChildHandle } from "./processes.js";
+import { freePort } from "@ociauth/db/testing";
+import { runLogged, spawnLogged, tail, waitForLog, type ChildHandle } from "./processes.js";
 
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const REPO_ROOT = path.resolve(BENCH_DIR, "../..");
 export const WEB_DIR = path.join(REPO_ROOT, "apps/web");
+
+/** The app's health endpoint (tRPC `health.ping`, no authentication). */
+export const HEALTH_PATH = "/api/trpc/health.ping";
 
 export type DbKind = "pglite" | "postgres";
 export type DbTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dir: string };
@@ -41,21 +45,6 @@ export async function migrate(target: DbTarget, logFile: string): Promise<void> 
   });
 }
 
-/**
- * Work-around for a failing `prisma migrate deploy` on PostgreSQL: recreate the public schema and
- * apply every prisma/migrations/<name>/migration.sql in order with pg's simple query protocol.
- */
-export async function migrateWithSql(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
-    for (const sql of readMigrationScripts()) await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 export interface AppOptions {
   target: DbTarget;
   authSecret: string;
@@ -63,6 +52,18 @@ export interface AppOptions {
   logFile: string;
   /** Folder for `node --cpu-prof` output; no profiling when unset. */
   cpuProfileDir?: string;
+}
+
+/** The app's environment in every bench run (production, no rate limits, the bench's secret and stand-in). */
+function appEnv(options: Omit<AppOptions, "logFile" | "cpuProfileDir">, port: number): NodeJS.ProcessEnv {
+  return serverEnv(options.target, {
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    RATE_LIMIT: "off",
+    AUTH_SECRET: options.authSecret,
+    OCI_IDENTITY_ENDPOINT: options.ociEndpoint,
+  });
 }
 
 /** The production server: `node --import tsx src/server/http/main.ts` in apps/web (needs `pnpm build`). */
@@ -78,21 +79,96 @@ export async function startApp(options: AppOptions): Promise<RunningServer> {
       "src/server/http/main.ts",
     ],
     cwd: WEB_DIR,
-    env: serverEnv(options.target, {
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      RATE_LIMIT: "off",
-      AUTH_SECRET: options.authSecret,
-      OCI_IDENTITY_ENDPOINT: options.ociEndpoint,
-    }),
+    env: appEnv(options, port),
     logFile: options.logFile,
   });
   await waitForLog(handle, /listening on/, 180_000);
   return { name: "app", url: `http://127.0.0.1:${port}`, handle, stop: () => handle.stop(10_000) };
 }
 
-export type BaselineKind = "raw-node" | "fastify";
+export interface StartupTiming {
+  /** Milliseconds from spawning `node scripts/start.mjs` to the first 200 of the health endpoint. */
+  first200Ms: number;
+  /** When `prisma migrate deploy` had finished (its last line in the log), ms after spawn. */
+  migratedMs: number | null;
+  /** When the server logged "listening on", ms after spawn. */
+  listeningMs: number | null;
+  /** The first 200 of the read `probe` asked for right after the health 200 (existing data), ms after spawn. */
+  firstReadMs?: number;
+}
+
+const MIGRATED = /All migrations have been successfully applied|No pending migrations to apply/;
+
+/**
+ * What `pnpm start` does, timed: spawns `node scripts/start.mjs` in apps/web (migrate deploy, then
+ * the production server), polls the health endpoint every 20 ms until it answers 200, optionally
+ * asks `probe` (e.g. (a)'s read) once, then stops the process group.
+ */
+export async function timeStartup(
+  options: Omit<AppOptions, "cpuProfileDir">,
+  probe?: { path: string; token: string },
+  timeoutMs = 180_000,
+): Promise<StartupTiming> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = performance.now();
+  const handle = spawnLogged({
+    name: `pnpm start (${options.target.kind})`,
+    command: process.execPath,
+    args: ["scripts/start.mjs"],
+    cwd: WEB_DIR,
+    env: appEnv(options, port),
+    logFile: options.logFile,
+  });
+  const since = () => Math.round(performance.now() - t0);
+  let migratedMs: number | null = null;
+  let listeningMs: number | null = null;
+  const readLog = () => {
+    if (migratedMs !== null && listeningMs !== null) return;
+    let text = "";
+    try {
+      text = readFileSync(options.logFile, "utf8");
+    } catch {
+      return;
+    }
+    if (migratedMs === null && MIGRATED.test(text)) migratedMs = since();
+    if (listeningMs === null && /listening on/.test(text)) listeningMs = since();
+  };
+  try {
+    for (;;) {
+      readLog();
+      const ok = await fetch(`${url}${HEALTH_PATH}`, { signal: AbortSignal.timeout(2000) }).then(
+        async (res) => (await res.arrayBuffer(), res.status === 200),
+        () => false,
+      );
+      if (ok) break;
+      if (handle.exited)
+        throw new Error(`${handle.name} exited (code ${handle.exitCode}) before answering. Log:\n${tail(options.logFile)}`);
+      if (performance.now() - t0 > timeoutMs)
+        throw new Error(`${handle.name}: no 200 after ${timeoutMs / 1000} s. Log:\n${tail(options.logFile)}`);
+      await sleep(20);
+    }
+    const first200Ms = since();
+    readLog();
+    const timing: StartupTiming = { first200Ms, migratedMs, listeningMs };
+    if (probe) {
+      const res = await fetch(`${url}${probe.path}`, { headers: { authorization: `Bearer ${probe.token}` } });
+      const body = await res.text();
+      if (res.status !== 200) throw new Error(`${handle.name}: GET ${probe.path} answered ${res.status} ${body.slice(0, 200)}`);
+      timing.firstReadMs = since();
+    }
+    return timing;
+  } finally {
+    await handle.stop(10_000);
+  }
+}
+
+/**
+ * The baselines of scenario (a): raw node:http + pg and Fastify + pg (two SELECTs per read), L0
+ * (everything from memory) and L1 (L0 plus one group-committed audit row per read).
+ */
+export const ALL_BASELINES = ["raw-node", "fastify", "l0", "l1"] as const;
+export type BaselineKind = (typeof ALL_BASELINES)[number];
 
 /** A baseline server (src/baselines/<kind>.ts) in its own process on the same database. */
 export async function startBaseline(kind: BaselineKind, target: DbTarget, authSecret: string, logFile: string): Promise<RunningServer> {

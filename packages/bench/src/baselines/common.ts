@@ -1,4 +1,4 @@
-// What both baselines do for scenario (a), on the same database as the app:
+// What the raw node:http and Fastify baselines do for scenario (a), on the same database as the app:
 // verify the HS256 JWT (key imported once), one indexed SELECT of the token row, one SELECT of
 // the identity's OCI auth config, JSON response. Two queries per request, no ORM, no cache.
 import { createSecretKey, type KeyObject } from "node:crypto";
