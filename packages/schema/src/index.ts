@@ -12,3 +12,4 @@ export * from "./token-admin";
 export * from "./audit";
 export * from "./errors";
 export * from "./rest-input";
+export * from "./role-rules";

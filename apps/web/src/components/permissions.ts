@@ -1,5 +1,4 @@
-import { type OrgRole, orgRoles } from "@ociauth/schema";
-import { type IdentityAction, isMorePrivileged, roleAllows } from "@/server/services/auth/permissions-fns";
+import { type IdentityAction, isMorePrivileged, type OrgRole, orgRoles, roleAllows } from "@ociauth/schema";
 
 /**
  * What the dashboard offers: the same pure rules the services enforce (the API still decides).

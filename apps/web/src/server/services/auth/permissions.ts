@@ -3,7 +3,7 @@ import { messages, orgRoleSchema, type OrgRole } from "@ociauth/schema";
 import type { AuthedContext } from "../../context";
 import { AppError, notFound } from "../../errors";
 import { loadIdentityState } from "./identity-state";
-import { type IdentityAction, isMorePrivileged, roleAllows } from "./permissions-fns";
+import { type IdentityAction, isMorePrivileged, roleAllows } from "@ociauth/schema";
 
 /** The actor's role in an organization, or null when it is not a member (the org stays hidden). */
 export async function actorRoleInOrg(ctx: AuthedContext, orgId: string): Promise<OrgRole | null> {

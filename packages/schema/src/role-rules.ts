@@ -1,4 +1,4 @@
-import type { OrgRole } from "@ociauth/schema";
+import type { OrgRole } from "./common";
 
 export type IdentityAction = "read" | "create" | "edit" | "delete";
 

@@ -1,6 +1,6 @@
-import type { OrgRole } from "@ociauth/schema";
+import type { OrgRole } from "./common";
 import { describe, expect, it } from "vitest";
-import { type IdentityAction, isMorePrivileged, roleAllows } from "./permissions-fns";
+import { type IdentityAction, isMorePrivileged, roleAllows } from "./role-rules";
 
 const ROLES: OrgRole[] = ["no-access", "viewer", "member", "admin"];
 
