@@ -30,9 +30,9 @@ export const securityHeaders = [
 ];
 
 const nextConfig: NextConfig = {
-  // Keeps PGlite's ~15 MB of WASM out of the bundle; required with --webpack.
-  serverExternalPackages: ["@electric-sql/pglite"],
-  transpilePackages: ["@ociauth/schema", "@ociauth/db"],
+  // The server side (@ociauth/api) is never bundled here: pages reach it through src/server-api.ts,
+  // which Node loads from packages/api/dist at run time, the same module the HTTP entry runs.
+  transpilePackages: ["@ociauth/schema"],
   poweredByHeader: false,
   typescript: { ignoreBuildErrors: true }, // `pnpm typecheck` runs tsc; the build need not repeat it
   headers: async () => [{ source: "/:path*", headers: securityHeaders }],

@@ -5,11 +5,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-if (!existsSync(path.join(appDir, ".next", "BUILD_ID"))) {
+if (
+  !existsSync(path.join(appDir, ".next", "BUILD_ID")) ||
+  !existsSync(path.join(appDir, "..", "..", "packages", "api", "dist", "index.js"))
+) {
   console.error("No production build found. Run `pnpm build` first (the quick start's `pnpm go` does both).");
   process.exit(1);
 }
 await import("./migrate.mjs");
-const child = spawn(process.execPath, ["--import", "tsx", "src/server/http/main.ts"], { cwd: appDir, stdio: "inherit" });
+const child = spawn(process.execPath, ["server.mjs"], { cwd: appDir, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -10,7 +10,7 @@ export function proxy(request: NextRequest) {
   return NextResponse.redirect(login);
 }
 
-// Literal values: Next reads this config statically. "ociauth_session" is SESSION_COOKIE (server/rest/request-meta.ts).
+// Literal values: Next reads this config statically. "ociauth_session" is SESSION_COOKIE (packages/api/src/rest/request-meta.ts).
 export const config = {
   matcher: [
     { source: "/identities/:path*", missing: [{ type: "cookie", key: "ociauth_session" }] },

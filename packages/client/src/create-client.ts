@@ -1,4 +1,4 @@
-import type { AppRouter } from "@ociauth/web/router";
+import type { AppRouter } from "@ociauth/api";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { toOciAuthError } from "./errors";
 

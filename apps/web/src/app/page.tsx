@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { getSession, isInstanceSetUp } from "@/server/dashboard/session";
+import { getSession, isInstanceSetUp } from "@/auth/session";
 
 export const dynamic = "force-dynamic";
 

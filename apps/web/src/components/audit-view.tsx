@@ -3,7 +3,7 @@
 import { type AuditEvent, auditEventTypes, type AuditEventType } from "@ociauth/schema";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import type { DashboardSession } from "@/server/dashboard/session";
+import type { DashboardSession } from "@/auth/session";
 import { formatDateTime } from "./format";
 import { Pagination } from "./pagination";
 import { ACTOR_CHOICES_INPUT, AUDIT_PAGE_SIZE, type AuditFilters, auditListInput, auditParamsFromState } from "./query-inputs";

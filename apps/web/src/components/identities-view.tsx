@@ -5,7 +5,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { DashboardSession } from "@/server/dashboard/session";
+import type { DashboardSession } from "@/auth/session";
 import { DeleteProtectionBadge } from "./delete-protection";
 import { formatDateTime } from "./format";
 import { useDebounced } from "./hooks";

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import type { DashboardSession } from "@/server/dashboard/session";
+import type { DashboardSession } from "@/auth/session";
 import { CopyButton } from "./copy-button";
 import { DeleteProtectionBadge, DeleteProtectionSection } from "./delete-protection";
 import { errorInfo } from "./errors";

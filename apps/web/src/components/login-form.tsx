@@ -2,7 +2,7 @@
 
 import { userLoginBodySchema } from "@ociauth/schema";
 import { type FormEvent, useState, useTransition } from "react";
-import { loginAction } from "@/server/dashboard/actions";
+import { loginAction } from "@/auth/actions";
 import { issuesByField } from "./errors";
 import { Alert, Field } from "./ui";
 

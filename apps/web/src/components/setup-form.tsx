@@ -3,7 +3,7 @@
 import { bootstrapBodySchema, MIN_PASSWORD_LENGTH } from "@ociauth/schema";
 import Link from "next/link";
 import { type FormEvent, useState, useTransition } from "react";
-import { setupAction, type SetupResult } from "@/server/dashboard/actions";
+import { setupAction, type SetupResult } from "@/auth/actions";
 import { CopyButton } from "./copy-button";
 import { issuesByField } from "./errors";
 import { Alert, Field } from "./ui";

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { startPostgresServer } from "@ociauth/db/testing";
 import { createTestApiKey, createTestOcid, signGetUserWithOciCommon, startOciStandIn } from "@ociauth/oci-stand-in";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { startApp, stop } from "./run-app";
 
@@ -103,6 +104,21 @@ describe("pnpm start (production server)", () => {
     expect(attach.status).toBe(200);
     expect(again.status).toBe(400);
     expect(app.output()).toContain("PostgreSQL at 127.0.0.1");
+
+    // One module graph: the pages (rendered by Next) and the API use the same Runtime. Each Runtime
+    // holds one change-feed connection, so after both served requests the process has exactly one.
+    expect((await fetch(`${app.url}/login`)).status).toBe(200); // the page asks the API's services whether the instance is set up
+    expect((await fetch(`${app.url}/api/v1/identities`)).status).toBe(401);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ feeds: number }>(
+        "SELECT count(*)::int AS feeds FROM pg_stat_activity WHERE application_name = 'ociauth-change-feed' AND datname = current_database()",
+      );
+      expect(rows[0]?.feeds).toBe(1);
+    } finally {
+      await client.end();
+    }
   });
 
   it("logs a workload in through the OCI stand-in and enforces trusted IPs on the socket address", async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestApiKey, createTestOcid, startOciStandIn } from "@ociauth/oci-stand-in";
-import { startTestServer } from "@ociauth/web/testing";
+import { startTestServer } from "@ociauth/api/testing";
 import type { TestProject } from "vitest/node";
 import { createOciAuthClient } from "../index";
 

@@ -4,8 +4,8 @@ import { BrandMark } from "@/components/brand";
 import { MainNav } from "@/components/main-nav";
 import { TRPCReactProvider } from "@/components/trpc";
 import { RoleBadge } from "@/components/ui";
-import { logoutAction } from "@/server/dashboard/actions";
-import { requireSession } from "@/server/dashboard/session";
+import { logoutAction } from "@/auth/actions";
+import { requireSession } from "@/auth/session";
 import "../dashboard.css";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {

@@ -1,4 +1,4 @@
-import { getOpenApiDocument } from "@/server/openapi/openapi-document";
+import { api } from "@/server-api";
 import styles from "./api-docs.module.css";
 
 export const metadata = { title: "API reference · OCI Auth" };
@@ -15,7 +15,7 @@ type Operation = {
 
 /** Human-readable reference rendered from the same OpenAPI document served at /api/docs/json. */
 export default function ApiDocsPage() {
-  const doc = getOpenApiDocument();
+  const doc = api.getOpenApiDocument();
   const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods as Record<string, Operation>).map(([method, op]) => ({ path, method, op })),
   );

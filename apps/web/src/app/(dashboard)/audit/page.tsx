@@ -1,7 +1,7 @@
 import { AuditView } from "@/components/audit-view";
 import { ACTOR_CHOICES_INPUT, auditListInput, auditStateFromParams } from "@/components/query-inputs";
-import { getQueryClient, HydrateClient, serverTrpc } from "@/server/dashboard/query";
-import { requireSession } from "@/server/dashboard/session";
+import { getQueryClient, HydrateClient, serverTrpc } from "@/trpc/query";
+import { requireSession } from "@/auth/session";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Audit log · OCI Auth" };

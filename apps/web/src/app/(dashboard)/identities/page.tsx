@@ -1,7 +1,7 @@
 import { IdentitiesView } from "@/components/identities-view";
 import { identitiesListInput } from "@/components/query-inputs";
-import { getQueryClient, HydrateClient, serverTrpc } from "@/server/dashboard/query";
-import { requireSession } from "@/server/dashboard/session";
+import { getQueryClient, HydrateClient, serverTrpc } from "@/trpc/query";
+import { requireSession } from "@/auth/session";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Identities · OCI Auth" };

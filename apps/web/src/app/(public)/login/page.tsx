@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/login-form";
-import { safeReturnTo } from "@/server/dashboard/return-to";
-import { getSession, isInstanceSetUp } from "@/server/dashboard/session";
+import { safeReturnTo } from "@/auth/return-to";
+import { getSession, isInstanceSetUp } from "@/auth/session";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in · OCI Auth" };

@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { SetupForm } from "@/components/setup-form";
-import { isInstanceSetUp } from "@/server/dashboard/session";
+import { isInstanceSetUp } from "@/auth/session";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Set up · OCI Auth" };

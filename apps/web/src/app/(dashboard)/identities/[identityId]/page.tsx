@@ -1,9 +1,9 @@
 import { identityIdParamsSchema } from "@ociauth/schema";
-import { TRPCError } from "@trpc/server";
+import { api } from "@/server-api";
 import { notFound } from "next/navigation";
 import { IdentityDetail } from "@/components/identity-detail";
-import { getQueryClient, HydrateClient, serverTrpc } from "@/server/dashboard/query";
-import { requireSession } from "@/server/dashboard/session";
+import { getQueryClient, HydrateClient, serverTrpc } from "@/trpc/query";
+import { requireSession } from "@/auth/session";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Identity · OCI Auth" };
@@ -27,7 +27,7 @@ export default async function IdentityPage({
     attached = identity.authMethods.includes("oci-auth");
   } catch (error) {
     // Other failures (e.g. no access) are shown by the client with the API's message.
-    missing = error instanceof TRPCError && error.code === "NOT_FOUND";
+    missing = error instanceof api.TRPCError && error.code === "NOT_FOUND";
   }
   if (missing) notFound();
   await Promise.all([

@@ -1,0 +1,1 @@
+export { default } from "@ociauth/eslint-config";

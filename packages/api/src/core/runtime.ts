@@ -1,0 +1,47 @@
+import { type ChangeFeed, type Database, type Db, subscribeToChanges } from "@ociauth/db";
+import { type AppConfig, getConfig } from "./config";
+import { getLogger } from "./logger";
+import { AuditSink } from "../services/audit/audit-sink";
+import { AuthCache } from "../services/auth/auth-cache";
+import { TokenSigner } from "../services/auth/token-signer";
+import { UsageRecorder } from "../services/tokens/usage-recorder";
+
+/**
+ * Everything a process keeps per database, handed to every request in its context (`ctx.rt`):
+ * the auth cache (fed by the database's change feed), the use counter of unlimited tokens, the
+ * audit sink and the token signer. Nothing finds these by a side channel.
+ */
+export interface Runtime {
+  db: Db;
+  authCache: AuthCache;
+  usage: UsageRecorder;
+  audit: AuditSink;
+  tokens: TokenSigner;
+  close(): Promise<void>;
+}
+
+export async function startRuntime(database: Database, config: AppConfig = getConfig()): Promise<Runtime> {
+  const db = database.prisma;
+  // The cache asks the feed whether it may serve; the feed feeds the cache: one holds the other late.
+  const feedRef: { current?: ChangeFeed } = {};
+  const authCache = new AuthCache(() => feedRef.current?.isFresh() ?? false);
+  const feed = (feedRef.current = await subscribeToChanges(database, {
+    onChange: (payload) => authCache.onChange(payload),
+    onReset: () => {
+      getLogger().warn("change feed reconnecting: auth cache cleared");
+      authCache.clear();
+    },
+  }));
+  const usage = new UsageRecorder(db);
+  return {
+    db,
+    authCache,
+    usage,
+    audit: new AuditSink(db),
+    tokens: new TokenSigner(db, config),
+    async close() {
+      await usage.close();
+      await feed.close();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { getConfig } from "../core/config";
+import { getLogger } from "../core/logger";
+import { CLIENT_IP_HEADER } from "./client-ip-header";
+import { getOpenApiDocument } from "../rest/openapi-document";
+import { handleRestRequest, MAX_BODY_BYTES } from "../rest/dispatch";
+import { jsonErrorResponse } from "../rest/error-envelope";
+import { AppError, badRequest, forbidden, notFound } from "../core/errors";
+import { isSameOrigin } from "../rest/request-meta";
+import { createProxyMatcher, resolveClientIp } from "./client-ip";
+import { isApiPath, normalisePath } from "./normalise-path";
+import { BodyTooLargeError, sendWebResponse, toWebRequest } from "./node-adapter";
+import { handleTrpcRequest } from "./trpc-handler";
+
+/** What serves every request that is not /api/* (the pages: Next). */
+export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+const bodyTooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `Request body is too large (limit ${MAX_BODY_BYTES / 1024 / 1024} MiB)`);
+
+/**
+ * The production HTTP server and the one front door of the API. Every request is routed on its
+ * normalised path (see normalise-path.ts), so no spelling of an /api/* path reaches Next's
+ * pipeline: each one gets the caller's address (socket, or X-Forwarded-For from trusted proxies),
+ * the body cap enforced while streaming, a request id and an access-log line. Pages and server
+ * actions go to Next (`fallback`) with the caller's address in CLIENT_IP_HEADER.
+ */
+export function createAppServer(fallback: PageHandler): Server {
+  const isTrustedProxy = createProxyMatcher(getConfig().TRUSTED_PROXIES);
+  return createServer(async (req, res) => {
+    const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]?.toString(), isTrustedProxy);
+    const target = normalisePath(req.url ?? "/");
+    if (target && !isApiPath(target.pathname)) {
+      const declared = Number(req.headers["content-length"] ?? 0);
+      // Pages take small form posts only (server actions); a body must declare its size.
+      if (declared > MAX_BODY_BYTES) return void sendNodeResponse(res, jsonErrorResponse(bodyTooLarge()), true);
+      if (req.headers["transfer-encoding"] && req.method !== "GET" && req.method !== "HEAD") {
+        return void sendNodeResponse(
+          res,
+          jsonErrorResponse(new AppError("BAD_REQUEST", "A request body must declare its Content-Length")),
+          true,
+        );
+      }
+      // A server action from another site: refused here with a 403 (Next would answer 500).
+      if (req.headers["next-action"] !== undefined && !isSameOrigin(nodeOriginHeaders(req))) {
+        return void sendNodeResponse(res, jsonErrorResponse(forbidden("Cross-site request refused: the Origin does not match this site")));
+      }
+      // Dashboard pages and server actions read the caller's address from here (never the client's own value).
+      delete req.headers[CLIENT_IP_HEADER];
+      if (ip) req.headers[CLIENT_IP_HEADER] = ip;
+      return fallback(req, res);
+    }
+
+    const started = performance.now();
+    let reqId: string | null = null;
+    res.once("finish", () => {
+      // Method, path without the query string, status: never headers or bodies (tokens, signatures).
+      getLogger().info(
+        {
+          reqId,
+          method: req.method,
+          path: target?.pathname ?? "(invalid)",
+          status: res.statusCode,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          ip,
+        },
+        "request",
+      );
+    });
+    let response: Response;
+    try {
+      if (!target) throw badRequest("The request target is not a valid path");
+      req.url = target.pathname + target.search;
+      response = await handleApiRequest(req, target.pathname, ip);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) response = jsonErrorResponse(bodyTooLarge());
+      else if (error instanceof AppError) response = jsonErrorResponse(error);
+      else {
+        getLogger().error({ err: error }, "request failed");
+        response = jsonErrorResponse(error);
+      }
+    }
+    reqId = response.headers.get("x-request-id");
+    await sendNodeResponse(res, response, response.status === 413).catch((error: unknown) => {
+      getLogger().warn({ reqId, err: error }, "response not fully sent");
+    });
+  });
+}
+
+async function handleApiRequest(req: IncomingMessage, pathname: string, ip: string | null): Promise<Response> {
+  if (pathname.startsWith("/api/v1/")) return handleRestRequest(await toWebRequest(req), { ip });
+  if (pathname.startsWith("/api/trpc/")) return handleTrpcRequest(await toWebRequest(req), { ip });
+  if (pathname === "/api/docs/json") {
+    if (req.method !== "GET" && req.method !== "HEAD")
+      throw new AppError("METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed on ${pathname}`, { allow: ["GET", "HEAD"] });
+    return Response.json(getOpenApiDocument(), { headers: { "cache-control": "no-cache", "x-content-type-options": "nosniff" } });
+  }
+  throw notFound(`Route ${req.method}:${pathname} not found`);
+}
+
+/** Writes a fetch Response; `closeAfter` ends the connection (a refused body may still be arriving). */
+async function sendNodeResponse(res: ServerResponse, response: Response, closeAfter = false) {
+  if (closeAfter) res.setHeader("connection", "close");
+  await sendWebResponse(res, response);
+}
+
+const nodeOriginHeaders = (req: IncomingMessage) => ({
+  origin: req.headers.origin ?? null,
+  host: req.headers.host ?? null,
+  secFetchSite: req.headers["sec-fetch-site"]?.toString() ?? null,
+});

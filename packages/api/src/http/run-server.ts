@@ -1,0 +1,46 @@
+import { describeTarget, resolveDatabaseTarget } from "@ociauth/db";
+import { loadConfig } from "../core/config";
+import { getLogger } from "../core/logger";
+import { closeRuntime, getRuntime } from "../core/process-runtime";
+import { createAppServer, type PageHandler } from "./app-server";
+
+export interface RunServerOptions {
+  /** Prepares the page renderer (Next) once the database is open; the front door sends it every non-API request. */
+  preparePages(listen: { hostname: string; port: number }): Promise<PageHandler>;
+  /** Shown in the start-up line. */
+  dev?: boolean;
+}
+
+/**
+ * The production process: validates the configuration, opens the database (one Runtime for the
+ * whole process), prepares the pages, then serves /api/* through the front door and the rest
+ * through the page renderer. SIGINT/SIGTERM close connections and the database cleanly.
+ */
+export async function runServer(options: RunServerOptions): Promise<void> {
+  const port = Number(process.env.PORT) || 3000;
+  const hostname = process.env.HOST || "0.0.0.0";
+  loadConfig(); // fail fast on bad configuration
+  await getRuntime();
+  const pages = await options.preparePages({ hostname, port });
+  const server = createAppServer(pages);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
+  const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
+  console.log(
+    `OCI Auth ${options.dev ? "(dev) " : ""}listening on http://${shown}:${port} — database: ${describeTarget(resolveDatabaseTarget())}`,
+  );
+  getLogger().info({ port, hostname, dev: Boolean(options.dev) }, "listening");
+  const shutdown = (signal: string) => {
+    console.log(`${signal} received, shutting down`);
+    server.close();
+    server.closeAllConnections();
+    closeRuntime()
+      .catch((error: unknown) => console.error("closing the database failed", error))
+      .finally(() => {
+        setTimeout(() => process.exit(0), 1000).unref();
+        getLogger().flush(() => process.exit(0));
+      });
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}

@@ -1,0 +1,68 @@
+import type { z } from "zod";
+import type { AuthedContext, ServiceContext } from "../core/context";
+
+export type OperationKind = "query" | "mutation";
+export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+/** The context a handler gets: authenticated operations know their actor. */
+export type ContextFor<TAuth extends boolean> = TAuth extends true ? AuthedContext : ServiceContext;
+/** What a handler receives: the parsed input, or nothing for an operation without one. */
+export type InputOf<TInput> = TInput extends z.ZodType ? z.output<TInput> : undefined;
+
+/**
+ * Where an operation is on the Infisical-compatible REST API. `:name` segments of the path are
+ * fields of the operation's input; the rest of the input is the JSON body (POST, PATCH) or the
+ * query string (GET). DELETE takes its input from the path only.
+ */
+export interface RestBinding<TResult = unknown> {
+  method: HttpMethod;
+  path: string;
+  /** OpenAPI operationId (Infisical's where it has one), one-line summary and tag. */
+  operationId: string;
+  summary: string;
+  tag: string;
+  /** Error statuses this operation adds to the common ones of the OpenAPI document. */
+  extraResponses?: Record<string, string>;
+  /**
+   * REST answers in Infisical's shape where it differs from ours (identities): the schema of that
+   * shape and the pure function that maps the handler's result to it.
+   */
+  view?: { response: z.ZodType; present(result: TResult): unknown };
+}
+
+/** One operation: its schemas, whether it needs a caller, its service function and where REST serves it. */
+export interface Operation<
+  TInput extends z.ZodType | undefined = z.ZodType | undefined,
+  TOutput extends z.ZodType = z.ZodType,
+  TAuth extends boolean = boolean,
+  TKind extends OperationKind = OperationKind,
+  TResult = unknown,
+> {
+  kind: TKind;
+  auth: TAuth;
+  input: TInput;
+  output: TOutput;
+  handler(ctx: ContextFor<TAuth>, input: InputOf<TInput>): Promise<TResult>;
+  rest?: RestBinding<TResult>;
+}
+
+// The table holds operations of every shape; `any` here only widens the handler's parameters.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOperation = Operation<any, any, any, any, any>;
+
+export function defineOperation<
+  TOutput extends z.ZodType,
+  TAuth extends boolean,
+  TKind extends OperationKind,
+  TResult extends z.input<TOutput>,
+  TInput extends z.ZodType | undefined = undefined,
+>(operation: {
+  kind: TKind;
+  auth: TAuth;
+  input?: TInput;
+  output: TOutput;
+  handler(ctx: ContextFor<TAuth>, input: InputOf<TInput>): Promise<TResult>;
+  rest?: RestBinding<TResult>;
+}): Operation<TInput, TOutput, TAuth, TKind, TResult> {
+  return { ...operation, input: operation.input as TInput };
+}

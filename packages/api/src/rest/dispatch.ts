@@ -1,0 +1,92 @@
+import { restInput } from "@ociauth/schema";
+import { createRequestContext } from "../core/context";
+import { AppError, badRequest, notFound } from "../core/errors";
+import { getLogger } from "../core/logger";
+import { authenticate } from "../services/auth/authenticate";
+import { jsonErrorResponse, jsonResponse, newReqId, serverTimingHeader } from "./error-envelope";
+import { type ConnectionInfo, requestMeta } from "./request-meta";
+import { inputSource, type RestRoute, restRoutes } from "./rest-routes";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+type Match = { route: RestRoute; params: Record<string, string> } | { allow: string[] } | null;
+
+/** The route for method + path; a known path with another method gives the methods it allows (405). */
+function match(method: string, pathname: string): Match {
+  const parts = pathname.replace(/\/+$/, "").split("/");
+  const allow: string[] = [];
+  for (const route of restRoutes) {
+    const { segments } = route;
+    if (segments.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    for (let i = 0; i < segments.length && ok; i++) {
+      const seg = segments[i]!;
+      const part = parts[i]!;
+      if (seg.startsWith(":")) {
+        try {
+          params[seg.slice(1)] = decodeURIComponent(part);
+        } catch {
+          ok = false;
+        }
+      } else ok = seg === part;
+    }
+    if (!ok) continue;
+    const routeMethod = route.rest.method;
+    if (routeMethod === method || (method === "HEAD" && routeMethod === "GET")) return { route, params };
+    allow.push(routeMethod);
+  }
+  if (allow.length === 0) return null;
+  if (allow.includes("GET")) allow.push("HEAD");
+  return { allow };
+}
+
+async function readJsonBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.length === 0) return {};
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
+    throw badRequest("Content-Type must be application/json");
+  }
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "Request body is too large (limit 1 MiB)");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest("Malformed JSON in request body");
+  }
+}
+
+function serverTimingHeaders(timings: Record<string, number> | undefined): Record<string, string> {
+  const value = serverTimingHeader(timings);
+  return value ? { "server-timing": value } : {};
+}
+
+/**
+ * Serves every operation that has a REST binding as a plain (Request) => Response function.
+ */
+export async function handleRestRequest(req: Request, connection: ConnectionInfo = { ip: null }): Promise<Response> {
+  const reqId = newReqId();
+  try {
+    const url = new URL(req.url);
+    const found = match(req.method, url.pathname);
+    if (found === null) throw notFound(`Route ${req.method}:${url.pathname} not found`);
+    if ("allow" in found) {
+      throw new AppError("METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed on ${url.pathname}`, { allow: found.allow });
+    }
+    const { route, params } = found;
+    const { operation, rest } = route;
+    const source = inputSource(rest.method);
+    const part = source === "body" ? await readJsonBody(req) : source === "query" ? Object.fromEntries(url.searchParams) : {};
+    const baseCtx = await createRequestContext(requestMeta(req, connection, reqId));
+    // As in Infisical, authentication comes before validation: 401/403 take precedence over 422.
+    const ctx = operation.auth ? await authenticate(baseCtx) : baseCtx;
+    const input = operation.input ? operation.input.parse(restInput(part, params)) : undefined;
+    const result = await operation.handler(ctx, input);
+    const body = rest.view ? rest.view.response.parse(rest.view.present(result)) : operation.output.parse(result);
+    return jsonResponse(body, 200, reqId, serverTimingHeaders(ctx.meta.timings));
+  } catch (error) {
+    const response = jsonErrorResponse(error, reqId);
+    if (response.status === 500) getLogger().error({ reqId, err: error }, "request failed");
+    return response;
+  }
+}

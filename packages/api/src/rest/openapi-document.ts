@@ -1,0 +1,104 @@
+import { errorEnvelopeSchema } from "@ociauth/schema";
+import { z } from "zod";
+import { inputSource, type RestRoute, restRoutes } from "./rest-routes";
+
+type JsonSchema = Record<string, unknown>;
+type ObjectSchema = JsonSchema & { properties?: Record<string, JsonSchema>; required?: string[] };
+
+const toSchema = (schema: z.ZodType, io: "input" | "output"): ObjectSchema => {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonSchema;
+  return json;
+};
+
+const ERROR_RESPONSES: Record<string, string> = {
+  "400": "Bad request (malformed JSON, wrong content type, or a business rule)",
+  "401": "Missing credentials, or access denied",
+  "403": "Invalid or expired token, or not permitted",
+  "404": "Unknown entity or route",
+  "422": "Validation failure: `message` is the array of zod issues",
+  "500": "Unexpected error",
+};
+
+/** `/api/v1/identities/:identityId` → `/api/v1/identities/{identityId}` */
+export const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
+
+/** The operation's input split as REST takes it: path parameters, then query parameters or the body. */
+function inputParts(route: RestRoute) {
+  const input: ObjectSchema = route.operation.input ? toSchema(route.operation.input, "input") : { type: "object", properties: {} };
+  const properties = input.properties ?? {};
+  const required = input.required ?? [];
+  const isPathParam = (name: string) => route.pathParams.includes(name);
+  const parameters = route.pathParams.map((name) => ({ name, in: "path", required: true, schema: properties[name] ?? { type: "string" } }));
+  const source = inputSource(route.rest.method);
+  if (source === "query") {
+    for (const [name, schema] of Object.entries(properties)) {
+      if (!isPathParam(name)) parameters.push({ name, in: "query", required: required.includes(name), schema });
+    }
+  }
+  const body: ObjectSchema | undefined =
+    source === "body"
+      ? {
+          ...input,
+          properties: Object.fromEntries(Object.entries(properties).filter(([name]) => !isPathParam(name))),
+          required: required.filter((name) => !isPathParam(name)),
+        }
+      : undefined;
+  return { parameters, body };
+}
+
+function operationObject(route: RestRoute) {
+  const { rest, operation } = route;
+  const errorResponse = (description: string) => ({
+    description,
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  });
+  const responses: Record<string, unknown> = {
+    "200": {
+      description: "Success",
+      content: { "application/json": { schema: toSchema(rest.view?.response ?? operation.output, "output") } },
+    },
+  };
+  for (const [status, description] of Object.entries({ ...ERROR_RESPONSES, ...rest.extraResponses })) {
+    responses[status] = errorResponse(description);
+  }
+  const { parameters, body } = inputParts(route);
+  return {
+    operationId: rest.operationId,
+    summary: rest.summary,
+    tags: [rest.tag],
+    "x-trpc-procedure": route.name,
+    ...(operation.auth ? { security: [{ bearerAuth: [] }] } : { security: [] }),
+    parameters,
+    ...(body ? { requestBody: { required: true, content: { "application/json": { schema: body } } } } : {}),
+    responses,
+  };
+}
+
+/** OpenAPI 3.1 document of the REST API, generated from the operation table. */
+export function buildOpenApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of restRoutes) {
+    const path = toOpenApiPath(route.rest.path);
+    paths[path] ??= {};
+    paths[path][route.rest.method.toLowerCase()] = operationObject(route);
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "OCI Auth API",
+      version: "1.0.0",
+      description:
+        "Machine identities authenticate with Oracle Cloud (OCI) API-key signatures and receive short-lived access tokens. Compatible with Infisical's OCI Auth endpoints.",
+    },
+    servers: [{ url: "/" }],
+    tags: [...new Set(restRoutes.map((route) => route.rest.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      schemas: { Error: toSchema(errorEnvelopeSchema, "output") },
+    },
+  };
+}
+
+let cached: ReturnType<typeof buildOpenApiDocument> | undefined;
+export const getOpenApiDocument = () => (cached ??= buildOpenApiDocument());

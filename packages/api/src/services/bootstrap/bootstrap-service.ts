@@ -1,0 +1,155 @@
+import * as data from "@ociauth/db";
+import { type AddOrgUserInput, type BootstrapBody, messages, type UserLoginBody } from "@ociauth/schema";
+import type { AuthedContext, ServiceContext } from "../../core/context";
+import { AppError, badRequest, notFound, unauthorized } from "../../core/errors";
+import { auditEvent } from "../audit/audit-service";
+import { getDummyPasswordHash, hashPassword, verifyPassword } from "../auth/passwords";
+import { actorRoleInOrg, storedRole } from "../auth/permissions";
+import { enforceRateLimit } from "../rate-limit/rate-limit-service";
+import { write } from "../writes";
+
+export const ADMIN_IDENTITY_NAME = "admin";
+
+export async function bootstrapStatus(ctx: ServiceContext) {
+  return { isSetUp: await isInstanceSetUp(ctx) };
+}
+
+async function isInstanceSetUp(ctx: ServiceContext): Promise<boolean> {
+  return (await data.countUsers(ctx.db)) > 0;
+}
+
+/**
+ * First run only: the admin user, the organization and an admin machine identity whose
+ * non-expiring token is returned once. Afterwards (also for a concurrent second call): 400.
+ */
+export async function bootstrapInstance(ctx: ServiceContext, body: BootstrapBody) {
+  await enforceRateLimit(ctx, "bootstrap-ip", ctx.meta.ip);
+  if (await isInstanceSetUp(ctx)) throw badRequest(messages.alreadyBootstrapped);
+  const passwordHash = await hashPassword(body.password);
+  await ctx.rt.tokens.key(); // the signing secret is settled before the instance exists
+  let created: Awaited<ReturnType<typeof data.createInstanceOwner>>;
+  try {
+    created = await write(ctx, {}, async (tx) => {
+      const result = await data.createInstanceOwner(tx, {
+        email: body.email,
+        passwordHash,
+        organizationName: body.organization,
+        identityName: ADMIN_IDENTITY_NAME,
+      });
+      await ctx.rt.audit.recordIn(
+        tx,
+        auditEvent(ctx, {
+          orgId: result.organization.id,
+          eventType: "bootstrap-instance",
+          actor: { type: "user", id: result.user.id, name: result.user.email },
+          metadata: { organizationId: result.organization.id, identityId: result.identity.id },
+        }),
+      );
+      return result;
+    });
+  } catch (error) {
+    if (data.isUniqueViolation(error)) throw badRequest(messages.alreadyBootstrapped);
+    throw error;
+  }
+  const token = await ctx.rt.tokens.sign(
+    {
+      authTokenType: "identityAccessToken",
+      identityId: created.identity.id,
+      orgId: created.organization.id,
+      authMethod: "token",
+      jti: created.token.id,
+    },
+    null,
+  );
+  return {
+    user: { id: created.user.id, email: created.user.email },
+    organization: { id: created.organization.id, name: created.organization.name },
+    identity: { id: created.identity.id, name: created.identity.name, credentials: { token } },
+  };
+}
+
+export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
+  await enforceRateLimit(ctx, "login-ip", ctx.meta.ip);
+  const user = await data.findUserByEmail(ctx.db, body.email);
+  const ok = await verifyPassword(body.password, user?.passwordHash ?? (await getDummyPasswordHash()));
+  if (!user || !ok) {
+    const memberships = user ? await data.listMembershipsOfUser(ctx.db, user.id) : [];
+    await ctx.rt.audit.record(
+      auditEvent(ctx, {
+        orgId: memberships[0]?.orgId ?? null,
+        eventType: "login-user-failed",
+        actor: { type: "user", id: user?.id ?? null, name: body.email },
+        metadata: { email: body.email, reasonCode: user ? "wrong_password" : "unknown_email" },
+      }),
+    );
+    throw unauthorized(messages.invalidCredentials);
+  }
+  const expiresAt = new Date(Date.now() + ctx.config.SESSION_TTL_SECONDS * 1000);
+  const session = await data.createUserSession(ctx.db, user.id, expiresAt);
+  const memberships = await data.listMembershipsOfUser(ctx.db, user.id);
+  await ctx.rt.audit.record(
+    auditEvent(ctx, {
+      orgId: memberships[0]?.orgId ?? null,
+      eventType: "login-user",
+      actor: { type: "user", id: user.id, name: user.email },
+      metadata: { userId: user.id },
+    }),
+  );
+  const token = await ctx.rt.tokens.sign({ authTokenType: "accessToken", userId: user.id, jti: session.id }, expiresAt);
+  return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email } };
+}
+
+export async function logoutUser(ctx: AuthedContext) {
+  const { actor } = ctx;
+  if (actor.type === "user") await write(ctx, {}, (tx) => data.revokeUserSession(tx, actor.sessionId));
+  return { ok: true as const };
+}
+
+/** Admins add users (dashboard operators) to their organization with a role. */
+export async function addOrgUser(ctx: AuthedContext, { organizationId, ...body }: AddOrgUserInput) {
+  const role = await actorRoleInOrg(ctx, organizationId);
+  if (role === null) throw notFound(messages.organizationNotFound(organizationId));
+  if (role !== "admin") {
+    throw new AppError("PERMISSION_DENIED", "Only organization admins can add users", [
+      { action: "add-user", subject: "organization", inverted: false, conditions: null },
+    ]);
+  }
+  const passwordHash = await hashPassword(body.password);
+  try {
+    return await write(ctx, {}, async (tx) => {
+      const { user, membership } = await data.createUserInOrganization(tx, {
+        email: body.email,
+        passwordHash,
+        orgId: organizationId,
+        role: body.role,
+      });
+      await ctx.rt.audit.recordIn(
+        tx,
+        auditEvent(ctx, {
+          orgId: organizationId,
+          eventType: "add-org-user",
+          metadata: { userId: user.id, email: user.email, role: body.role },
+        }),
+      );
+      return { user: { id: user.id, email: user.email, role: membership.role as AddOrgUserInput["role"] } };
+    });
+  } catch (error) {
+    if (data.isUniqueViolation(error)) throw badRequest("A user with this email already exists");
+    throw error;
+  }
+}
+
+export async function whoAmI(ctx: AuthedContext) {
+  const { actor } = ctx;
+  if (actor.type === "identity") {
+    return { type: "identity" as const, id: actor.identityId, name: actor.name, organizationId: actor.orgId, role: actor.role };
+  }
+  const memberships = await data.listMembershipsOfUser(ctx.db, actor.userId);
+  return {
+    type: "user" as const,
+    id: actor.userId,
+    name: actor.email,
+    organizationId: memberships[0]?.orgId ?? null,
+    role: memberships[0] ? storedRole(memberships[0].role) : null,
+  };
+}

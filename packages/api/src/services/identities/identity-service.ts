@@ -1,0 +1,154 @@
+import * as data from "@ociauth/db";
+import {
+  type CreateIdentityInput,
+  type ListIdentitiesInput,
+  messages,
+  type IdentityIdParams,
+  type SearchIdentitiesInput,
+  type UpdateIdentityInput,
+} from "@ociauth/schema";
+import type { AuthedContext } from "../../core/context";
+import { badRequest, notFound } from "../../core/errors";
+import { auditEvent } from "../audit/audit-service";
+import { actorRoleInOrg, assertRoleAllows, assertWithinBoundary, loadIdentityFor } from "../auth/permissions";
+import { write } from "../writes";
+import { identityChanges, toIdentityDto, toIdentityListFilter } from "./identity-fns";
+
+/** The organization an actor works in when a request names none: its own (identity) or its first (user). */
+export async function defaultOrgOf(ctx: AuthedContext): Promise<string | null> {
+  if (ctx.actor.type === "identity") return ctx.actor.orgId;
+  const memberships = await data.listMembershipsOfUser(ctx.db, ctx.actor.userId);
+  return memberships[0]?.orgId ?? null;
+}
+
+/**
+ * Creates an identity (role default no-access, no metadata, no delete protection; the schemas
+ * fill the defaults). The actor needs member or more, and may not create one above its own role.
+ */
+export async function createIdentity(ctx: AuthedContext, input: CreateIdentityInput) {
+  const role = await actorRoleInOrg(ctx, input.organizationId);
+  if (role === null) throw notFound(messages.organizationNotFound(input.organizationId));
+  assertRoleAllows(role, "create");
+  assertWithinBoundary(input.role, role, "create");
+  const identity = await write(ctx, {}, async (tx) => {
+    const created = await data.createIdentity(tx, {
+      orgId: input.organizationId,
+      name: input.name,
+      role: input.role,
+      hasDeleteProtection: input.hasDeleteProtection,
+      metadata: input.metadata,
+    });
+    await ctx.rt.audit.recordIn(
+      tx,
+      auditEvent(ctx, {
+        orgId: created.orgId,
+        eventType: "create-identity",
+        metadata: {
+          identityId: created.id,
+          name: created.name,
+          role: created.role,
+          hasDeleteProtection: created.hasDeleteProtection,
+          metadata: input.metadata,
+        },
+      }),
+    );
+    return created;
+  });
+  return { identity: toIdentityDto(identity) };
+}
+
+export async function getIdentity(ctx: AuthedContext, { identityId }: IdentityIdParams) {
+  await loadIdentityFor(ctx, identityId, "read");
+  // The permission check may come from the auth cache; what is shown (last login, metadata) is read fresh.
+  const identity = await data.findIdentity(ctx.db, identityId);
+  if (!identity) throw notFound(messages.identityNotFound(identityId));
+  await ctx.rt.audit.record(
+    auditEvent(ctx, {
+      orgId: identity.orgId,
+      eventType: "get-identity",
+      metadata: { identityId },
+    }),
+  );
+  return { identity: toIdentityDto(identity) };
+}
+
+/** The organization to list: the one named, else the actor's; 404 unless the actor may read in it. */
+async function readableOrg(ctx: AuthedContext, organizationId: string | undefined) {
+  const orgId = organizationId ?? (await defaultOrgOf(ctx));
+  const role = orgId ? await actorRoleInOrg(ctx, orgId) : null;
+  if (!orgId || role === null) throw notFound(messages.organizationNotFound(organizationId ?? "(none)"));
+  assertRoleAllows(role, "read");
+  return orgId;
+}
+
+/** Newest first; `search` matches names case-insensitively anywhere in the name. */
+export async function listIdentities(ctx: AuthedContext, query: ListIdentitiesInput) {
+  const orgId = await readableOrg(ctx, query.organizationId);
+  const { identities, totalCount } = await data.listIdentities(ctx.db, {
+    orgId,
+    filter: query.search ? { name: { contains: query.search } } : {},
+    orderBy: { field: "createdAt", direction: "desc" },
+    limit: query.limit,
+    offset: query.offset,
+  });
+  return { identities: identities.map(toIdentityDto), totalCount };
+}
+
+/** Infisical's search: name/role conditions (`$eq`, `$contains`, `$in`, `$or`), ordered by name or role. */
+export async function searchIdentities(ctx: AuthedContext, query: SearchIdentitiesInput) {
+  const orgId = await readableOrg(ctx, query.organizationId);
+  const { identities, totalCount } = await data.listIdentities(ctx.db, {
+    orgId,
+    ...toIdentityListFilter(query.search),
+    orderBy: { field: query.orderBy, direction: query.orderDirection },
+    limit: query.limit,
+    offset: query.offset,
+  });
+  return { identities: identities.map(toIdentityDto), totalCount };
+}
+
+export async function updateIdentity(ctx: AuthedContext, { identityId, ...patch }: UpdateIdentityInput) {
+  const { actorRole } = await loadIdentityFor(ctx, identityId, "edit", "update");
+  if (patch.role) assertWithinBoundary(patch.role, actorRole, "update");
+  try {
+    const updated = await write(ctx, { identity: identityId }, async (tx) => {
+      const before = await data.findIdentityForUpdate(tx, identityId);
+      if (!before) throw notFound(messages.identityNotFound(identityId));
+      const after = await data.updateIdentity(tx, identityId, patch);
+      const { changedFields, changes } = identityChanges(before, after);
+      await ctx.rt.audit.recordIn(
+        tx,
+        auditEvent(ctx, {
+          orgId: after.orgId,
+          eventType: "update-identity",
+          metadata: { identityId, name: after.name, changedFields, ...changes },
+        }),
+      );
+      return toIdentityDto(after);
+    });
+    return { identity: updated };
+  } catch (error) {
+    if (data.isMissingRowError(error)) throw notFound(messages.identityNotFound(identityId));
+    throw error;
+  }
+}
+
+/** Admins only; refused (400) while the identity's delete protection is on. */
+export async function deleteIdentity(ctx: AuthedContext, { identityId }: IdentityIdParams) {
+  await loadIdentityFor(ctx, identityId, "delete");
+  return write(ctx, { identity: identityId, tokensOfIdentity: identityId }, async (tx) => {
+    const identity = await data.findIdentityForUpdate(tx, identityId);
+    if (!identity) throw notFound(messages.identityNotFound(identityId));
+    if (identity.hasDeleteProtection) throw badRequest(messages.identityDeleteProtected);
+    if (!(await data.deleteIdentity(tx, identityId))) throw notFound(messages.identityNotFound(identityId));
+    await ctx.rt.audit.recordIn(
+      tx,
+      auditEvent(ctx, {
+        orgId: identity.orgId,
+        eventType: "delete-identity",
+        metadata: { identityId, name: identity.name },
+      }),
+    );
+    return { identity: toIdentityDto(identity) };
+  });
+}

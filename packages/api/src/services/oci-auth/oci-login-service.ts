@@ -1,0 +1,193 @@
+import { forgetLoginSignature, pruneLoginSignatures, rememberLoginSignature } from "@ociauth/db";
+import { type AccessTokenResponse, firstInvalidLoginHeader, messages, type OciLoginBody, splitUsernames } from "@ociauth/schema";
+import type { ServiceContext } from "../../core/context";
+import { AppError, badRequest, notFound, serviceUnavailable, unauthorized } from "../../core/errors";
+import { auditEvent } from "../audit/audit-service";
+import { loadIdentityState } from "../auth/identity-state";
+import { checkRateLimit, enforceRateLimit } from "../rate-limit/rate-limit-service";
+import { issueAccessToken } from "../tokens/token-service";
+import { getOciUser } from "./oci-identity-client";
+import { checkSignedDate, OCI_CLOCK_SKEW_SECONDS, ociRetryAfterSeconds, signatureReplayKey } from "./oci-login-fns";
+import { getOciSigner, OCI_IDENTITY_HOST_PATTERN, USER_OCID_PATTERN } from "./oci-signature-fns";
+
+const SKEW = `${OCI_CLOCK_SKEW_SECONDS / 60} minutes`;
+
+export const loginMessages = {
+  signatureMalformed:
+    'Invalid OCI request signature. Expected an OCI API-key signature with keyId "<tenancyOcid>/<userOcid>/<fingerprint>".',
+  signatureNotUser: "Only OCI user API-key signatures are supported; instance and resource principal signatures are not.",
+  signerMismatch: "Access denied: the request was signed by a different OCI user than userOcid.",
+  userOcidInvalid: "Invalid user OCID format. Expected ocid1.user.<realm>..<unique id>",
+  ociRejected: (code: string) =>
+    `Access denied: OCI rejected the signed request (${code}). Check the API key, its fingerprint and the signing date.`,
+  ociUnreachable: "Could not reach OCI's identity endpoint. Try again later.",
+  ociThrottled: (seconds: number) => `OCI's identity endpoint is throttling requests (429). Try again in ${seconds} seconds.`,
+  userInactive: "Access denied: OCI user is not active.",
+  signatureReplayed:
+    "Access denied: this signed request has already been used to log in. Sign a new request for every login (one key signs identically within the same second).",
+  signatureDateMissing: `Access denied: the signature must cover an x-date or date header that is sent along, within ${SKEW} of the server's clock (OCI's allowed clock skew).`,
+  signatureDateUnparseable: (header: string) =>
+    `Access denied: the signed ${header} header is not an HTTP date such as "Fri, 27 Nov 2026 18:10:26 GMT" (it must be within ${SKEW} of the server's clock).`,
+  signatureDateOutOfWindow: (header: string) =>
+    `Access denied: the signed ${header} header is more than ${SKEW} away from the server's clock (OCI's allowed clock skew). Check the clock and sign a new request.`,
+} as const;
+
+export type LoginFailureReason =
+  | "oci_auth_not_configured"
+  | "invalid_headers"
+  | "invalid_host"
+  | "invalid_signature"
+  | "invalid_user_ocid"
+  | "signer_mismatch"
+  | "signature_date_out_of_window"
+  | "signature_replayed"
+  | "oci_rejected"
+  | "oci_unreachable"
+  | "oci_throttled"
+  | "tenancy_not_allowed"
+  | "username_not_allowed"
+  | "user_inactive";
+
+class LoginFailure extends Error {
+  constructor(
+    readonly reason: LoginFailureReason,
+    readonly error: AppError,
+  ) {
+    super(error.message);
+  }
+}
+
+const fail = (reason: LoginFailureReason, error: AppError) => new LoginFailure(reason, error);
+
+export interface LoginTimings {
+  totalMs: number;
+  ociMs: number;
+}
+
+/** Used signatures are pruned at most this often per process (a cheap DELETE on an index). */
+const PRUNE_INTERVAL_MS = 60_000;
+let lastPrune = 0;
+
+async function pruneOldSignatures(ctx: ServiceContext, now: number) {
+  if (now - lastPrune < PRUNE_INTERVAL_MS) return;
+  lastPrune = now;
+  await pruneLoginSignatures(ctx.db, new Date(now));
+}
+
+/**
+ * A workload exchanges a GetUser request signed with its OCI API key for an access token. Every
+ * outcome writes an audit event; failures carry a reason code.
+ *
+ * Lock-out resistance: every attempt counts against the caller's IP (an unknown IP shares one
+ * bucket); the identity's own budget is spent only by attempts whose signature OCI verified, so
+ * requests that prove nothing cannot lock the real workload out. Replay protection: a signature
+ * is remembered (atomically, before OCI is called) until its signed date leaves the window.
+ */
+export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Promise<AccessTokenResponse> {
+  const timings: LoginTimings = { totalMs: 0, ociMs: 0 };
+  const started = performance.now();
+  await enforceRateLimit(ctx, "login-ip", ctx.meta.ip);
+  const identity = (await loadIdentityState(ctx, body.identityId))?.identity ?? null;
+  const config = identity?.ociAuth ?? null;
+  const actor = { type: "identity" as const, id: identity?.id ?? body.identityId, name: identity?.name ?? null };
+  const orgId = identity?.orgId ?? null;
+  try {
+    if (!identity || !config) throw fail("oci_auth_not_configured", notFound(messages.ociAuthNotFoundForLogin));
+    const { headers } = body;
+    const badHeader = firstInvalidLoginHeader(headers);
+    if (badHeader) throw fail("invalid_headers", badRequest(messages.invalidHeaderValue(badHeader)));
+    if (!OCI_IDENTITY_HOST_PATTERN.test(headers.host)) throw fail("invalid_host", badRequest(messages.invalidOciHost));
+    if (!USER_OCID_PATTERN.test(body.userOcid)) throw fail("invalid_user_ocid", badRequest(loginMessages.userOcidInvalid));
+    const signer = getOciSigner(headers.authorization);
+    if (!signer.ok) {
+      const message = signer.reason === "not-user" ? loginMessages.signatureNotUser : loginMessages.signatureMalformed;
+      throw fail("invalid_signature", badRequest(message));
+    }
+    if (signer.userOcid !== body.userOcid) throw fail("signer_mismatch", unauthorized(loginMessages.signerMismatch));
+    const now = Date.now();
+    const dated = checkSignedDate(signer.signedHeaders, headers, now);
+    if (!dated.ok) {
+      const message =
+        dated.problem === "missing"
+          ? loginMessages.signatureDateMissing
+          : dated.problem === "unparseable"
+            ? loginMessages.signatureDateUnparseable(dated.header)
+            : loginMessages.signatureDateOutOfWindow(dated.header);
+      throw fail("signature_date_out_of_window", unauthorized(message));
+    }
+
+    // The identity's budget is spent by verified attempts only (below); an identity that has
+    // spent it is refused before OCI is called.
+    await checkRateLimit(ctx, "login-identity", identity.id);
+    await pruneOldSignatures(ctx, now);
+    const replayKey = signatureReplayKey(signer.signature);
+    if (!(await rememberLoginSignature(ctx.db, replayKey, dated.forgetAfter))) {
+      throw fail("signature_replayed", unauthorized(loginMessages.signatureReplayed));
+    }
+
+    const forwarded: Record<string, string> = { authorization: headers.authorization, host: headers.host };
+    if (headers["x-date"] !== undefined) forwarded["x-date"] = headers["x-date"];
+    if (headers.date !== undefined) forwarded.date = headers.date;
+    const result = await getOciUser({
+      host: headers.host,
+      userOcid: body.userOcid,
+      headers: forwarded,
+      endpoint: ctx.config.OCI_IDENTITY_ENDPOINT,
+      timeoutMs: ctx.config.OCI_REQUEST_TIMEOUT_MS,
+    });
+    timings.ociMs = result.elapsedMs;
+    if (result.kind !== "ok" && (result.kind === "unreachable" || result.status === 429 || result.status >= 500)) {
+      // OCI never judged the signature: the same headers may be sent again.
+      await forgetLoginSignature(ctx.db, replayKey);
+      if (result.kind === "rejected" && result.status === 429) {
+        const seconds = ociRetryAfterSeconds(result.retryAfter, Date.now());
+        throw fail("oci_throttled", serviceUnavailable(loginMessages.ociThrottled(seconds), seconds));
+      }
+      throw fail("oci_unreachable", new AppError("BAD_GATEWAY", loginMessages.ociUnreachable));
+    }
+    if (result.kind === "rejected") throw fail("oci_rejected", unauthorized(loginMessages.ociRejected(result.code)));
+    // OCI verified the signature: this attempt counts against the identity.
+    await enforceRateLimit(ctx, "login-identity", identity.id);
+    const user = result.user;
+    if (user.compartmentId !== config.tenancyOcid) throw fail("tenancy_not_allowed", unauthorized(messages.tenancyNotAllowed));
+    if (config.allowedUsernames !== null && !splitUsernames(config.allowedUsernames).includes(user.name)) {
+      throw fail("username_not_allowed", unauthorized(messages.usernameNotAllowed));
+    }
+    if (user.lifecycleState !== undefined && user.lifecycleState !== "ACTIVE") {
+      throw fail("user_inactive", unauthorized(loginMessages.userInactive));
+    }
+
+    return await issueAccessToken(
+      ctx,
+      {
+        identityId: identity.id,
+        orgId: identity.orgId,
+        authMethod: "oci-auth",
+        ttl: config.accessTokenTTL,
+        maxTtl: config.accessTokenMaxTTL,
+        numUsesLimit: config.accessTokenNumUsesLimit,
+      },
+      (tokenId) => ({
+        orgId,
+        eventType: "login-identity-oci-auth",
+        actor,
+        metadata: { identityId: identity.id, identityOciAuthId: config.id, identityAccessTokenId: tokenId, ociUserName: user.name },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof LoginFailure)) throw error;
+    await ctx.rt.audit.record(
+      auditEvent(ctx, {
+        orgId,
+        eventType: "login-identity-oci-auth-failed",
+        actor,
+        metadata: { identityId: identity?.id ?? null, reasonCode: error.reason, message: error.message },
+      }),
+    );
+    throw error.error;
+  } finally {
+    timings.totalMs = Math.round((performance.now() - started) * 100) / 100;
+    // Our own time and OCI's, apart (Server-Timing), so OCI's latency is not counted as ours.
+    ctx.meta.timings = { app: Math.round((timings.totalMs - timings.ociMs) * 100) / 100, oci: timings.ociMs };
+  }
+}

@@ -1,0 +1,54 @@
+import { hitRateLimit, peekRateLimit, pruneRateLimits } from "@ociauth/db";
+import type { ServiceContext } from "../../core/context";
+import { AppError } from "../../core/errors";
+
+export type RateLimitRule = "login-ip" | "login-identity" | "bootstrap-ip";
+
+function limitOf(ctx: ServiceContext, rule: RateLimitRule): number {
+  switch (rule) {
+    case "login-ip":
+      return ctx.config.RATE_LIMIT_LOGIN_PER_IP;
+    case "login-identity":
+      return ctx.config.RATE_LIMIT_LOGIN_PER_IDENTITY;
+    case "bootstrap-ip":
+      return ctx.config.RATE_LIMIT_BOOTSTRAP_PER_IP;
+  }
+}
+
+let hitsSincePrune = 0;
+
+/** Callers whose IP is unknown are never exempt: they share this one subject. */
+export const UNKNOWN_SUBJECT = "unknown";
+
+const keyOf = (rule: RateLimitRule, subject: string | null) => `${rule}:${subject || UNKNOWN_SUBJECT}`;
+
+function limitExceeded(resetAt: Date): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000));
+  return new AppError("RATE_LIMITED", `Rate limit exceeded. Please try again in ${retryAfterSeconds} seconds`, { retryAfterSeconds });
+}
+
+/**
+ * Counts a request against `rule` for `subject` (an IP or identity id; a null IP counts in one
+ * shared "unknown" bucket); over the limit → 429 RateLimitExceeded with the seconds to wait (sent
+ * as Retry-After). Off with RATE_LIMIT=off.
+ */
+export async function enforceRateLimit(ctx: ServiceContext, rule: RateLimitRule, subject: string | null): Promise<void> {
+  if (ctx.config.RATE_LIMIT === "off") return;
+  const windowSeconds = ctx.config.RATE_LIMIT_WINDOW_SECONDS;
+  const { count, resetAt } = await hitRateLimit(ctx.db, keyOf(rule, subject), windowSeconds);
+  if (++hitsSincePrune >= 1000) {
+    hitsSincePrune = 0;
+    await pruneRateLimits(ctx.db, windowSeconds * 2);
+  }
+  if (count > limitOf(ctx, rule)) throw limitExceeded(resetAt);
+}
+
+/**
+ * 429 when `subject` has already spent its budget for `rule` in this window, without counting
+ * this request (check now, count with enforceRateLimit once the attempt deserves it).
+ */
+export async function checkRateLimit(ctx: ServiceContext, rule: RateLimitRule, subject: string | null): Promise<void> {
+  if (ctx.config.RATE_LIMIT === "off") return;
+  const { count, resetAt } = await peekRateLimit(ctx.db, keyOf(rule, subject), ctx.config.RATE_LIMIT_WINDOW_SECONDS);
+  if (resetAt && count >= limitOf(ctx, rule)) throw limitExceeded(resetAt);
+}

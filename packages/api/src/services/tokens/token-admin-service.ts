@@ -1,0 +1,97 @@
+import * as data from "@ociauth/db";
+import type { AccessTokenRow } from "@ociauth/db";
+import type {
+  AccessTokenStatus,
+  IdentityAccessToken,
+  ListIdentityAccessTokensInput,
+  RevokeAccessTokenByIdInput,
+  TrustedIp,
+} from "@ociauth/schema";
+import type { AuthedContext } from "../../core/context";
+import { AppError, badRequest, notFound } from "../../core/errors";
+import { auditEvent } from "../audit/audit-service";
+import { write } from "../writes";
+import { tokenRefusal } from "./token-fns";
+import { loadIdentityFor } from "../auth/permissions";
+
+export const accessTokenNotFound = (tokenId: string) => `Failed to find access token with ID ${tokenId}`;
+export const ACCESS_TOKEN_ALREADY_REVOKED = "The access token has already been revoked";
+
+/** The reason a token no longer works (its address aside), or active. */
+export function accessTokenStatus(row: AccessTokenRow, now = Date.now()): AccessTokenStatus {
+  const refusal = tokenRefusal(row, { now });
+  return refusal === null || refusal === "ip-not-allowed" ? "active" : refusal;
+}
+
+export function toAccessTokenDto(row: AccessTokenRow, trustedIps: TrustedIp[] | null): IdentityAccessToken {
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
+  return {
+    id: row.id,
+    identityId: row.identityId,
+    authMethod: row.authMethod,
+    status: accessTokenStatus(row),
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: iso(row.expiresAt),
+    lastRenewedAt: iso(row.lastRenewedAt),
+    lastUsedAt: iso(row.lastUsedAt),
+    lastUsedIp: row.lastUsedIp,
+    revokedAt: iso(row.revokedAt),
+    accessTokenTTL: row.accessTokenTTL,
+    accessTokenMaxTTL: row.accessTokenMaxTTL,
+    accessTokenNumUses: row.accessTokenNumUses,
+    accessTokenNumUsesLimit: row.accessTokenNumUsesLimit,
+    trustedIps,
+  };
+}
+
+/** OCI auth tokens are bound to the identity's current trusted IPs (read live on every use); others are not. */
+async function trustedIpsResolver(db: data.DbClient, identityId: string) {
+  const config = await data.findOciAuth(db, identityId);
+  const ociIps = config ? config.accessTokenTrustedIps : [];
+  return (row: AccessTokenRow) => (row.authMethod === "oci-auth" ? ociIps : null);
+}
+
+/** The identity's issued tokens, newest first (viewer and up). */
+export async function listIdentityAccessTokens(ctx: AuthedContext, { identityId, limit }: ListIdentityAccessTokensInput) {
+  await loadIdentityFor(ctx, identityId, "read");
+  // Uses of unlimited tokens are counted in batches (about once a second): store this instance's first.
+  await ctx.rt.usage.flush();
+  const [rows, trustedIpsOf] = await Promise.all([
+    data.listAccessTokens(ctx.db, identityId, limit),
+    trustedIpsResolver(ctx.db, identityId),
+  ]);
+  return { tokens: rows.map((row) => toAccessTokenDto(row, trustedIpsOf(row))) };
+}
+
+/**
+ * Revokes one token by its id (member and up, within the permission boundary). A token of an
+ * identity the actor cannot see is 404, like an unknown one; revoking twice is 400.
+ */
+export async function revokeAccessTokenById(ctx: AuthedContext, { tokenId }: RevokeAccessTokenByIdInput) {
+  const row = await data.findAccessToken(ctx.db, tokenId);
+  if (!row) throw notFound(accessTokenNotFound(tokenId));
+  let orgId: string;
+  try {
+    ({
+      identity: { orgId },
+    } = await loadIdentityFor(ctx, row.identityId, "edit", "revoke access token of"));
+  } catch (error) {
+    if (error instanceof AppError && error.code === "NOT_FOUND") throw notFound(accessTokenNotFound(tokenId));
+    throw error;
+  }
+  const revoked = await write(ctx, { token: row.id }, async (tx) => {
+    if (!(await data.revokeAccessToken(tx, row.id))) throw badRequest(ACCESS_TOKEN_ALREADY_REVOKED);
+    await ctx.rt.audit.recordIn(
+      tx,
+      auditEvent(ctx, {
+        orgId,
+        eventType: "revoke-identity-access-token",
+        metadata: { identityId: row.identityId, identityAccessTokenId: row.id, authMethod: row.authMethod },
+      }),
+    );
+    return data.findAccessToken(tx, row.id);
+  });
+  if (!revoked) throw notFound(accessTokenNotFound(tokenId)); // the identity was deleted meanwhile
+  const trustedIpsOf = await trustedIpsResolver(ctx.db, row.identityId);
+  return { token: toAccessTokenDto(revoked, trustedIpsOf(revoked)) };
+}

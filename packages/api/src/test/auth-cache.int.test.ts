@@ -1,0 +1,111 @@
+import { type Database, openDatabase } from "@ociauth/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getConfig } from "../core/config";
+import { type AuthedContext, createContextInner } from "../core/context";
+import { type Runtime, startRuntime } from "../core/runtime";
+import { authenticate } from "../services/auth/authenticate";
+import { signToken } from "../services/auth/tokens-jwt";
+import { createTestApp, type TestApp, TENANCY } from "./harness";
+
+/** Retries until `check` passes: notifications arrive asynchronously (within milliseconds). */
+async function eventually(check: () => Promise<void>, timeoutMs = 2000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+describe("auth cache invalidation across instances", () => {
+  let app: TestApp;
+  let second: Database | null = null;
+  let secondRuntime: Runtime | null = null;
+  let adminToken: string;
+  let orgId: string;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    ({ adminToken, orgId } = await app.bootstrap());
+    // A second app instance on the same database: its own pool, cache and change feed. (PGlite is
+    // single-process, so there the "other writer" is the same database written directly.)
+    if (app.database.target.kind === "postgres") {
+      second = await openDatabase(app.database.target);
+      secondRuntime = await startRuntime(second);
+    }
+  });
+  afterAll(async () => {
+    if (second) {
+      await secondRuntime?.close();
+      await second.close();
+    }
+    await app.close();
+  });
+
+  async function tokenFor(identityId: string) {
+    const row = await app.db.identityAccessToken.create({
+      data: { identityId, authMethod: "oci-auth", accessTokenTTL: 600, accessTokenMaxTTL: 600, expiresAt: new Date(Date.now() + 600_000) },
+    });
+    const key = await app.rt.tokens.key();
+    return {
+      id: row.id,
+      jwt: await signToken(
+        key,
+        { authTokenType: "identityAccessToken", identityId, orgId, authMethod: "oci-auth", jti: row.id },
+        row.expiresAt,
+      ),
+    };
+  }
+
+  const onOtherInstance = (jwt: string, ip = "127.0.0.1"): Promise<AuthedContext> =>
+    authenticate(
+      createContextInner({
+        rt: secondRuntime ?? app.rt,
+        config: getConfig(),
+        meta: { reqId: "req-cachetest00000", ip, userAgent: null, authorization: `Bearer ${jwt}` },
+      }),
+    );
+
+  it("a revocation written elsewhere reaches every instance's cache", async () => {
+    const id = await app.createIdentity(adminToken, orgId);
+    await app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, { token: adminToken, body: { tenancyOcid: TENANCY } });
+    const token = await tokenFor(id);
+    await onOtherInstance(token.jwt); // now cached there
+    await app.db.$executeRaw`UPDATE identity_access_tokens SET "revokedAt" = now() WHERE id = ${token.id}::uuid`;
+    await eventually(async () => {
+      await expect(onOtherInstance(token.jwt)).rejects.toMatchObject({ message: "Failed to authorize: token has been revoked" });
+    });
+  });
+
+  it("changed trusted IPs reach every instance's cache", async () => {
+    const id = await app.createIdentity(adminToken, orgId);
+    await app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, { token: adminToken, body: { tenancyOcid: TENANCY } });
+    const token = await tokenFor(id);
+    await onOtherInstance(token.jwt);
+    const patched = await app.rest("PATCH", `/api/v1/auth/oci-auth/identities/${id}`, {
+      token: adminToken,
+      body: { accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/8" }] },
+    });
+    expect(patched.status).toBe(200);
+    await eventually(async () => {
+      await expect(onOtherInstance(token.jwt)).rejects.toMatchObject({
+        message: "You are not allowed to access this resource from the current IP address",
+      });
+    });
+    await expect(onOtherInstance(token.jwt, "10.2.3.4")).resolves.toMatchObject({ actor: { identityId: id } });
+  });
+
+  it("a role change reaches every instance's cache", async () => {
+    const id = await app.createIdentity(adminToken, orgId, "member");
+    await app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, { token: adminToken, body: { tenancyOcid: TENANCY } });
+    const token = await tokenFor(id);
+    expect((await onOtherInstance(token.jwt)).actor).toMatchObject({ role: "member" });
+    await app.rest("PATCH", `/api/v1/identities/${id}`, { token: adminToken, body: { role: "viewer" } });
+    await eventually(async () => {
+      expect((await onOtherInstance(token.jwt)).actor).toMatchObject({ role: "viewer" });
+    });
+  });
+});

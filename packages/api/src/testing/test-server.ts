@@ -1,0 +1,26 @@
+import type { AddressInfo } from "node:net";
+import { createTestDatabase } from "@ociauth/db/testing";
+import { useDatabaseForTesting } from "../core/process-runtime";
+import { createAppServer } from "../http/app-server";
+
+/**
+ * The production HTTP server's API part (the same createAppServer that `pnpm start` runs; pages
+ * answer 404 here) on a free port, with a fresh test database. For tests of HTTP clients.
+ */
+export async function startTestServer(pages: Parameters<typeof createAppServer>[0] = (_req, res) => void res.writeHead(404).end()) {
+  const database = await createTestDatabase();
+  const rt = await useDatabaseForTesting(database);
+  const server = createAppServer(pages);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    database,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await rt.close();
+      await database.close();
+    },
+  };
+}
