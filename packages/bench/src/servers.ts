@@ -66,18 +66,13 @@ function appEnv(options: Omit<AppOptions, "logFile" | "cpuProfileDir">, port: nu
   });
 }
 
-/** The production server: `node --import tsx src/server/http/main.ts` in apps/web (needs `pnpm build`). */
+/** The production server: `node server.mjs` in apps/web, over the compiled @ociauth/api (needs `pnpm build`). */
 export async function startApp(options: AppOptions): Promise<RunningServer> {
   const port = await freePort();
   const handle = spawnLogged({
     name: `app server (${options.target.kind})`,
     command: process.execPath,
-    args: [
-      ...(options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
-      "--import",
-      "tsx",
-      "src/server/http/main.ts",
-    ],
+    args: [...(options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []), "server.mjs"],
     cwd: WEB_DIR,
     env: appEnv(options, port),
     logFile: options.logFile,
