@@ -15,8 +15,16 @@ export interface Database {
   target: DatabaseTarget | { kind: "pglite-memory" };
   /** The PGlite instance when embedded (tests use it to apply migrations). */
   pglite?: PGlite;
+  /**
+   * Runs one statement straight on the driver (pg's pool, or PGlite), outside Prisma and outside
+   * any transaction: for the hot path's batched writes, where Prisma's per-query work costs more
+   * than the statement. On PGlite it waits for an open transaction to end.
+   */
+  execute: StatementRunner;
   close(): Promise<void>;
 }
+
+export type StatementRunner = (sql: string, params: unknown[]) => Promise<void>;
 
 /**
  * Interactive transactions wait up to 10 s for a connection (Prisma's default, 2 s, turns a short
@@ -30,6 +38,9 @@ export function wrapPglite(client: PGlite, target: Database["target"]): Database
     prisma,
     target,
     pglite: client,
+    execute: async (sql, params) => {
+      await client.query(sql, params);
+    },
     async close() {
       await prisma.$disconnect();
       if (!client.closed) await client.close();
@@ -46,6 +57,9 @@ export async function openDatabase(target: DatabaseTarget = resolveDatabaseTarge
   return {
     prisma,
     target,
+    execute: async (sql, params) => {
+      await pool.query(sql, params);
+    },
     async close() {
       await prisma.$disconnect();
       await pool.end().catch(() => undefined);

@@ -37,7 +37,7 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
     db,
     authCache,
     usage,
-    audit: new AuditSink(db),
+    audit: new AuditSink(database.execute),
     tokens: new TokenSigner(db, config),
     async close() {
       await usage.close();

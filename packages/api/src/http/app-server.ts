@@ -9,7 +9,7 @@ import { AppError, badRequest, forbidden, notFound } from "../core/errors";
 import { isSameOrigin } from "../rest/request-meta";
 import { createProxyMatcher, resolveClientIp } from "./client-ip";
 import { isApiPath, normalisePath } from "./normalise-path";
-import { BodyTooLargeError, sendWebResponse, toWebRequest } from "./node-adapter";
+import { BodyTooLargeError, sendWebResponse, toApiRequest, toWebRequest } from "./node-adapter";
 import { handleTrpcRequest } from "./trpc-handler";
 
 /** What serves every request that is not /api/* (the pages: Next). */
@@ -87,7 +87,7 @@ export function createAppServer(fallback: PageHandler): Server {
 }
 
 async function handleApiRequest(req: IncomingMessage, pathname: string, ip: string | null): Promise<Response> {
-  if (pathname.startsWith("/api/v1/")) return handleRestRequest(await toWebRequest(req), { ip });
+  if (pathname.startsWith("/api/v1/")) return handleRestRequest(await toApiRequest(req), { ip });
   if (pathname.startsWith("/api/trpc/")) return handleTrpcRequest(await toWebRequest(req), { ip });
   if (pathname === "/api/docs/json") {
     if (req.method !== "GET" && req.method !== "HEAD")

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { MAX_BODY_BYTES } from "../rest/dispatch";
+import type { ApiRequest } from "../rest/request-meta";
 
 class BodyTooLargeError extends Error {}
 
@@ -17,7 +18,32 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** node:http request → fetch Request (body buffered, capped at 1 MiB). */
+/**
+ * node:http request as the REST dispatch reads it, without building a fetch Request: header
+ * lookups go to Node's parsed headers. A body is read first (capped at 1 MiB), as for tRPC.
+ */
+export async function toApiRequest(req: IncomingMessage): Promise<ApiRequest> {
+  const method = req.method ?? "GET";
+  const body = method === "GET" || method === "HEAD" ? "" : (await readBody(req)).toString("utf8");
+  return {
+    method,
+    url: `http://${trustedHost(req)}${req.url ?? "/"}`,
+    headers: {
+      get(name) {
+        const value = req.headers[name.toLowerCase()];
+        if (value === undefined) return null;
+        return Array.isArray(value) ? value.join(", ") : value;
+      },
+    },
+    text: () => Promise.resolve(body),
+  };
+}
+
+/** The URL only carries the (already normalised) path; a Host header that is no host name is not trusted with it. */
+const trustedHost = (req: IncomingMessage) =>
+  req.headers.host && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host) ? req.headers.host : "localhost";
+
+/** node:http request → fetch Request (body buffered, capped at 1 MiB), for the tRPC fetch adapter. */
 export async function toWebRequest(req: IncomingMessage): Promise<Request> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -27,9 +53,7 @@ export async function toWebRequest(req: IncomingMessage): Promise<Request> {
   }
   const method = req.method ?? "GET";
   const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
-  // The URL only carries the (already normalised) path; a Host header that is no host name is not trusted with it.
-  const host = req.headers.host && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host) ? req.headers.host : "localhost";
-  return new Request(`http://${host}${req.url ?? "/"}`, { method, headers, body: body as BodyInit | undefined });
+  return new Request(`http://${trustedHost(req)}${req.url ?? "/"}`, { method, headers, body: body as BodyInit | undefined });
 }
 
 export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
@@ -42,6 +66,8 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   if (cookies.length) headers["set-cookie"] = cookies;
   res.writeHead(response.status, headers);
   if (!response.body) return void res.end();
+  // JSON answers are small and complete: one write, no stream between the Response and the socket.
+  if (response.headers.get("content-type")?.startsWith("application/json")) return void res.end(Buffer.from(await response.arrayBuffer()));
   await new Promise<void>((resolve, reject) => {
     Readable.fromWeb(response.body as never)
       .on("error", reject)

@@ -4,7 +4,7 @@ import { AppError, badRequest, notFound } from "../core/errors";
 import { getLogger } from "../core/logger";
 import { authenticate } from "../services/auth/authenticate";
 import { jsonErrorResponse, jsonResponse, newReqId, serverTimingHeader } from "./error-envelope";
-import { type ConnectionInfo, requestMeta } from "./request-meta";
+import { type ApiRequest, type ConnectionInfo, requestMeta } from "./request-meta";
 import { inputSource, type RestRoute, restRoutes } from "./rest-routes";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -41,7 +41,7 @@ function match(method: string, pathname: string): Match {
   return { allow };
 }
 
-async function readJsonBody(req: Request): Promise<unknown> {
+async function readJsonBody(req: ApiRequest): Promise<unknown> {
   const text = await req.text();
   if (text.length === 0) return {};
   const type = req.headers.get("content-type") ?? "";
@@ -64,7 +64,7 @@ function serverTimingHeaders(timings: Record<string, number> | undefined): Recor
 /**
  * Serves every operation that has a REST binding as a plain (Request) => Response function.
  */
-export async function handleRestRequest(req: Request, connection: ConnectionInfo = { ip: null }): Promise<Response> {
+export async function handleRestRequest(req: ApiRequest, connection: ConnectionInfo = { ip: null }): Promise<Response> {
   const reqId = newReqId();
   try {
     const url = new URL(req.url);

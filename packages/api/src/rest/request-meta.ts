@@ -1,5 +1,16 @@
 import type { RequestMeta } from "../core/context";
 
+/**
+ * What the REST dispatch reads of a request: a fetch Request satisfies it, and so does the front
+ * door's light view of a node:http request (no Request, Headers or stream built per call).
+ */
+export interface ApiRequest {
+  method: string;
+  url: string;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
 export interface ConnectionInfo {
   /** The resolved client address (see http/client-ip.ts); null when the transport cannot tell. */
   ip: string | null;
@@ -35,7 +46,7 @@ export function readCookie(header: string | null, name: string): string | null {
  * pages (Origin equal to the request's origin, or Sec-Fetch-Site: same-origin). Bearer-token
  * requests are not affected: a browser never attaches those on its own.
  */
-export function isSameOriginRequest(req: Request): boolean {
+export function isSameOriginRequest(req: ApiRequest): boolean {
   if (req.method === "GET" || req.method === "HEAD") return true;
   return isSameOrigin({
     origin: req.headers.get("origin"),
@@ -57,14 +68,14 @@ export function isSameOrigin(headers: { origin: string | null; host: string | nu
 }
 
 /** Authorization header, else the session cookie (same-origin requests only). */
-export function resolveAuthorization(req: Request): string | null {
+export function resolveAuthorization(req: ApiRequest): string | null {
   const header = req.headers.get("authorization");
   if (header) return header;
   const session = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
   return session && isSameOriginRequest(req) ? `Bearer ${session}` : null;
 }
 
-export function requestMeta(req: Request, connection: ConnectionInfo, reqId: string): RequestMeta {
+export function requestMeta(req: ApiRequest, connection: ConnectionInfo, reqId: string): RequestMeta {
   return {
     reqId,
     ip: connection.ip,

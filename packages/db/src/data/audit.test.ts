@@ -12,7 +12,7 @@ describe.each(["pglite", "postgres"] as const)("insertAuditEvents on %s", (kind)
 
   it("stores a batch in one statement, nulls and JSON intact", async () => {
     const org = await db.prisma.organization.create({ data: { name: "o" } });
-    await insertAuditEvents(db.prisma, [
+    await insertAuditEvents(db.execute, [
       {
         orgId: org.id,
         eventType: "a",

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DbClient } from "../client";
+import type { DbClient, StatementRunner } from "../client";
 import type { Prisma } from "../generated/prisma/client";
 
 export interface AuditEventInput {
@@ -36,17 +36,27 @@ export async function listAuditEvents(
   return { events, totalCount };
 }
 
+const INSERT_AUDIT_EVENTS = `
+  INSERT INTO audit_events (id, "orgId", "eventType", "actorType", "actorId", "actorName", metadata, "ipAddress", "userAgent")
+  SELECT id, org, event, actor, actor_id, actor_name, meta::jsonb, ip, agent
+    FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+      AS t(id, org, event, actor, actor_id, actor_name, meta, ip, agent)`;
+
 /**
- * Many events in one INSERT. Raw SQL with one array per column: a statement of the same shape
- * whatever the batch size (Prisma's createMany compiles a new query for every row count).
+ * Many events in one INSERT, on the driver directly (`Database.execute`). One array per column:
+ * a statement of the same shape whatever the batch size.
  */
-export async function insertAuditEvents(db: DbClient, events: AuditEventInput[]) {
+export async function insertAuditEvents(execute: StatementRunner, events: AuditEventInput[]) {
   const column = <K extends keyof AuditEventInput>(key: K) => events.map((e) => e[key]);
-  await db.$executeRaw`
-    INSERT INTO audit_events (id, "orgId", "eventType", "actorType", "actorId", "actorName", metadata, "ipAddress", "userAgent")
-    SELECT id, org, event, actor, actor_id, actor_name, meta::jsonb, ip, agent
-      FROM unnest(${events.map(() => randomUUID())}::uuid[], ${column("orgId")}::uuid[], ${column("eventType")}::text[],
-                  ${column("actorType")}::text[], ${column("actorId")}::text[], ${column("actorName")}::text[],
-                  ${events.map((e) => JSON.stringify(e.metadata))}::text[], ${column("ipAddress")}::text[], ${column("userAgent")}::text[])
-        AS t(id, org, event, actor, actor_id, actor_name, meta, ip, agent)`;
+  await execute(INSERT_AUDIT_EVENTS, [
+    events.map(() => randomUUID()),
+    column("orgId"),
+    column("eventType"),
+    column("actorType"),
+    column("actorId"),
+    column("actorName"),
+    events.map((e) => JSON.stringify(e.metadata)),
+    column("ipAddress"),
+    column("userAgent"),
+  ]);
 }

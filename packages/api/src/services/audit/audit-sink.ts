@@ -1,4 +1,4 @@
-import { type AuditEventInput, type DbClient, type DbTransaction, insertAuditEvent, insertAuditEvents } from "@ociauth/db";
+import { type AuditEventInput, type DbTransaction, insertAuditEvent, insertAuditEvents, type StatementRunner } from "@ociauth/db";
 
 const MAX_BATCH = 200;
 
@@ -6,14 +6,14 @@ const MAX_BATCH = 200;
  * Where audit events go, said explicitly at each call:
  * - `recordIn(tx, event)`: in the transaction of the change it records (both commit or neither);
  * - `record(event)`: on its own, for reads and logins. Events of concurrent requests are committed
- *   together in one INSERT (group commit); each caller still waits for its event's commit, so
- *   nothing acknowledged is lost.
+ *   together in one INSERT (group commit), sent to the driver directly; each caller still waits
+ *   for its event's commit, so nothing acknowledged is lost.
  */
 export class AuditSink {
   private queue: { event: AuditEventInput; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
 
-  constructor(private readonly db: DbClient) {}
+  constructor(private readonly execute: StatementRunner) {}
 
   recordIn(tx: DbTransaction, event: AuditEventInput): Promise<void> {
     return insertAuditEvent(tx, event).then(() => undefined);
@@ -40,7 +40,7 @@ export class AuditSink {
     }
     try {
       await insertAuditEvents(
-        this.db,
+        this.execute,
         batch.map((b) => b.event),
       );
       for (const b of batch) b.resolve();
