@@ -4,7 +4,7 @@
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { createPgAdapterFactory, createPgliteAdapterFactory } from "./src/adapter-fixes";
-import { describeTarget, resolveDatabaseTarget } from "./src/database-target";
+import { describeTarget, resolveDatabaseTarget, resolveMigrationsDir } from "./src/database-target";
 import { openPGlite } from "./src/pglite";
 
 const target = resolveDatabaseTarget();
@@ -72,6 +72,6 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
   schema: path.join("..", "..", "prisma", "schema.prisma"),
-  migrations: { path: path.join("..", "..", "prisma", "migrations") },
+  migrations: { path: resolveMigrationsDir() },
   adapter: () => (adapterPromise ??= createAdapter()),
 });

@@ -2,10 +2,8 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Database } from "../client";
-import { findWorkspaceRoot } from "../database-target";
+import { resolveMigrationsDir } from "../database-target";
 import { openPGlite } from "../pglite";
-
-const migrationsDir = path.join(findWorkspaceRoot(path.dirname(new URL(import.meta.url).pathname)), "prisma", "migrations");
 
 function migrationNames(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -15,7 +13,7 @@ function migrationNames(dir: string): string[] {
 }
 
 /** The SQL of every migration in prisma/migrations, in order (test set-up; the app uses prisma migrate). */
-export function readMigrationScripts(dir = migrationsDir): string[] {
+export function readMigrationScripts(dir = resolveMigrationsDir()): string[] {
   return migrationNames(dir).map((name) => readFileSync(path.join(dir, name, "migration.sql"), "utf8"));
 }
 
@@ -47,7 +45,7 @@ export async function snapshotMigrations(database: Database): Promise<MigrationS
  * scripts create (run here on an in-memory PGlite) plus _prisma_migrations, and one finished
  * record per folder with the SHA-256 of its migration.sql.
  */
-export async function expectedMigrationSnapshot(dir = migrationsDir): Promise<MigrationSnapshot> {
+export async function expectedMigrationSnapshot(dir = resolveMigrationsDir()): Promise<MigrationSnapshot> {
   const reference = await openPGlite();
   try {
     for (const sql of readMigrationScripts(dir)) await reference.exec(sql);
