@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeTarget, resolveDatabaseTarget } from "@ociauth/db";
+import { migrateDatabase } from "@ociauth/db/migrations";
 import next from "next";
 import { loadConfig } from "../config";
 import { closeDatabase, getDatabase } from "../database";
@@ -14,6 +15,7 @@ const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..
 
 async function main() {
   loadConfig(); // fail fast on bad configuration
+  await migrateDatabase(); // runs Prisma's migrate deploy only when migrations are pending
   await getDatabase();
   const app = next({ dev, dir: appDir, hostname, port });
   await app.prepare();
@@ -44,5 +46,6 @@ async function main() {
 
 main().catch((error: Error) => {
   console.error(error.message);
+  console.error("The server was not started.");
   process.exit(1);
 });
