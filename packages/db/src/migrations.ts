@@ -115,10 +115,20 @@ export class ModifiedMigrationError extends Error {
     readonly migrationsDir: string,
   ) {
     const files = names.map((name) => path.join(migrationsDir, name, "migration.sql"));
+    const updates = names.flatMap((name, i) =>
+      existsSync(files[i]!)
+        ? [
+            `UPDATE _prisma_migrations SET checksum = '${sha256(readFileSync(files[i]!)).toString("hex")}' WHERE migration_name = '${name}';`,
+          ]
+        : [],
+    );
     super(
       `${names.length === 1 ? "A migration was" : "Migrations were"} changed after being applied to this database: ${files.join(", ")} ` +
         `no longer ${names.length === 1 ? "matches" : "match"} the checksum recorded in _prisma_migrations, so the database may not be what the migrations describe. ` +
-        `Restore the applied version (e.g. from version control) and put further changes in a new migration; \`pnpm db:status\` lists the differences.`,
+        `Restore the applied version (e.g. from version control) and put further changes in a new migration. ` +
+        (updates.length > 0
+          ? `If the edit changes nothing the migration did (a comment, formatting), record the new checksum instead: ${updates.join(" ")}`
+          : ""),
     );
     this.name = "ModifiedMigrationError";
   }
