@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -102,6 +102,11 @@ describe("prisma migrate deploy through the CLI", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
       rmSync(config, { force: true });
+      try {
+        rmdirSync(path.dirname(config)); // when empty
+      } catch {
+        // another test's config is still there
+      }
     }
   });
 
