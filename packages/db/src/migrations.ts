@@ -230,7 +230,11 @@ export async function openMigratedDatabase(
     }
   }
 
-  log(`Applying ${pending.length} pending database migration${pending.length === 1 ? "" : "s"}…`);
+  log(
+    pending.length > 0
+      ? `Applying ${pending.length} pending database migration${pending.length === 1 ? "" : "s"}…`
+      : "A database migration failed earlier: running Prisma's migrate deploy, which reports it…",
+  );
   try {
     await deploy(target, { migrationsDir, stdio: options.stdio });
     database ??= await openDatabase(target);
