@@ -20,5 +20,6 @@ try {
   });
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
+  console.error("The server was not started.");
   process.exit(1);
 }

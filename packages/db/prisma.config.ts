@@ -4,7 +4,7 @@
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { createPgAdapterFactory, createPgliteAdapterFactory } from "./src/adapter-fixes";
-import { describeTarget, resolveDatabaseTarget } from "./src/database-target";
+import { describeTarget, resolveDatabaseTarget, resolveMigrationsDir } from "./src/database-target";
 import { openPGlite } from "./src/pglite";
 
 const target = resolveDatabaseTarget();
@@ -14,6 +14,34 @@ if (target.kind === "pglite") process.env.DATABASE_URL = "postgresql://pglite@lo
 
 // (2) The CLI calls adapter() twice per command: two PGlite instances on one folder corrupt it.
 let adapterPromise: ReturnType<typeof createAdapter> | undefined;
+
+// (11) Prisma 6 requires the schema's `url` for PostgreSQL (without it the schema does not
+// validate, the CLI takes the Rust engine path of (1) and, offline, ends with status 0 having done
+// nothing), yet with a driver adapter every migrate command warns that it "will NOT be used".
+// Drop that warning, and only when `url` is the one property it names.
+const URL_WARNING = "you are using a Driver Adapter via prisma.config.ts:\n- url\n\nThe values from your schema will NOT be used!";
+const stdoutWrite = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+  if (typeof chunk === "string" && chunk.includes(URL_WARNING)) {
+    const callback = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
+    callback?.();
+    return true;
+  }
+  return (stdoutWrite as (...args: unknown[]) => boolean)(chunk, ...rest);
+}) as typeof process.stdout.write;
+
+// (12) A CLI stuck on something else (an engine download retried offline, see (11)) exits with
+// status 0 once (4) leaves it nothing but unref'd timers. A migrate command that ends without ever
+// asking for the adapter has done nothing: fail it.
+const cliArgs = process.argv.slice(2);
+const needsAdapter = cliArgs.includes("migrate") && ["deploy", "status", "resolve"].some((command) => cliArgs.includes(command));
+process.once("beforeExit", (code) => {
+  if (!needsAdapter || adapterPromise || code !== 0) return;
+  console.error(
+    `prisma ${cliArgs.join(" ")} ended without connecting to the database: nothing was done. Run it with DEBUG="prisma*" to see why.`,
+  );
+  process.exitCode = 1;
+});
 
 async function createAdapter() {
   if (target.kind === "postgres") {
@@ -44,6 +72,6 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
   schema: path.join("..", "..", "prisma", "schema.prisma"),
-  migrations: { path: path.join("..", "..", "prisma", "migrations") },
+  migrations: { path: resolveMigrationsDir() },
   adapter: () => (adapterPromise ??= createAdapter()),
 });

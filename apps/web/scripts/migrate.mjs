@@ -1,5 +1,7 @@
 // Applies pending migrations (Prisma's own migrate) to the configured database: PGlite by default,
-// PostgreSQL when DATABASE_URL is set. Run before the server starts: one process per PGlite folder.
+// PostgreSQL when DATABASE_URL is set. Runs Prisma whether or not anything is pending; the server
+// checks by itself at start (packages/db migrations.ts). Not beside a server using the same PGlite
+// folder: one process per folder.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

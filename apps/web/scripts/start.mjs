@@ -1,4 +1,5 @@
-// `pnpm start`: apply pending migrations, then serve the built app (run `pnpm build` first).
+// `pnpm start`: serve the built app (run `pnpm build` first). The server applies pending
+// migrations before it listens, starting Prisma's migrate deploy only when there are any.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -12,7 +13,6 @@ if (
   console.error("No production build found. Run `pnpm build` first (the quick start's `pnpm go` does both).");
   process.exit(1);
 }
-await import("./migrate.mjs");
 const child = spawn(process.execPath, ["server.mjs"], { cwd: appDir, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

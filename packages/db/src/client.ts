@@ -1,4 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
+import type pg from "pg";
 import { createPgAdapterFactory, createPgliteAdapterFactory } from "./adapter-fixes";
 import { type DatabaseTarget, resolveDatabaseTarget } from "./database-target";
 import { PrismaClient, type Prisma } from "./generated/prisma/client";
@@ -21,6 +22,8 @@ export interface Database {
    * than the statement. On PGlite it waits for an open transaction to end.
    */
   execute: StatementRunner;
+  /** The pg pool behind Prisma when on PostgreSQL. */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -48,8 +51,27 @@ export function wrapPglite(client: PGlite, target: Database["target"]): Database
   };
 }
 
+let parked: Database | undefined;
+
+const sameTarget = (a: Database["target"], b: DatabaseTarget) =>
+  (a.kind === "pglite" && b.kind === "pglite" && a.dataDir === b.dataDir) ||
+  (a.kind === "postgres" && b.kind === "postgres" && a.url === b.url);
+
+/**
+ * Hands an open database to the next openDatabase() of the same target in this process: the
+ * server's start-up migration check (migrations.ts) passes on the connection it checked with.
+ */
+export function parkDatabase(database: Database): void {
+  parked = database;
+}
+
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else embedded PGlite. */
 export async function openDatabase(target: DatabaseTarget = resolveDatabaseTarget()): Promise<Database> {
+  if (parked && sameTarget(parked.target, target)) {
+    const database = parked;
+    parked = undefined;
+    return database;
+  }
   if (target.kind === "pglite") return wrapPglite(await openPGlite(target.dataDir), target);
   const poolSize = Number(process.env.DATABASE_POOL_SIZE) || 10;
   const { factory, pool } = createPgAdapterFactory(target.url, { max: poolSize });
@@ -60,6 +82,7 @@ export async function openDatabase(target: DatabaseTarget = resolveDatabaseTarge
     execute: async (sql, params) => {
       await pool.query(sql, params);
     },
+    pool,
     async close() {
       await prisma.$disconnect();
       await pool.end().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
 
@@ -39,4 +40,13 @@ export function describeTarget(target: DatabaseTarget): string {
   if (target.kind === "pglite") return `PGlite (embedded) at ${target.dataDir}`;
   const u = new URL(target.url);
   return `PostgreSQL at ${u.hostname}:${u.port || 5432}${u.pathname}`;
+}
+
+/**
+ * The migrations folder Prisma's CLI (prisma.config.ts) and the start-up check read:
+ * `<workspace>/prisma/migrations`, or `OCIAUTH_MIGRATIONS_DIR` (tests use copies), relative to the
+ * workspace root like `PGLITE_DIR`.
+ */
+export function resolveMigrationsDir(env: NodeJS.ProcessEnv = process.env, start = path.dirname(fileURLToPath(import.meta.url))): string {
+  return path.resolve(findWorkspaceRoot(start), env.OCIAUTH_MIGRATIONS_DIR?.trim() || path.join("prisma", "migrations"));
 }

@@ -1,16 +1,19 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "./client";
-import { startPostgresServer } from "./testing";
+import { expectedMigrationSnapshot, snapshotMigrations, startPostgresServer } from "./testing";
 
 const packageDir = path.resolve(import.meta.dirname, "..");
 
-function prisma(args: string[], env: Record<string, string>) {
+/** Prisma's warning about the schema's `url`, which prisma.config.ts drops (see there, 11). */
+const URL_WARNING = "will NOT be used";
+
+function prisma(args: string[], env: Record<string, string>, config = "prisma.config.ts") {
   const started = Date.now();
-  const result = spawnSync("pnpm", ["exec", "prisma", ...args, "--config", "prisma.config.ts"], {
+  const result = spawnSync("pnpm", ["exec", "prisma", ...args, "--config", config], {
     cwd: packageDir,
     env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: "", ...env },
     encoding: "utf8",
@@ -20,22 +23,28 @@ function prisma(args: string[], env: Record<string, string>) {
 }
 
 // The real `prisma migrate deploy` (JS schema engine through our adapters) on both databases:
-// what `pnpm start` runs before serving.
+// what `pnpm start` runs when migrations are pending (see migrations.ts).
 describe("prisma migrate deploy through the CLI", () => {
-  it("migrates a new PGlite folder, exits promptly, and is idempotent", async () => {
+  it("migrates a new PGlite folder completely, exits promptly, and is idempotent", async () => {
     const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "ociauth-mig-")), "nested", "pglite");
     try {
+      const before = prisma(["migrate", "status"], { PGLITE_DIR: dir });
+      expect(before.status, before.output).toBe(1);
+      expect(before.output).toContain("have not yet been applied");
       const first = prisma(["migrate", "deploy"], { PGLITE_DIR: dir });
       expect(first.status, first.output).toBe(0);
       expect(first.output).toContain("All migrations have been successfully applied");
+      expect(first.output).not.toContain(URL_WARNING);
       expect(first.seconds).toBeLessThan(45);
       const status = prisma(["migrate", "status"], { PGLITE_DIR: dir });
       expect(status.status, status.output).toBe(0);
       expect(status.output).toContain("Database schema is up to date");
+      expect(status.output).not.toContain(URL_WARNING);
       const again = prisma(["migrate", "deploy"], { PGLITE_DIR: dir });
       expect(again.output).toContain("No pending migrations to apply");
 
       const db = await openDatabase({ kind: "pglite", dataDir: dir });
+      expect(await snapshotMigrations(db)).toEqual(await expectedMigrationSnapshot());
       expect(await db.prisma.identity.count()).toBe(0);
       await db.close();
     } finally {
@@ -43,16 +52,22 @@ describe("prisma migrate deploy through the CLI", () => {
     }
   });
 
-  it("migrates a PostgreSQL database", async () => {
+  it("migrates a PostgreSQL database completely", async () => {
     const server = await startPostgresServer();
     try {
       const url = await server.createDatabase("cli_migrate");
+      const before = prisma(["migrate", "status"], { DATABASE_URL: url });
+      expect(before.status, before.output).toBe(1);
+      expect(before.output).toContain("have not yet been applied");
       const first = prisma(["migrate", "deploy"], { DATABASE_URL: url });
       expect(first.status, first.output).toBe(0);
       expect(first.output).toContain("All migrations have been successfully applied");
+      expect(first.output).not.toContain(URL_WARNING);
       const status = prisma(["migrate", "status"], { DATABASE_URL: url });
+      expect(status.status, status.output).toBe(0);
       expect(status.output).toContain("Database schema is up to date");
       const db = await openDatabase({ kind: "postgres", url });
+      expect(await snapshotMigrations(db)).toEqual(await expectedMigrationSnapshot());
       expect(await db.prisma.organization.count()).toBe(0);
       // The change-notification triggers (a plpgsql function body with ";" inside) are all there.
       const triggers = await db.prisma.$queryRawUnsafe<{ n: number }[]>(
@@ -62,6 +77,36 @@ describe("prisma migrate deploy through the CLI", () => {
       await db.close();
     } finally {
       await server.stop();
+    }
+  });
+
+  it("fails, instead of ending with status 0 having applied nothing, when the schema cannot be read", () => {
+    // Prisma 6 refuses a PostgreSQL datasource without `url`: the CLI then falls back to
+    // downloading a Rust engine and, offline, used to end quietly with status 0.
+    const dir = mkdtempSync(path.join(os.tmpdir(), "ociauth-nourl-"));
+    const config = path.join(packageDir, ".tmp", `no-url-${process.pid}.config.ts`);
+    try {
+      const schema = readFileSync(path.join(packageDir, "../../prisma/schema.prisma"), "utf8");
+      const withoutUrl = schema.replace(/^\s*url\s*=.*$/m, "");
+      expect(withoutUrl).not.toBe(schema);
+      writeFileSync(path.join(dir, "schema.prisma"), withoutUrl);
+      mkdirSync(path.dirname(config), { recursive: true });
+      writeFileSync(
+        config,
+        `import config from "../prisma.config";\nexport default { ...config, schema: ${JSON.stringify(path.join(dir, "schema.prisma"))} };\n`,
+      );
+      const result = prisma(["migrate", "deploy"], { PGLITE_DIR: path.join(dir, "data") }, config);
+      expect(result.status, result.output).not.toBe(0);
+      expect(result.output).toContain("ended without connecting to the database: nothing was done");
+      expect(result.output).not.toContain("have been applied");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(config, { force: true });
+      try {
+        rmdirSync(path.dirname(config)); // when empty
+      } catch {
+        // another test's config is still there
+      }
     }
   });
 

@@ -1,4 +1,5 @@
 import { describeTarget, resolveDatabaseTarget } from "@ociauth/db";
+import { migrateDatabase } from "@ociauth/db/migrations";
 import { loadConfig } from "../core/config";
 import { getLogger } from "../core/logger";
 import { closeRuntime, getRuntime } from "../core/process-runtime";
@@ -12,14 +13,15 @@ export interface RunServerOptions {
 }
 
 /**
- * The production process: validates the configuration, opens the database (one Runtime for the
- * whole process), prepares the pages, then serves /api/* through the front door and the rest
+ * The production process: validates the configuration, opens the database and applies pending
+ * migrations (one Runtime for the whole process), prepares the pages, then serves /api/* through the front door and the rest
  * through the page renderer. SIGINT/SIGTERM close connections and the database cleanly.
  */
 export async function runServer(options: RunServerOptions): Promise<void> {
   const port = Number(process.env.PORT) || 3000;
   const hostname = process.env.HOST || "0.0.0.0";
   loadConfig(); // fail fast on bad configuration
+  await migrateDatabase(); // runs Prisma's migrate deploy only when migrations are pending
   await getRuntime();
   const pages = await options.preparePages({ hostname, port });
   const server = createAppServer(pages);
