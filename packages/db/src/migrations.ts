@@ -150,7 +150,11 @@ export interface DeployOptions {
 
 /** Runs Prisma's `migrate deploy` (packages/db/prisma.config.ts) on `target` in a child process. */
 export async function runPrismaMigrateDeploy(target: DatabaseTarget, options: DeployOptions): Promise<void> {
-  const cli = path.join(path.dirname(createRequire(path.join(packageDir, "package.json")).resolve("prisma/package.json")), "build", "index.js");
+  const cli = path.join(
+    path.dirname(createRequire(path.join(packageDir, "package.json")).resolve("prisma/package.json")),
+    "build",
+    "index.js",
+  );
   const env = {
     ...process.env,
     DATABASE_URL: target.kind === "postgres" ? target.url : "",
