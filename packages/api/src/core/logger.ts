@@ -23,29 +23,44 @@ export const REDACTED_PATHS = [
   "*.signature",
 ];
 
-function create(destination?: DestinationStream): Logger {
-  return pino(
-    {
-      level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
-      base: { service: "ociauth" },
-      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-      serializers: { err: pino.stdSerializers.err },
-    },
-    // Buffered, asynchronous writes to stdout: one log line per request must not cost a syscall
-    // per request (flushed on shutdown; see http/run-server.ts).
-    destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
-  );
+interface Loggers {
+  logger: Logger;
+  /**
+   * The access log: one line per API request with fixed fields only (request id, method, normalised
+   * path, status, duration, caller IP), so it skips the redaction pass the general logger makes.
+   */
+  access: Logger;
 }
 
-let logger: Logger | undefined;
+function create(destination?: DestinationStream, level?: string): Loggers {
+  // Buffered, asynchronous writes to stdout: one log line per request must not cost a syscall
+  // per request (flushed on shutdown; see http/run-server.ts).
+  const stream = destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const common = {
+    level: level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
+    base: { service: "ociauth" },
+  };
+  return {
+    logger: pino(
+      { ...common, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, serializers: { err: pino.stdSerializers.err } },
+      stream,
+    ),
+    access: pino(common, stream),
+  };
+}
+
+let loggers: Loggers | undefined;
 
 export function getLogger(): Logger {
-  return (logger ??= create());
+  return (loggers ??= create()).logger;
+}
+
+export function getAccessLogger(): Logger {
+  return (loggers ??= create()).access;
 }
 
 /** Tests capture what the service logs. */
 export function setLoggerDestinationForTesting(destination: DestinationStream, level = "debug"): Logger {
-  logger = create(destination);
-  logger.level = level;
-  return logger;
+  loggers = create(destination, level);
+  return loggers.logger;
 }

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { getConfig } from "../core/config";
-import { getLogger } from "../core/logger";
+import { getAccessLogger, getLogger } from "../core/logger";
 import { CLIENT_IP_HEADER } from "./client-ip-header";
 import { getOpenApiDocument } from "../rest/openapi-document";
-import { handleRestRequest, MAX_BODY_BYTES } from "../rest/dispatch";
-import { jsonErrorResponse } from "../rest/error-envelope";
+import { dispatchRest, MAX_BODY_BYTES } from "../rest/dispatch";
+import { errorReply, type JsonReply } from "../rest/error-envelope";
 import { AppError, badRequest, forbidden, notFound } from "../core/errors";
 import { isSameOrigin } from "../rest/request-meta";
 import { createProxyMatcher, resolveClientIp } from "./client-ip";
@@ -32,17 +32,13 @@ export function createAppServer(fallback: PageHandler): Server {
     if (target && !isApiPath(target.pathname)) {
       const declared = Number(req.headers["content-length"] ?? 0);
       // Pages take small form posts only (server actions); a body must declare its size.
-      if (declared > MAX_BODY_BYTES) return void sendNodeResponse(res, jsonErrorResponse(bodyTooLarge()), true);
+      if (declared > MAX_BODY_BYTES) return void sendNodeResponse(res, errorReply(bodyTooLarge()), true);
       if (req.headers["transfer-encoding"] && req.method !== "GET" && req.method !== "HEAD") {
-        return void sendNodeResponse(
-          res,
-          jsonErrorResponse(new AppError("BAD_REQUEST", "A request body must declare its Content-Length")),
-          true,
-        );
+        return void sendNodeResponse(res, errorReply(new AppError("BAD_REQUEST", "A request body must declare its Content-Length")), true);
       }
       // A server action from another site: refused here with a 403 (Next would answer 500).
       if (req.headers["next-action"] !== undefined && !isSameOrigin(nodeOriginHeaders(req))) {
-        return void sendNodeResponse(res, jsonErrorResponse(forbidden("Cross-site request refused: the Origin does not match this site")));
+        return void sendNodeResponse(res, errorReply(forbidden("Cross-site request refused: the Origin does not match this site")));
       }
       // Dashboard pages and server actions read the caller's address from here (never the client's own value).
       delete req.headers[CLIENT_IP_HEADER];
@@ -54,7 +50,7 @@ export function createAppServer(fallback: PageHandler): Server {
     let reqId: string | null = null;
     res.once("finish", () => {
       // Method, path without the query string, status: never headers or bodies (tokens, signatures).
-      getLogger().info(
+      getAccessLogger().info(
         {
           reqId,
           method: req.method,
@@ -66,28 +62,28 @@ export function createAppServer(fallback: PageHandler): Server {
         "request",
       );
     });
-    let response: Response;
+    let response: Response | JsonReply;
     try {
       if (!target) throw badRequest("The request target is not a valid path");
       req.url = target.pathname + target.search;
       response = await handleApiRequest(req, target.pathname, ip);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) response = jsonErrorResponse(bodyTooLarge());
-      else if (error instanceof AppError) response = jsonErrorResponse(error);
+      if (error instanceof BodyTooLargeError) response = errorReply(bodyTooLarge());
+      else if (error instanceof AppError) response = errorReply(error);
       else {
         getLogger().error({ err: error }, "request failed");
-        response = jsonErrorResponse(error);
+        response = errorReply(error);
       }
     }
-    reqId = response.headers.get("x-request-id");
+    reqId = response instanceof Response ? response.headers.get("x-request-id") : (response.headers["x-request-id"] ?? null);
     await sendNodeResponse(res, response, response.status === 413).catch((error: unknown) => {
       getLogger().warn({ reqId, err: error }, "response not fully sent");
     });
   });
 }
 
-async function handleApiRequest(req: IncomingMessage, pathname: string, ip: string | null): Promise<Response> {
-  if (pathname.startsWith("/api/v1/")) return handleRestRequest(await toApiRequest(req), { ip });
+async function handleApiRequest(req: IncomingMessage, pathname: string, ip: string | null): Promise<Response | JsonReply> {
+  if (pathname.startsWith("/api/v1/")) return dispatchRest(await toApiRequest(req), { ip });
   if (pathname.startsWith("/api/trpc/")) return handleTrpcRequest(await toWebRequest(req), { ip });
   if (pathname === "/api/docs/json") {
     if (req.method !== "GET" && req.method !== "HEAD")
@@ -97,10 +93,11 @@ async function handleApiRequest(req: IncomingMessage, pathname: string, ip: stri
   throw notFound(`Route ${req.method}:${pathname} not found`);
 }
 
-/** Writes a fetch Response; `closeAfter` ends the connection (a refused body may still be arriving). */
-async function sendNodeResponse(res: ServerResponse, response: Response, closeAfter = false) {
+/** Writes an answer; `closeAfter` ends the connection (a refused body may still be arriving). */
+async function sendNodeResponse(res: ServerResponse, response: Response | JsonReply, closeAfter = false) {
   if (closeAfter) res.setHeader("connection", "close");
-  await sendWebResponse(res, response);
+  if (response instanceof Response) return sendWebResponse(res, response);
+  res.writeHead(response.status, response.headers).end(response.body);
 }
 
 const nodeOriginHeaders = (req: IncomingMessage) => ({

@@ -3,7 +3,7 @@ import { createRequestContext } from "../core/context";
 import { AppError, badRequest, notFound } from "../core/errors";
 import { getLogger } from "../core/logger";
 import { authenticate } from "../services/auth/authenticate";
-import { jsonErrorResponse, jsonResponse, newReqId, serverTimingHeader } from "./error-envelope";
+import { errorReply, type JsonReply, jsonReply, newReqId, serverTimingHeader, toFetchResponse } from "./error-envelope";
 import { type ApiRequest, type ConnectionInfo, requestMeta } from "./request-meta";
 import { inputSource, type RestRoute, restRoutes } from "./rest-routes";
 
@@ -61,10 +61,13 @@ function serverTimingHeaders(timings: Record<string, number> | undefined): Recor
   return value ? { "server-timing": value } : {};
 }
 
-/**
- * Serves every operation that has a REST binding as a plain (Request) => Response function.
- */
+/** Serves every operation that has a REST binding, as a fetch Response (tests, other hosts). */
 export async function handleRestRequest(req: ApiRequest, connection: ConnectionInfo = { ip: null }): Promise<Response> {
+  return toFetchResponse(await dispatchRest(req, connection));
+}
+
+/** The REST dispatch itself: request in, complete JSON answer out. */
+export async function dispatchRest(req: ApiRequest, connection: ConnectionInfo = { ip: null }): Promise<JsonReply> {
   const reqId = newReqId();
   try {
     const url = new URL(req.url);
@@ -83,10 +86,10 @@ export async function handleRestRequest(req: ApiRequest, connection: ConnectionI
     const input = operation.input ? operation.input.parse(restInput(part, params)) : undefined;
     const result = await operation.handler(ctx, input);
     const body = rest.view ? rest.view.response.parse(rest.view.present(result)) : operation.output.parse(result);
-    return jsonResponse(body, 200, reqId, serverTimingHeaders(ctx.meta.timings));
+    return jsonReply(body, 200, reqId, serverTimingHeaders(ctx.meta.timings));
   } catch (error) {
-    const response = jsonErrorResponse(error, reqId);
-    if (response.status === 500) getLogger().error({ reqId, err: error }, "request failed");
-    return response;
+    const reply = errorReply(error, reqId);
+    if (reply.status === 500) getLogger().error({ reqId, err: error }, "request failed");
+    return reply;
   }
 }

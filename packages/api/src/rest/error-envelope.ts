@@ -6,14 +6,24 @@ import { AppError, databaseUnavailable, ERROR_TABLE } from "../core/errors";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
+/** Random bytes drawn 4 KiB at a time: one call to the system's generator per ~250 request ids. */
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+function randomByte(): number {
+  if (randomOffset >= randomPool.length) {
+    randomPool = randomBytes(4096);
+    randomOffset = 0;
+  }
+  return randomPool[randomOffset++]!;
+}
+
 /** `req-` + 14 alphanumerics, as Infisical. */
 export function newReqId(): string {
   // 248 = 4 × 62: bytes at or above it are skipped, so every character is equally likely.
   let id = "req-";
   while (id.length < 18) {
-    for (const byte of randomBytes(20)) {
-      if (byte < 248 && id.length < 18) id += ALPHANUMERIC[byte % 62];
-    }
+    const byte = randomByte();
+    if (byte < 248) id += ALPHANUMERIC[byte % 62];
   }
   return id;
 }
@@ -67,9 +77,16 @@ export function errorHeaders(thrown: unknown): Record<string, string> {
   return {};
 }
 
-/** A JSON API response with the request id and the headers every API answer carries. */
-export function jsonResponse(body: unknown, status: number, reqId: string, extraHeaders: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
+/** A complete JSON answer: what the front door writes as is (no fetch Response in between). */
+export interface JsonReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A JSON API answer with the request id and the headers every API answer carries. */
+export function jsonReply(body: unknown, status: number, reqId: string, extraHeaders: Record<string, string> = {}): JsonReply {
+  return {
     status,
     headers: {
       "content-type": "application/json; charset=utf-8",
@@ -78,13 +95,24 @@ export function jsonResponse(body: unknown, status: number, reqId: string, extra
       "x-content-type-options": "nosniff",
       ...extraHeaders,
     },
-  });
+    body: JSON.stringify(body),
+  };
 }
 
-/** An error as the REST envelope response (status, envelope, Retry-After/Allow). */
-export function jsonErrorResponse(error: unknown, reqId = newReqId()): Response {
+/** An error as the REST envelope (status, envelope, Retry-After/Allow). */
+export function errorReply(error: unknown, reqId = newReqId()): JsonReply {
   const body = toErrorBody(error, reqId);
-  return jsonResponse(body, body.statusCode, reqId, errorHeaders(error));
+  return jsonReply(body, body.statusCode, reqId, errorHeaders(error));
+}
+
+export const toFetchResponse = (reply: JsonReply) => new Response(reply.body, { status: reply.status, headers: reply.headers });
+
+export function jsonResponse(body: unknown, status: number, reqId: string, extraHeaders: Record<string, string> = {}): Response {
+  return toFetchResponse(jsonReply(body, status, reqId, extraHeaders));
+}
+
+export function jsonErrorResponse(error: unknown, reqId = newReqId()): Response {
+  return toFetchResponse(errorReply(error, reqId));
 }
 
 /** Durations a service reported (`app`, `oci`) as a Server-Timing value, or null. */
