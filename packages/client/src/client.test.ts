@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { createOciAuthClient, createOciSession, loginWithOci, type OciLoginResult, OciAuthError } from "./index";
+import { MAX_TRPC_BATCH_CALLS } from "@ociauth/schema";
 import { adminClient, fixture, loginOptions } from "./test/fixture";
 
 const TENANCY = "ocid1.tenancy.oc1..aaaaclienttest";
@@ -19,6 +20,20 @@ describe("createOciAuthClient against the running server", () => {
     expect(revoked.identityOciAuth.id).toBe(attached.identityOciAuth.id);
     const list = await client.identities.list.query({ organizationId: fixture().orgId });
     expect(list.identities.map((i) => i.name)).toContain("svc");
+  });
+
+  it("splits more concurrent calls than one batch may carry into several batches (all succeed)", async () => {
+    let requests = 0;
+    const client = createOciAuthClient({
+      url: fixture().url,
+      token: fixture().adminToken,
+      fetch: (input, init) => (requests++, fetch(input, init)),
+    });
+    const calls = MAX_TRPC_BATCH_CALLS + 14;
+    const answers = await Promise.all(Array.from({ length: calls }, () => client.auth.me.query()));
+    expect(answers).toHaveLength(calls);
+    expect(answers.every((me) => me.type === "identity")).toBe(true);
+    expect(requests).toBe(2);
   });
 
   it("uses getToken per request", async () => {

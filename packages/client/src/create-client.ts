@@ -1,4 +1,5 @@
 import type { AppRouter } from "@ociauth/api";
+import { MAX_TRPC_BATCH_CALLS } from "@ociauth/schema";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { toOciAuthError } from "./errors";
 
@@ -37,6 +38,8 @@ export function createOciAuthClient(options: OciAuthClientOptions) {
     links: [
       httpBatchLink({
         url: `${base}/api/trpc`,
+        maxItems: MAX_TRPC_BATCH_CALLS, // the server refuses larger batches whole
+
         fetch: options.fetch,
         async headers() {
           const token = options.getToken ? await options.getToken() : options.token;

@@ -51,8 +51,9 @@ type PgAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
  * transaction, like psql -1).
  */
 function patchPgExecuteScript(adapter: PgAdapter): PgAdapter {
-  const client = (adapter as unknown as { client: { query(sql: string): Promise<unknown> } }).client;
-  const onError = (adapter as unknown as { onError(error: unknown): never }).onError.bind(adapter);
+  // Private members of the adapter, read by name.
+  const client: { query(sql: string): Promise<unknown> } = Reflect.get(adapter, "client");
+  const onError: (error: unknown) => never = Reflect.get(adapter, "onError").bind(adapter);
   adapter.executeScript = async (script: string) => {
     try {
       await client.query(script);
@@ -87,7 +88,7 @@ export function createPgAdapterFactory(url: string, options: PgPoolOptions = {})
  * that recovers an uncleanly closed data folder keeps a timer alive and may never exit.
  */
 export function pgliteStartParams(): string[] {
-  const defaults = (PGlite as unknown as { defaultStartParams?: string[] }).defaultStartParams ?? [];
+  const defaults = PGlite.defaultStartParams ?? [];
   return [...defaults, "-c", "log_startup_progress_interval=0"];
 }
 
@@ -124,7 +125,8 @@ export function createPgliteAdapterFactory(client: PGlite) {
   factory.connect = async () => patchPgliteAdapter(await connect(), client);
   factory.connectToShadowDb = async () => {
     const adapter = await connectToShadowDb();
-    return patchPgliteAdapter(adapter, (adapter as unknown as { client: PGlite }).client);
+    const shadowClient: PGlite = Reflect.get(adapter, "client"); // a private member of the adapter
+    return patchPgliteAdapter(adapter, shadowClient);
   };
   return factory;
 }

@@ -73,7 +73,8 @@ export async function subscribeToChanges(database: Database, handlers: ChangeFee
   const drop = (stale: pg.Client) => {
     stale.removeAllListeners("notification");
     // end() waits for a backend that may never answer: close the socket instead.
-    (stale as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    const connection: { stream?: { destroy(): void } } | undefined = Reflect.get(stale, "connection");
+    connection?.stream?.destroy();
     stale.end().catch(() => undefined);
   };
 

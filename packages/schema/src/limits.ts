@@ -14,3 +14,5 @@ export const MAX_IDENTITY_METADATA_KEY_LENGTH = 64;
 export const MAX_IDENTITY_METADATA_VALUE_LENGTH = 1020;
 /** Longest value in a search filter of POST /api/v1/identities/search. */
 export const MAX_SEARCH_TERM_LENGTH = 255;
+/** The most calls one batched tRPC request may carry (the typed clients split larger batches). */
+export const MAX_TRPC_BATCH_CALLS = 50;

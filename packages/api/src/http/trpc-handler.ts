@@ -1,3 +1,4 @@
+import { MAX_TRPC_BATCH_CALLS } from "@ociauth/schema";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createRequestContext } from "../core/context";
 import { AppError } from "../core/errors";
@@ -9,7 +10,7 @@ import { appRouter } from "../trpc/router";
 const ENDPOINT = "/api/trpc";
 
 /** The most calls one batched tRPC request may carry: a batch must not multiply what one request may spend. */
-export const MAX_BATCH_CALLS = 50;
+export const MAX_BATCH_CALLS = MAX_TRPC_BATCH_CALLS;
 
 /** Procedure names of a tRPC request path (`/api/trpc/a.b,c.d` → 2 calls). */
 export function countTrpcCalls(pathname: string): number {
