@@ -21,9 +21,23 @@ const heldHere = new Set<string>();
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM"; // exists, owned by someone else
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A killed process whose parent died too stays a zombie until an init process reaps it, and a
+ * container's first process often never does: it still answers kill(pid, 0) but holds nothing.
+ * Linux says so in /proc/<pid>/stat (state Z); elsewhere the process counts as alive.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
   }
 }
 

@@ -70,6 +70,26 @@ describe("one process per PGlite folder", () => {
     expect(existsSync(`${dir}.lock`)).toBe(false); // released on close
   }, 60_000);
 
+  it("takes over the lock of a holder that was killed and never reaped (a zombie, as under a container's init)", async () => {
+    const dir = path.join(root, "zombie");
+    // `exec sleep` replaces the shell, so the holder's parent never waits for it: killed, it stays a zombie.
+    const parent = spawn("sh", ["-c", `"${process.execPath}" --import tsx "${child}" & exec sleep 120`], {
+      env: { ...process.env, DIR: dir, HOLD: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      await new Promise<void>((resolve) => parent.stdout!.on("data", (d) => String(d).includes("OPENED") && resolve()));
+      const holder = JSON.parse(readFileSync(`${dir}.lock`, "utf8")).pid;
+      process.kill(holder, "SIGKILL");
+      await expect.poll(() => readFileSync(`/proc/${holder}/stat`, "utf8").split(") ")[1]?.[0], { timeout: 5000 }).toBe("Z");
+      const reopened = await openPGlite(dir);
+      expect((await reopened.query("SELECT count(*)::int AS n FROM t")).rows).toEqual([{ n: 1 }]);
+      await reopened.close();
+    } finally {
+      parent.kill("SIGKILL");
+    }
+  }, 60_000);
+
   it("refuses a second open within one process until the first is closed", async () => {
     const dir = path.join(root, "same-process");
     const db = await openPGlite(dir);
