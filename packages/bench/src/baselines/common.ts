@@ -45,7 +45,8 @@ interface TokenRow {
   identityId: string;
 }
 
-interface ConfigRow {
+/** An OCI auth config row as the baselines read it. */
+export interface ConfigRow {
   id: string;
   identityId: string;
   type: string;

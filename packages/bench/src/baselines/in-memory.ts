@@ -7,7 +7,7 @@
 import { createSecretKey } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import { jwtVerify } from "jose";
-import { READ_PATH, type QueryRunner, type Reply } from "./common.js";
+import { type ConfigRow, READ_PATH, type QueryRunner, type Reply } from "./common.js";
 
 interface TrustedIp {
   ipAddress: string;
@@ -37,22 +37,14 @@ export interface IdentityEntry {
   ociAuth: OciAuthDto | null;
 }
 
-interface LoadRow {
-  identityId: string;
+/** A config row with its identity's organization and name (`id` is null for an identity without a config). */
+type LoadRow = Omit<ConfigRow, "id" | "createdAt" | "updatedAt"> & {
   orgId: string;
   name: string;
   id: string | null;
-  type: string;
-  tenancyOcid: string;
-  allowedUsernames: string | null;
-  accessTokenTTL: number;
-  accessTokenMaxTTL: number;
-  accessTokenNumUsesLimit: number;
-  accessTokenTrustedIps: unknown;
-  accessTokenPeriod: number;
   createdAt: Date | string;
   updatedAt: Date | string;
-}
+};
 
 const LOAD_SQL = `SELECT i.id AS "identityId", i."orgId", i.name, o.id, o.type, o."tenancyOcid", o."allowedUsernames",
     o."accessTokenTTL", o."accessTokenMaxTTL", o."accessTokenNumUsesLimit", o."accessTokenTrustedIps", o."accessTokenPeriod",
