@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { messages } from "@ociauth/schema";
 import { createTestApiKey, createTestOcid, type OciStandIn, signGetUserWithOciCommon, startOciStandIn } from "@ociauth/oci-stand-in";
-import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appDir, startApp, stop, tempDataDir } from "./run-app";
+import { type Browser, launchBrowser } from "./browser";
+import { startApp, stop, tempDataDir } from "./run-app";
 
 /**
  * The operator dashboard end to end: `pnpm start` (production build) on a fresh PGlite folder,
@@ -13,21 +11,6 @@ import { appDir, startApp, stop, tempDataDir } from "./run-app";
  * and get a token the operator then sees and revokes. Screenshots of every page at 1280 and 390
  * pixels go to test-results/screenshots/ (and each width is checked for horizontal overflow).
  */
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const SCREENSHOTS = path.join(appDir, "test-results", "screenshots");
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 const ADMIN = { email: "operator@example.com", password: "a-long-operator-password", organization: "Acme Robotics" };
 
@@ -38,10 +21,11 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
   const key = createTestApiKey();
   let oci: OciStandIn;
   let url: string;
+  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
-  const consoleErrors: string[] = [];
+  let pageErrors: string[];
+  let consoleErrors: string[];
 
   // Shared by the steps below (they run in order, as one operator's session).
   let adminToken = "";
@@ -49,7 +33,6 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
   let workloadToken = "";
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     oci = await startOciStandIn({
       users: [{ id: userOcid, compartmentId: tenancyOcid, name: "deployer", publicKeys: [key.publicKeyPem] }],
     });
@@ -60,48 +43,17 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
     cleanups.push(() => stop(app.child));
     url = app.url;
 
-    const profile = mkdtempSync(path.join(os.tmpdir(), "ociauth-chromium-"));
-    cleanups.push(() => rmSync(profile, { recursive: true, force: true }));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: DESKTOP,
-      locale: "en-US",
-      timezoneId: "UTC",
-    });
-    cleanups.push(() => context.close());
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: url });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error") consoleErrors.push(message.text());
-    });
+    browser = await launchBrowser(url);
+    cleanups.push(() => browser.close());
+    ({ context, page, pageErrors, consoleErrors } = browser);
   });
 
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  const go = async (p: string) => {
-    await page.goto(`${url}${p}`, { waitUntil: "networkidle" });
-  };
-
-  /** Screenshots at both widths; neither may scroll sideways. */
-  async function capture(name: string, target: Page = page) {
-    for (const size of [DESKTOP, PHONE]) {
-      await target.setViewportSize(size);
-      await target.waitForTimeout(150); // let layout settle after the resize
-      const { scrollWidth, innerWidth } = await target.evaluate(() => ({
-        scrollWidth: document.documentElement.scrollWidth,
-        innerWidth: window.innerWidth,
-      }));
-      expect(scrollWidth, `${name} overflows horizontally at ${size.width}px`).toBeLessThanOrEqual(innerWidth);
-      await target.screenshot({ path: path.join(SCREENSHOTS, `${name}-${size.width}.png`), fullPage: true });
-    }
-    await target.setViewportSize(DESKTOP);
-  }
+  const go = (p: string) => browser.go(p);
+  const capture = (name: string, target?: Page) => browser.capture(name, target);
 
   const api = async (method: string, p: string, token?: string, body?: unknown) => {
     const res = await fetch(`${url}${p}`, {
