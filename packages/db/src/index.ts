@@ -5,6 +5,7 @@ export { DataFolderInUseError } from "./folder-lock";
 export * from "./data/errors";
 export * from "./data/settings";
 export * from "./data/accounts";
+export * from "./data/users";
 export * from "./data/identities";
 export * from "./data/oci-auth";
 export * from "./data/access-tokens";

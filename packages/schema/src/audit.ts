@@ -18,6 +18,10 @@ export const auditEventTypes = [
   "login-user",
   "login-user-failed",
   "add-org-user",
+  "update-org-user-role",
+  "remove-org-user",
+  "change-own-password",
+  "reset-user-password",
 ] as const;
 export const auditEventTypeSchema = z.enum(auditEventTypes);
 export type AuditEventType = z.infer<typeof auditEventTypeSchema>;

@@ -7,6 +7,7 @@ export * from "./usernames";
 export * from "./oci-auth";
 export * from "./identities";
 export * from "./accounts";
+export * from "./users";
 export * from "./tokens";
 export * from "./token-admin";
 export * from "./audit";

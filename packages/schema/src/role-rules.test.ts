@@ -1,6 +1,6 @@
 import type { OrgRole } from "./common";
 import { describe, expect, it } from "vitest";
-import { type IdentityAction, isMorePrivileged, roleAllows } from "./role-rules";
+import { type IdentityAction, isMorePrivileged, roleAllows, roleAllowsOnUsers, type UserAction } from "./role-rules";
 
 const ROLES: OrgRole[] = ["no-access", "viewer", "member", "admin"];
 
@@ -38,4 +38,19 @@ describe("isMorePrivileged (the privilege boundary)", () => {
     for (const role of ROLES) expect(isMorePrivileged(role, "admin")).toBe(false);
     for (const role of ROLES) expect(isMorePrivileged(role, "no-access")).toBe(role !== "no-access");
   });
+});
+
+describe("roleAllowsOnUsers (read = viewer+, add/edit = member+, remove/reset-password = admin)", () => {
+  const table: Record<UserAction, OrgRole[]> = {
+    read: ["viewer", "member", "admin"],
+    add: ["member", "admin"],
+    edit: ["member", "admin"],
+    remove: ["admin"],
+    "reset-password": ["admin"],
+  };
+  for (const [action, allowed] of Object.entries(table) as [UserAction, OrgRole[]][]) {
+    it.each(ROLES)(`${action} by %s`, (role) => {
+      expect(roleAllowsOnUsers(role, action)).toBe(allowed.includes(role));
+    });
+  }
 });

@@ -11,3 +11,20 @@ export const roleAllows = (role: OrgRole, action: IdentityAction) => RANK[role] 
 
 /** An actor may not manage an identity whose role is more privileged than its own. */
 export const isMorePrivileged = (target: OrgRole, actor: OrgRole) => RANK[target] > RANK[actor];
+
+export type UserAction = "read" | "add" | "edit" | "remove" | "reset-password";
+
+/**
+ * Least role allowed for each action on the organization's users: the identity rules (reading
+ * needs viewer, adding and changing roles member, removing admin), and resetting someone else's
+ * password admin. The boundary (`isMorePrivileged`) applies on top, as for identities.
+ */
+const MIN_ROLE_FOR_USERS: Record<UserAction, OrgRole> = {
+  read: "viewer",
+  add: "member",
+  edit: "member",
+  remove: "admin",
+  "reset-password": "admin",
+};
+
+export const roleAllowsOnUsers = (role: OrgRole, action: UserAction) => RANK[role] >= RANK[MIN_ROLE_FOR_USERS[action]];

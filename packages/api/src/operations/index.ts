@@ -7,6 +7,7 @@ import {
   bootstrapBodySchema,
   bootstrapResponseSchema,
   bootstrapStatusResponseSchema,
+  changeOwnPasswordBodySchema,
   createIdentityInputSchema,
   createIdentityResponseSchema,
   deleteIdentityResponseSchema,
@@ -22,7 +23,11 @@ import {
   listIdentityAccessTokensInputSchema,
   ociLoginBodySchema,
   okResponseSchema,
+  orgUserListResponseSchema,
+  orgUserParamsSchema,
   orgUserResponseSchema,
+  orgUsersParamsSchema,
+  resetUserPasswordInputSchema,
   revokeAccessTokenByIdInputSchema,
   revokeAccessTokenByIdResponseSchema,
   revokeTokenResponseSchema,
@@ -31,6 +36,7 @@ import {
   updateIdentityInputSchema,
   updateIdentityResponseSchema,
   updateOciAuthInputSchema,
+  updateOrgUserRoleInputSchema,
   userLoginBodySchema,
   whoAmIResponseSchema,
 } from "@ociauth/schema";
@@ -41,6 +47,7 @@ import * as ociAuth from "../services/oci-auth/oci-auth-service";
 import { loginWithOci } from "../services/oci-auth/oci-login-service";
 import * as tokenAdmin from "../services/tokens/token-admin-service";
 import * as tokens from "../services/tokens/token-service";
+import * as users from "../services/users/user-service";
 import { type AnyOperation, defineOperation } from "./define-operation";
 import {
   toCreatedIdentity,
@@ -52,6 +59,8 @@ import {
 
 const OCI_AUTH_PATH = "/api/v1/auth/oci-auth/identities/:identityId";
 const IDENTITY_PATH = "/api/v1/identities/:identityId";
+const ORG_USERS_PATH = "/api/v1/organizations/:organizationId/users";
+const ORG_USER_PATH = `${ORG_USERS_PATH}/:userId`;
 
 /**
  * Every operation of the API, once: `<group>.<name>` is its tRPC procedure, `rest` its
@@ -312,20 +321,102 @@ export const operations = {
     me: defineOperation({ kind: "query", auth: true, output: whoAmIResponseSchema, handler: account.whoAmI }),
   },
 
+  /** The users (dashboard operators) of an organization. */
+  users: {
+    list: defineOperation({
+      kind: "query",
+      auth: true,
+      input: orgUsersParamsSchema,
+      output: orgUserListResponseSchema,
+      handler: users.listOrgUsers,
+      rest: {
+        method: "GET",
+        path: ORG_USERS_PATH,
+        operationId: "listOrganizationUsers",
+        summary: "List the users of an organization with their roles (oldest first)",
+        tag: "Users",
+      },
+    }),
+    add: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: addOrgUserInputSchema,
+      output: orgUserResponseSchema,
+      handler: users.addOrgUser,
+      rest: {
+        method: "POST",
+        path: ORG_USERS_PATH,
+        operationId: "addOrganizationUser",
+        summary: "Add a user to an organization with a role (at most the caller's own)",
+        tag: "Users",
+      },
+    }),
+    updateRole: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: updateOrgUserRoleInputSchema,
+      output: orgUserResponseSchema,
+      handler: users.updateOrgUserRole,
+      rest: {
+        method: "PATCH",
+        path: ORG_USER_PATH,
+        operationId: "updateOrganizationUserRole",
+        summary: "Change a user's role (the last admin user cannot be demoted)",
+        tag: "Users",
+      },
+    }),
+    remove: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: orgUserParamsSchema,
+      output: orgUserResponseSchema,
+      handler: users.removeOrgUser,
+      rest: {
+        method: "DELETE",
+        path: ORG_USER_PATH,
+        operationId: "removeOrganizationUser",
+        summary: "Remove a user from an organization and end their sessions (not the last admin user)",
+        tag: "Users",
+      },
+    }),
+    resetPassword: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: resetUserPasswordInputSchema,
+      output: okResponseSchema,
+      handler: users.resetUserPassword,
+      rest: {
+        method: "POST",
+        path: `${ORG_USER_PATH}/password`,
+        operationId: "resetOrganizationUserPassword",
+        summary: "Set another user's password (admins only); that user's sessions end",
+        tag: "Users",
+      },
+    }),
+    changePassword: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: changeOwnPasswordBodySchema,
+      output: okResponseSchema,
+      handler: users.changeOwnPassword,
+      rest: {
+        method: "POST",
+        path: "/api/v1/auth/password",
+        operationId: "changeOwnPassword",
+        summary: "Change the signed-in user's own password (with the current one); their other sessions end",
+        tag: "Users",
+      },
+    }),
+  },
+
   organizations: {
+    /** The same operation as `users.add` (POST /api/v1/organizations/:organizationId/users), under its first tRPC name. */
     addUser: defineOperation({
       kind: "mutation",
       auth: true,
       input: addOrgUserInputSchema,
       output: orgUserResponseSchema,
-      handler: account.addOrgUser,
-      rest: {
-        method: "POST",
-        path: "/api/v1/organizations/:organizationId/users",
-        operationId: "addOrganizationUser",
-        summary: "Add a user to an organization (admins only)",
-        tag: "Users",
-      },
+      handler: users.addOrgUser,
     }),
   },
 

@@ -26,7 +26,9 @@ export async function authenticate(ctx: ServiceContext): Promise<AuthedContext> 
 
   if (claims.authTokenType === "accessToken") {
     const session = await findUserSession(ctx.db, claims.jti);
-    if (!session || session.userId !== claims.userId) throw tokenError(messages.tokenInvalid);
+    // Signed by us but without a row: the user was removed (their sessions with them). Revoked.
+    if (!session) throw unauthorized(messages.tokenRevoked);
+    if (session.userId !== claims.userId) throw tokenError(messages.tokenInvalid);
     if (session.revokedAt) throw unauthorized(messages.tokenRevoked);
     if (session.expiresAt.getTime() <= Date.now()) throw tokenError(messages.tokenExpired);
     const user = await findUserById(ctx.db, session.userId);

@@ -1,10 +1,10 @@
 import * as data from "@ociauth/db";
-import { type AddOrgUserInput, type BootstrapBody, messages, type UserLoginBody } from "@ociauth/schema";
+import { type BootstrapBody, messages, type UserLoginBody } from "@ociauth/schema";
 import type { AuthedContext, ServiceContext } from "../../core/context";
-import { AppError, badRequest, notFound, unauthorized } from "../../core/errors";
+import { badRequest, unauthorized } from "../../core/errors";
 import { auditEvent } from "../audit/audit-service";
 import { getDummyPasswordHash, hashPassword, verifyPassword } from "../auth/passwords";
-import { actorRoleInOrg, storedRole } from "../auth/permissions";
+import { storedRole } from "../auth/permissions";
 import { enforceRateLimit } from "../rate-limit/rate-limit-service";
 import { write } from "../writes";
 
@@ -103,40 +103,6 @@ export async function logoutUser(ctx: AuthedContext) {
   const { actor } = ctx;
   if (actor.type === "user") await write(ctx, {}, (tx) => data.revokeUserSession(tx, actor.sessionId));
   return { ok: true as const };
-}
-
-/** Admins add users (dashboard operators) to their organization with a role. */
-export async function addOrgUser(ctx: AuthedContext, { organizationId, ...body }: AddOrgUserInput) {
-  const role = await actorRoleInOrg(ctx, organizationId);
-  if (role === null) throw notFound(messages.organizationNotFound(organizationId));
-  if (role !== "admin") {
-    throw new AppError("PERMISSION_DENIED", "Only organization admins can add users", [
-      { action: "add-user", subject: "organization", inverted: false, conditions: null },
-    ]);
-  }
-  const passwordHash = await hashPassword(body.password);
-  try {
-    return await write(ctx, {}, async (tx) => {
-      const { user, membership } = await data.createUserInOrganization(tx, {
-        email: body.email,
-        passwordHash,
-        orgId: organizationId,
-        role: body.role,
-      });
-      await ctx.rt.audit.recordIn(
-        tx,
-        auditEvent(ctx, {
-          orgId: organizationId,
-          eventType: "add-org-user",
-          metadata: { userId: user.id, email: user.email, role: body.role },
-        }),
-      );
-      return { user: { id: user.id, email: user.email, role: membership.role as AddOrgUserInput["role"] } };
-    });
-  } catch (error) {
-    if (data.isUniqueViolation(error)) throw badRequest("A user with this email already exists");
-    throw error;
-  }
 }
 
 export async function whoAmI(ctx: AuthedContext) {
