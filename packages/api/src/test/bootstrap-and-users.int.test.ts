@@ -212,14 +212,24 @@ describe("bootstrap and users", () => {
       }
     });
 
-    it.each(["member", "viewer", "no-access"] as const)("admin-only: a %s gets 403 and nothing changes", async (role) => {
+    it.each(["viewer", "no-access"] as const)("a %s gets 403 and nothing changes", async (role) => {
       const { token } = await userToken(app, orgId, role);
       const res = await expectUnchanged(app, () =>
         app.rest("POST", path(), { token, body: { email: `by-${role}@example.com`, password: PASSWORD, role: "viewer" } }),
       );
-      expectError(res, 403, "PermissionDenied", "Only organization admins can add users", [
-        { action: "add-user", subject: "organization", inverted: false, conditions: null },
+      expectError(res, 403, "PermissionDenied", "You are not allowed to add users", [
+        { action: "add", subject: "user", inverted: false, conditions: null },
       ]);
+    });
+
+    it("a member adds users up to member only (the privilege boundary, as for identities)", async () => {
+      const { token } = await userToken(app, orgId, "member");
+      const res = await expectUnchanged(app, () =>
+        app.rest("POST", path(), { token, body: { email: "by-member@example.com", password: PASSWORD, role: "admin" } }),
+      );
+      expectError(res, 403, "PermissionBoundaryError", "Failed to add user with more privileged role");
+      const ok = await app.rest("POST", path(), { token, body: { email: "by-member@example.com", password: PASSWORD, role: "member" } });
+      expect(ok.status).toBe(200);
     });
 
     it("404 for another organization (or an unknown one), 422 for a non-UUID org id, 401 without a token", async () => {
