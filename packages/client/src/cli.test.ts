@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createOciAuthClient } from "./index";
 import { adminClient, closedPortUrl, createIdentityWithOciAuth, fixture } from "./test/fixture";
@@ -37,6 +40,8 @@ describe.concurrent("ociauth CLI (child process)", () => {
       "oci-auth attach -h": "ociauth oci-auth attach <identityId> --tenancy-ocid <ocid> [options]",
       "oci-auth update --help": "ociauth oci-auth update <identityId> [options]",
       "oci-auth revoke --help": "ociauth oci-auth revoke <identityId> [--json]",
+      "users --help": "ociauth users set-role <userId> <role>",
+      "users add --help": "ociauth users add <email> --role <role> [--password-file <path>] [options]",
     };
     const runs = await Promise.all(Object.keys(topics).map((args) => runCliProcess(args.split(" "))));
     Object.values(topics).forEach((usage, i) => {
@@ -48,6 +53,8 @@ describe.concurrent("ociauth CLI (child process)", () => {
     expect(runs[0]!.stdout).toContain("oci-auth attach     Attach OCI auth to an identity");
     expect(runs[3]!.stdout).toContain("--token <token>");
     expect(runs[4]!.stdout).toContain("--trusted-ips <list>");
+    expect(runs[0]!.stdout).toContain("users remove        Remove a user (ends their sessions)");
+    expect(runs[8]!.stdout).toContain("--password-file <path>");
   });
 
   it("login prints a token that works", async () => {
@@ -176,6 +183,28 @@ describe("ociauth CLI (in process: every usage error)", () => {
       "ociauth login --identity-id <id>",
     ],
     [["login", "extra"], {}, 'error: unexpected argument "extra"', "ociauth login --identity-id <id>"],
+    [["users"], token, "error: missing subcommand (list, add, set-role, remove or reset-password)", "ociauth users list"],
+    [["users", "delete", id], token, 'error: unknown users subcommand "delete"', "ociauth users list"],
+    [["users", "list"], {}, "error: missing token: pass --token or set OCIAUTH_TOKEN", "ociauth users list [--org-id <id>]"],
+    [["users", "list", "extra"], token, 'error: unexpected argument "extra"', "ociauth users list [--org-id <id>]"],
+    [["users", "list", "--role", "admin"], token, "error: unknown option --role", "ociauth users list [--org-id <id>]"],
+    [["users", "add"], token, "error: missing <email>", "ociauth users add <email> --role <role>"],
+    [["users", "add", "a@b.co"], token, "error: missing required option --role", "ociauth users add <email> --role <role>"],
+    [
+      ["users", "add", "a@b.co", "--role", "owner"],
+      token,
+      'error: role must be one of admin, member, viewer, no-access, got "owner"',
+      "ociauth users add <email> --role <role>",
+    ],
+    [
+      ["users", "add", "a@b.co", "--role", "viewer"],
+      token,
+      "error: missing password: pass --password-file <path> or set OCIAUTH_USER_PASSWORD",
+      "ociauth users add <email> --role <role>",
+    ],
+    [["users", "set-role", id], token, "error: missing <role>", "ociauth users set-role <userId> <role>"],
+    [["users", "remove"], token, "error: missing <userId>", "ociauth users remove <userId>"],
+    [["users", "reset-password", id, "--role", "admin"], token, "error: unknown option --role", "ociauth users reset-password <userId>"],
     [
       ["login", "--identity-id", id, "--user-ocid", "u", "--tenancy", "t", "--fingerprint", "f", "--key-file", "k", "--region", "IAD"],
       {},
@@ -228,5 +257,66 @@ describe("ociauth CLI (in process: every usage error)", () => {
     expect(noKeyFile.stderr).toMatch(/^error: Could not read the OCI API private key file \/nonexistent\/key\.pem: ENOENT/);
     const unreachable = await runCliInProcess(["oci-auth", "get", identityId], { OCIAUTH_URL: await closedPortUrl(), OCIAUTH_TOKEN: "t" });
     expect(unreachable).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: 0 NetworkError: Could not reach the service/) });
+  });
+});
+
+describe("ociauth users (in process, against the server)", () => {
+  const NEW_PASSWORD = "a-long-cli-password-1";
+
+  it("add, list, set-role, reset-password and remove; the organization defaults to the token's own", async () => {
+    const env = { ...admin(), OCIAUTH_USER_PASSWORD: NEW_PASSWORD };
+    const add = await runCliInProcess(["users", "add", "cli-user@example.com", "--role", "viewer"], env);
+    expect(add).toMatchObject({ code: 0, stderr: "" });
+    expect(add.stdout).toMatch(
+      /^User cli-user@example.com added\n\nid: {4}\s*[0-9a-f-]{36}\nemail: .*cli-user@example.com\nrole: .*viewer\n$/,
+    );
+    const userId = /id:\s+([0-9a-f-]{36})/.exec(add.stdout)![1]!;
+
+    const list = await runCliInProcess(["users", "list"], admin());
+    expect(list.code).toBe(0);
+    expect(list.stdout.split("\n")[0]).toMatch(/^ID\s+EMAIL\s+ROLE\s+CREATED$/);
+    expect(list.stdout).toMatch(new RegExp(`${userId}\\s+cli-user@example.com\\s+viewer\\s+\\d{4}-`));
+    const json = JSON.parse((await runCliInProcess(["users", "list", "--json", "--org-id", fixture().orgId], admin())).stdout);
+    expect(json.users).toContainEqual(expect.objectContaining({ id: userId, email: "cli-user@example.com", role: "viewer" }));
+
+    const setRole = await runCliInProcess(["users", "set-role", userId, "member"], admin());
+    expect(setRole).toMatchObject({ code: 0, stdout: expect.stringContaining(`Role of user ${userId} set to member`) });
+    expect((await adminClient().users.list.query({ organizationId: fixture().orgId })).users.find((u) => u.id === userId)?.role).toBe(
+      "member",
+    );
+
+    const dir = await mkdtemp(path.join(tmpdir(), "ociauth-cli-"));
+    const file = path.join(dir, "pw");
+    await writeFile(file, "another-long-password\n");
+    const reset = await runCliInProcess(["users", "reset-password", userId, "--password-file", file, "--json"], admin());
+    expect(reset).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(reset.stdout)).toEqual({ ok: true });
+    const session = await createOciAuthClient({ url: fixture().url }).auth.login.mutate({
+      email: "cli-user@example.com",
+      password: "another-long-password",
+    });
+    expect(session.user.id).toBe(userId);
+
+    const remove = await runCliInProcess(["users", "remove", userId], admin());
+    expect(remove).toMatchObject({ code: 0, stdout: expect.stringContaining(`User ${userId} removed from the organization`) });
+    const removed = createOciAuthClient({ url: fixture().url, token: session.token });
+    await expect(removed.auth.me.query()).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("exit 1 with the service's refusal: the last admin, a short password, an unreadable password file", async () => {
+    const owner = (await adminClient().users.list.query({ organizationId: fixture().orgId })).users.find(
+      (u) => u.email === "ops@example.com",
+    )!;
+    const last = await runCliInProcess(["users", "set-role", owner.id, "viewer"], admin());
+    expect(last).toMatchObject({ code: 1, stdout: "" });
+    expect(last.stderr).toMatch(/^error: 400 BadRequest: An organization needs at least one admin user/);
+    const short = await runCliInProcess(["users", "add", "short@example.com", "--role", "viewer"], {
+      ...admin(),
+      OCIAUTH_USER_PASSWORD: "short",
+    });
+    expect(short).toMatchObject({ code: 1, stdout: "" });
+    expect(short.stderr).toContain("  - password: Password must be at least 12 characters");
+    const noFile = await runCliInProcess(["users", "reset-password", owner.id, "--password-file", "/nonexistent/pw"], admin());
+    expect(noFile).toMatchObject({ code: 1, stderr: "error: Could not read the password file /nonexistent/pw: ENOENT\n" });
   });
 });

@@ -19,7 +19,7 @@ const CONFIG: OptionLine[] = [
 ];
 const ID = "d3148b26-fdd0-4875-b3b3-d0e0b7a0726c";
 
-export const MAIN_USAGE = `ociauth — log machine identities in with OCI API keys and manage their OCI auth
+export const MAIN_USAGE = `ociauth — log machine identities in with OCI API keys, manage their OCI auth and the organization's users
 
 Usage:
   ociauth <command> [options]
@@ -30,6 +30,11 @@ Commands:
   oci-auth attach     Attach OCI auth to an identity
   oci-auth update     Change an identity's OCI auth (only the options given)
   oci-auth revoke     Remove OCI auth from an identity (revokes the tokens it issued)
+  users list          List the users (dashboard operators) of the organization
+  users add           Add a user with a role
+  users set-role      Change a user's role
+  users remove        Remove a user (ends their sessions)
+  users reset-password  Set another user's password (admins; ends their sessions)
   help [command]      Show help for a command
 
 Run "ociauth <command> --help" for a command's options.
@@ -132,4 +137,92 @@ ${options([...TOKEN, ...CONNECTION])}
 
 Example:
   ociauth oci-auth revoke ${ID}`,
+};
+
+const USER_ID = "5b0c9e3a-1f2d-4c6b-8a7e-9d0f1e2a3b4c";
+const ORG: OptionLine[] = [["--org-id <id>", "Organization (env OCIAUTH_ORG_ID; default: the token's own organization)"]];
+const PASSWORD_FILE: OptionLine[] = [
+  ["--password-file <path>", "File holding the new password (or env OCIAUTH_USER_PASSWORD); never on the command line"],
+];
+const ROLES = "admin, member, viewer or no-access";
+
+export const USERS_USAGE = `ociauth users — manage the users (dashboard operators) of an organization
+
+Usage:
+  ociauth users list
+  ociauth users add <email> --role <role> [--password-file <path>]
+  ociauth users set-role <userId> <role>
+  ociauth users remove <userId>
+  ociauth users reset-password <userId> [--password-file <path>]
+
+Every subcommand takes --url, --token, --org-id and --json; see "ociauth users <subcommand> --help".
+Roles: ${ROLES}. Nobody gives a role above their own; the last admin user cannot be removed or demoted.
+
+Examples:
+  ociauth users list
+  OCIAUTH_USER_PASSWORD='a long first password' ociauth users add alice@example.com --role member`;
+
+export const USERS_SUBCOMMAND_USAGE: Record<string, string> = {
+  list: `ociauth users list — list the users of the organization with their roles
+
+Usage:
+  ociauth users list [--org-id <id>] [--json] [--url <url>] [--token <token>]
+
+Options:
+${options([...ORG, ...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth users list --json`,
+
+  add: `ociauth users add — add a user to the organization
+
+Usage:
+  ociauth users add <email> --role <role> [--password-file <path>] [options]
+
+The password (at least 12 characters) comes from --password-file or OCIAUTH_USER_PASSWORD.
+
+Options:
+${options([["--role <role>", `The user's role: ${ROLES} (required)`], ...PASSWORD_FILE, ...ORG, ...TOKEN, ...CONNECTION])}
+
+Examples:
+  ociauth users add alice@example.com --role viewer --password-file ./alice.pw
+  OCIAUTH_USER_PASSWORD='a long first password' ociauth users add bob@example.com --role admin`,
+
+  "set-role": `ociauth users set-role — change a user's role
+
+Usage:
+  ociauth users set-role <userId> <role> [options]
+
+<role> is ${ROLES}. The role applies from the user's next request.
+
+Options:
+${options([...ORG, ...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth users set-role ${USER_ID} viewer`,
+
+  remove: `ociauth users remove — remove a user from the organization; their sessions end at once
+
+Usage:
+  ociauth users remove <userId> [options]
+
+Options:
+${options([...ORG, ...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth users remove ${USER_ID}`,
+
+  "reset-password": `ociauth users reset-password — set another user's password (admins); their sessions end
+
+Usage:
+  ociauth users reset-password <userId> [--password-file <path>] [options]
+
+The new password comes from --password-file or OCIAUTH_USER_PASSWORD. To change your own
+password, use the dashboard's Account page (it asks for the current one).
+
+Options:
+${options([...PASSWORD_FILE, ...ORG, ...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth users reset-password ${USER_ID} --password-file ./new.pw`,
 };
