@@ -5,7 +5,9 @@ import { usePathname } from "next/navigation";
 
 const LINKS = [
   { href: "/identities", label: "Identities" },
+  { href: "/users", label: "Users" },
   { href: "/audit", label: "Audit log" },
+  { href: "/account", label: "Account" },
 ];
 
 export function MainNav() {
