@@ -140,6 +140,40 @@ describe("revocation holds on every instance", () => {
     }
   });
 
+  it("a user removed or reset on one instance: their session (API and dashboard cookie) is refused by the others on the next request", async () => {
+    const admin = { token: cluster.adminToken };
+    const users = `/api/v1/organizations/${cluster.orgId}/users`;
+    const listWith = (instance: number, token: string) => cluster.api(instance, "GET", users, { token }).then((r) => r.status);
+    const page = (instance: number, token: string) =>
+      fetch(`${cluster.apps[instance]!.url}/users`, { headers: { cookie: `ociauth_session=${token}` }, redirect: "manual" });
+
+    for (const change of ["remove", "reset"] as const) {
+      const email = `${change}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+      const added = await cluster.api(0, "POST", users, { ...admin, body: { email, password: "a-long-password!", role: "member" } });
+      expect(added.status).toBe(200);
+      const login = await cluster.api(1, "POST", "/api/v1/auth/login", { body: { email, password: "a-long-password!" } });
+      expect(login.status).toBe(200);
+      const session: string = login.body.token;
+      for (const i of [1, 2]) {
+        expect(await listWith(i, session)).toBe(200);
+        expect((await page(i, session)).status).toBe(200);
+      }
+      const path = `${users}/${added.body.user.id}`;
+      const done =
+        change === "remove"
+          ? await cluster.api(0, "DELETE", path, admin)
+          : await cluster.api(0, "POST", `${path}/password`, { ...admin, body: { newPassword: "another-long-password" } });
+      expect(done.status).toBe(200);
+      // Sessions are read from the database on every request: no bound to wait for.
+      for (const i of [1, 2]) {
+        expect(await listWith(i, session), `${change} on instance ${i}`).toBe(401);
+        const refused = await page(i, session);
+        expect(refused.status).toBe(307);
+        expect(refused.headers.get("location")).toMatch(/^\/login\?/);
+      }
+    }
+  });
+
   it("answers 503 ServiceUnavailable (not 500) on every instance while the database is down", async () => {
     const { identityId, token } = await cluster.identityWithToken(0);
     await cluster.postgres.stop();
