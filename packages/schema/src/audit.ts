@@ -14,6 +14,7 @@ export const auditEventTypes = [
   "delete-identity",
   "renew-identity-access-token",
   "revoke-identity-access-token",
+  "revoke-all-identity-access-tokens",
   "bootstrap-instance",
   "login-user",
   "login-user-failed",
@@ -26,16 +27,64 @@ export const auditEventTypes = [
 export const auditEventTypeSchema = z.enum(auditEventTypes);
 export type AuditEventType = z.infer<typeof auditEventTypeSchema>;
 
+/** What each event type reads as, for people (the dashboard, exports); the raw type stays the stable key. */
+export const auditEventLabels: Record<AuditEventType, string> = {
+  "add-identity-oci-auth": "OCI auth attached",
+  "update-identity-oci-auth": "OCI auth updated",
+  "get-identity-oci-auth": "OCI auth viewed",
+  "revoke-identity-oci-auth": "OCI auth removed",
+  "login-identity-oci-auth": "Identity logged in (OCI)",
+  "login-identity-oci-auth-failed": "Identity login failed (OCI)",
+  "create-identity": "Identity created",
+  "get-identity": "Identity viewed",
+  "update-identity": "Identity updated",
+  "delete-identity": "Identity deleted",
+  "renew-identity-access-token": "Access token renewed",
+  "revoke-identity-access-token": "Access token revoked",
+  "revoke-all-identity-access-tokens": "All access tokens revoked",
+  "bootstrap-instance": "Instance set up",
+  "login-user": "User signed in",
+  "login-user-failed": "User sign-in failed",
+  "add-org-user": "User added",
+  "update-org-user-role": "User role changed",
+  "remove-org-user": "User removed",
+  "change-own-password": "Own password changed",
+  "reset-user-password": "User password reset",
+};
+
+/** The label of a stored event type; a type this version does not know reads as itself. */
+export function auditEventLabel(type: string): string {
+  return (auditEventLabels as Record<string, string>)[type] ?? type;
+}
+
 export const actorTypes = ["user", "identity", "anonymous"] as const;
 export const actorTypeSchema = z.enum(actorTypes);
 
-export const listAuditEventsQuerySchema = z.strictObject({
+const auditFilterShape = {
   organizationId: idSchema("organizationId").optional(),
   eventType: auditEventTypeSchema.optional(),
   actorId: storableText("actorId").trim().max(64).optional(),
+  /** Events about this identity (its `identityId` in the metadata), whoever acted. */
+  targetIdentityId: idSchema("targetIdentityId").optional(),
   startDate: queryDateSchema("startDate").optional(),
   endDate: queryDateSchema("endDate").optional(),
-  ...paginationShape,
+};
+
+export const listAuditEventsQuerySchema = z.strictObject({ ...auditFilterShape, ...paginationShape });
+
+export const auditExportFormats = ["csv", "jsonl"] as const;
+export const auditExportFormatSchema = z.enum(auditExportFormats, { error: "format must be csv or jsonl" });
+export type AuditExportFormat = z.infer<typeof auditExportFormatSchema>;
+
+/** Every event matching the filters (newest first), as one file. */
+export const exportAuditEventsQuerySchema = z.strictObject({ ...auditFilterShape, format: auditExportFormatSchema.default("csv") });
+
+/** An export: REST sends `content` as the body, with its content type and a download file name. */
+export const auditExportResponseSchema = z.strictObject({
+  fileName: z.string(),
+  contentType: z.string(),
+  content: z.string(),
+  eventCount: z.number().int(),
 });
 
 export const auditEventSchema = z.strictObject({
@@ -55,4 +104,14 @@ export const auditEventListResponseSchema = z.strictObject({
 });
 
 export type ListAuditEventsQuery = z.infer<typeof listAuditEventsQuerySchema>;
+export type ExportAuditEventsQuery = z.infer<typeof exportAuditEventsQuerySchema>;
+export type AuditExport = z.infer<typeof auditExportResponseSchema>;
 export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+/** An export holds at most this many events; narrower filters (a time range) export the rest. */
+export const MAX_EXPORTED_AUDIT_EVENTS = 100_000;
+
+export const auditMessages = {
+  exportTooLarge: (count: number) =>
+    `The filters match ${count.toLocaleString("en-US")} events; an export holds at most ${MAX_EXPORTED_AUDIT_EVENTS.toLocaleString("en-US")}. Narrow the time range or add a filter and export in parts.`,
+} as const;

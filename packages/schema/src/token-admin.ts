@@ -12,12 +12,24 @@ export type AccessTokenStatus = z.infer<typeof accessTokenStatusSchema>;
 
 export const MAX_LISTED_ACCESS_TOKENS = 100;
 
+/** Which tokens a list shows: `active` (still usable), `revoked`, or `all`. */
+export const accessTokenListFilters = ["all", "active", "revoked"] as const;
+export const accessTokenListFilterSchema = z.enum(accessTokenListFilters, { error: "status must be all, active or revoked" });
+export type AccessTokenListFilter = z.infer<typeof accessTokenListFilterSchema>;
+
 export const listIdentityAccessTokensInputSchema = z.strictObject({
   identityId: idSchema("identityId"),
+  status: accessTokenListFilterSchema.default("all"),
   limit: z.int().min(1).max(MAX_LISTED_ACCESS_TOKENS).default(MAX_LISTED_ACCESS_TOKENS),
 });
 
 export const revokeAccessTokenByIdInputSchema = z.strictObject({ tokenId: idSchema("tokenId") });
+
+export const revokeAllAccessTokensInputSchema = z.strictObject({ identityId: idSchema("identityId") });
+export const revokeAllAccessTokensResponseSchema = z.strictObject({
+  /** How many tokens this call revoked (tokens revoked before are left as they were). */
+  revokedCount: z.number().int(),
+});
 
 export const identityAccessTokenSchema = z.strictObject({
   id: z.string(),
@@ -31,6 +43,10 @@ export const identityAccessTokenSchema = z.strictObject({
   lastRenewedAt: isoDateSchema.nullable(),
   lastUsedAt: isoDateSchema.nullable(),
   lastUsedIp: z.string().nullable(),
+  /** OCI logins: the OCI user that signed the login (from the signature's keyId), its name as OCI gave it, and the login's address. */
+  ociUserOcid: z.string().nullable(),
+  ociUsername: z.string().nullable(),
+  loginIp: z.string().nullable(),
   revokedAt: isoDateSchema.nullable(),
   accessTokenTTL: z.number().int(),
   accessTokenMaxTTL: z.number().int(),
@@ -50,3 +66,4 @@ export const revokeAccessTokenByIdResponseSchema = z.strictObject({ token: ident
 export type IdentityAccessToken = z.infer<typeof identityAccessTokenSchema>;
 export type ListIdentityAccessTokensInput = z.infer<typeof listIdentityAccessTokensInputSchema>;
 export type RevokeAccessTokenByIdInput = z.infer<typeof revokeAccessTokenByIdInputSchema>;
+export type RevokeAllAccessTokensInput = z.infer<typeof revokeAllAccessTokensInputSchema>;

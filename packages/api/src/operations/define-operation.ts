@@ -28,6 +28,11 @@ export interface RestBinding<TResult = unknown> {
    * shape and the pure function that maps the handler's result to it.
    */
   view?: { response: z.ZodType; present(result: TResult): unknown };
+  /**
+   * REST answers with a file instead of JSON (exports): the body, its content type and the name
+   * a browser saves it under (content-disposition: attachment).
+   */
+  file?: { present(result: TResult): { content: string; contentType: string; fileName: string } };
 }
 
 /** One operation: its schemas, whether it needs a caller, its service function and where REST serves it. */

@@ -4,6 +4,10 @@ import {
   addOrgUserInputSchema,
   attachOciAuthInputSchema,
   auditEventListResponseSchema,
+  auditExportResponseSchema,
+  exportAuditEventsQuerySchema,
+  revokeAllAccessTokensInputSchema,
+  revokeAllAccessTokensResponseSchema,
   bootstrapBodySchema,
   bootstrapResponseSchema,
   bootstrapStatusResponseSchema,
@@ -40,7 +44,7 @@ import {
   userLoginBodySchema,
   whoAmIResponseSchema,
 } from "@ociauth/schema";
-import { listAudit } from "../services/audit/audit-service";
+import { exportAudit, listAudit } from "../services/audit/audit-service";
 import * as account from "../services/bootstrap/bootstrap-service";
 import * as identities from "../services/identities/identity-service";
 import * as ociAuth from "../services/oci-auth/oci-auth-service";
@@ -187,6 +191,21 @@ export const operations = {
       input: revokeAccessTokenByIdInputSchema,
       output: revokeAccessTokenByIdResponseSchema,
       handler: tokenAdmin.revokeAccessTokenById,
+    }),
+    /** Revokes every token of an identity at once (the dashboard); writes `revoke-all-identity-access-tokens`. */
+    revokeAllForIdentity: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: revokeAllAccessTokensInputSchema,
+      output: revokeAllAccessTokensResponseSchema,
+      handler: tokenAdmin.revokeAllAccessTokens,
+      rest: {
+        method: "POST",
+        path: "/api/v1/identities/:identityId/access-tokens/revoke-all",
+        operationId: "revokeAllIdentityAccessTokens",
+        summary: "Revoke every access token of a machine identity",
+        tag: "Access Tokens",
+      },
     }),
   },
 
@@ -433,6 +452,22 @@ export const operations = {
         operationId: "listAuditLogs",
         summary: "List audit events of an organization",
         tag: "Audit Logs",
+      },
+    }),
+    /** The same filters as `list`, every match as one CSV or JSON-lines file (REST: a download). */
+    export: defineOperation({
+      kind: "query",
+      auth: true,
+      input: exportAuditEventsQuerySchema,
+      output: auditExportResponseSchema,
+      handler: exportAudit,
+      rest: {
+        method: "GET",
+        path: "/api/v1/audit-logs/export",
+        operationId: "exportAuditLogs",
+        summary: "Export the matching audit events as CSV or JSON lines (a file download)",
+        tag: "Audit Logs",
+        file: { present: ({ content, contentType, fileName }) => ({ content, contentType, fileName }) },
       },
     }),
   },

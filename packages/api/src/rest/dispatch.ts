@@ -61,6 +61,21 @@ function serverTimingHeaders(timings: Record<string, number> | undefined): Recor
   return value ? { "server-timing": value } : {};
 }
 
+/** A download: the API's usual headers, the file's content type, and a name to save it under. */
+function fileReply(
+  file: { content: string; contentType: string; fileName: string },
+  reqId: string,
+  extra: Record<string, string>,
+): JsonReply {
+  const reply = jsonReply(null, 200, reqId, extra);
+  const safeName = file.fileName.replaceAll(/[^\w.-]/g, "_");
+  return {
+    status: 200,
+    headers: { ...reply.headers, "content-type": file.contentType, "content-disposition": `attachment; filename="${safeName}"` },
+    body: file.content,
+  };
+}
+
 /** Serves every operation that has a REST binding, as a fetch Response (tests, other hosts). */
 export async function handleRestRequest(req: ApiRequest, connection: ConnectionInfo = { ip: null }): Promise<Response> {
   return toFetchResponse(await dispatchRest(req, connection));
@@ -85,6 +100,7 @@ export async function dispatchRest(req: ApiRequest, connection: ConnectionInfo =
     const ctx = operation.auth ? await authenticate(baseCtx) : baseCtx;
     const input = operation.input ? operation.input.parse(restInput(part, params)) : undefined;
     const result = await operation.handler(ctx, input);
+    if (rest.file) return fileReply(rest.file.present(result), reqId, serverTimingHeaders(ctx.meta.timings));
     const body = rest.view ? rest.view.response.parse(rest.view.present(result)) : operation.output.parse(result);
     return jsonReply(body, 200, reqId, serverTimingHeaders(ctx.meta.timings));
   } catch (error) {

@@ -53,10 +53,15 @@ function operationObject(route: RestRoute) {
     content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
   });
   const responses: Record<string, unknown> = {
-    "200": {
-      description: "Success",
-      content: { "application/json": { schema: toSchema(rest.view?.response ?? operation.output, "output") } },
-    },
+    "200": rest.file
+      ? {
+          description: "The file (content-disposition: attachment): CSV (text/csv) or JSON lines (application/x-ndjson), by `format`",
+          content: { "text/csv": { schema: { type: "string" } }, "application/x-ndjson": { schema: { type: "string" } } },
+        }
+      : {
+          description: "Success",
+          content: { "application/json": { schema: toSchema(rest.view?.response ?? operation.output, "output") } },
+        },
   };
   for (const [status, description] of Object.entries({ ...ERROR_RESPONSES, ...rest.extraResponses })) {
     responses[status] = errorResponse(description);

@@ -441,6 +441,8 @@ describe("identities REST API (Infisical's shapes)", () => {
         changedFields: ["role", "metadata"],
         role: "member",
         metadata: [{ key: "a", value: "b" }],
+        before: { role: "viewer", metadata: [] },
+        after: { role: "member", metadata: [{ key: "a", value: "b" }] },
       });
     });
 

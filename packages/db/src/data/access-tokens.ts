@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DbClient } from "../client";
+import type { Prisma } from "../generated/prisma/client";
 import type { AuditEventInput } from "./audit";
 import type { IdentityWithOciAuth } from "./identities";
 import { parseStoredTrustedIps } from "./oci-auth";
@@ -35,8 +36,31 @@ export async function revokeAccessToken(db: DbClient, id: string) {
   return count === 1;
 }
 
-export async function listAccessTokens(db: DbClient, identityId: string, limit = 100) {
-  return db.identityAccessToken.findMany({ where: { identityId }, orderBy: { createdAt: "desc" }, take: limit });
+/** The identity's tokens, newest first: all, only revoked ones, or only those still usable (unrevoked, unexpired, uses left). */
+export async function listAccessTokens(db: DbClient, identityId: string, limit = 100, status: "all" | "active" | "revoked" = "all") {
+  const now = new Date();
+  const where: Prisma.IdentityAccessTokenWhereInput =
+    status === "revoked"
+      ? { identityId, revokedAt: { not: null } }
+      : status === "active"
+        ? {
+            identityId,
+            revokedAt: null,
+            AND: [
+              { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+              {
+                OR: [{ accessTokenNumUsesLimit: 0 }, { accessTokenNumUses: { lt: db.identityAccessToken.fields.accessTokenNumUsesLimit } }],
+              },
+            ],
+          }
+        : { identityId };
+  return db.identityAccessToken.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit });
+}
+
+/** Revokes every unrevoked token of the identity at once; the number revoked. */
+export async function revokeAllAccessTokens(db: DbClient, identityId: string) {
+  const { count } = await db.identityAccessToken.updateMany({ where: { identityId, revokedAt: null }, data: { revokedAt: new Date() } });
+  return count;
 }
 
 export type AccessTokenRow = NonNullable<Awaited<ReturnType<typeof findAccessToken>>>;
@@ -147,14 +171,17 @@ export async function createAccessTokenWithAudit(
   token: Pick<
     AccessTokenRow,
     "id" | "identityId" | "authMethod" | "accessTokenTTL" | "accessTokenMaxTTL" | "accessTokenNumUsesLimit" | "expiresAt"
-  >,
+  > &
+    Partial<Pick<AccessTokenRow, "ociUserOcid" | "ociUsername" | "loginIp">>,
   event: AuditEventInput,
 ) {
   await db.$executeRaw`
     WITH issued AS (
-      INSERT INTO identity_access_tokens (id, "identityId", "authMethod", "accessTokenTTL", "accessTokenMaxTTL", "accessTokenNumUsesLimit", "expiresAt")
+      INSERT INTO identity_access_tokens (id, "identityId", "authMethod", "accessTokenTTL", "accessTokenMaxTTL", "accessTokenNumUsesLimit", "expiresAt",
+                                          "ociUserOcid", "ociUsername", "loginIp")
       VALUES (${token.id}::uuid, ${token.identityId}::uuid, ${token.authMethod}, ${token.accessTokenTTL}, ${token.accessTokenMaxTTL},
-              ${token.accessTokenNumUsesLimit}, ${token.expiresAt}::timestamptz)
+              ${token.accessTokenNumUsesLimit}, ${token.expiresAt}::timestamptz,
+              ${token.ociUserOcid ?? null}, ${token.ociUsername ?? null}, ${token.loginIp ?? null})
       RETURNING id, "identityId"),
     logged_in AS (
       UPDATE identities AS i SET "lastLoginAuthMethod" = ${token.authMethod}, "lastLoginTime" = now()

@@ -17,18 +17,57 @@ export async function insertAuditEvent(db: DbClient, event: AuditEventInput) {
   return db.auditEvent.create({ data: event });
 }
 
-export async function listAuditEvents(
-  db: DbClient,
-  query: { orgId: string; eventType?: string; actorId?: string; startDate?: Date; endDate?: Date; limit: number; offset: number },
-) {
-  const where: Prisma.AuditEventWhereInput = {
+export interface AuditEventFilters {
+  orgId: string;
+  eventType?: string;
+  actorId?: string;
+  /** Events about this identity: its id under `identityId` in the metadata. */
+  targetIdentityId?: string;
+  startDate?: Date;
+  endDate?: Date;
+}
+
+function auditEventWhere(query: AuditEventFilters): Prisma.AuditEventWhereInput {
+  return {
     orgId: query.orgId,
     ...(query.eventType ? { eventType: query.eventType } : {}),
     ...(query.actorId ? { actorId: query.actorId } : {}),
+    ...(query.targetIdentityId ? { metadata: { path: ["identityId"], equals: query.targetIdentityId } } : {}),
     ...(query.startDate || query.endDate
       ? { createdAt: { ...(query.startDate ? { gte: query.startDate } : {}), ...(query.endDate ? { lte: query.endDate } : {}) } }
       : {}),
   };
+}
+
+/**
+ * Every event matching the filters, newest first, a page at a time (keyset on createdAt, id, so
+ * events written meanwhile neither repeat nor shift the pages).
+ */
+export async function* allAuditEvents(db: DbClient, filters: AuditEventFilters, pageSize = 500) {
+  let after: { createdAt: Date; id: string } | null = null;
+  for (;;) {
+    const where: Prisma.AuditEventWhereInput = after
+      ? {
+          AND: [
+            auditEventWhere(filters),
+            { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] },
+          ],
+        }
+      : auditEventWhere(filters);
+    const page = await db.auditEvent.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: pageSize });
+    yield* page;
+    if (page.length < pageSize) return;
+    const last = page[page.length - 1]!;
+    after = { createdAt: last.createdAt, id: last.id };
+  }
+}
+
+export async function countAuditEvents(db: DbClient, filters: AuditEventFilters) {
+  return db.auditEvent.count({ where: auditEventWhere(filters) });
+}
+
+export async function listAuditEvents(db: DbClient, query: AuditEventFilters & { limit: number; offset: number }) {
+  const where = auditEventWhere(query);
   const [events, totalCount] = await Promise.all([
     db.auditEvent.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: query.limit, skip: query.offset }),
     db.auditEvent.count({ where }),

@@ -1,9 +1,19 @@
-import { listAuditEvents, type Prisma } from "@ociauth/db";
-import { type AuditEvent, type AuditEventType, type ListAuditEventsQuery, messages } from "@ociauth/schema";
+import { allAuditEvents, type AuditEventFilters, countAuditEvents, listAuditEvents, type Prisma } from "@ociauth/db";
+import {
+  type AuditEvent,
+  type AuditEventType,
+  type AuditExport,
+  auditMessages,
+  type ExportAuditEventsQuery,
+  type ListAuditEventsQuery,
+  MAX_EXPORTED_AUDIT_EVENTS,
+  messages,
+} from "@ociauth/schema";
 import type { Actor, AuthedContext, RequestMeta, ServiceContext } from "../../core/context";
-import { notFound } from "../../core/errors";
+import { badRequest, notFound } from "../../core/errors";
 import { actorRoleInOrg, assertRoleAllows } from "../auth/permissions";
 import { defaultOrgOf } from "../identities/identity-service";
+import { auditExportContentType, auditExportFileName, formatAuditExport } from "./audit-export-fns";
 
 export interface AuditEntry {
   orgId: string | null;
@@ -39,21 +49,24 @@ export function auditEvent(ctx: ServiceContext, entry: AuditEntry) {
   return toAuditEvent(ctx.meta, "actor" in ctx ? (ctx as AuthedContext).actor : undefined, entry);
 }
 
-export async function listAudit(ctx: AuthedContext, query: ListAuditEventsQuery) {
+/** The organization whose events the actor may read (viewer and up), and the filters of the query. */
+async function auditScope(ctx: AuthedContext, query: Omit<ListAuditEventsQuery, "limit" | "offset">): Promise<AuditEventFilters> {
   const orgId = query.organizationId ?? (await defaultOrgOf(ctx));
   const role = orgId ? await actorRoleInOrg(ctx, orgId) : null;
   if (!orgId || role === null) throw notFound(messages.organizationNotFound(query.organizationId ?? "(none)"));
   assertRoleAllows(role, "read");
-  const { events, totalCount } = await listAuditEvents(ctx.db, {
+  return {
     orgId,
     eventType: query.eventType,
     actorId: query.actorId,
+    targetIdentityId: query.targetIdentityId,
     startDate: query.startDate ? new Date(query.startDate) : undefined,
     endDate: query.endDate ? new Date(query.endDate) : undefined,
-    limit: query.limit,
-    offset: query.offset,
-  });
-  const dtos: AuditEvent[] = events.map((e) => ({
+  };
+}
+
+function toAuditEventDto(e: Awaited<ReturnType<typeof listAuditEvents>>["events"][number]): AuditEvent {
+  return {
     id: e.id,
     organizationId: e.orgId,
     eventType: e.eventType,
@@ -62,6 +75,26 @@ export async function listAudit(ctx: AuthedContext, query: ListAuditEventsQuery)
     ipAddress: e.ipAddress,
     userAgent: e.userAgent,
     createdAt: e.createdAt.toISOString(),
-  }));
-  return { events: dtos, totalCount };
+  };
+}
+
+export async function listAudit(ctx: AuthedContext, query: ListAuditEventsQuery) {
+  const filters = await auditScope(ctx, query);
+  const { events, totalCount } = await listAuditEvents(ctx.db, { ...filters, limit: query.limit, offset: query.offset });
+  return { events: events.map(toAuditEventDto), totalCount };
+}
+
+/** Every event matching the filters (newest first), as a CSV or JSON-lines file; refused (400) above the export cap. */
+export async function exportAudit(ctx: AuthedContext, { format, ...query }: ExportAuditEventsQuery): Promise<AuditExport> {
+  const filters = await auditScope(ctx, query);
+  const total = await countAuditEvents(ctx.db, filters);
+  if (total > MAX_EXPORTED_AUDIT_EVENTS) throw badRequest(auditMessages.exportTooLarge(total));
+  const events: AuditEvent[] = [];
+  for await (const row of allAuditEvents(ctx.db, filters)) events.push(toAuditEventDto(row));
+  return {
+    fileName: auditExportFileName(format, new Date()),
+    contentType: auditExportContentType(format),
+    content: formatAuditExport(events, format),
+    eventCount: events.length,
+  };
 }

@@ -6,14 +6,16 @@ describe("identityChanges", () => {
 
   it("lists only what really changed, with the new values", () => {
     const sameWithNewIds = [{ id: "2", key: "k", value: "v" }];
-    expect(identityChanges(before, { ...before, metadata: sameWithNewIds })).toEqual({ changedFields: [], changes: {} });
+    expect(identityChanges(before, { ...before, metadata: sameWithNewIds })).toEqual({ changedFields: [], changes: {}, before: {} });
     expect(identityChanges(before, { ...before, name: "b", hasDeleteProtection: true })).toEqual({
       changedFields: ["name", "hasDeleteProtection"],
       changes: { name: "b", hasDeleteProtection: true },
+      before: { name: "a", hasDeleteProtection: false },
     });
     expect(identityChanges(before, { ...before, role: "viewer", metadata: [] })).toEqual({
       changedFields: ["role", "metadata"],
       changes: { role: "viewer", metadata: [] },
+      before: { role: "member", metadata: [{ key: "k", value: "v" }] },
     });
   });
 });

@@ -1,3 +1,4 @@
+import { auditDiff } from "../audit/audit-diff";
 import type { IdentityFilter, IdentityRow, TextCondition } from "@ociauth/db";
 import { type Identity, type IdentitySearchFilter, identitySchema } from "@ociauth/schema";
 
@@ -25,17 +26,19 @@ interface EditableFields {
 }
 
 /**
- * What an update really changed, field by field, with the new values (metadata as its pairs,
+ * What an update really changed, field by field, with the old and new values (metadata as its pairs,
  * without the ids that every write renews): the audit event's record of the change.
  */
 export function identityChanges(before: EditableFields, after: EditableFields) {
   const pairs = (metadata: EditableFields["metadata"]) => metadata.map(({ key, value }) => ({ key, value }));
-  const changes: Partial<{ name: string; role: string; hasDeleteProtection: boolean; metadata: { key: string; value: string }[] }> = {};
-  if (before.name !== after.name) changes.name = after.name;
-  if (before.role !== after.role) changes.role = after.role;
-  if (before.hasDeleteProtection !== after.hasDeleteProtection) changes.hasDeleteProtection = after.hasDeleteProtection;
-  if (JSON.stringify(pairs(before.metadata)) !== JSON.stringify(pairs(after.metadata))) changes.metadata = pairs(after.metadata);
-  return { changedFields: Object.keys(changes), changes };
+  const view = (fields: EditableFields) => ({
+    name: fields.name,
+    role: fields.role,
+    hasDeleteProtection: fields.hasDeleteProtection,
+    metadata: pairs(fields.metadata),
+  });
+  const diff = auditDiff(view(before), view(after));
+  return { changedFields: diff.changedFields, changes: diff.after, before: diff.before };
 }
 
 type Condition = NonNullable<IdentitySearchFilter["name"] | IdentitySearchFilter["role"]>;

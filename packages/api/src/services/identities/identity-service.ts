@@ -115,13 +115,13 @@ export async function updateIdentity(ctx: AuthedContext, { identityId, ...patch 
       const before = await data.findIdentityForUpdate(tx, identityId);
       if (!before) throw notFound(messages.identityNotFound(identityId));
       const after = await data.updateIdentity(tx, identityId, patch);
-      const { changedFields, changes } = identityChanges(before, after);
+      const { changedFields, changes, before: previous } = identityChanges(before, after);
       await ctx.rt.audit.recordIn(
         tx,
         auditEvent(ctx, {
           orgId: after.orgId,
           eventType: "update-identity",
-          metadata: { identityId, name: after.name, changedFields, ...changes },
+          metadata: { identityId, name: after.name, changedFields, ...changes, before: previous, after: changes },
         }),
       );
       return toIdentityDto(after);

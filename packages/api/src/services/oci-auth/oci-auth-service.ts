@@ -4,8 +4,16 @@ import type { AuthedContext } from "../../core/context";
 import { badRequest, notFound, validationError } from "../../core/errors";
 import { auditEvent } from "../audit/audit-service";
 import { loadIdentityFor } from "../auth/permissions";
+import { auditDiff } from "../audit/audit-diff";
 import { write } from "../writes";
 import { ociAuthAuditMetadata, toOciAuthDto, toStoredTrustedIps } from "./oci-auth-fns";
+
+/** What an update really changed, old and new value of each setting (the identity id aside). */
+function ociAuthDiff(current: data.OciAuthRow, updated: ReturnType<typeof toOciAuthDto>) {
+  const { identityId: _before, ...before } = ociAuthAuditMetadata(toOciAuthDto(current));
+  const { identityId: _after, ...after } = ociAuthAuditMetadata(updated);
+  return auditDiff(before, after);
+}
 
 const notAttached = () => notFound(messages.ociAuthNotAttached);
 const ttlAboveMax = () => validationError([{ code: "custom", path: ["accessTokenTTL"], message: messages.ttlAboveMax }]);
@@ -75,7 +83,7 @@ export async function updateOciAuth(ctx: AuthedContext, { identityId, ...patch }
       auditEvent(ctx, {
         orgId: identity.orgId,
         eventType: "update-identity-oci-auth",
-        metadata: { ...ociAuthAuditMetadata(dto), changedFields: Object.keys(patch) },
+        metadata: { ...ociAuthAuditMetadata(dto), ...ociAuthDiff(current, dto) },
       }),
     );
     return { identityOciAuth: dto };

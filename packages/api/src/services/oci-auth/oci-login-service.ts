@@ -91,6 +91,8 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
   const config = identity?.ociAuth ?? null;
   const actor = { type: "identity" as const, id: identity?.id ?? body.identityId, name: identity?.name ?? null };
   const orgId = identity?.orgId ?? null;
+  // Who tried, for the audit of a failure: the OCI user of the signature's keyId once it parses.
+  let attemptedUserOcid: string | null = null;
   try {
     if (!identity || !config) throw fail("oci_auth_not_configured", notFound(messages.ociAuthNotFoundForLogin));
     const { headers } = body;
@@ -103,6 +105,7 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
       const message = signer.reason === "not-user" ? loginMessages.signatureNotUser : loginMessages.signatureMalformed;
       throw fail("invalid_signature", badRequest(message));
     }
+    attemptedUserOcid = signer.userOcid;
     if (signer.userOcid !== body.userOcid) throw fail("signer_mismatch", unauthorized(loginMessages.signerMismatch));
     const now = Date.now();
     const dated = checkSignedDate(signer.signedHeaders, headers, now);
@@ -166,12 +169,19 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
         ttl: config.accessTokenTTL,
         maxTtl: config.accessTokenMaxTTL,
         numUsesLimit: config.accessTokenNumUsesLimit,
+        ociUser: { ocid: signer.userOcid, name: user.name },
       },
       (tokenId) => ({
         orgId,
         eventType: "login-identity-oci-auth",
         actor,
-        metadata: { identityId: identity.id, identityOciAuthId: config.id, identityAccessTokenId: tokenId, ociUserName: user.name },
+        metadata: {
+          identityId: identity.id,
+          identityOciAuthId: config.id,
+          identityAccessTokenId: tokenId,
+          ociUserOcid: signer.userOcid,
+          ociUserName: user.name,
+        },
       }),
     );
   } catch (error) {
@@ -181,7 +191,13 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
         orgId,
         eventType: "login-identity-oci-auth-failed",
         actor,
-        metadata: { identityId: identity?.id ?? null, reasonCode: error.reason, message: error.message },
+        // The signature itself is never stored: only who it names, which identity, and why it failed.
+        metadata: {
+          identityId: identity?.id ?? body.identityId,
+          ociUserOcid: attemptedUserOcid,
+          reasonCode: error.reason,
+          message: error.message,
+        },
       }),
     );
     throw error.error;

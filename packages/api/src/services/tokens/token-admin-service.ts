@@ -5,6 +5,7 @@ import type {
   IdentityAccessToken,
   ListIdentityAccessTokensInput,
   RevokeAccessTokenByIdInput,
+  RevokeAllAccessTokensInput,
   TrustedIp,
 } from "@ociauth/schema";
 import type { AuthedContext } from "../../core/context";
@@ -35,6 +36,9 @@ export function toAccessTokenDto(row: AccessTokenRow, trustedIps: TrustedIp[] | 
     lastRenewedAt: iso(row.lastRenewedAt),
     lastUsedAt: iso(row.lastUsedAt),
     lastUsedIp: row.lastUsedIp,
+    ociUserOcid: row.ociUserOcid,
+    ociUsername: row.ociUsername,
+    loginIp: row.loginIp,
     revokedAt: iso(row.revokedAt),
     accessTokenTTL: row.accessTokenTTL,
     accessTokenMaxTTL: row.accessTokenMaxTTL,
@@ -52,12 +56,12 @@ async function trustedIpsResolver(db: data.DbClient, identityId: string) {
 }
 
 /** The identity's issued tokens, newest first (viewer and up). */
-export async function listIdentityAccessTokens(ctx: AuthedContext, { identityId, limit }: ListIdentityAccessTokensInput) {
+export async function listIdentityAccessTokens(ctx: AuthedContext, { identityId, limit, status }: ListIdentityAccessTokensInput) {
   await loadIdentityFor(ctx, identityId, "read");
   // Uses of unlimited tokens are counted in batches (about once a second): store this instance's first.
   await ctx.rt.usage.flush();
   const [rows, trustedIpsOf] = await Promise.all([
-    data.listAccessTokens(ctx.db, identityId, limit),
+    data.listAccessTokens(ctx.db, identityId, limit, status),
     trustedIpsResolver(ctx.db, identityId),
   ]);
   return { tokens: rows.map((row) => toAccessTokenDto(row, trustedIpsOf(row))) };
@@ -94,4 +98,25 @@ export async function revokeAccessTokenById(ctx: AuthedContext, { tokenId }: Rev
   if (!revoked) throw notFound(accessTokenNotFound(tokenId)); // the identity was deleted meanwhile
   const trustedIpsOf = await trustedIpsResolver(ctx.db, row.identityId);
   return { token: toAccessTokenDto(revoked, trustedIpsOf(revoked)) };
+}
+
+/**
+ * Revokes every token of the identity that is not revoked yet (member and up, within the
+ * permission boundary), in one statement: each revoked row is announced on the change feed, so
+ * every instance refuses them, like single revocations. Writes one
+ * `revoke-all-identity-access-tokens` event with the count; nothing to revoke is not an error.
+ */
+export async function revokeAllAccessTokens(ctx: AuthedContext, { identityId }: RevokeAllAccessTokensInput) {
+  const {
+    identity: { orgId },
+  } = await loadIdentityFor(ctx, identityId, "edit", "revoke access tokens of");
+  const revokedCount = await write(ctx, { tokensOfIdentity: identityId }, async (tx) => {
+    const count = await data.revokeAllAccessTokens(tx, identityId);
+    await ctx.rt.audit.recordIn(
+      tx,
+      auditEvent(ctx, { orgId, eventType: "revoke-all-identity-access-tokens", metadata: { identityId, revokedCount: count } }),
+    );
+    return count;
+  });
+  return { revokedCount };
 }

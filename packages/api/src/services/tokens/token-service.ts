@@ -17,7 +17,16 @@ export const TOKEN_EXHAUSTED = "Cannot renew exhausted access token";
  */
 export async function issueAccessToken(
   ctx: ServiceContext,
-  input: { identityId: string; orgId: string; authMethod: string; ttl: number; maxTtl: number; numUsesLimit: number },
+  input: {
+    identityId: string;
+    orgId: string;
+    authMethod: string;
+    ttl: number;
+    maxTtl: number;
+    numUsesLimit: number;
+    /** OCI logins: who signed the login, kept on the token row. */
+    ociUser?: { ocid: string; name: string | null };
+  },
   audit: (tokenId: string) => AuditEntry,
 ): Promise<AccessTokenResponse> {
   const now = Date.now();
@@ -34,6 +43,9 @@ export async function issueAccessToken(
       accessTokenMaxTTL: input.maxTtl,
       accessTokenNumUsesLimit: input.numUsesLimit,
       expiresAt,
+      ociUserOcid: input.ociUser?.ocid ?? null,
+      ociUsername: input.ociUser?.name ?? null,
+      loginIp: input.ociUser ? ctx.meta.ip : null,
     },
     toAuditEvent(ctx.meta, undefined, audit(tokenId)),
   );
