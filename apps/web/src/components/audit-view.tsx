@@ -1,15 +1,23 @@
 "use client";
 
-import { type AuditEvent, auditEventTypes, type AuditEventType } from "@ociauth/schema";
+import { type AuditEvent, auditEventLabel, auditEventLabels, auditEventTypes, type AuditEventType } from "@ociauth/schema";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { DashboardSession } from "@/auth/session";
 import { formatDateTime } from "./format";
 import { Pagination } from "./pagination";
-import { ACTOR_CHOICES_INPUT, AUDIT_PAGE_SIZE, type AuditFilters, auditListInput, auditParamsFromState } from "./query-inputs";
+import {
+  ACTOR_CHOICES_INPUT,
+  AUDIT_PAGE_SIZE,
+  type AuditFilters,
+  auditListInput,
+  auditParamsFromState,
+  auditStateFromParams,
+} from "./query-inputs";
 import { QueryError } from "./query-error";
 import { useTRPC } from "./trpc";
 import { Badge, EmptyState, PageHeader, SkeletonRows, Spinner } from "./ui";
+import { useUrlParams } from "./url-state";
 
 /** <input type="datetime-local"> works in UTC here, like every time the dashboard shows. */
 const toLocalInput = (iso?: string) => (iso ? new Date(iso).toISOString().slice(0, 16) : "");
@@ -38,14 +46,39 @@ function describeValue(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
-const PRIORITY = ["changedFields", "reasonCode", "reason"];
+const PRIORITY = ["changedFields", "reasonCode", "reason", "ociUserOcid"];
+/** Shown as the diff, not as plain entries. */
+const DIFF_KEYS = ["before", "after"];
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Old → new value of each field an update changed (recorded as `before` / `after` in the metadata). */
+function ChangeDiff({ metadata }: { metadata: Record<string, unknown> }) {
+  const { before, after } = metadata;
+  if (!isRecord(before) || !isRecord(after)) return null;
+  const fields = Object.keys(after);
+  if (fields.length === 0) return <span className="muted small">Nothing changed</span>;
+  return (
+    <ul className="diff-list" aria-label="Changes">
+      {fields.map((field) => (
+        <li key={field}>
+          {field}: <span className="diff-old">{describeValue(before[field] ?? null)}</span> →{" "}
+          <span className="diff-new">{describeValue(after[field])}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 function EventDetails({ event }: { event: AuditEvent }) {
   // What changed and why something failed first; then the rest, as stored.
-  const entries = Object.entries(event.metadata).sort(([a], [b]) => Number(PRIORITY.includes(b)) - Number(PRIORITY.includes(a)));
+  const entries = Object.entries(event.metadata)
+    .filter(([key]) => !DIFF_KEYS.includes(key))
+    .sort(([a], [b]) => Number(PRIORITY.includes(b)) - Number(PRIORITY.includes(a)));
   const shown = entries.slice(0, 4);
   return (
     <>
+      <ChangeDiff metadata={event.metadata} />
       {shown.length > 0 ? (
         <ul className="meta-summary">
           {shown.map(([key, value]) => (
@@ -60,27 +93,40 @@ function EventDetails({ event }: { event: AuditEvent }) {
       <details>
         <summary>All details</summary>
         <pre className="details-json">
-          {JSON.stringify({ metadata: event.metadata, ipAddress: event.ipAddress, userAgent: event.userAgent, id: event.id }, null, 2)}
+          {JSON.stringify(
+            { eventType: event.eventType, metadata: event.metadata, ipAddress: event.ipAddress, userAgent: event.userAgent, id: event.id },
+            null,
+            2,
+          )}
         </pre>
       </details>
     </>
   );
 }
 
-export function AuditView({
-  session,
-  initialFilters,
-  initialPage,
-}: {
-  session: DashboardSession;
-  initialFilters: AuditFilters;
-  initialPage: number;
-}) {
+/** The export endpoint's query: the list's filters under the API's names. */
+function exportHref(filters: AuditFilters, format: "csv" | "jsonl") {
+  const params = new URLSearchParams({ format });
+  if (filters.eventType) params.set("eventType", filters.eventType);
+  if (filters.actorId) params.set("actorId", filters.actorId);
+  if (filters.targetIdentityId) params.set("targetIdentityId", filters.targetIdentityId);
+  if (filters.startDate) params.set("startDate", filters.startDate);
+  if (filters.endDate) params.set("endDate", filters.endDate);
+  return `/api/v1/audit-logs/export?${params}`;
+}
+
+export function AuditView({ session }: { session: DashboardSession }) {
   const trpc = useTRPC();
-  const [filters, setFilters] = useState<AuditFilters>(initialFilters);
-  const [page, setPage] = useState(initialPage);
-  const [from, setFrom] = useState(toLocalInput(initialFilters.startDate));
-  const [to, setTo] = useState(toLocalInput(initialFilters.endDate));
+  // Filters and page live in the URL: a reload keeps them, back/forward steps through them.
+  const [params, setParams] = useUrlParams();
+  const { filters, page } = auditStateFromParams(params);
+  const [from, setFrom] = useState(toLocalInput(filters.startDate));
+  const [to, setTo] = useState(toLocalInput(filters.endDate));
+  useEffect(() => {
+    // Back/forward: the range boxes follow the URL.
+    setFrom(toLocalInput(filters.startDate));
+    setTo(toLocalInput(filters.endDate));
+  }, [filters.startDate, filters.endDate]);
 
   const rangeError = from && to && from > to ? "The start of the range must be before its end." : null;
   const input = auditListInput(filters, page);
@@ -88,10 +134,15 @@ export function AuditView({
   const actors = useQuery(trpc.identities.list.queryOptions(ACTOR_CHOICES_INPUT));
 
   function apply(next: AuditFilters, nextPage = 0) {
-    setFilters(next);
-    setPage(nextPage);
-    const query = auditParamsFromState(next, nextPage);
-    window.history.replaceState(null, "", query ? `/audit?${query}` : "/audit");
+    const query = new URLSearchParams(auditParamsFromState(next, nextPage));
+    setParams({
+      eventType: query.get("eventType") ?? undefined,
+      actorId: query.get("actorId") ?? undefined,
+      identity: query.get("identity") ?? undefined,
+      from: query.get("from") ?? undefined,
+      to: query.get("to") ?? undefined,
+      page: query.get("page") ?? undefined,
+    });
   }
   function setRange(nextFrom: string, nextTo: string) {
     setFrom(nextFrom);
@@ -112,7 +163,11 @@ export function AuditView({
   if (filters.actorId && !actorOptions.some((option) => option.id === filters.actorId)) {
     actorOptions.push({ id: filters.actorId, label: `ID ${filters.actorId}` });
   }
-  const hasFilters = Boolean(filters.eventType || filters.actorId || filters.startDate || filters.endDate);
+  const identityOptions = (actors.data?.identities ?? []).map((identity) => ({ id: identity.id, label: identity.name }));
+  if (filters.targetIdentityId && !identityOptions.some((option) => option.id === filters.targetIdentityId)) {
+    identityOptions.push({ id: filters.targetIdentityId, label: `ID ${filters.targetIdentityId}` });
+  }
+  const hasFilters = Boolean(filters.eventType || filters.actorId || filters.targetIdentityId || filters.startDate || filters.endDate);
   const rows = events.data?.events ?? [];
   const total = events.data?.totalCount ?? 0;
 
@@ -136,8 +191,8 @@ export function AuditView({
             >
               <option value="">All events</option>
               {auditEventTypes.map((type) => (
-                <option key={type} value={type}>
-                  {type}
+                <option key={type} value={type} title={type}>
+                  {auditEventLabels[type]}
                 </option>
               ))}
             </select>
@@ -154,6 +209,24 @@ export function AuditView({
             >
               <option value="">Anyone</option>
               {actorOptions.map((option) => (
+                <option key={option.id} value={option.id}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="audit-identity" className="label">
+              About identity
+            </label>
+            <select
+              id="audit-identity"
+              className="select"
+              value={filters.targetIdentityId ?? ""}
+              onChange={(event) => apply({ ...filters, targetIdentityId: event.target.value || undefined })}
+            >
+              <option value="">Any identity</option>
+              {identityOptions.map((option) => (
                 <option key={option.id} value={option.id}>
                   {option.label}
                 </option>
@@ -193,6 +266,14 @@ export function AuditView({
           <button type="button" className="btn btn-secondary" onClick={clear} disabled={!hasFilters && !from && !to}>
             Clear filters
           </button>
+          <span className="toolbar-exports">
+            <a className="btn btn-secondary" href={exportHref(filters, "csv")} download>
+              Export CSV
+            </a>
+            <a className="btn btn-secondary" href={exportHref(filters, "jsonl")} download>
+              Export JSON lines
+            </a>
+          </span>
           {rangeError ? (
             <p id="audit-range-error" className="field-error" style={{ flexBasis: "100%" }} role="alert">
               {rangeError}
@@ -255,7 +336,10 @@ export function AuditView({
                         {formatDateTime(event.createdAt)}
                       </td>
                       <td className="col-primary" data-label="Event">
-                        <Badge tone={eventTone(event.eventType)}>{event.eventType}</Badge>
+                        <span title={event.eventType}>
+                          <Badge tone={eventTone(event.eventType)}>{auditEventLabel(event.eventType)}</Badge>
+                        </span>
+                        <div className="muted small mono">{event.eventType}</div>
                       </td>
                       <td data-label="Actor">
                         {event.actor.id ? (

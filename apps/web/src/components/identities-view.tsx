@@ -4,7 +4,7 @@ import type { Identity } from "@ociauth/schema";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { DashboardSession } from "@/auth/session";
 import { DeleteProtectionBadge } from "./delete-protection";
 import { formatDateTime } from "./format";
@@ -12,10 +12,11 @@ import { useDebounced } from "./hooks";
 import { CreateIdentityDialog, DeleteIdentityDialog, EditIdentityDialog } from "./identity-dialogs";
 import { Pagination } from "./pagination";
 import { canCreateIdentities, canManage } from "./permissions";
-import { IDENTITY_PAGE_SIZE, identitiesListInput } from "./query-inputs";
+import { IDENTITY_PAGE_SIZE, identitiesListInput, identitiesStateFromParams } from "./query-inputs";
 import { QueryError } from "./query-error";
 import { useTRPC } from "./trpc";
 import { Alert, Badge, EmptyState, PageHeader, RoleBadge, SkeletonRows, Spinner } from "./ui";
+import { useUrlParams } from "./url-state";
 
 export function AuthMethods({ methods }: { methods: Identity["authMethods"] }) {
   if (methods.length === 0) return <span className="muted">None</span>;
@@ -33,10 +34,21 @@ export function AuthMethods({ methods }: { methods: Identity["authMethods"] }) {
 export function IdentitiesView({ session }: { session: DashboardSession }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [search, setSearch] = useState("");
-  const [page, setPage] = useState(0);
+  // The URL holds the applied search and the page (a reload or back/forward shows the same list);
+  // the box holds what is being typed, applied once typing pauses.
+  const [params, setParams] = useUrlParams();
+  const { search: applied, page } = identitiesStateFromParams(params);
+  const [search, setSearch] = useState(applied);
   const debounced = useDebounced(search.trim(), 300);
-  const input = identitiesListInput(debounced, page);
+  useEffect(() => {
+    if (debounced !== applied) setParams({ q: debounced, page: undefined }, "replace");
+    // Only typing applies a search; a URL change (back/forward) must not be undone here.
+  }, [debounced]);
+  useEffect(() => {
+    if (applied !== debounced) setSearch(applied);
+  }, [applied]);
+  const setPage = (next: number, mode: "push" | "replace" = "push") => setParams({ page: next > 0 ? String(next + 1) : undefined }, mode);
+  const input = identitiesListInput(applied, page);
   const list = useQuery(trpc.identities.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Identity | null>(null);
@@ -46,7 +58,7 @@ export function IdentitiesView({ session }: { session: DashboardSession }) {
   const canCreate = canCreateIdentities(session.role) && session.organizationId !== null;
   const identities = list.data?.identities ?? [];
   const total = list.data?.totalCount ?? 0;
-  const searching = search.trim() !== debounced || (list.isFetching && list.isPlaceholderData);
+  const searching = search.trim() !== applied || (list.isFetching && list.isPlaceholderData);
 
   const createButton = canCreate ? (
     <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
@@ -85,10 +97,7 @@ export function IdentitiesView({ session }: { session: DashboardSession }) {
               value={search}
               placeholder="e.g. ci-runner"
               autoComplete="off"
-              onChange={(event) => {
-                setSearch(event.target.value);
-                setPage(0);
-              }}
+              onChange={(event) => setSearch(event.target.value)}
             />
           </div>
           <div className="toolbar-status" aria-live="polite">
@@ -106,9 +115,9 @@ export function IdentitiesView({ session }: { session: DashboardSession }) {
             <QueryError error={list.error} what="identities" onRetry={() => list.refetch()} />
           </div>
         ) : identities.length === 0 ? (
-          debounced ? (
+          applied ? (
             <EmptyState
-              title={`No identities match “${debounced}”`}
+              title={`No identities match “${applied}”`}
               action={
                 <button type="button" className="btn btn-secondary" onClick={() => setSearch("")}>
                   Clear search
@@ -225,7 +234,7 @@ export function IdentitiesView({ session }: { session: DashboardSession }) {
         onDeleted={(identity) => {
           setDeleting(null);
           setNotice(`Deleted ${identity.name}.`);
-          if (identities.length === 1 && page > 0) setPage(page - 1);
+          if (identities.length === 1 && page > 0) setPage(page - 1, "replace");
         }}
       />
     </>

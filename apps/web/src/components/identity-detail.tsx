@@ -11,6 +11,7 @@ import { errorInfo } from "./errors";
 import { formatDateTime } from "./format";
 import { AuthMethods } from "./identities-view";
 import { DeleteIdentityDialog, EditIdentityDialog } from "./identity-dialogs";
+import { LoginCommandsSection } from "./login-commands-section";
 import { OciAuthSection } from "./oci-auth-section";
 import { canManage } from "./permissions";
 import { QueryError } from "./query-error";
@@ -33,6 +34,9 @@ export function IdentityDetail({ identityId, session, created }: { identityId: s
   const trpc = useTRPC();
   const router = useRouter();
   const query = useQuery(trpc.identities.get.queryOptions({ identityId }));
+  const attached = query.data?.identity.authMethods.includes("oci-auth") ?? false;
+  // The same query as the OCI auth section's (one request): the login commands name its tenancy.
+  const ociAuth = useQuery({ ...trpc.ociAuth.get.queryOptions({ identityId }), enabled: attached });
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -96,6 +100,9 @@ export function IdentityDetail({ identityId, session, created }: { identityId: s
             <span>
               Auth methods <AuthMethods methods={identity.authMethods} />
             </span>
+            <span>
+              <Link href={`/audit?identity=${identity.id}`}>Audit events of this identity</Link>
+            </span>
           </span>
         }
         actions={
@@ -131,6 +138,7 @@ export function IdentityDetail({ identityId, session, created }: { identityId: s
       ) : null}
       <DeleteProtectionSection identity={identity} canEdit={canEdit} />
       <OciAuthSection identity={identity} actorRole={session.role} />
+      <LoginCommandsSection identityId={identity.id} tenancyOcid={attached ? (ociAuth.data?.identityOciAuth.tenancyOcid ?? null) : null} />
       <TokensSection identityId={identity.id} identityName={identity.name} canRevoke={canEdit} />
       <EditIdentityDialog
         identity={editing ? identity : null}

@@ -1,4 +1,12 @@
-import { auditEventTypes, type AuditEventType, isStorableText, queryDateSchema } from "@ociauth/schema";
+import {
+  type AccessTokenListFilter,
+  auditEventTypes,
+  type AuditEventType,
+  idSchema,
+  isStorableText,
+  MAX_SEARCH_TERM_LENGTH,
+  queryDateSchema,
+} from "@ociauth/schema";
 
 /**
  * Query inputs shared by server pages (prefetch) and client components (useQuery): the same
@@ -13,9 +21,37 @@ export function identitiesListInput(search: string, page: number) {
   return { ...(search ? { search } : {}), limit: IDENTITY_PAGE_SIZE, offset: page * IDENTITY_PAGE_SIZE };
 }
 
+const MAX_PAGE = 10_000;
+
+/** `?page=N` (1-based) as a 0-based page; anything else is the first page. */
+function pageFromParam(value: string | undefined): number {
+  const page = Number(value ?? "1");
+  return Number.isInteger(page) && page >= 1 && page <= MAX_PAGE ? page - 1 : 0;
+}
+
+/** Search and page of the identities list from its URL (`?q=&page=`); invalid values are ignored. */
+export function identitiesStateFromParams(params: Record<string, string | string[] | undefined>): { search: string; page: number } {
+  const q = first(params.q)?.trim() ?? "";
+  const search = q.length <= MAX_SEARCH_TERM_LENGTH && isStorableText(q) ? q : "";
+  return { search, page: pageFromParam(first(params.page)) };
+}
+
+/** The tokens list's input: "all" is the operation's default, left out so both give one query key. */
+export function tokensListInput(identityId: string, filter: AccessTokenListFilter) {
+  return filter === "all" ? { identityId } : { identityId, status: filter };
+}
+
+/** Which tokens the identity page lists (`?tokens=active|revoked`; all by default). */
+export function tokenFilterFromParams(params: Record<string, string | string[] | undefined>): AccessTokenListFilter {
+  const value = first(params.tokens);
+  return value === "active" || value === "revoked" ? value : "all";
+}
+
 export interface AuditFilters {
   eventType?: AuditEventType;
   actorId?: string;
+  /** Events about this identity (`?identity=`). */
+  targetIdentityId?: string;
   /** ISO-8601 (UTC) bounds, inclusive. */
   startDate?: string;
   endDate?: string;
@@ -25,6 +61,7 @@ export function auditListInput(filters: AuditFilters, page: number) {
   const input: AuditFilters & { limit: number; offset: number } = { limit: AUDIT_PAGE_SIZE, offset: page * AUDIT_PAGE_SIZE };
   if (filters.eventType) input.eventType = filters.eventType;
   if (filters.actorId) input.actorId = filters.actorId;
+  if (filters.targetIdentityId) input.targetIdentityId = filters.targetIdentityId;
   if (filters.startDate) input.startDate = filters.startDate;
   if (filters.endDate) input.endDate = filters.endDate;
   return input;
@@ -32,25 +69,27 @@ export function auditListInput(filters: AuditFilters, page: number) {
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-/** Filters and page from the audit page's URL (`?eventType=&actorId=&from=&to=&page=`); invalid values are ignored. */
+/** Filters and page from the audit page's URL (`?eventType=&actorId=&identity=&from=&to=&page=`); invalid values are ignored. */
 export function auditStateFromParams(params: Record<string, string | string[] | undefined>): { filters: AuditFilters; page: number } {
   const filters: AuditFilters = {};
   const eventType = first(params.eventType);
   if (eventType && (auditEventTypes as readonly string[]).includes(eventType)) filters.eventType = eventType as AuditEventType;
   const actorId = first(params.actorId)?.trim();
   if (actorId && actorId.length <= 64 && isStorableText(actorId)) filters.actorId = actorId;
+  const identity = first(params.identity);
+  if (identity && idSchema("identity").safeParse(identity).success) filters.targetIdentityId = identity;
   const from = first(params.from);
   if (from && queryDateSchema("startDate").safeParse(from).success) filters.startDate = from;
   const to = first(params.to);
   if (to && queryDateSchema("endDate").safeParse(to).success) filters.endDate = to;
-  const page = Number(first(params.page) ?? "1");
-  return { filters, page: Number.isInteger(page) && page >= 1 && page <= 10_000 ? page - 1 : 0 };
+  return { filters, page: pageFromParam(first(params.page)) };
 }
 
 export function auditParamsFromState(filters: AuditFilters, page: number): string {
   const params = new URLSearchParams();
   if (filters.eventType) params.set("eventType", filters.eventType);
   if (filters.actorId) params.set("actorId", filters.actorId);
+  if (filters.targetIdentityId) params.set("identity", filters.targetIdentityId);
   if (filters.startDate) params.set("from", filters.startDate);
   if (filters.endDate) params.set("to", filters.endDate);
   if (page > 0) params.set("page", String(page + 1));

@@ -1,12 +1,14 @@
 "use client";
 
-import type { AccessTokenStatus, IdentityAccessToken } from "@ociauth/schema";
+import type { AccessTokenListFilter, AccessTokenStatus, IdentityAccessToken } from "@ociauth/schema";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ConfirmDialog } from "./dialog";
 import { errorInfo } from "./errors";
 import { AUTH_METHOD_LABELS, formatDateTime, formatTrustedIp, formatUses, isAllAddresses } from "./format";
 import { QueryError } from "./query-error";
+import { tokenFilterFromParams, tokensListInput } from "./query-inputs";
+import { useUrlParams } from "./url-state";
 import { useTRPC } from "./trpc";
 import { Alert, Badge, EmptyState, SkeletonRows, Spinner } from "./ui";
 
@@ -16,6 +18,26 @@ const STATUS: Record<AccessTokenStatus, { label: string; tone: "success" | "neut
   exhausted: { label: "Use limit reached", tone: "warning" },
   revoked: { label: "Revoked", tone: "danger" },
 };
+
+const FILTERS: { id: AccessTokenListFilter; label: string }[] = [
+  { id: "all", label: "All" },
+  { id: "active", label: "Active" },
+  { id: "revoked", label: "Revoked" },
+];
+
+/** Which OCI user logged in with the token, and from where. */
+function LoginOrigin({ token }: { token: IdentityAccessToken }) {
+  if (!token.ociUserOcid) return <span className="muted">—</span>;
+  return (
+    <>
+      <div>{token.ociUsername ?? <span className="muted">Unknown name</span>}</div>
+      <div className="muted small mono" title={token.ociUserOcid}>
+        {token.ociUserOcid.length > 36 ? `${token.ociUserOcid.slice(0, 20)}…${token.ociUserOcid.slice(-10)}` : token.ociUserOcid}
+      </div>
+      {token.loginIp ? <div className="muted small mono">from {token.loginIp}</div> : null}
+    </>
+  );
+}
 
 function IpRestrictions({ token }: { token: IdentityAccessToken }) {
   if (token.trustedIps === null) return <span className="muted">None</span>;
@@ -38,9 +60,25 @@ function IpRestrictions({ token }: { token: IdentityAccessToken }) {
 export function TokensSection({ identityId, identityName, canRevoke }: { identityId: string; identityName: string; canRevoke: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const tokens = useQuery(trpc.tokens.list.queryOptions({ identityId }));
+  const [params, setParams] = useUrlParams();
+  const filter = tokenFilterFromParams(params);
+  const tokens = useQuery(trpc.tokens.list.queryOptions(tokensListInput(identityId, filter)));
   const [target, setTarget] = useState<IdentityAccessToken | null>(null);
+  const [confirmAll, setConfirmAll] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const revokeAll = useMutation(
+    trpc.tokens.revokeAllForIdentity.mutationOptions({
+      onSuccess: async ({ revokedCount }) => {
+        setConfirmAll(false);
+        setNotice(
+          revokedCount === 0
+            ? "There was no token left to revoke."
+            : `${revokedCount} token${revokedCount === 1 ? " was" : "s were"} revoked. Requests using them are now refused.`,
+        );
+        await queryClient.invalidateQueries(trpc.tokens.list.queryFilter({ identityId }));
+      },
+    }),
+  );
   const revoke = useMutation(
     trpc.tokens.revokeById.mutationOptions({
       onSuccess: async ({ token }) => {
@@ -52,6 +90,7 @@ export function TokensSection({ identityId, identityName, canRevoke }: { identit
   );
   const rows = tokens.data?.tokens ?? [];
   const active = rows.filter((t) => t.status === "active").length;
+  const shown = filter === "all" ? "" : ` (${filter} only)`;
 
   return (
     <section className="card" aria-labelledby="tokens-heading">
@@ -59,11 +98,36 @@ export function TokensSection({ identityId, identityName, canRevoke }: { identit
         <div>
           <h2 id="tokens-heading">Access tokens</h2>
           <p>
-            Tokens issued to {identityName}, newest first{tokens.data ? ` · ${active} active of ${rows.length}` : ""}. The tokens themselves
-            are never stored; revoke one here if it may have leaked.
+            Tokens issued to {identityName}, newest first{shown}
+            {tokens.data ? ` · ${active} active of ${rows.length}` : ""}. The tokens themselves are never stored; revoke one here if it may
+            have leaked.
           </p>
         </div>
         <div className="card-actions">
+          <span className="segmented" role="group" aria-label="Show tokens">
+            {FILTERS.map((f) => (
+              <button
+                key={f.id}
+                type="button"
+                aria-pressed={filter === f.id}
+                onClick={() => setParams({ tokens: f.id === "all" ? undefined : f.id })}
+              >
+                {f.label}
+              </button>
+            ))}
+          </span>
+          {canRevoke ? (
+            <button
+              type="button"
+              className="btn btn-danger-outline btn-sm"
+              onClick={() => {
+                setNotice(null);
+                setConfirmAll(true);
+              }}
+            >
+              Revoke all tokens
+            </button>
+          ) : null}
           <button type="button" className="btn btn-secondary btn-sm" onClick={() => tokens.refetch()} disabled={tokens.isFetching}>
             {tokens.isFetching && !tokens.isPending ? <Spinner label="Refreshing" /> : null} Refresh
           </button>
@@ -82,6 +146,17 @@ export function TokensSection({ identityId, identityName, canRevoke }: { identit
         <div className="card-body">
           <QueryError error={tokens.error} what="access tokens" onRetry={() => tokens.refetch()} />
         </div>
+      ) : rows.length === 0 && filter !== "all" ? (
+        <EmptyState
+          title={`No ${filter} tokens`}
+          action={
+            <button type="button" className="btn btn-secondary" onClick={() => setParams({ tokens: undefined })}>
+              Show all tokens
+            </button>
+          }
+        >
+          <p>Other tokens of this identity are listed under All.</p>
+        </EmptyState>
       ) : rows.length === 0 ? (
         <EmptyState title="No access tokens issued yet">
           <p>A token appears here when a workload logs in as this identity (for example with OCI auth).</p>
@@ -94,6 +169,7 @@ export function TokensSection({ identityId, identityName, canRevoke }: { identit
                 <th scope="col">Token</th>
                 <th scope="col">Status</th>
                 <th scope="col">Issued</th>
+                <th scope="col">Logged in as</th>
                 <th scope="col">Expires</th>
                 <th scope="col">Uses</th>
                 <th scope="col">Last used</th>
@@ -115,6 +191,9 @@ export function TokensSection({ identityId, identityName, canRevoke }: { identit
                     {token.revokedAt ? <div className="muted small">{formatDateTime(token.revokedAt)}</div> : null}
                   </td>
                   <td data-label="Issued">{formatDateTime(token.createdAt)}</td>
+                  <td data-label="Logged in as">
+                    <LoginOrigin token={token} />
+                  </td>
                   <td data-label="Expires">{token.expiresAt ? formatDateTime(token.expiresAt) : <span className="muted">Never</span>}</td>
                   <td data-label="Uses">{formatUses(token.accessTokenNumUses, token.accessTokenNumUsesLimit)}</td>
                   <td data-label="Last used">
@@ -166,6 +245,24 @@ export function TokensSection({ identityId, identityName, canRevoke }: { identit
       >
         <p>
           Token <code>{target?.id}</code> stops working immediately; it cannot be renewed. The workload must log in again to get a new one.
+        </p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirmAll}
+        title={`Revoke every token of ${identityName}?`}
+        confirmLabel="Revoke all tokens"
+        pendingLabel="Revoking…"
+        pending={revokeAll.isPending}
+        error={revokeAll.error ? errorInfo(revokeAll.error).message : null}
+        onCancel={() => {
+          revokeAll.reset();
+          setConfirmAll(false);
+        }}
+        onConfirm={() => revokeAll.mutate({ identityId })}
+      >
+        <p>
+          Every token issued to <strong>{identityName}</strong> that still works stops working immediately, on every instance. Its workloads
+          must log in again; OCI auth stays attached.
         </p>
       </ConfirmDialog>
     </section>

@@ -17,7 +17,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   ]);
   return (
     <HydrateClient>
-      <AuditView session={session} initialFilters={filters} initialPage={page} />
+      <AuditView session={session} />
     </HydrateClient>
   );
 }

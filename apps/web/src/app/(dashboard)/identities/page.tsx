@@ -1,14 +1,15 @@
 import { IdentitiesView } from "@/components/identities-view";
-import { identitiesListInput } from "@/components/query-inputs";
+import { identitiesListInput, identitiesStateFromParams } from "@/components/query-inputs";
 import { getQueryClient, HydrateClient, serverTrpc } from "@/trpc/query";
 import { requireSession } from "@/auth/session";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Identities · OCI Auth" };
 
-export default async function IdentitiesPage() {
+export default async function IdentitiesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireSession("/identities");
-  await getQueryClient().prefetchQuery(serverTrpc.identities.list.queryOptions(identitiesListInput("", 0)));
+  const { search, page } = identitiesStateFromParams(await searchParams);
+  await getQueryClient().prefetchQuery(serverTrpc.identities.list.queryOptions(identitiesListInput(search, page)));
   return (
     <HydrateClient>
       <IdentitiesView session={session} />

@@ -2,6 +2,7 @@ import { identityIdParamsSchema } from "@ociauth/schema";
 import { api } from "@/server-api";
 import { notFound } from "next/navigation";
 import { IdentityDetail } from "@/components/identity-detail";
+import { tokenFilterFromParams, tokensListInput } from "@/components/query-inputs";
 import { getQueryClient, HydrateClient, serverTrpc } from "@/trpc/query";
 import { requireSession } from "@/auth/session";
 
@@ -30,11 +31,12 @@ export default async function IdentityPage({
     missing = error instanceof api.TRPCError && error.code === "NOT_FOUND";
   }
   if (missing) notFound();
+  const query = await searchParams;
   await Promise.all([
     attached ? queryClient.prefetchQuery(serverTrpc.ociAuth.get.queryOptions({ identityId })) : null,
-    queryClient.prefetchQuery(serverTrpc.tokens.list.queryOptions({ identityId })),
+    queryClient.prefetchQuery(serverTrpc.tokens.list.queryOptions(tokensListInput(identityId, tokenFilterFromParams(query)))),
   ]);
-  const created = (await searchParams).created === "1";
+  const created = query.created === "1";
   return (
     <HydrateClient>
       <IdentityDetail identityId={identityId} session={session} created={created} />
