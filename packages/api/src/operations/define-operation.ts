@@ -32,7 +32,11 @@ export interface RestBinding<TResult = unknown> {
    * REST answers with a file instead of JSON (exports): the body, its content type and the name
    * a browser saves it under (content-disposition: attachment).
    */
-  file?: { present(result: TResult): { content: string; contentType: string; fileName: string } };
+  file?: {
+    /** The content types it may answer with, for the OpenAPI document. */
+    mediaTypes: string;
+    present(result: TResult): { content: string; contentType: string; fileName: string };
+  };
 }
 
 /** One operation: its schemas, whether it needs a caller, its service function and where REST serves it. */

@@ -467,7 +467,10 @@ export const operations = {
         operationId: "exportAuditLogs",
         summary: "Export the matching audit events as CSV or JSON lines (a file download)",
         tag: "Audit Logs",
-        file: { present: ({ content, contentType, fileName }) => ({ content, contentType, fileName }) },
+        file: {
+          mediaTypes: "text/csv for format=csv, application/x-ndjson for format=jsonl",
+          present: ({ content, contentType, fileName }) => ({ content, contentType, fileName }),
+        },
       },
     }),
   },

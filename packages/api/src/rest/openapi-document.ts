@@ -54,10 +54,8 @@ function operationObject(route: RestRoute) {
   });
   const responses: Record<string, unknown> = {
     "200": rest.file
-      ? {
-          description: "The file (content-disposition: attachment): CSV (text/csv) or JSON lines (application/x-ndjson), by `format`",
-          content: { "text/csv": { schema: { type: "string" } }, "application/x-ndjson": { schema: { type: "string" } } },
-        }
+      ? // A file, not JSON: the media types are named in the description (no JSON schema to show).
+        { description: `A file download (content-disposition: attachment): ${rest.file.mediaTypes}` }
       : {
           description: "Success",
           content: { "application/json": { schema: toSchema(rest.view?.response ?? operation.output, "output") } },
