@@ -19,6 +19,8 @@ import { startApp, stop, tempDataDir } from "./run-app";
 const ADMIN = { email: "owner@example.com", password: "a-long-owner-password" };
 const REPO = path.resolve(import.meta.dirname, "../../../..");
 const CLI = path.join(REPO, "packages/client/bin/ociauth.mjs");
+/** @ociauth/client's entry (TypeScript; the web app does not depend on the client package). */
+const CLIENT = path.join(REPO, "packages/client/src/index.ts");
 const run = promisify(execFile);
 
 describe("identity page: login commands, who logged in, token filter, revoke all", () => {
@@ -152,7 +154,7 @@ describe("identity page: login commands, who logged in, token filter, revoke all
 
   it("the TypeScript snippet uses @ociauth/client's real exports and, run as shown, logs in", async () => {
     const text = await command("TypeScript");
-    const client = (await import("../../../../packages/client/src/index.ts")) as Record<string, unknown>;
+    const client = (await import(CLIENT)) as Record<string, unknown>;
     const imported = /^import \{ ([^}]+) \} from "@ociauth\/client";/.exec(text)![1]!.split(", ");
     for (const name of imported) expect(typeof client[name], name).toBe("function");
     expect(text).toContain(`identityId: "${identityId}"`);
