@@ -4,7 +4,7 @@ import type { Identity } from "@ociauth/schema";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { DashboardSession } from "@/auth/session";
 import { DeleteProtectionBadge } from "./delete-protection";
 import { formatDateTime } from "./format";
@@ -40,12 +40,18 @@ export function IdentitiesView({ session }: { session: DashboardSession }) {
   const { search: applied, page } = identitiesStateFromParams(params);
   const [search, setSearch] = useState(applied);
   const debounced = useDebounced(search.trim(), 300);
+  // The search this view itself wrote to the URL (its echo must not reset the box while typing goes on).
+  const written = useRef<string | null>(null);
   useEffect(() => {
-    if (debounced !== applied) setParams({ q: debounced, page: undefined }, "replace");
-    // Only typing applies a search; a URL change (back/forward) must not be undone here.
+    if (debounced !== search.trim() || debounced === applied) return; // still typing, or nothing new
+    written.current = debounced;
+    setParams({ q: debounced, page: undefined }, "replace");
   }, [debounced]);
   useEffect(() => {
-    if (applied !== debounced) setSearch(applied);
+    const own = written.current === applied;
+    written.current = null;
+    // Back/forward (or a link) changed the search: the box follows.
+    if (!own && applied !== search.trim()) setSearch(applied);
   }, [applied]);
   const setPage = (next: number, mode: "push" | "replace" = "push") => setParams({ page: next > 0 ? String(next + 1) : undefined }, mode);
   const input = identitiesListInput(applied, page);
