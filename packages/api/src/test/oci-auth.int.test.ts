@@ -103,7 +103,7 @@ describe("OCI auth configuration API (REST)", () => {
     expect(again.body).toMatchObject({
       statusCode: 400,
       error: "BadRequest",
-      message: "Failed to add OCI Auth to already configured identity",
+      message: `Failed to add OCI Auth to already configured identity. To change its settings, update them instead: PATCH /api/v1/auth/oci-auth/identities/${id} (tRPC ociAuth.update, or Edit in the dashboard).`,
     });
     const get = await app.rest("GET", path(id), { token });
     expect(get.body.identityOciAuth.tenancyOcid).toBe(TENANCY);
@@ -118,7 +118,9 @@ describe("OCI auth configuration API (REST)", () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 400)).toHaveLength(19);
     for (const r of results.filter((r) => r.status === 400)) {
-      expect(r.body.message).toBe("Failed to add OCI Auth to already configured identity");
+      expect(r.body.message).toMatch(
+        /^Failed to add OCI Auth to already configured identity\. To change its settings, update them instead: PATCH /,
+      );
     }
     expect(await configCount(id)).toBe(1);
     expect(
