@@ -238,7 +238,9 @@ describe("forms, dialogs and the API reference (headless Chromium against pnpm s
     await page.keyboard.type("focus-runner");
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/identities$/);
-    expect(await page.getByRole("row").filter({ hasText: "focus-runner" }).count()).toBe(0);
+    await page.getByRole("heading", { name: "Machine identities" }).waitFor();
+    await expect.poll(() => page.getByRole("row").filter({ hasText: "focus-runner" }).count()).toBe(0);
+    await expect.poll(() => page.getByRole("row").filter({ hasText: "admin" }).count()).toBeGreaterThan(0);
     expect(browser.pageErrors).toEqual([]);
   });
 
