@@ -67,10 +67,10 @@ describe("pnpm start (production server)", () => {
     expect((await openapi.json()).openapi).toBe("3.1.0");
     const reference = await fetch(`${app.url}/api-docs`);
     expect(reference.status).toBe(200);
-    expect(await reference.text()).toContain('src="/api-docs/reference.js"');
-    const renderer = await fetch(`${app.url}/api-docs/reference.js`);
+    expect(await reference.text()).toContain('src="/vendor/api-reference.js"');
+    const renderer = await fetch(`${app.url}/vendor/api-reference.js`);
     expect(renderer.status).toBe(200);
-    expect(renderer.headers.get("content-type")).toMatch(/^text\/javascript/);
+    expect(renderer.headers.get("content-type")).toMatch(/javascript/);
     expect(await renderer.text()).toContain("Scalar.createApiReference");
 
     await stop(app.child);

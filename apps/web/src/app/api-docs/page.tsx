@@ -1,7 +1,8 @@
 /**
  * The API reference: Scalar renders the OpenAPI document served at /api/docs/json (operations,
  * parameters, schemas with their descriptions and examples, and a request runner against this
- * server). Everything is served by this app: the bundle comes from /api-docs/reference.js.
+ * server). Everything is served by this app: the bundle is public/vendor/api-reference.js, copied
+ * from node_modules by scripts/copy-api-reference.mjs before each build.
  */
 export const metadata = { title: "API reference · OCI Auth" };
 
@@ -25,7 +26,7 @@ export default function ApiDocsPage() {
         The API reference needs JavaScript. The OpenAPI document itself is at <a href="/api/docs/json">/api/docs/json</a>.
       </noscript>
       <div id="api-reference" data-configuration={JSON.stringify(configuration)} />
-      <script src="/api-docs/reference.js" defer />
+      <script src="/vendor/api-reference.js" defer />
     </>
   );
 }
