@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema, paginationShape, queryDateSchema, storableText } from "./common";
+import { idSchema, isoDateSchema, objectError, paginationShape, queryDateSchema, storableText } from "./common";
 
 export const auditEventTypes = [
   "add-identity-oci-auth",
@@ -29,14 +29,30 @@ export type AuditEventType = z.infer<typeof auditEventTypeSchema>;
 export const actorTypes = ["user", "identity", "anonymous"] as const;
 export const actorTypeSchema = z.enum(actorTypes);
 
-export const listAuditEventsQuerySchema = z.strictObject({
-  organizationId: idSchema("organizationId").optional(),
-  eventType: auditEventTypeSchema.optional(),
-  actorId: storableText("actorId").trim().max(64).optional(),
-  startDate: queryDateSchema("startDate").optional(),
-  endDate: queryDateSchema("endDate").optional(),
-  ...paginationShape,
-});
+export const listAuditEventsQuerySchema = z.strictObject(
+  {
+    organizationId: idSchema("organizationId")
+      .meta({ description: "Organization whose events to list (default: the caller's)." })
+      .optional(),
+    eventType: z
+      .enum(auditEventTypes, `eventType must be one of ${auditEventTypes.join(", ")}`)
+      .meta({ description: "Only events of this type.", example: "login-identity-oci-auth" })
+      .optional(),
+    actorId: storableText("actorId")
+      .trim()
+      .max(64, "actorId must be at most 64 characters")
+      .meta({ description: "Only events by this user or identity id." })
+      .optional(),
+    startDate: queryDateSchema("startDate")
+      .meta({ description: "Only events at or after this instant.", example: "2026-01-01T00:00:00Z" })
+      .optional(),
+    endDate: queryDateSchema("endDate")
+      .meta({ description: "Only events at or before this instant.", example: "2026-12-31T23:59:59Z" })
+      .optional(),
+    ...paginationShape,
+  },
+  { error: objectError("The query") },
+);
 
 export const auditEventSchema = z.strictObject({
   id: z.string(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema } from "./common";
+import { idSchema, isoDateSchema, objectError, wholeNumberSchema } from "./common";
 import { trustedIpSchema } from "./oci-auth";
 
 /**
@@ -12,12 +12,20 @@ export type AccessTokenStatus = z.infer<typeof accessTokenStatusSchema>;
 
 export const MAX_LISTED_ACCESS_TOKENS = 100;
 
-export const listIdentityAccessTokensInputSchema = z.strictObject({
-  identityId: idSchema("identityId"),
-  limit: z.int().min(1).max(MAX_LISTED_ACCESS_TOKENS).default(MAX_LISTED_ACCESS_TOKENS),
-});
+export const listIdentityAccessTokensInputSchema = z.strictObject(
+  {
+    identityId: idSchema("identityId").meta({ description: "Id of the machine identity." }),
+    limit: wholeNumberSchema("limit", 1, MAX_LISTED_ACCESS_TOKENS)
+      .meta({ description: "How many tokens to list, newest first." })
+      .default(MAX_LISTED_ACCESS_TOKENS),
+  },
+  { error: objectError("The request") },
+);
 
-export const revokeAccessTokenByIdInputSchema = z.strictObject({ tokenId: idSchema("tokenId") });
+export const revokeAccessTokenByIdInputSchema = z.strictObject(
+  { tokenId: idSchema("tokenId").meta({ description: "Id of the issued token." }) },
+  { error: objectError("The request") },
+);
 
 export const identityAccessTokenSchema = z.strictObject({
   id: z.string(),

@@ -3,9 +3,10 @@
 import { createIdentityInputSchema, type Identity, type OrgRole, updateIdentityInputSchema } from "@ociauth/schema";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { ConfirmDialog, Modal } from "./dialog";
+import { Modal } from "./dialog";
 import { errorInfo, issuesByField } from "./errors";
 import { ROLE_LABELS } from "./format";
+import { useFocusFirstInvalid } from "./hooks";
 import { assignableRoles } from "./permissions";
 import { useTRPC } from "./trpc";
 import { Alert, Field } from "./ui";
@@ -75,6 +76,7 @@ function CreateIdentityForm({
   const [name, setName] = useState("");
   const [role, setRole] = useState<OrgRole>("member");
   const [submitted, setSubmitted] = useState(false);
+  const { ref: formRef, focusFirstInvalid } = useFocusFirstInvalid();
   const create = useMutation(
     trpc.identities.create.mutationOptions({
       onSuccess: async ({ identity }) => {
@@ -94,11 +96,12 @@ function CreateIdentityForm({
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
-    if (parsed.success) create.mutate(parsed.data);
+    if (parsed.success) create.mutate(parsed.data, { onError: focusFirstInvalid });
+    else focusFirstInvalid();
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="form-stack">
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="form-stack">
       {serverError && serverError.issues.length === 0 ? <Alert tone="danger">{serverError.message}</Alert> : null}
       <Field id="create-identity-name" label="Name" hint="Up to 64 characters, e.g. ci-runner or billing-service." error={errors.name}>
         {(p) => <input {...p} className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" />}
@@ -152,6 +155,7 @@ function EditIdentityForm({
   const [name, setName] = useState(identity.name);
   const [role, setRole] = useState<OrgRole>(identity.role);
   const [submitted, setSubmitted] = useState(false);
+  const { ref: formRef, focusFirstInvalid } = useFocusFirstInvalid();
   const update = useMutation(
     trpc.identities.update.mutationOptions({
       onSuccess: async (data) => {
@@ -173,11 +177,12 @@ function EditIdentityForm({
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
-    if (parsed.success && !unchanged) update.mutate(parsed.data);
+    if (!parsed.success) focusFirstInvalid();
+    else if (!unchanged) update.mutate(parsed.data, { onError: focusFirstInvalid });
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="form-stack">
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="form-stack">
       {serverError && serverError.issues.length === 0 ? <Alert tone="danger">{serverError.message}</Alert> : null}
       <Field id="edit-identity-name" label="Name" error={errors.name}>
         {(p) => <input {...p} className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" />}
@@ -217,25 +222,94 @@ export function DeleteIdentityDialog({
       },
     }),
   );
+  const close = () => {
+    remove.reset();
+    onClose();
+  };
   return (
-    <ConfirmDialog
+    <Modal
       open={identity !== null}
+      onClose={close}
+      busy={remove.isPending}
       title={identity ? `Delete ${identity.name}?` : "Delete identity?"}
-      confirmLabel="Delete identity"
-      pendingLabel="Deleting…"
-      pending={remove.isPending}
-      error={remove.error ? errorInfo(remove.error).message : null}
-      onCancel={() => {
-        remove.reset();
-        onClose();
-      }}
-      onConfirm={() => identity && remove.mutate({ identityId: identity.id })}
+      description={
+        <>
+          <p>
+            This permanently deletes the identity, its OCI auth configuration and every access token issued to it. Workloads using it stop
+            working immediately. This cannot be undone.
+          </p>
+          {identity?.hasDeleteProtection ? <p>Delete protection is on for this identity: turn it off on the identity page first.</p> : null}
+        </>
+      }
     >
-      <p>
-        This permanently deletes the identity, its OCI auth configuration and every access token issued to it. Workloads using it stop
-        working immediately. This cannot be undone.
-      </p>
-      {identity?.hasDeleteProtection ? <p>Delete protection is on for this identity: turn it off on the identity page first.</p> : null}
-    </ConfirmDialog>
+      {identity ? (
+        <DeleteIdentityForm
+          name={identity.name}
+          pending={remove.isPending}
+          error={remove.error ? errorInfo(remove.error).message : null}
+          onCancel={close}
+          onConfirm={() => remove.mutate({ identityId: identity.id })}
+        />
+      ) : null}
+    </Modal>
+  );
+}
+
+/** Deleting asks for the identity's name, typed exactly: the button stays disabled until it matches. */
+function DeleteIdentityForm({
+  name,
+  pending,
+  error,
+  onCancel,
+  onConfirm,
+}: {
+  name: string;
+  pending: boolean;
+  error: string | null;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
+  const [typed, setTyped] = useState("");
+  const matches = typed === name;
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (matches && !pending) onConfirm();
+  }
+  return (
+    <form onSubmit={onSubmit} noValidate className="form-stack">
+      {error ? (
+        <p className="alert alert-danger" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <Field
+        id="delete-identity-confirm"
+        label={
+          <>
+            Type <strong className="confirm-name">{name}</strong> to confirm
+          </>
+        }
+      >
+        {(p) => (
+          <input
+            {...p}
+            className="input"
+            value={typed}
+            onChange={(event) => setTyped(event.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            disabled={pending}
+          />
+        )}
+      </Field>
+      <div className="modal-actions">
+        <button type="button" className="btn btn-secondary" onClick={onCancel} disabled={pending}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-danger" disabled={!matches || pending}>
+          {pending ? "Deleting…" : "Delete identity"}
+        </button>
+      </div>
+    </form>
   );
 }
