@@ -4,34 +4,10 @@ import { createIdentityInputSchema, type Identity, type OrgRole, updateIdentityI
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Modal } from "./dialog";
-import { errorInfo, issuesByField } from "./errors";
-import { ROLE_LABELS } from "./format";
-import { useFocusFirstInvalid } from "./hooks";
-import { assignableRoles } from "./permissions";
+import { errorInfo } from "./errors";
+import { DialogActions, FormAlert, RoleField, useSchemaForm } from "./schema-form";
 import { useTRPC } from "./trpc";
-import { Alert, Field } from "./ui";
-
-function RoleSelect({
-  value,
-  onChange,
-  actorRole,
-  props,
-}: {
-  value: OrgRole;
-  onChange: (role: OrgRole) => void;
-  actorRole: OrgRole;
-  props: object;
-}) {
-  return (
-    <select {...props} className="select" value={value} onChange={(event) => onChange(event.target.value as OrgRole)}>
-      {assignableRoles(actorRole).map((role) => (
-        <option key={role} value={role}>
-          {ROLE_LABELS[role]}
-        </option>
-      ))}
-    </select>
-  );
-}
+import { Field } from "./ui";
 
 const ROLE_HINT = "Admin: everything. Member: create and edit identities and their auth. Viewer: read only.";
 
@@ -75,8 +51,6 @@ function CreateIdentityForm({
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
   const [role, setRole] = useState<OrgRole>("member");
-  const [submitted, setSubmitted] = useState(false);
-  const { ref: formRef, focusFirstInvalid } = useFocusFirstInvalid();
   const create = useMutation(
     trpc.identities.create.mutationOptions({
       onSuccess: async ({ identity }) => {
@@ -85,38 +59,16 @@ function CreateIdentityForm({
       },
     }),
   );
-  const body = { name, organizationId, role };
-  const parsed = createIdentityInputSchema.safeParse(body);
-  const serverError = create.error ? errorInfo(create.error) : null;
-  const errors = {
-    ...(serverError ? issuesByField(serverError.issues) : {}),
-    ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}),
-  };
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    setSubmitted(true);
-    if (parsed.success) create.mutate(parsed.data, { onError: focusFirstInvalid });
-    else focusFirstInvalid();
-  }
+  const { formRef, errors, serverError, onSubmit } = useSchemaForm(createIdentityInputSchema, { name, organizationId, role }, create);
 
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="form-stack">
-      {serverError && serverError.issues.length === 0 ? <Alert tone="danger">{serverError.message}</Alert> : null}
+      <FormAlert error={serverError} />
       <Field id="create-identity-name" label="Name" hint="Up to 64 characters, e.g. ci-runner or billing-service." error={errors.name}>
         {(p) => <input {...p} className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" />}
       </Field>
-      <Field id="create-identity-role" label="Role in the organization" hint={ROLE_HINT} error={errors.role}>
-        {(p) => <RoleSelect props={p} value={role} onChange={setRole} actorRole={actorRole} />}
-      </Field>
-      <div className="modal-actions">
-        <button type="button" className="btn btn-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create identity"}
-        </button>
-      </div>
+      <RoleField id="create-identity-role" hint={ROLE_HINT} error={errors.role} value={role} onChange={setRole} actorRole={actorRole} />
+      <DialogActions onCancel={onCancel} pending={create.isPending} label="Create identity" pendingLabel="Creating…" />
     </form>
   );
 }
@@ -154,8 +106,6 @@ function EditIdentityForm({
   const queryClient = useQueryClient();
   const [name, setName] = useState(identity.name);
   const [role, setRole] = useState<OrgRole>(identity.role);
-  const [submitted, setSubmitted] = useState(false);
-  const { ref: formRef, focusFirstInvalid } = useFocusFirstInvalid();
   const update = useMutation(
     trpc.identities.update.mutationOptions({
       onSuccess: async (data) => {
@@ -166,38 +116,24 @@ function EditIdentityForm({
     }),
   );
   const patch = { ...(name !== identity.name ? { name } : {}), ...(role !== identity.role ? { role } : {}) };
-  const parsed = updateIdentityInputSchema.safeParse({ identityId: identity.id, ...patch });
-  const serverError = update.error ? errorInfo(update.error) : null;
-  const errors = {
-    ...(serverError ? issuesByField(serverError.issues) : {}),
-    ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}),
-  };
   const unchanged = Object.keys(patch).length === 0;
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    setSubmitted(true);
-    if (!parsed.success) focusFirstInvalid();
-    else if (!unchanged) update.mutate(parsed.data, { onError: focusFirstInvalid });
-  }
+  const { formRef, errors, serverError, onSubmit } = useSchemaForm(
+    updateIdentityInputSchema,
+    { identityId: identity.id, ...patch },
+    update,
+    {
+      skip: unchanged,
+    },
+  );
 
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="form-stack">
-      {serverError && serverError.issues.length === 0 ? <Alert tone="danger">{serverError.message}</Alert> : null}
+      <FormAlert error={serverError} />
       <Field id="edit-identity-name" label="Name" error={errors.name}>
         {(p) => <input {...p} className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" />}
       </Field>
-      <Field id="edit-identity-role" label="Role in the organization" hint={ROLE_HINT} error={errors.role}>
-        {(p) => <RoleSelect props={p} value={role} onChange={setRole} actorRole={actorRole} />}
-      </Field>
-      <div className="modal-actions">
-        <button type="button" className="btn btn-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={update.isPending || unchanged}>
-          {update.isPending ? "Saving…" : "Save changes"}
-        </button>
-      </div>
+      <RoleField id="edit-identity-role" hint={ROLE_HINT} error={errors.role} value={role} onChange={setRole} actorRole={actorRole} />
+      <DialogActions onCancel={onCancel} pending={update.isPending} disabled={unchanged} label="Save changes" pendingLabel="Saving…" />
     </form>
   );
 }
@@ -302,14 +238,7 @@ function DeleteIdentityForm({
           />
         )}
       </Field>
-      <div className="modal-actions">
-        <button type="button" className="btn btn-secondary" onClick={onCancel} disabled={pending}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-danger" disabled={!matches || pending}>
-          {pending ? "Deleting…" : "Delete identity"}
-        </button>
-      </div>
+      <DialogActions onCancel={onCancel} pending={pending} disabled={!matches} danger label="Delete identity" pendingLabel="Deleting…" />
     </form>
   );
 }
