@@ -1,6 +1,6 @@
 import type { AppRouter } from "@ociauth/api";
 import { MAX_TRPC_BATCH_CALLS } from "@ociauth/schema";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import { toOciAuthError } from "./errors";
 
 export interface OciAuthClientOptions {
@@ -32,7 +32,7 @@ function withOciAuthErrors<T extends object>(target: T): T {
 }
 
 /** A fully typed tRPC client of the service's router (types come from the router itself). */
-export function createOciAuthClient(options: OciAuthClientOptions) {
+export function createOciAuthClient(options: OciAuthClientOptions): TRPCClient<AppRouter> {
   const base = options.url.replace(/\/+$/, "");
   const client = createTRPCClient<AppRouter>({
     links: [

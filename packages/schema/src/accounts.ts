@@ -1,18 +1,28 @@
 import { z } from "zod";
-import { idSchema, nameSchema, orgRoleSchema } from "./common";
+import { idSchema, nameSchema, objectError, orgRoleSchema, typeError } from "./common";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./limits";
 
-export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email("Enter a valid email address"));
+export const emailSchema = z
+  .string({ error: typeError("Email", "text") })
+  .trim()
+  .toLowerCase()
+  .max(254, "Email must be at most 254 characters")
+  .pipe(z.email("Enter a valid email address"))
+  .meta({ description: "Email address of the user (stored in lower case).", example: "admin@example.com" });
 export const passwordSchema = z
-  .string()
+  .string({ error: typeError("Password", "text") })
   .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(MAX_PASSWORD_LENGTH, `Password must be at most ${MAX_PASSWORD_LENGTH} characters`);
+  .max(MAX_PASSWORD_LENGTH, `Password must be at most ${MAX_PASSWORD_LENGTH} characters`)
+  .meta({ description: `Password of the user (${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters).` });
 
-export const bootstrapBodySchema = z.strictObject({
-  email: emailSchema,
-  password: passwordSchema,
-  organization: nameSchema("Organization name"),
-});
+export const bootstrapBodySchema = z.strictObject(
+  {
+    email: emailSchema,
+    password: passwordSchema,
+    organization: nameSchema("Organization name").meta({ description: "Name of the first organization.", example: "Acme" }),
+  },
+  { error: objectError("The request body") },
+);
 
 export const bootstrapResponseSchema = z.strictObject({
   user: z.strictObject({ id: z.string(), email: z.string() }),
@@ -24,10 +34,17 @@ export const bootstrapResponseSchema = z.strictObject({
   }),
 });
 
-export const userLoginBodySchema = z.strictObject({
-  email: emailSchema,
-  password: z.string().min(1, "Password cannot be empty").max(MAX_PASSWORD_LENGTH),
-});
+export const userLoginBodySchema = z.strictObject(
+  {
+    email: emailSchema,
+    password: z
+      .string({ error: typeError("Password", "text") })
+      .min(1, "Password cannot be empty")
+      .max(MAX_PASSWORD_LENGTH, `Password must be at most ${MAX_PASSWORD_LENGTH} characters`)
+      .meta({ description: "Password of the user." }),
+  },
+  { error: objectError("The request body") },
+);
 
 export const sessionResponseSchema = z.strictObject({
   token: z.string(),
@@ -36,12 +53,18 @@ export const sessionResponseSchema = z.strictObject({
 });
 
 /** REST: `organizationId` comes from the path, the rest from the body. */
-export const addOrgUserInputSchema = z.strictObject({
-  email: emailSchema,
-  password: passwordSchema,
-  role: orgRoleSchema,
-  organizationId: idSchema("organizationId"),
-});
+export const addOrgUserInputSchema = z.strictObject(
+  {
+    email: emailSchema,
+    password: passwordSchema,
+    role: orgRoleSchema.meta({ description: "Role of the user in the organization.", example: "member" }),
+    organizationId: idSchema("organizationId").meta({
+      description: "Organization the user joins.",
+      example: "2f1c5a9e-8b3d-4c6f-9a1e-7d2b4c6e8f01",
+    }),
+  },
+  { error: objectError("The request body") },
+);
 export const orgUserResponseSchema = z.strictObject({
   user: z.strictObject({ id: z.string(), email: z.string(), role: orgRoleSchema }),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema, paginationShape, queryDateSchema, storableText } from "./common";
+import { idSchema, isoDateSchema, objectError, paginationShape, queryDateSchema, storableText } from "./common";
 
 export const auditEventTypes = [
   "add-identity-oci-auth",
@@ -61,23 +61,42 @@ export const actorTypes = ["user", "identity", "anonymous"] as const;
 export const actorTypeSchema = z.enum(actorTypes);
 
 const auditFilterShape = {
-  organizationId: idSchema("organizationId").optional(),
-  eventType: auditEventTypeSchema.optional(),
-  actorId: storableText("actorId").trim().max(64).optional(),
+  organizationId: idSchema("organizationId").meta({ description: "Organization whose events to list (default: the caller's)." }).optional(),
+  eventType: z
+    .enum(auditEventTypes, `eventType must be one of ${auditEventTypes.join(", ")}`)
+    .meta({ description: "Only events of this type.", example: "login-identity-oci-auth" })
+    .optional(),
+  actorId: storableText("actorId")
+    .trim()
+    .max(64, "actorId must be at most 64 characters")
+    .meta({ description: "Only events by this user or identity id." })
+    .optional(),
   /** Events about this identity (its `identityId` in the metadata), whoever acted. */
-  targetIdentityId: idSchema("targetIdentityId").optional(),
-  startDate: queryDateSchema("startDate").optional(),
-  endDate: queryDateSchema("endDate").optional(),
+  targetIdentityId: idSchema("targetIdentityId")
+    .meta({ description: "Only events about this machine identity (whoever acted)." })
+    .optional(),
+  startDate: queryDateSchema("startDate")
+    .meta({ description: "Only events at or after this instant.", example: "2026-01-01T00:00:00Z" })
+    .optional(),
+  endDate: queryDateSchema("endDate")
+    .meta({ description: "Only events at or before this instant.", example: "2026-12-31T23:59:59Z" })
+    .optional(),
 };
 
-export const listAuditEventsQuerySchema = z.strictObject({ ...auditFilterShape, ...paginationShape });
+export const listAuditEventsQuerySchema = z.strictObject({ ...auditFilterShape, ...paginationShape }, { error: objectError("The query") });
 
 export const auditExportFormats = ["csv", "jsonl"] as const;
 export const auditExportFormatSchema = z.enum(auditExportFormats, { error: "format must be csv or jsonl" });
 export type AuditExportFormat = z.infer<typeof auditExportFormatSchema>;
 
 /** Every event matching the filters (newest first), as one file. */
-export const exportAuditEventsQuerySchema = z.strictObject({ ...auditFilterShape, format: auditExportFormatSchema.default("csv") });
+export const exportAuditEventsQuerySchema = z.strictObject(
+  {
+    ...auditFilterShape,
+    format: auditExportFormatSchema.meta({ description: "File format: CSV or JSON lines.", example: "csv" }).default("csv"),
+  },
+  { error: objectError("The query") },
+);
 
 /** An export: REST sends `content` as the body, with its content type and a download file name. */
 export const auditExportResponseSchema = z.strictObject({

@@ -1,8 +1,31 @@
 import { z } from "zod";
 import { MAX_NAME_LENGTH } from "./limits";
 
+/**
+ * The message of a value of the wrong type (or a missing one): every field names itself, so an
+ * operator never reads zod's generic "Invalid input: expected …" wording.
+ */
+export const typeError =
+  (label: string, expected: string) =>
+  (issue: { input?: unknown }): string =>
+    issue.input === undefined ? `${label} is required` : `${label} must be ${expected}`;
+
 /** Any canonical 8-4-4-4-12 hex id: what PostgreSQL's uuid type stores. */
-export const idSchema = (label: string) => z.guid(`${label} must be a UUID`);
+export const idSchema = (label: string) =>
+  z.guid({ error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be a UUID`) });
+
+/** A whole number in `min..max`, e.g. `wholeNumberSchema("Access token TTL", 0, 315360000, "seconds")`. */
+export function wholeNumberSchema(label: string, min: number, max: number, unit?: string) {
+  const of = unit ? ` of ${unit}` : "";
+  return z
+    .int({ error: typeError(label, `a whole number${of}`) })
+    .min(min, `${label} must be ${min} or more`)
+    .max(max, `${label} must be at most ${max}${unit ? ` ${unit}` : ""}`);
+}
+
+/** A strict JSON object input: the wrong type names it; unknown keys keep zod's "Unrecognized key" list. */
+export const objectError = (label: string) => (issue: { code?: string; input?: unknown }) =>
+  issue.code === "invalid_type" ? typeError(label, "a JSON object")(issue) : undefined;
 
 /** An ISO-8601 datetime (Z or an offset). Response shapes use it: stored dates are always real. */
 export const isoDateSchema = z.iso.datetime({ offset: true });
@@ -40,7 +63,7 @@ export function isStorableText(value: string): boolean {
 
 /** A string that PostgreSQL can store; `label` names the field in the message. */
 export const storableText = (label: string) =>
-  z.string().refine(isStorableText, `${label} must not contain NUL characters or unpaired surrogates`);
+  z.string({ error: typeError(label, "text") }).refine(isStorableText, `${label} must not contain NUL characters or unpaired surrogates`);
 
 export const nameSchema = (label: string) =>
   storableText(label)
@@ -48,7 +71,15 @@ export const nameSchema = (label: string) =>
     .min(1, `${label} cannot be empty`)
     .max(MAX_NAME_LENGTH, `${label} must be at most ${MAX_NAME_LENGTH} characters`);
 
+/** A whole number taken from a query string ("50") or JSON (50). */
+const queryWholeNumber = (label: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${label} must be a whole number` })
+    .int(`${label} must be a whole number`)
+    .min(min, `${label} must be ${min} or more`)
+    .max(max, `${label} must be at most ${max}`);
+
 export const paginationShape = {
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryWholeNumber("limit", 1, 100).meta({ description: "Page size (1 to 100).", example: 50 }).default(50),
+  offset: queryWholeNumber("offset", 0, 1_000_000).meta({ description: "Rows to skip.", example: 0 }).default(0),
 };

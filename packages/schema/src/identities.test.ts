@@ -237,20 +237,16 @@ describe("listIdentitiesInputSchema", () => {
   it("limit bounds: 1 and 100 ok, 0 and 101 fail", () => {
     expect(ok(listIdentitiesInputSchema, { limit: "1" }).limit).toBe(1);
     expect(ok(listIdentitiesInputSchema, { limit: "100" }).limit).toBe(100);
-    expect(fail(listIdentitiesInputSchema, { limit: "0" })).toEqual([{ path: ["limit"], message: "Too small: expected number to be >=1" }]);
-    expect(fail(listIdentitiesInputSchema, { limit: "101" })).toEqual([
-      { path: ["limit"], message: "Too big: expected number to be <=100" },
-    ]);
+    expect(fail(listIdentitiesInputSchema, { limit: "0" })).toEqual([{ path: ["limit"], message: "limit must be 1 or more" }]);
+    expect(fail(listIdentitiesInputSchema, { limit: "101" })).toEqual([{ path: ["limit"], message: "limit must be at most 100" }]);
   });
 
   it("offset bounds: 0 and 1000000 ok, -1 and 1000001 fail", () => {
     expect(ok(listIdentitiesInputSchema, { offset: "0" }).offset).toBe(0);
     expect(ok(listIdentitiesInputSchema, { offset: "1000000" }).offset).toBe(1_000_000);
-    expect(fail(listIdentitiesInputSchema, { offset: "-1" })).toEqual([
-      { path: ["offset"], message: "Too small: expected number to be >=0" },
-    ]);
+    expect(fail(listIdentitiesInputSchema, { offset: "-1" })).toEqual([{ path: ["offset"], message: "offset must be 0 or more" }]);
     expect(fail(listIdentitiesInputSchema, { offset: "1000001" })).toEqual([
-      { path: ["offset"], message: "Too big: expected number to be <=1000000" },
+      { path: ["offset"], message: "offset must be at most 1000000" },
     ]);
   });
 

@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema, nameSchema, orgRoleSchema, paginationShape, storableText } from "./common";
+import {
+  idSchema,
+  isoDateSchema,
+  nameSchema,
+  objectError,
+  orgRoleSchema,
+  paginationShape,
+  storableText,
+  typeError,
+  wholeNumberSchema,
+} from "./common";
 import {
   MAX_IDENTITY_METADATA_ENTRIES,
   MAX_IDENTITY_METADATA_KEY_LENGTH,
@@ -12,20 +22,25 @@ export const authMethodSchema = z.enum(authMethods);
 
 // ---------- Metadata: key/value pairs, as Infisical's identity metadata ----------
 
-export const identityMetadataPairSchema = z.strictObject({
-  key: storableText("Metadata key")
-    .trim()
-    .min(1, "Metadata key cannot be empty")
-    .max(MAX_IDENTITY_METADATA_KEY_LENGTH, `Metadata key must be at most ${MAX_IDENTITY_METADATA_KEY_LENGTH} characters`),
-  value: storableText("Metadata value")
-    .trim()
-    .min(1, "Metadata value cannot be empty")
-    .max(MAX_IDENTITY_METADATA_VALUE_LENGTH, `Metadata value must be at most ${MAX_IDENTITY_METADATA_VALUE_LENGTH} characters`),
-});
+export const identityMetadataPairSchema = z.strictObject(
+  {
+    key: storableText("Metadata key")
+      .trim()
+      .min(1, "Metadata key cannot be empty")
+      .max(MAX_IDENTITY_METADATA_KEY_LENGTH, `Metadata key must be at most ${MAX_IDENTITY_METADATA_KEY_LENGTH} characters`)
+      .meta({ description: "Key of the pair, unique within the identity.", example: "team" }),
+    value: storableText("Metadata value")
+      .trim()
+      .min(1, "Metadata value cannot be empty")
+      .max(MAX_IDENTITY_METADATA_VALUE_LENGTH, `Metadata value must be at most ${MAX_IDENTITY_METADATA_VALUE_LENGTH} characters`)
+      .meta({ description: "Value of the pair.", example: "payments" }),
+  },
+  { error: objectError("Each metadata entry") },
+);
 
 /** What a client sends: at most 50 pairs, keys unique (after trimming, case-sensitive). */
 export const identityMetadataInputSchema = z
-  .array(identityMetadataPairSchema, "Metadata must be an array of {key, value}")
+  .array(identityMetadataPairSchema, { error: typeError("Metadata", "an array of {key, value}") })
   .max(MAX_IDENTITY_METADATA_ENTRIES, `Metadata can have at most ${MAX_IDENTITY_METADATA_ENTRIES} entries`)
   .superRefine((pairs, ctx) => {
     const seen = new Set<string>();
@@ -33,19 +48,39 @@ export const identityMetadataInputSchema = z
       if (seen.has(key)) ctx.addIssue({ code: "custom", path: [index, "key"], message: `Metadata key "${key}" is used more than once` });
       seen.add(key);
     });
+  })
+  .meta({
+    description: `Key/value pairs describing the identity (at most ${MAX_IDENTITY_METADATA_ENTRIES}, keys unique).`,
+    example: [{ key: "team", value: "payments" }],
   });
 
 /** What the API returns: each stored pair has an id. */
 export const identityMetadataEntrySchema = z.strictObject({ id: z.string(), key: z.string(), value: z.string() });
 
-const hasDeleteProtectionSchema = z.boolean("hasDeleteProtection must be true or false");
+const hasDeleteProtectionSchema = z
+  .boolean("hasDeleteProtection must be true or false")
+  .meta({ description: "While true the identity cannot be deleted.", example: false });
+const identityNameSchema = nameSchema("Name").meta({
+  description: "Display name of the identity (1 to 64 characters).",
+  example: "build-runner",
+});
+const roleFieldSchema = orgRoleSchema.meta({ description: "Organization role of the identity.", example: "member" });
+const organizationIdSchema = idSchema("organizationId").meta({
+  description: "Organization of the identity (default: the caller's organization).",
+  example: "2f1c5a9e-8b3d-4c6f-9a1e-7d2b4c6e8f01",
+});
+const orgIdSchema = idSchema("orgId").meta({ description: "Infisical's name for organizationId; give one or the other, not both." });
+const identityIdSchema = idSchema("identityId").meta({
+  description: "Id of the machine identity.",
+  example: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+});
 
 // ---------- Inputs ----------
 
 /** Everything a new identity may be given besides its organization, with the defaults. */
 const newIdentityShape = {
-  name: nameSchema("Name"),
-  role: orgRoleSchema.default("no-access"),
+  name: identityNameSchema,
+  role: roleFieldSchema.default("no-access"),
   metadata: identityMetadataInputSchema.default([]),
   hasDeleteProtection: hasDeleteProtectionSchema.default(false),
 };
@@ -66,14 +101,17 @@ function oneOrganizationId(orgId: string | undefined, organizationId: string | u
 
 /** Create: exactly one of `organizationId` / `orgId` (Infisical's name), yields `organizationId`. */
 export const createIdentityInputSchema = z
-  .strictObject({
-    name: newIdentityShape.name,
-    organizationId: idSchema("organizationId").optional(),
-    orgId: idSchema("orgId").optional(),
-    role: newIdentityShape.role,
-    metadata: newIdentityShape.metadata,
-    hasDeleteProtection: newIdentityShape.hasDeleteProtection,
-  })
+  .strictObject(
+    {
+      name: newIdentityShape.name,
+      organizationId: organizationIdSchema.optional(),
+      orgId: orgIdSchema.optional(),
+      role: newIdentityShape.role,
+      metadata: newIdentityShape.metadata,
+      hasDeleteProtection: newIdentityShape.hasDeleteProtection,
+    },
+    { error: objectError("The request body") },
+  )
   .transform(({ orgId, organizationId, ...rest }, ctx) => {
     const org = oneOrganizationId(orgId, organizationId, ctx);
     if (org?.id === undefined) {
@@ -84,22 +122,32 @@ export const createIdentityInputSchema = z
   });
 
 const updateIdentityShape = {
-  name: nameSchema("Name").optional(),
-  role: orgRoleSchema.optional(),
+  name: identityNameSchema.optional(),
+  role: roleFieldSchema.optional(),
   /** Replaces the whole list (`[]` removes every pair). */
   metadata: identityMetadataInputSchema.optional(),
   hasDeleteProtection: hasDeleteProtectionSchema.optional(),
 };
-export const updateIdentityInputSchema = z.strictObject({ identityId: idSchema("identityId"), ...updateIdentityShape });
+export const updateIdentityInputSchema = z.strictObject(
+  { identityId: identityIdSchema, ...updateIdentityShape },
+  { error: objectError("The request body") },
+);
 
 const searchShape = {
-  search: storableText("Search").trim().max(64, "Search must be at most 64 characters").optional(),
+  search: storableText("Search")
+    .trim()
+    .max(64, "Search must be at most 64 characters")
+    .meta({ description: "Only identities whose name contains this text (case-insensitive).", example: "runner" })
+    .optional(),
   ...paginationShape,
 };
 
 /** List (REST: `GET /api/v1/identities?orgId=|organizationId=&search=&limit=&offset=`); default: the caller's organization. */
 export const listIdentitiesInputSchema = z
-  .strictObject({ organizationId: idSchema("organizationId").optional(), orgId: idSchema("orgId").optional(), ...searchShape })
+  .strictObject(
+    { organizationId: organizationIdSchema.optional(), orgId: orgIdSchema.optional(), ...searchShape },
+    { error: objectError("The query") },
+  )
   .transform(({ orgId, organizationId, ...rest }, ctx) => {
     const org = oneOrganizationId(orgId, organizationId, ctx);
     return org ? { ...rest, ...(org.id === undefined ? {} : { organizationId: org.id }) } : z.NEVER;
@@ -109,39 +157,79 @@ export const listIdentitiesInputSchema = z
 
 const searchTerm = (label: string) =>
   storableText(label).max(MAX_SEARCH_TERM_LENGTH, `${label} must be at most ${MAX_SEARCH_TERM_LENGTH} characters`);
-const searchTerms = (label: string) => z.array(searchTerm(label)).max(100, `${label} can list at most 100 values`);
+const searchTerms = (label: string) =>
+  z.array(searchTerm(label), { error: typeError(label, "an array of strings") }).max(100, `${label} can list at most 100 values`);
 
 /** A plain string means `$eq`. */
-const nameConditionSchema = z.union([
-  searchTerm("Name"),
-  z.strictObject({
-    $eq: searchTerm("Name $eq").optional(),
-    $contains: searchTerm("Name $contains").optional(),
-    $in: searchTerms("Name $in").optional(),
-  }),
-]);
-const roleConditionSchema = z.union([
-  searchTerm("Role"),
-  z.strictObject({ $eq: searchTerm("Role $eq").optional(), $in: searchTerms("Role $in").optional() }),
-]);
+const nameConditionSchema = z
+  .union(
+    [
+      searchTerm("Name"),
+      z.strictObject(
+        {
+          $eq: searchTerm("Name $eq").meta({ description: "Name equals this." }).optional(),
+          $contains: searchTerm("Name $contains").meta({ description: "Name contains this (case-insensitive)." }).optional(),
+          $in: searchTerms("Name $in").meta({ description: "Name is one of these." }).optional(),
+        },
+        { error: objectError("The name condition") },
+      ),
+    ],
+    { error: "The name condition must be a string or an object with $eq, $contains or $in" },
+  )
+  .meta({ description: "A name (exact match) or an object of conditions.", example: { $contains: "runner" } });
+const roleConditionSchema = z
+  .union(
+    [
+      searchTerm("Role"),
+      z.strictObject(
+        {
+          $eq: searchTerm("Role $eq").meta({ description: "Role equals this." }).optional(),
+          $in: searchTerms("Role $in").meta({ description: "Role is one of these." }).optional(),
+        },
+        { error: objectError("The role condition") },
+      ),
+    ],
+    { error: "The role condition must be a string or an object with $eq or $in" },
+  )
+  .meta({ description: "A role (exact match) or an object of conditions.", example: { $in: ["admin", "member"] } });
 const identitySearchFilterShape = { name: nameConditionSchema.optional(), role: roleConditionSchema.optional() };
-export const identitySearchFilterSchema = z.strictObject({
-  ...identitySearchFilterShape,
-  /** Identities matching any one of these (each with all of its conditions). */
-  $or: z.array(z.strictObject(identitySearchFilterShape)).max(20, "$or can list at most 20 filters").optional(),
-});
+export const identitySearchFilterSchema = z
+  .strictObject(
+    {
+      ...identitySearchFilterShape,
+      /** Identities matching any one of these (each with all of its conditions). */
+      $or: z
+        .array(z.strictObject(identitySearchFilterShape, { error: objectError("Each $or filter") }), {
+          error: typeError("$or", "an array of filters"),
+        })
+        .max(20, "$or can list at most 20 filters")
+        .meta({ description: "Identities matching any one of these filters (each with all of its conditions)." })
+        .optional(),
+    },
+    { error: objectError("search") },
+  )
+  .meta({ description: "Conditions on name and role; all must hold.", example: { name: { $contains: "runner" } } });
 
 export const identityOrderByFields = ["name", "role"] as const;
 export const searchIdentitiesInputSchema = z
-  .strictObject({
-    organizationId: idSchema("organizationId").optional(),
-    orgId: idSchema("orgId").optional(),
-    search: identitySearchFilterSchema.optional(),
-    orderBy: z.enum(identityOrderByFields, "orderBy must be name or role").default("name"),
-    orderDirection: z.enum(["asc", "desc"], "orderDirection must be asc or desc").default("asc"),
-    limit: z.number().int().min(1).max(100).default(50),
-    offset: z.number().int().min(0).max(1_000_000).default(0),
-  })
+  .strictObject(
+    {
+      organizationId: organizationIdSchema.optional(),
+      orgId: orgIdSchema.optional(),
+      search: identitySearchFilterSchema.optional(),
+      orderBy: z
+        .enum(identityOrderByFields, "orderBy must be name or role")
+        .meta({ description: "Field to sort by.", example: "name" })
+        .default("name"),
+      orderDirection: z
+        .enum(["asc", "desc"], "orderDirection must be asc or desc")
+        .meta({ description: "Sort direction.", example: "asc" })
+        .default("asc"),
+      limit: wholeNumberSchema("limit", 1, 100).meta({ description: "Page size (1 to 100).", example: 50 }).default(50),
+      offset: wholeNumberSchema("offset", 0, 1_000_000).meta({ description: "Rows to skip.", example: 0 }).default(0),
+    },
+    { error: objectError("The request body") },
+  )
   .transform(({ orgId, organizationId, ...rest }, ctx) => {
     const org = oneOrganizationId(orgId, organizationId, ctx);
     return org ? { ...rest, ...(org.id === undefined ? {} : { organizationId: org.id }) } : z.NEVER;

@@ -32,6 +32,24 @@ describe("messages match SPEC wording", () => {
   });
 });
 
+describe("refusals say what to do, after Infisical's wording", () => {
+  it("the trusted-IP refusal names the address the server saw and TRUSTED_PROXIES", () => {
+    expect(messages.ipNotAllowedFrom("203.0.113.7")).toMatch(
+      /^You are not allowed to access this resource from the current IP address \(the server saw 203\.0\.113\.7\)\. .*trusted IPs.*TRUSTED_PROXIES/,
+    );
+  });
+  it("the username refusal names the username", () => {
+    expect(messages.usernameNotAllowedFor("carol")).toMatch(
+      /^Access denied: OCI account username not allowed\. "carol" .*allowedUsernames/,
+    );
+  });
+  it("attaching twice points to update", () => {
+    expect(messages.ociAuthAlreadyAttachedUseUpdate("abc")).toMatch(
+      /^Failed to add OCI Auth to already configured identity\. .*PATCH \/api\/v1\/auth\/oci-auth\/identities\/abc/,
+    );
+  });
+});
+
 describe("limits match the documented contract", () => {
   it("values", () => {
     expect(limits.MAX_TOKEN_TTL_SECONDS).toBe(315_360_000);

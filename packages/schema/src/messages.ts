@@ -1,3 +1,7 @@
+const IP_NOT_ALLOWED = "You are not allowed to access this resource from the current IP address";
+const USERNAME_NOT_ALLOWED = "Access denied: OCI account username not allowed.";
+const OCI_AUTH_ALREADY_ATTACHED = "Failed to add OCI Auth to already configured identity";
+
 /** Every user-facing validation and error message, so the API, the dashboard and tests agree. */
 export const messages = {
   tenancyEmpty: "Tenancy OCID cannot be empty.",
@@ -9,13 +13,13 @@ export const messages = {
   dateRequired: "Either date or x-date must be provided",
   invalidHeaderValue: (name: string) =>
     `Invalid "${name}" header: control characters (such as NUL, CR or LF) and characters above U+00FF are not allowed in header values.`,
-  ociAuthAlreadyAttached: "Failed to add OCI Auth to already configured identity",
+  ociAuthAlreadyAttached: OCI_AUTH_ALREADY_ATTACHED,
   ociAuthNotAttached: "The identity does not have OCI Auth attached",
   ociAuthNotFoundForLogin: "OCI auth method not found for identity, did you configure OCI auth?",
   invalidOciHost: "Invalid OCI host format. Expected format: identity.<region>.oraclecloud.com",
   tenancyNotAllowed: "Access denied: OCI account isn't part of tenancy.",
-  usernameNotAllowed: "Access denied: OCI account username not allowed.",
-  ipNotAllowed: "You are not allowed to access this resource from the current IP address",
+  usernameNotAllowed: USERNAME_NOT_ALLOWED,
+  ipNotAllowed: IP_NOT_ALLOWED,
   tokenMissing: "Token missing",
   tokenInvalid: "The provided access token is malformed. Please use a valid token or generate a new one and try again.",
   tokenExpired: "Your token has expired. Please re-authenticate.",
@@ -37,4 +41,15 @@ export const messages = {
   userActionDenied: (action: string) => `You are not allowed to ${action} users`,
   userBoundary: (action: string) => `Failed to ${action} user with more privileged role`,
   resetOwnPassword: "To change your own password, use POST /api/v1/auth/password with your current password",
+
+  // ---------- Refusals that say what to do: Infisical's wording first (clients match on it), then the fix ----------
+  /** A token used from an address outside the identity's trusted IPs; `ip` is the address the server saw. */
+  ipNotAllowedFrom: (ip: string | null) =>
+    `${IP_NOT_ALLOWED} (the server saw ${ip ?? "no address"}). Add it to the identity's trusted IPs; if this server is behind a proxy or load balancer and that is the proxy's address, list the proxy in TRUSTED_PROXIES so the server sees the client's address.`,
+  /** OCI verified the signature, but the signing user is not in the identity's allowed usernames. */
+  usernameNotAllowedFor: (username: string) =>
+    `${USERNAME_NOT_ALLOWED} "${username}" is not in the identity's allowed usernames: add it to allowedUsernames in the identity's OCI auth settings, or sign with a user that is listed.`,
+  /** Attach on an identity that already has OCI auth. */
+  ociAuthAlreadyAttachedUseUpdate: (identityId: string) =>
+    `${OCI_AUTH_ALREADY_ATTACHED}. To change its settings, update them instead: PATCH /api/v1/auth/oci-auth/identities/${identityId} (tRPC ociAuth.update, or Edit in the dashboard).`,
 } as const;

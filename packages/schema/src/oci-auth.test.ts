@@ -151,13 +151,13 @@ describe("attachOciAuthBodySchema — numeric limits", () => {
 
   it("accessTokenTTL -1 fails (only that issue)", () => {
     expect(fail(attachOciAuthBodySchema, { ...base, accessTokenTTL: -1 })).toEqual([
-      { path: ["accessTokenTTL"], message: "Too small: expected number to be >=0" },
+      { path: ["accessTokenTTL"], message: "Access token TTL must be 0 or more" },
     ]);
   });
 
   it("accessTokenTTL 315360001 fails on its own bound (and, being above max TTL, the cross-field rule too)", () => {
     expect(fail(attachOciAuthBodySchema, { ...withMax, accessTokenTTL: MAX_TOKEN_TTL_SECONDS + 1 })).toEqual([
-      { path: ["accessTokenTTL"], message: "Too big: expected number to be <=315360000" },
+      { path: ["accessTokenTTL"], message: "Access token TTL must be at most 315360000 seconds" },
       ttlIssue,
     ]);
   });
@@ -173,13 +173,13 @@ describe("attachOciAuthBodySchema — numeric limits", () => {
 
   it("accessTokenMaxTTL 0 fails", () => {
     expect(fail(attachOciAuthBodySchema, { ...base, accessTokenTTL: 0, accessTokenMaxTTL: 0 })).toEqual([
-      { path: ["accessTokenMaxTTL"], message: "Too small: expected number to be >=1" },
+      { path: ["accessTokenMaxTTL"], message: "Access token max TTL must be 1 or more" },
     ]);
   });
 
   it("accessTokenMaxTTL 315360001 fails", () => {
     expect(fail(attachOciAuthBodySchema, { ...base, accessTokenMaxTTL: MAX_TOKEN_TTL_SECONDS + 1 })).toEqual([
-      { path: ["accessTokenMaxTTL"], message: "Too big: expected number to be <=315360000" },
+      { path: ["accessTokenMaxTTL"], message: "Access token max TTL must be at most 315360000 seconds" },
     ]);
   });
 
@@ -193,13 +193,13 @@ describe("attachOciAuthBodySchema — numeric limits", () => {
 
   it("accessTokenNumUsesLimit -1 fails", () => {
     expect(fail(attachOciAuthBodySchema, { ...base, accessTokenNumUsesLimit: -1 })).toEqual([
-      { path: ["accessTokenNumUsesLimit"], message: "Too small: expected number to be >=0" },
+      { path: ["accessTokenNumUsesLimit"], message: "Access token uses limit must be 0 or more" },
     ]);
   });
 
   it("accessTokenNumUsesLimit past int32 fails", () => {
     expect(fail(attachOciAuthBodySchema, { ...base, accessTokenNumUsesLimit: MAX_NUM_USES_LIMIT + 1 })).toEqual([
-      { path: ["accessTokenNumUsesLimit"], message: "Too big: expected number to be <=2147483647" },
+      { path: ["accessTokenNumUsesLimit"], message: "Access token uses limit must be at most 2147483647" },
     ]);
   });
 
@@ -243,7 +243,7 @@ describe("attachOciAuthBodySchema — numeric limits", () => {
 
   it("strings are not coerced", () => {
     expect(fail(attachOciAuthBodySchema, { ...base, accessTokenNumUsesLimit: "10" })).toEqual([
-      { path: ["accessTokenNumUsesLimit"], message: "Invalid input: expected number, received string" },
+      { path: ["accessTokenNumUsesLimit"], message: "Access token uses limit must be a whole number" },
     ]);
   });
 });
@@ -275,7 +275,7 @@ describe("attachOciAuthBodySchema — cross-field TTL rule", () => {
 
   it("the cross-field issue is reported alongside an unrelated field issue", () => {
     const issues = fail(attachOciAuthBodySchema, { ...base, accessTokenTTL: 10, accessTokenMaxTTL: 5, accessTokenNumUsesLimit: -1 });
-    expect(issues).toEqual([{ path: ["accessTokenNumUsesLimit"], message: "Too small: expected number to be >=0" }, ttlIssue]);
+    expect(issues).toEqual([{ path: ["accessTokenNumUsesLimit"], message: "Access token uses limit must be 0 or more" }, ttlIssue]);
   });
 
   it("ttlWithinMax is a plain <= comparison", () => {
@@ -413,7 +413,7 @@ describe("attachOciAuthInputSchema (tRPC)", () => {
       ttlIssue,
     ]);
     expect(fail(attachOciAuthInputSchema, { identityId: IDENTITY_ID, ...base, accessTokenMaxTTL: 0, accessTokenTTL: 0 })).toEqual([
-      { path: ["accessTokenMaxTTL"], message: "Too small: expected number to be >=1" },
+      { path: ["accessTokenMaxTTL"], message: "Access token max TTL must be 1 or more" },
     ]);
     expect(fail(attachOciAuthInputSchema, { identityId: IDENTITY_ID, tenancyOcid: " " })).toEqual([
       { path: ["tenancyOcid"], message: messages.tenancyEmpty },
@@ -484,16 +484,16 @@ describe("updateOciAuthBodySchema", () => {
 
   it("keeps per-field limits", () => {
     expect(fail(updateOciAuthBodySchema, { accessTokenTTL: -1 })).toEqual([
-      { path: ["accessTokenTTL"], message: "Too small: expected number to be >=0" },
+      { path: ["accessTokenTTL"], message: "Access token TTL must be 0 or more" },
     ]);
     expect(fail(updateOciAuthBodySchema, { accessTokenTTL: MAX_TOKEN_TTL_SECONDS + 1 })).toEqual([
-      { path: ["accessTokenTTL"], message: "Too big: expected number to be <=315360000" },
+      { path: ["accessTokenTTL"], message: "Access token TTL must be at most 315360000 seconds" },
     ]);
     expect(fail(updateOciAuthBodySchema, { accessTokenMaxTTL: 0 })).toEqual([
-      { path: ["accessTokenMaxTTL"], message: "Too small: expected number to be >=1" },
+      { path: ["accessTokenMaxTTL"], message: "Access token max TTL must be 1 or more" },
     ]);
     expect(fail(updateOciAuthBodySchema, { accessTokenNumUsesLimit: MAX_NUM_USES_LIMIT + 1 })).toEqual([
-      { path: ["accessTokenNumUsesLimit"], message: "Too big: expected number to be <=2147483647" },
+      { path: ["accessTokenNumUsesLimit"], message: "Access token uses limit must be at most 2147483647" },
     ]);
     expect(rawIssues(updateOciAuthBodySchema, { accessTokenNumUsesLimit: 1.5 })[0]).toMatchObject({
       code: "invalid_type",

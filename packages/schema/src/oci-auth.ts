@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema, storableText } from "./common";
+import { idSchema, isoDateSchema, objectError, storableText, typeError, wholeNumberSchema } from "./common";
 import { DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_TRUSTED_IPS, MAX_NUM_USES_LIMIT, MAX_TOKEN_TTL_SECONDS, MAX_TRUSTED_IPS } from "./limits";
 import { messages } from "./messages";
 import { isValidIpOrCidr } from "./trusted-ip";
@@ -10,29 +10,55 @@ export const TENANCY_OCID_PATTERN = /^ocid1\.tenancy\.oc1\..+$/;
 export const tenancyOcidSchema = storableText("Tenancy OCID")
   .trim()
   .min(1, { error: messages.tenancyEmpty, abort: true })
-  .max(255)
-  .regex(TENANCY_OCID_PATTERN, messages.tenancyFormat);
+  .max(255, "Tenancy OCID must be at most 255 characters")
+  .regex(TENANCY_OCID_PATTERN, messages.tenancyFormat)
+  .meta({
+    description: "OCID of the tenancy whose users may log in as this identity.",
+    example: "ocid1.tenancy.oc1..aaaaaaaaexampletenancy",
+  });
 
-export const trustedIpInputSchema = z.strictObject({
-  ipAddress: z
-    .string()
-    .trim()
-    .max(64, { error: messages.trustedIpInvalid, abort: true })
-    .refine(isValidIpOrCidr, messages.trustedIpInvalid),
+export const trustedIpInputSchema = z.strictObject(
+  {
+    ipAddress: z
+      .string({ error: typeError("Trusted IP address", "text") })
+      .trim()
+      .max(64, { error: messages.trustedIpInvalid, abort: true })
+      .refine(isValidIpOrCidr, messages.trustedIpInvalid)
+      .meta({ description: "An IPv4 or IPv6 address or CIDR block.", example: "10.0.0.0/8" }),
+  },
+  { error: objectError("Each trusted IP") },
+);
+export const trustedIpsInputSchema = z
+  .array(trustedIpInputSchema, { error: typeError("Trusted IPs", "an array of {ipAddress}") })
+  .min(1, "Trusted IPs must list at least one address (0.0.0.0/0 and ::/0 allow every address)")
+  .max(MAX_TRUSTED_IPS, `Trusted IPs can list at most ${MAX_TRUSTED_IPS} addresses`)
+  .meta({
+    description: "Addresses the issued access tokens may be used from (default: every IPv4 and IPv6 address).",
+    example: [{ ipAddress: "10.0.0.0/8" }],
+  });
+
+export const accessTokenTTLSchema = wholeNumberSchema("Access token TTL", 0, MAX_TOKEN_TTL_SECONDS, "seconds").meta({
+  description: "Lifetime of an issued access token in seconds (0: up to the max TTL).",
+  example: 3600,
 });
-export const trustedIpsInputSchema = z.array(trustedIpInputSchema).min(1).max(MAX_TRUSTED_IPS);
-
-export const accessTokenTTLSchema = z.int().min(0).max(MAX_TOKEN_TTL_SECONDS);
-export const accessTokenMaxTTLSchema = z.int().min(1).max(MAX_TOKEN_TTL_SECONDS);
-export const accessTokenNumUsesLimitSchema = z.int().min(0).max(MAX_NUM_USES_LIMIT);
+export const accessTokenMaxTTLSchema = wholeNumberSchema("Access token max TTL", 1, MAX_TOKEN_TTL_SECONDS, "seconds").meta({
+  description: "Longest total lifetime of an access token, renewals included, in seconds.",
+  example: 86400,
+});
+export const accessTokenNumUsesLimitSchema = wholeNumberSchema("Access token uses limit", 0, MAX_NUM_USES_LIMIT).meta({
+  description: "How many requests one access token may make (0: unlimited).",
+  example: 0,
+});
 
 /** The cross-field rule, shared by attach (on the body) and update (on the merged result). */
 export function ttlWithinMax(config: { accessTokenTTL: number; accessTokenMaxTTL: number }): boolean {
   return config.accessTokenTTL <= config.accessTokenMaxTTL;
 }
 
-const identityIdShape = { identityId: idSchema("identityId") };
-export const identityIdParamsSchema = z.strictObject(identityIdShape);
+const identityIdShape = {
+  identityId: idSchema("identityId").meta({ description: "Id of the machine identity.", example: "7c9e6679-7425-40de-944b-e07fc1f90ae7" }),
+};
+export const identityIdParamsSchema = z.strictObject(identityIdShape, { error: objectError("The request") });
 
 const attachShape = {
   tenancyOcid: tenancyOcidSchema,
@@ -60,8 +86,12 @@ const bothTtlsWithinMax = (body: { accessTokenTTL?: number; accessTokenMaxTTL?: 
   ttlWithinMax({ accessTokenTTL: body.accessTokenTTL, accessTokenMaxTTL: body.accessTokenMaxTTL });
 
 /** One input per operation: on REST the identity id comes from the path, the rest from the body. */
-export const attachOciAuthInputSchema = z.strictObject({ ...identityIdShape, ...attachShape }).refine(ttlWithinMax, ttlIssue);
-export const updateOciAuthInputSchema = z.strictObject({ ...identityIdShape, ...updateShape }).refine(bothTtlsWithinMax, ttlIssue);
+export const attachOciAuthInputSchema = z
+  .strictObject({ ...identityIdShape, ...attachShape }, { error: objectError("The request body") })
+  .refine(ttlWithinMax, ttlIssue);
+export const updateOciAuthInputSchema = z
+  .strictObject({ ...identityIdShape, ...updateShape }, { error: objectError("The request body") })
+  .refine(bothTtlsWithinMax, ttlIssue);
 
 export const trustedIpSchema = z.strictObject({
   ipAddress: z.string(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema } from "./common";
+import { idSchema, isoDateSchema, objectError, wholeNumberSchema } from "./common";
 import { trustedIpSchema } from "./oci-auth";
 
 /**
@@ -17,15 +17,28 @@ export const accessTokenListFilters = ["all", "active", "revoked"] as const;
 export const accessTokenListFilterSchema = z.enum(accessTokenListFilters, { error: "status must be all, active or revoked" });
 export type AccessTokenListFilter = z.infer<typeof accessTokenListFilterSchema>;
 
-export const listIdentityAccessTokensInputSchema = z.strictObject({
-  identityId: idSchema("identityId"),
-  status: accessTokenListFilterSchema.default("all"),
-  limit: z.int().min(1).max(MAX_LISTED_ACCESS_TOKENS).default(MAX_LISTED_ACCESS_TOKENS),
-});
+export const listIdentityAccessTokensInputSchema = z.strictObject(
+  {
+    identityId: idSchema("identityId").meta({ description: "Id of the machine identity." }),
+    status: accessTokenListFilterSchema
+      .meta({ description: "Which tokens to list: all, active (still usable) or revoked.", example: "active" })
+      .default("all"),
+    limit: wholeNumberSchema("limit", 1, MAX_LISTED_ACCESS_TOKENS)
+      .meta({ description: "How many tokens to list, newest first." })
+      .default(MAX_LISTED_ACCESS_TOKENS),
+  },
+  { error: objectError("The request") },
+);
 
-export const revokeAccessTokenByIdInputSchema = z.strictObject({ tokenId: idSchema("tokenId") });
+export const revokeAccessTokenByIdInputSchema = z.strictObject(
+  { tokenId: idSchema("tokenId").meta({ description: "Id of the issued token." }) },
+  { error: objectError("The request") },
+);
 
-export const revokeAllAccessTokensInputSchema = z.strictObject({ identityId: idSchema("identityId") });
+export const revokeAllAccessTokensInputSchema = z.strictObject(
+  { identityId: idSchema("identityId").meta({ description: "Id of the machine identity whose tokens to revoke." }) },
+  { error: objectError("The request") },
+);
 export const revokeAllAccessTokensResponseSchema = z.strictObject({
   /** How many tokens this call revoked (tokens revoked before are left as they were). */
   revokedCount: z.number().int(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema } from "./common";
+import { idSchema, objectError, typeError } from "./common";
 import { messages } from "./messages";
 
 /** HTTP header names are case-insensitive: accept `Authorization`/`Host`/`Date` as sent by some SDKs. */
@@ -17,28 +17,59 @@ function lowerCaseKeys(value: unknown, ctx: z.RefinementCtx) {
   return headers;
 }
 
-const headerValue = (max: number) => z.string().trim().min(1).max(max);
+const headerValue = (name: string, max: number) =>
+  z
+    .string({ error: typeError(`The "${name}" header`, "text") })
+    .trim()
+    .min(1, `The "${name}" header cannot be empty`)
+    .max(max, `The "${name}" header must be at most ${max} characters`);
 
 /**
  * Login body. Signed-request `headers` keeps only the headers we forward (unknown header names a
  * client happens to copy along are dropped, as Infisical does); the body itself is strict.
  */
-export const ociLoginBodySchema = z.strictObject({
-  identityId: idSchema("identityId"),
-  userOcid: z.string().trim().min(1, "userOcid cannot be empty").max(255),
-  headers: z.preprocess(
-    lowerCaseKeys,
-    z
-      .object({
-        authorization: headerValue(4096),
-        host: headerValue(255),
-        "x-date": headerValue(64).optional(),
-        date: headerValue(64).optional(),
-      })
-      .refine((h) => h.date !== undefined || h["x-date"] !== undefined, { message: messages.dateRequired, path: ["date"] }),
-  ),
-  organizationSlug: z.string().trim().max(64).optional(),
-});
+export const ociLoginBodySchema = z.strictObject(
+  {
+    identityId: idSchema("identityId").meta({
+      description: "Id of the machine identity to log in as.",
+      example: "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+    }),
+    userOcid: z
+      .string({ error: typeError("userOcid", "text") })
+      .trim()
+      .min(1, "userOcid cannot be empty")
+      .max(255, "userOcid must be at most 255 characters")
+      .meta({ description: "OCID of the OCI user whose API key signed the request.", example: "ocid1.user.oc1..aaaaaaaaexampleuser" }),
+    headers: z
+      .preprocess(
+        lowerCaseKeys,
+        z
+          .object(
+            {
+              authorization: headerValue("authorization", 4096).meta({
+                description: "The signed request's Authorization header (OCI HTTP signature).",
+              }),
+              host: headerValue("host", 255).meta({
+                description: "Host of OCI's identity endpoint.",
+                example: "identity.us-ashburn-1.oraclecloud.com",
+              }),
+              "x-date": headerValue("x-date", 64).meta({ description: "Signing date (this or date is required)." }).optional(),
+              date: headerValue("date", 64).meta({ description: "Signing date (this or x-date is required)." }).optional(),
+            },
+            { error: objectError("headers") },
+          )
+          .refine((h) => h.date !== undefined || h["x-date"] !== undefined, { message: messages.dateRequired, path: ["date"] }),
+      )
+      .meta({ description: "Headers of a signed GET /20160918/users/{userOcid} request to OCI's identity endpoint." }),
+    organizationSlug: z
+      .string({ error: typeError("organizationSlug", "text") })
+      .trim()
+      .max(64, "organizationSlug must be at most 64 characters")
+      .meta({ description: "Accepted for Infisical compatibility; ignored." })
+      .optional(),
+  },
+  { error: objectError("The request body") },
+);
 
 export const accessTokenResponseSchema = z.strictObject({
   accessToken: z.string(),
@@ -47,7 +78,17 @@ export const accessTokenResponseSchema = z.strictObject({
   tokenType: z.literal("Bearer"),
 });
 
-export const accessTokenBodySchema = z.strictObject({ accessToken: z.string().trim().min(1).max(8192) });
+export const accessTokenBodySchema = z.strictObject(
+  {
+    accessToken: z
+      .string({ error: typeError("accessToken", "text") })
+      .trim()
+      .min(1, "accessToken cannot be empty")
+      .max(8192, "accessToken must be at most 8192 characters")
+      .meta({ description: "An access token issued by this service." }),
+  },
+  { error: objectError("The request body") },
+);
 export const revokeTokenResponseSchema = z.strictObject({ message: z.string() });
 
 export type OciLoginBody = z.infer<typeof ociLoginBodySchema>;

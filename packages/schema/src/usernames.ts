@@ -17,7 +17,7 @@ export function splitUsernames(value: string): string[] {
  * `^[a-zA-Z0-9._@-]+$`. Normalised to entries joined with ", ", or null when nothing remains.
  */
 export const allowedUsernamesSchema = z
-  .string()
+  .string({ error: (issue) => (issue.input === undefined ? "Allowed usernames is required" : "Allowed usernames must be text or null") })
   .trim()
   .max(MAX_ALLOWED_USERNAMES_LENGTH, messages.usernamesTooLong)
   .refine((value) => splitUsernames(value).every((name) => USERNAME_PATTERN.test(name)), messages.usernamesInvalid)
@@ -26,4 +26,9 @@ export const allowedUsernamesSchema = z
     if (value === null) return null;
     const names = splitUsernames(value);
     return names.length > 0 ? names.join(", ") : null;
+  })
+  .meta({
+    description:
+      "Comma-separated OCI usernames that may log in (letters, digits, . _ @ -); null or empty allows every user of the tenancy.",
+    example: "ci-runner, deploy@example.com",
   });

@@ -1,18 +1,22 @@
 import { z } from "zod";
 import { passwordSchema } from "./accounts";
-import { idSchema, isoDateSchema, orgRoleSchema } from "./common";
+import { idSchema, isoDateSchema, objectError, orgRoleSchema, typeError } from "./common";
 import { MAX_PASSWORD_LENGTH } from "./limits";
 import { messages } from "./messages";
 
 /** The users (dashboard operators) of an organization. REST takes the ids from the path, the rest from the body. */
 
-const organizationId = idSchema("organizationId");
-const userId = idSchema("userId");
+const organizationId = idSchema("organizationId").meta({ description: "Organization of the user." });
+const userId = idSchema("userId").meta({ description: "Id of the dashboard user." });
+const request = { error: objectError("The request") };
 
-export const orgUsersParamsSchema = z.strictObject({ organizationId });
-export const orgUserParamsSchema = z.strictObject({ organizationId, userId });
+export const orgUsersParamsSchema = z.strictObject({ organizationId }, request);
+export const orgUserParamsSchema = z.strictObject({ organizationId, userId }, request);
 
-export const updateOrgUserRoleInputSchema = z.strictObject({ organizationId, userId, role: orgRoleSchema });
+export const updateOrgUserRoleInputSchema = z.strictObject(
+  { organizationId, userId, role: orgRoleSchema.meta({ description: "New role of the user in the organization.", example: "viewer" }) },
+  request,
+);
 
 export const orgUserListItemSchema = z.strictObject({
   id: z.string(),
@@ -24,14 +28,21 @@ export const orgUserListResponseSchema = z.strictObject({ users: z.array(orgUser
 
 /** A signed-in user changes their own password: the current one proves it is them. */
 export const changeOwnPasswordBodySchema = z
-  .strictObject({
-    currentPassword: z.string().min(1, messages.currentPasswordEmpty).max(MAX_PASSWORD_LENGTH),
-    newPassword: passwordSchema,
-  })
+  .strictObject(
+    {
+      currentPassword: z
+        .string({ error: typeError("Current password", "text") })
+        .min(1, messages.currentPasswordEmpty)
+        .max(MAX_PASSWORD_LENGTH, `Current password must be at most ${MAX_PASSWORD_LENGTH} characters`)
+        .meta({ description: "The user's current password." }),
+      newPassword: passwordSchema,
+    },
+    request,
+  )
   .refine((body) => body.currentPassword !== body.newPassword, { path: ["newPassword"], message: messages.newPasswordSameAsCurrent });
 
 /** An admin sets another user's password (their sessions end). */
-export const resetUserPasswordInputSchema = z.strictObject({ organizationId, userId, newPassword: passwordSchema });
+export const resetUserPasswordInputSchema = z.strictObject({ organizationId, userId, newPassword: passwordSchema }, request);
 
 export type OrgUsersParams = z.infer<typeof orgUsersParamsSchema>;
 export type OrgUserParams = z.infer<typeof orgUserParamsSchema>;

@@ -48,3 +48,19 @@ export function useTouched() {
   }, []);
   return [touched, touch] as const;
 }
+
+/**
+ * After a submit that found invalid fields: moves focus to the first field marked invalid
+ * (aria-invalid, in the order the form shows them) once the messages have rendered. Attach `ref`
+ * to the form and call `focusFirstInvalid()` with the state updates that show the errors.
+ */
+export function useFocusFirstInvalid<T extends HTMLElement = HTMLFormElement>() {
+  const ref = useRef<T>(null);
+  const [request, setRequest] = useState(0);
+  useEffect(() => {
+    if (request === 0) return;
+    ref.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [request]);
+  const focusFirstInvalid = useCallback(() => setRequest((n) => n + 1), []);
+  return { ref, focusFirstInvalid };
+}

@@ -3,34 +3,11 @@
 import { createIdentityInputSchema, type Identity, type OrgRole, updateIdentityInputSchema } from "@ociauth/schema";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { ConfirmDialog, Modal } from "./dialog";
-import { errorInfo, issuesByField } from "./errors";
-import { ROLE_LABELS } from "./format";
-import { assignableRoles } from "./permissions";
+import { Modal } from "./dialog";
+import { errorInfo } from "./errors";
+import { DialogActions, FormAlert, RoleField, useSchemaForm } from "./schema-form";
 import { useTRPC } from "./trpc";
-import { Alert, Field } from "./ui";
-
-function RoleSelect({
-  value,
-  onChange,
-  actorRole,
-  props,
-}: {
-  value: OrgRole;
-  onChange: (role: OrgRole) => void;
-  actorRole: OrgRole;
-  props: object;
-}) {
-  return (
-    <select {...props} className="select" value={value} onChange={(event) => onChange(event.target.value as OrgRole)}>
-      {assignableRoles(actorRole).map((role) => (
-        <option key={role} value={role}>
-          {ROLE_LABELS[role]}
-        </option>
-      ))}
-    </select>
-  );
-}
+import { Field } from "./ui";
 
 const ROLE_HINT = "Admin: everything. Member: create and edit identities and their auth. Viewer: read only.";
 
@@ -74,7 +51,6 @@ function CreateIdentityForm({
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
   const [role, setRole] = useState<OrgRole>("member");
-  const [submitted, setSubmitted] = useState(false);
   const create = useMutation(
     trpc.identities.create.mutationOptions({
       onSuccess: async ({ identity }) => {
@@ -83,37 +59,16 @@ function CreateIdentityForm({
       },
     }),
   );
-  const body = { name, organizationId, role };
-  const parsed = createIdentityInputSchema.safeParse(body);
-  const serverError = create.error ? errorInfo(create.error) : null;
-  const errors = {
-    ...(serverError ? issuesByField(serverError.issues) : {}),
-    ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}),
-  };
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    setSubmitted(true);
-    if (parsed.success) create.mutate(parsed.data);
-  }
+  const { formRef, errors, serverError, onSubmit } = useSchemaForm(createIdentityInputSchema, { name, organizationId, role }, create);
 
   return (
-    <form onSubmit={onSubmit} noValidate className="form-stack">
-      {serverError && serverError.issues.length === 0 ? <Alert tone="danger">{serverError.message}</Alert> : null}
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="form-stack">
+      <FormAlert error={serverError} />
       <Field id="create-identity-name" label="Name" hint="Up to 64 characters, e.g. ci-runner or billing-service." error={errors.name}>
         {(p) => <input {...p} className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" />}
       </Field>
-      <Field id="create-identity-role" label="Role in the organization" hint={ROLE_HINT} error={errors.role}>
-        {(p) => <RoleSelect props={p} value={role} onChange={setRole} actorRole={actorRole} />}
-      </Field>
-      <div className="modal-actions">
-        <button type="button" className="btn btn-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create identity"}
-        </button>
-      </div>
+      <RoleField id="create-identity-role" hint={ROLE_HINT} error={errors.role} value={role} onChange={setRole} actorRole={actorRole} />
+      <DialogActions onCancel={onCancel} pending={create.isPending} label="Create identity" pendingLabel="Creating…" />
     </form>
   );
 }
@@ -151,7 +106,6 @@ function EditIdentityForm({
   const queryClient = useQueryClient();
   const [name, setName] = useState(identity.name);
   const [role, setRole] = useState<OrgRole>(identity.role);
-  const [submitted, setSubmitted] = useState(false);
   const update = useMutation(
     trpc.identities.update.mutationOptions({
       onSuccess: async (data) => {
@@ -162,37 +116,24 @@ function EditIdentityForm({
     }),
   );
   const patch = { ...(name !== identity.name ? { name } : {}), ...(role !== identity.role ? { role } : {}) };
-  const parsed = updateIdentityInputSchema.safeParse({ identityId: identity.id, ...patch });
-  const serverError = update.error ? errorInfo(update.error) : null;
-  const errors = {
-    ...(serverError ? issuesByField(serverError.issues) : {}),
-    ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}),
-  };
   const unchanged = Object.keys(patch).length === 0;
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    setSubmitted(true);
-    if (parsed.success && !unchanged) update.mutate(parsed.data);
-  }
+  const { formRef, errors, serverError, onSubmit } = useSchemaForm(
+    updateIdentityInputSchema,
+    { identityId: identity.id, ...patch },
+    update,
+    {
+      skip: unchanged,
+    },
+  );
 
   return (
-    <form onSubmit={onSubmit} noValidate className="form-stack">
-      {serverError && serverError.issues.length === 0 ? <Alert tone="danger">{serverError.message}</Alert> : null}
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="form-stack">
+      <FormAlert error={serverError} />
       <Field id="edit-identity-name" label="Name" error={errors.name}>
         {(p) => <input {...p} className="input" value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" />}
       </Field>
-      <Field id="edit-identity-role" label="Role in the organization" hint={ROLE_HINT} error={errors.role}>
-        {(p) => <RoleSelect props={p} value={role} onChange={setRole} actorRole={actorRole} />}
-      </Field>
-      <div className="modal-actions">
-        <button type="button" className="btn btn-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={update.isPending || unchanged}>
-          {update.isPending ? "Saving…" : "Save changes"}
-        </button>
-      </div>
+      <RoleField id="edit-identity-role" hint={ROLE_HINT} error={errors.role} value={role} onChange={setRole} actorRole={actorRole} />
+      <DialogActions onCancel={onCancel} pending={update.isPending} disabled={unchanged} label="Save changes" pendingLabel="Saving…" />
     </form>
   );
 }
@@ -217,25 +158,87 @@ export function DeleteIdentityDialog({
       },
     }),
   );
+  const close = () => {
+    remove.reset();
+    onClose();
+  };
   return (
-    <ConfirmDialog
+    <Modal
       open={identity !== null}
+      onClose={close}
+      busy={remove.isPending}
       title={identity ? `Delete ${identity.name}?` : "Delete identity?"}
-      confirmLabel="Delete identity"
-      pendingLabel="Deleting…"
-      pending={remove.isPending}
-      error={remove.error ? errorInfo(remove.error).message : null}
-      onCancel={() => {
-        remove.reset();
-        onClose();
-      }}
-      onConfirm={() => identity && remove.mutate({ identityId: identity.id })}
+      description={
+        <>
+          <p>
+            This permanently deletes the identity, its OCI auth configuration and every access token issued to it. Workloads using it stop
+            working immediately. This cannot be undone.
+          </p>
+          {identity?.hasDeleteProtection ? <p>Delete protection is on for this identity: turn it off on the identity page first.</p> : null}
+        </>
+      }
     >
-      <p>
-        This permanently deletes the identity, its OCI auth configuration and every access token issued to it. Workloads using it stop
-        working immediately. This cannot be undone.
-      </p>
-      {identity?.hasDeleteProtection ? <p>Delete protection is on for this identity: turn it off on the identity page first.</p> : null}
-    </ConfirmDialog>
+      {identity ? (
+        <DeleteIdentityForm
+          name={identity.name}
+          pending={remove.isPending}
+          error={remove.error ? errorInfo(remove.error).message : null}
+          onCancel={close}
+          onConfirm={() => remove.mutate({ identityId: identity.id })}
+        />
+      ) : null}
+    </Modal>
+  );
+}
+
+/** Deleting asks for the identity's name, typed exactly: the button stays disabled until it matches. */
+function DeleteIdentityForm({
+  name,
+  pending,
+  error,
+  onCancel,
+  onConfirm,
+}: {
+  name: string;
+  pending: boolean;
+  error: string | null;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
+  const [typed, setTyped] = useState("");
+  const matches = typed === name;
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (matches && !pending) onConfirm();
+  }
+  return (
+    <form onSubmit={onSubmit} noValidate className="form-stack">
+      {error ? (
+        <p className="alert alert-danger" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <Field
+        id="delete-identity-confirm"
+        label={
+          <>
+            Type <strong className="confirm-name">{name}</strong> to confirm
+          </>
+        }
+      >
+        {(p) => (
+          <input
+            {...p}
+            className="input"
+            value={typed}
+            onChange={(event) => setTyped(event.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            disabled={pending}
+          />
+        )}
+      </Field>
+      <DialogActions onCancel={onCancel} pending={pending} disabled={!matches} danger label="Delete identity" pendingLabel="Deleting…" />
+    </form>
   );
 }

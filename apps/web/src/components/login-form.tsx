@@ -4,6 +4,7 @@ import { userLoginBodySchema } from "@ociauth/schema";
 import { type FormEvent, useState, useTransition } from "react";
 import { loginAction } from "@/auth/actions";
 import { issuesByField } from "./errors";
+import { useFocusFirstInvalid } from "./hooks";
 import { Alert, Field } from "./ui";
 
 export function LoginForm({ next, reason }: { next?: string; reason?: "expired" | "signed-out" }) {
@@ -12,6 +13,7 @@ export function LoginForm({ next, reason }: { next?: string; reason?: "expired" 
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  const { ref: formRef, focusFirstInvalid } = useFocusFirstInvalid();
 
   const parsed = userLoginBodySchema.safeParse(values);
   const clientErrors = parsed.success ? {} : issuesByField(parsed.error.issues);
@@ -27,8 +29,7 @@ export function LoginForm({ next, reason }: { next?: string; reason?: "expired" 
     setSubmitted(true);
     setMessage(null);
     if (!parsed.success) {
-      const first = Object.keys(clientErrors)[0];
-      if (first) document.getElementById(`login-${first}`)?.focus();
+      focusFirstInvalid();
       return;
     }
     startTransition(async () => {
@@ -37,6 +38,7 @@ export function LoginForm({ next, reason }: { next?: string; reason?: "expired" 
       if (result) {
         setMessage(result.message);
         setServerErrors(result.fieldErrors);
+        focusFirstInvalid();
       }
     });
   }
@@ -49,7 +51,7 @@ export function LoginForm({ next, reason }: { next?: string; reason?: "expired" 
       {reason === "expired" && !message ? <Alert tone="info">Your session has ended. Sign in again to continue.</Alert> : null}
       {!reason && next && !message ? <Alert tone="info">Sign in to continue.</Alert> : null}
       {message ? <Alert tone="danger">{message}</Alert> : null}
-      <form className="form-stack" onSubmit={onSubmit} method="post" noValidate>
+      <form ref={formRef} className="form-stack" onSubmit={onSubmit} method="post" noValidate>
         <Field id="login-email" label="Email" error={errors.email}>
           {(p) => (
             <input {...p} className="input" type="email" value={values.email} onChange={set("email")} autoComplete="username" autoFocus />

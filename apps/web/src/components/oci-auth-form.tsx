@@ -15,7 +15,7 @@ import {
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useId, useRef, useState } from "react";
 import { errorInfo, issuesByField } from "./errors";
-import { useTouched } from "./hooks";
+import { useFocusFirstInvalid, useTouched } from "./hooks";
 import { formatDuration, formatTrustedIp } from "./format";
 import { useTRPC } from "./trpc";
 import { Alert, Field } from "./ui";
@@ -136,6 +136,7 @@ export function OciAuthForm({
   const [notice, setNotice] = useState<string | null>(null);
   const ipInputs = useRef(new Map<number, HTMLInputElement>());
   const nextRowKey = useRef(state.trustedIps.length);
+  const { ref: formRef, focusFirstInvalid } = useFocusFirstInvalid();
 
   const attach = useMutation(trpc.ociAuth.attach.mutationOptions());
   const update = useMutation(trpc.ociAuth.update.mutationOptions());
@@ -187,14 +188,13 @@ export function OciAuthForm({
     setServerErrors({});
     mutation.reset();
     if (!parsed.success) {
-      const first = Object.keys(clientErrors)[0];
-      const target = first?.startsWith("accessTokenTrustedIps.")
-        ? ipInputs.current.get(state.trustedIps[Number(first.split(".")[1])]?.key ?? -1)
-        : document.getElementById(id(first?.split(".")[0] ?? ""));
-      target?.focus();
+      focusFirstInvalid();
       return;
     }
-    const onError = (error: unknown) => setServerErrors(issuesByField(errorInfo(error).issues));
+    const onError = (error: unknown) => {
+      setServerErrors(issuesByField(errorInfo(error).issues));
+      focusFirstInvalid();
+    };
     if (mode === "attach") {
       attach.mutate(attachOciAuthInputSchema.parse(input), { onSuccess: ({ identityOciAuth }) => onSaved(identityOciAuth, []), onError });
       return;
@@ -214,7 +214,7 @@ export function OciAuthForm({
   const uses = usesPreview(state.accessTokenNumUsesLimit);
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label={mode === "attach" ? "Attach OCI auth" : "Edit OCI auth"}>
+    <form ref={formRef} onSubmit={onSubmit} noValidate aria-label={mode === "attach" ? "Attach OCI auth" : "Edit OCI auth"}>
       {failure && failure.issues.length === 0 ? (
         <Alert tone="danger" title={mode === "attach" ? "OCI auth was not attached" : "The changes were not saved"}>
           <p>{failure.message}</p>
@@ -305,7 +305,7 @@ export function OciAuthForm({
                     value={ip.value}
                     onChange={(event) => setIp(index, event.target.value)}
                     onBlur={touch(`accessTokenTrustedIps.${index}`)}
-                    aria-invalid={rowError ? true : undefined}
+                    aria-invalid={rowError || (ipListError && index === 0) ? true : undefined}
                     aria-describedby={rowError ? `${inputId}-error` : undefined}
                     autoComplete="off"
                     spellCheck={false}

@@ -6,6 +6,7 @@ import { type FormEvent, useState, useTransition } from "react";
 import { setupAction, type SetupResult } from "@/auth/actions";
 import { CopyButton } from "./copy-button";
 import { issuesByField } from "./errors";
+import { useFocusFirstInvalid } from "./hooks";
 import { Alert, Field } from "./ui";
 
 type Done = Extract<SetupResult, { ok: true }>;
@@ -17,6 +18,7 @@ export function SetupForm() {
   const [message, setMessage] = useState<string | null>(null);
   const [done, setDone] = useState<Done | null>(null);
   const [pending, startTransition] = useTransition();
+  const { ref: formRef, focusFirstInvalid } = useFocusFirstInvalid();
 
   if (done) return <TokenOnce done={done} />;
 
@@ -36,8 +38,7 @@ export function SetupForm() {
     setSubmitted(true);
     setMessage(null);
     if (!parsed.success || clientErrors.confirm) {
-      const first = Object.keys(clientErrors)[0];
-      if (first) document.getElementById(`setup-${first}`)?.focus();
+      focusFirstInvalid();
       return;
     }
     startTransition(async () => {
@@ -46,6 +47,7 @@ export function SetupForm() {
       else {
         setMessage(result.message);
         setServerErrors(result.fieldErrors);
+        focusFirstInvalid();
       }
     });
   }
@@ -58,7 +60,7 @@ export function SetupForm() {
         are created with it.
       </p>
       {message ? <Alert tone="danger">{message}</Alert> : null}
-      <form className="form-stack" onSubmit={onSubmit} method="post" noValidate>
+      <form ref={formRef} className="form-stack" onSubmit={onSubmit} method="post" noValidate>
         <Field id="setup-organization" label="Organization name" error={errors.organization}>
           {(p) => (
             <input

@@ -8,37 +8,14 @@ import {
   updateOrgUserRoleInputSchema,
 } from "@ociauth/schema";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { ConfirmDialog, Modal } from "./dialog";
-import { errorInfo, issuesByField } from "./errors";
-import { ROLE_LABELS } from "./format";
-import { assignableRoles } from "./permissions";
+import { errorInfo } from "./errors";
+import { DialogActions, FormAlert, PasswordField, RoleField, useSchemaForm } from "./schema-form";
 import { useTRPC } from "./trpc";
-import { Alert, Field } from "./ui";
+import { Field } from "./ui";
 
 const ROLE_HINT = "Admin: everything, including users. Member: identities, and users up to member. Viewer: read only.";
-
-function RoleSelect({
-  value,
-  onChange,
-  actorRole,
-  props,
-}: {
-  value: OrgRole;
-  onChange: (role: OrgRole) => void;
-  actorRole: OrgRole;
-  props: object;
-}) {
-  return (
-    <select {...props} className="select" value={value} onChange={(event) => onChange(event.target.value as OrgRole)}>
-      {assignableRoles(actorRole).map((role) => (
-        <option key={role} value={role}>
-          {ROLE_LABELS[role]}
-        </option>
-      ))}
-    </select>
-  );
-}
 
 /** The list query's key for every organization: a change to one user refreshes it. */
 function useInvalidateUsers() {
@@ -88,7 +65,6 @@ function AddUserForm({
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<OrgRole>("viewer");
-  const [submitted, setSubmitted] = useState(false);
   const add = useMutation(
     trpc.users.add.mutationOptions({
       onSuccess: async ({ user }) => {
@@ -97,22 +73,11 @@ function AddUserForm({
       },
     }),
   );
-  const parsed = addOrgUserInputSchema.safeParse({ organizationId, email, password, role });
-  const serverError = add.error ? errorInfo(add.error) : null;
-  const errors = {
-    ...(serverError ? issuesByField(serverError.issues) : {}),
-    ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}),
-  };
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    setSubmitted(true);
-    if (parsed.success) add.mutate(parsed.data);
-  }
+  const { formRef, errors, serverError, onSubmit } = useSchemaForm(addOrgUserInputSchema, { organizationId, email, password, role }, add);
 
   return (
-    <form onSubmit={onSubmit} noValidate className="form-stack">
-      {serverError && serverError.issues.length === 0 ? <Alert tone="danger">{serverError.message}</Alert> : null}
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="form-stack">
+      <FormAlert error={serverError} />
       <Field id="add-user-email" label="Email" error={errors.email}>
         {(p) => (
           <input
@@ -126,29 +91,17 @@ function AddUserForm({
           />
         )}
       </Field>
-      <Field id="add-user-password" label="Initial password" hint="At least 12 characters." error={errors.password}>
-        {(p) => (
-          <input
-            {...p}
-            className="input"
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="new-password"
-          />
-        )}
-      </Field>
-      <Field id="add-user-role" label="Role in the organization" hint={ROLE_HINT} error={errors.role}>
-        {(p) => <RoleSelect props={p} value={role} onChange={setRole} actorRole={actorRole} />}
-      </Field>
-      <div className="modal-actions">
-        <button type="button" className="btn btn-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={add.isPending}>
-          {add.isPending ? "Adding…" : "Add user"}
-        </button>
-      </div>
+      <PasswordField
+        id="add-user-password"
+        label="Initial password"
+        hint="At least 12 characters."
+        error={errors.password}
+        value={password}
+        onChange={setPassword}
+        autoComplete="new-password"
+      />
+      <RoleField id="add-user-role" hint={ROLE_HINT} error={errors.role} value={role} onChange={setRole} actorRole={actorRole} />
+      <DialogActions onCancel={onCancel} pending={add.isPending} label="Add user" pendingLabel="Adding…" />
     </form>
   );
 }
@@ -199,33 +152,26 @@ function ChangeRoleForm({
       },
     }),
   );
-  const parsed = updateOrgUserRoleInputSchema.safeParse({ organizationId, userId: user.id, role });
-  const serverError = update.error ? errorInfo(update.error) : null;
   const unchanged = role === user.role;
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (parsed.success && !unchanged) update.mutate(parsed.data);
-  }
+  const { formRef, errors, serverError, onSubmit } = useSchemaForm(
+    updateOrgUserRoleInputSchema,
+    { organizationId, userId: user.id, role },
+    update,
+    { skip: unchanged },
+  );
 
   return (
-    <form onSubmit={onSubmit} noValidate className="form-stack">
-      {serverError ? <Alert tone="danger">{serverError.message}</Alert> : null}
-      <Field
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="form-stack">
+      <FormAlert error={serverError} />
+      <RoleField
         id="change-role-role"
-        label="Role in the organization"
         hint={`${ROLE_HINT} The new role applies from the user's next request.`}
-      >
-        {(p) => <RoleSelect props={p} value={role} onChange={setRole} actorRole={actorRole} />}
-      </Field>
-      <div className="modal-actions">
-        <button type="button" className="btn btn-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={update.isPending || unchanged}>
-          {update.isPending ? "Saving…" : "Save role"}
-        </button>
-      </div>
+        error={errors.role}
+        value={role}
+        onChange={setRole}
+        actorRole={actorRole}
+      />
+      <DialogActions onCancel={onCancel} pending={update.isPending} disabled={unchanged} label="Save role" pendingLabel="Saving…" />
     </form>
   );
 }
@@ -309,45 +255,27 @@ function ResetPasswordForm({
 }) {
   const trpc = useTRPC();
   const [newPassword, setNewPassword] = useState("");
-  const [submitted, setSubmitted] = useState(false);
   const reset = useMutation(trpc.users.resetPassword.mutationOptions({ onSuccess: () => onReset(user.email) }));
-  const parsed = resetUserPasswordInputSchema.safeParse({ organizationId, userId: user.id, newPassword });
-  const serverError = reset.error ? errorInfo(reset.error) : null;
-  const errors = {
-    ...(serverError ? issuesByField(serverError.issues) : {}),
-    ...(submitted && !parsed.success ? issuesByField(parsed.error.issues) : {}),
-  };
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    setSubmitted(true);
-    if (parsed.success) reset.mutate(parsed.data);
-  }
+  const { formRef, errors, serverError, onSubmit } = useSchemaForm(
+    resetUserPasswordInputSchema,
+    { organizationId, userId: user.id, newPassword },
+    reset,
+  );
 
   return (
-    <form onSubmit={onSubmit} noValidate className="form-stack">
-      {serverError && serverError.issues.length === 0 ? <Alert tone="danger">{serverError.message}</Alert> : null}
-      <Field id="reset-password-new" label="New password" hint="At least 12 characters." error={errors.newPassword}>
-        {(p) => (
-          <input
-            {...p}
-            className="input"
-            type="password"
-            value={newPassword}
-            onChange={(e) => setNewPassword(e.target.value)}
-            autoFocus
-            autoComplete="new-password"
-          />
-        )}
-      </Field>
-      <div className="modal-actions">
-        <button type="button" className="btn btn-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={reset.isPending}>
-          {reset.isPending ? "Resetting…" : "Reset password"}
-        </button>
-      </div>
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="form-stack">
+      <FormAlert error={serverError} />
+      <PasswordField
+        id="reset-password-new"
+        label="New password"
+        hint="At least 12 characters."
+        error={errors.newPassword}
+        value={newPassword}
+        onChange={setNewPassword}
+        autoComplete="new-password"
+        autoFocus
+      />
+      <DialogActions onCancel={onCancel} pending={reset.isPending} label="Reset password" pendingLabel="Resetting…" />
     </form>
   );
 }

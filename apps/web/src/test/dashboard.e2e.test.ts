@@ -367,6 +367,11 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
     await dialog()
       .getByText(/permanently deletes the identity/)
       .waitFor();
+    // The delete button stays disabled until the identity's name is typed exactly.
+    expect(await dialog().getByRole("button", { name: "Delete identity" }).isDisabled()).toBe(true);
+    await dialog()
+      .getByLabel(/to confirm/)
+      .fill("ci-runner-eu");
     await capture("identity-delete-dialog");
     await dialog().getByRole("button", { name: "Delete identity" }).click();
     await page.getByText("Deleted ci-runner-eu.").waitFor();
@@ -406,6 +411,9 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
 
     await page.getByRole("button", { name: "Delete identity" }).click();
     await dialog().getByText("Delete protection is on for this identity").waitFor();
+    await dialog()
+      .getByLabel(/to confirm/)
+      .fill("billing-svc");
     await dialog().getByRole("button", { name: "Delete identity" }).click();
     await dialog().getByRole("alert").getByText(messages.identityDeleteProtected).waitFor();
     await capture("identity-delete-refused");
@@ -421,6 +429,9 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
     await page.getByText("(off)").waitFor();
     expect((await api("GET", `/api/v1/identities/${guardedId}`, adminToken)).body.identity.identity.hasDeleteProtection).toBe(false);
     await page.getByRole("button", { name: "Delete identity" }).click();
+    await dialog()
+      .getByLabel(/to confirm/)
+      .fill("billing-svc");
     await dialog().getByRole("button", { name: "Delete identity" }).click();
     await page.waitForURL(/\/identities$/);
     expect((await api("GET", `/api/v1/identities/${guardedId}`, adminToken)).status).toBe(404);

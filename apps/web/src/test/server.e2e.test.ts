@@ -67,7 +67,11 @@ describe("pnpm start (production server)", () => {
     expect((await openapi.json()).openapi).toBe("3.1.0");
     const reference = await fetch(`${app.url}/api-docs`);
     expect(reference.status).toBe(200);
-    expect(await reference.text()).toContain("attachOciAuth");
+    expect(await reference.text()).toContain('src="/vendor/api-reference.js"');
+    const renderer = await fetch(`${app.url}/vendor/api-reference.js`);
+    expect(renderer.status).toBe(200);
+    expect(renderer.headers.get("content-type")).toMatch(/javascript/);
+    expect(await renderer.text()).toContain("Scalar.createApiReference");
 
     await stop(app.child);
     const restarted = await startApp({ PGLITE_DIR: dataDir });
@@ -193,7 +197,9 @@ describe("pnpm start (production server)", () => {
     expect(fencedLogin.status).toBe(200);
     const direct = await call("GET", `/api/v1/auth/oci-auth/identities/${fenced}`, undefined, fencedLogin.body.accessToken);
     expect(direct.status).toBe(403);
-    expect(direct.body.message).toBe("You are not allowed to access this resource from the current IP address");
+    expect(direct.body.message).toMatch(
+      /^You are not allowed to access this resource from the current IP address \(the server saw 127\.0\.0\.1\)\. .*TRUSTED_PROXIES/,
+    );
     const spoofed = await call("GET", `/api/v1/auth/oci-auth/identities/${fenced}`, undefined, fencedLogin.body.accessToken, {
       "x-forwarded-for": "10.1.2.3",
     });

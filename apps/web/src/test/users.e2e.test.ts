@@ -88,7 +88,11 @@ describe("users and account pages (headless Chromium against pnpm start)", () =>
     await dialog.getByRole("button", { name: "Add user" }).click();
     await dialog.getByText("Enter a valid email address").waitFor();
     await dialog.getByText("Password must be at least 12 characters").waitFor();
+    // The invalid submit focused the first invalid field; with a valid email, the password is next.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("add-user-email");
     await dialog.getByLabel("Email").fill(BOB.email);
+    await dialog.getByRole("button", { name: "Add user" }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("add-user-password");
     await dialog.getByLabel("Initial password").fill(BOB.password);
     await dialog.getByLabel("Role in the organization").selectOption("member");
     await admin.capture("users-add");

@@ -22,17 +22,23 @@ const ERROR_RESPONSES: Record<string, string> = {
 /** `/api/v1/identities/:identityId` → `/api/v1/identities/{identityId}` */
 export const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
 
+/** A parameter object; the field's description and example (from the schema's `.meta`) show at the parameter too. */
+function parameter(name: string, location: "path" | "query", required: boolean, schema: JsonSchema) {
+  const { description, example } = schema as { description?: string; example?: unknown };
+  return { name, in: location, required, ...(description ? { description } : {}), ...(example === undefined ? {} : { example }), schema };
+}
+
 /** The operation's input split as REST takes it: path parameters, then query parameters or the body. */
 function inputParts(route: RestRoute) {
   const input: ObjectSchema = route.operation.input ? toSchema(route.operation.input, "input") : { type: "object", properties: {} };
   const properties = input.properties ?? {};
   const required = input.required ?? [];
   const isPathParam = (name: string) => route.pathParams.includes(name);
-  const parameters = route.pathParams.map((name) => ({ name, in: "path", required: true, schema: properties[name] ?? { type: "string" } }));
+  const parameters = route.pathParams.map((name) => parameter(name, "path", true, properties[name] ?? { type: "string" }));
   const source = inputSource(route.rest.method);
   if (source === "query") {
     for (const [name, schema] of Object.entries(properties)) {
-      if (!isPathParam(name)) parameters.push({ name, in: "query", required: required.includes(name), schema });
+      if (!isPathParam(name)) parameters.push(parameter(name, "query", required.includes(name), schema));
     }
   }
   const body: ObjectSchema | undefined =

@@ -92,7 +92,9 @@ describe("auth cache invalidation across instances", () => {
     expect(patched.status).toBe(200);
     await eventually(async () => {
       await expect(onOtherInstance(token.jwt)).rejects.toMatchObject({
-        message: "You are not allowed to access this resource from the current IP address",
+        message: expect.stringMatching(
+          /^You are not allowed to access this resource from the current IP address \(the server saw 127\.0\.0\.1\)\..*TRUSTED_PROXIES/,
+        ),
       });
     });
     await expect(onOtherInstance(token.jwt, "10.2.3.4")).resolves.toMatchObject({ actor: { identityId: id } });

@@ -295,9 +295,9 @@ describe("identities REST API (Infisical's shapes)", () => {
     });
 
     it.each([
-      ["limit=0", [{ path: ["limit"], message: "Too small: expected number to be >=1" }]],
-      ["limit=101", [{ path: ["limit"], message: "Too big: expected number to be <=100" }]],
-      ["offset=-1", [{ path: ["offset"], message: "Too small: expected number to be >=0" }]],
+      ["limit=0", [{ path: ["limit"], message: "limit must be 1 or more" }]],
+      ["limit=101", [{ path: ["limit"], message: "limit must be at most 100" }]],
+      ["offset=-1", [{ path: ["offset"], message: "offset must be 0 or more" }]],
       ["organizationId=nope", [{ path: ["organizationId"], message: "organizationId must be a UUID" }]],
       ["orgId=nope", [{ path: ["orgId"], message: "orgId must be a UUID" }]],
       ["color=red", [{ path: [], message: 'Unrecognized key: "color"' }]],
@@ -348,7 +348,7 @@ describe("identities REST API (Infisical's shapes)", () => {
         { path: ["search", "name"], message: 'Unrecognized key: "$neq"' },
       ]);
       expectValidation(await search({ orderBy: "createdAt" }), [{ path: ["orderBy"], message: "orderBy must be name or role" }]);
-      expectValidation(await search({ limit: 101 }), [{ path: ["limit"], message: "Too big: expected number to be <=100" }]);
+      expectValidation(await search({ limit: 101 }), [{ path: ["limit"], message: "limit must be at most 100" }]);
       expectError(await app.rest("POST", "/api/v1/identities/search", { body: {} }), 401, "UnauthorizedError", "Token missing");
     });
   });

@@ -103,7 +103,7 @@ describe("OCI auth configuration API (REST)", () => {
     expect(again.body).toMatchObject({
       statusCode: 400,
       error: "BadRequest",
-      message: "Failed to add OCI Auth to already configured identity",
+      message: `Failed to add OCI Auth to already configured identity. To change its settings, update them instead: PATCH /api/v1/auth/oci-auth/identities/${id} (tRPC ociAuth.update, or Edit in the dashboard).`,
     });
     const get = await app.rest("GET", path(id), { token });
     expect(get.body.identityOciAuth.tenancyOcid).toBe(TENANCY);
@@ -118,7 +118,9 @@ describe("OCI auth configuration API (REST)", () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 400)).toHaveLength(19);
     for (const r of results.filter((r) => r.status === 400)) {
-      expect(r.body.message).toBe("Failed to add OCI Auth to already configured identity");
+      expect(r.body.message).toMatch(
+        /^Failed to add OCI Auth to already configured identity\. To change its settings, update them instead: PATCH /,
+      );
     }
     expect(await configCount(id)).toBe(1);
     expect(
@@ -155,31 +157,31 @@ describe("OCI auth configuration API (REST)", () => {
       "accessTokenTTL",
       "Access Token TTL cannot be greater than Access Token Max TTL.",
     ],
-    ["negative TTL", { tenancyOcid: TENANCY, accessTokenTTL: -1 }, "accessTokenTTL", "Too small: expected number to be >=0"],
+    ["negative TTL", { tenancyOcid: TENANCY, accessTokenTTL: -1 }, "accessTokenTTL", "Access token TTL must be 0 or more"],
     [
       "TTL too large",
       { tenancyOcid: TENANCY, accessTokenTTL: 315360001, accessTokenMaxTTL: 315360000 },
       "accessTokenTTL",
-      "Too big: expected number to be <=315360000",
+      "Access token TTL must be at most 315360000 seconds",
     ],
     [
       "max TTL zero",
       { tenancyOcid: TENANCY, accessTokenMaxTTL: 0, accessTokenTTL: 0 },
       "accessTokenMaxTTL",
-      "Too small: expected number to be >=1",
+      "Access token max TTL must be 1 or more",
     ],
-    ["float TTL", { tenancyOcid: TENANCY, accessTokenTTL: 1.5 }, "accessTokenTTL", "Invalid input: expected int, received number"],
+    ["float TTL", { tenancyOcid: TENANCY, accessTokenTTL: 1.5 }, "accessTokenTTL", "Access token TTL must be a whole number of seconds"],
     [
       "negative uses",
       { tenancyOcid: TENANCY, accessTokenNumUsesLimit: -1 },
       "accessTokenNumUsesLimit",
-      "Too small: expected number to be >=0",
+      "Access token uses limit must be 0 or more",
     ],
     [
       "empty IP list",
       { tenancyOcid: TENANCY, accessTokenTrustedIps: [] },
       "accessTokenTrustedIps",
-      "Too small: expected array to have >=1 items",
+      "Trusted IPs must list at least one address (0.0.0.0/0 and ::/0 allow every address)",
     ],
     ["unknown field", { tenancyOcid: TENANCY, accessTokenPeriod: 10 }, "", 'Unrecognized key: "accessTokenPeriod"'],
     [

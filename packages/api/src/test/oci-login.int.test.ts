@@ -142,7 +142,10 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
     const id = await identityWithOciAuth({ allowedUsernames: "alice" });
     const res = await login(id, bob.id, await sign(bob));
     expect(res.status).toBe(401);
-    expect(res.body).toMatchObject({ error: "UnauthorizedError", message: "Access denied: OCI account username not allowed." });
+    expect(res.body).toMatchObject({
+      error: "UnauthorizedError",
+      message: expect.stringMatching(/^Access denied: OCI account username not allowed\. "bob" is not in the identity's allowed usernames/),
+    });
     expect(await lastFailure(id)).toMatchObject({ reasonCode: "username_not_allowed" });
   });
 
@@ -577,7 +580,8 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
       expect(direct.status).toBe(403);
       expect(direct.body).toMatchObject({
         error: "ForbiddenError",
-        message: "You are not allowed to access this resource from the current IP address",
+        message:
+          "You are not allowed to access this resource from the current IP address (the server saw 127.0.0.1). Add it to the identity's trusted IPs; if this server is behind a proxy or load balancer and that is the proxy's address, list the proxy in TRUSTED_PROXIES so the server sees the client's address.",
       });
       const forged = await app.rest("GET", `/api/v1/auth/oci-auth/identities/${id}`, {
         token,

@@ -300,7 +300,7 @@ describe("tRPC procedures (same services as REST)", () => {
           code: "BAD_REQUEST",
           httpStatus: 400,
           appCode: "BadRequest",
-          message: "Failed to add OCI Auth to already configured identity",
+          message: `Failed to add OCI Auth to already configured identity. To change its settings, update them instead: PATCH /api/v1/auth/oci-auth/identities/${id} (tRPC ociAuth.update, or Edit in the dashboard).`,
         }),
       );
       await expectUnchanged(app, () =>

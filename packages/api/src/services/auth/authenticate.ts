@@ -51,7 +51,7 @@ export async function authenticate(ctx: ServiceContext): Promise<AuthedContext> 
   if (refusal === "revoked") throw unauthorized(messages.tokenRevoked);
   if (refusal === "expired") throw tokenError(messages.tokenExpired);
   if (refusal === "exhausted") throw unauthorized(messages.tokenUsageLimit);
-  if (refusal === "ip-not-allowed") throw forbidden(messages.ipNotAllowed);
+  if (refusal === "ip-not-allowed") throw forbidden(messages.ipNotAllowedFrom(ctx.meta.ip));
 
   if (row.accessTokenNumUsesLimit === 0) {
     ctx.rt.usage.record(row.id, ctx.meta.ip);

@@ -20,7 +20,7 @@ const ttlAboveMax = () => validationError([{ code: "custom", path: ["accessToken
 
 export async function attachOciAuth(ctx: AuthedContext, { identityId, ...body }: AttachOciAuthInput) {
   const { identity } = await loadIdentityFor(ctx, identityId, "create", "attach OCI auth to");
-  if (identity.ociAuth) throw badRequest(messages.ociAuthAlreadyAttached);
+  if (identity.ociAuth) throw badRequest(messages.ociAuthAlreadyAttachedUseUpdate(identityId));
   try {
     return await write(ctx, { identity: identityId }, async (tx) => {
       const row = await data.insertOciAuth(tx, identityId, {
@@ -40,7 +40,7 @@ export async function attachOciAuth(ctx: AuthedContext, { identityId, ...body }:
     });
   } catch (error) {
     // Concurrent attaches: the unique identityId lets exactly one insert win.
-    if (data.isUniqueViolation(error)) throw badRequest(messages.ociAuthAlreadyAttached);
+    if (data.isUniqueViolation(error)) throw badRequest(messages.ociAuthAlreadyAttachedUseUpdate(identityId));
     if (data.isMissingRowError(error)) throw notFound(messages.identityNotFound(identityId));
     throw error;
   }

@@ -154,7 +154,7 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
     const user = result.user;
     if (user.compartmentId !== config.tenancyOcid) throw fail("tenancy_not_allowed", unauthorized(messages.tenancyNotAllowed));
     if (config.allowedUsernames !== null && !splitUsernames(config.allowedUsernames).includes(user.name)) {
-      throw fail("username_not_allowed", unauthorized(messages.usernameNotAllowed));
+      throw fail("username_not_allowed", unauthorized(messages.usernameNotAllowedFor(user.name)));
     }
     if (user.lifecycleState !== undefined && user.lifecycleState !== "ACTIVE") {
       throw fail("user_inactive", unauthorized(loginMessages.userInactive));

@@ -77,7 +77,7 @@ export async function renewAccessToken(ctx: ServiceContext, { accessToken }: Acc
   if (refusal === "revoked") throw unauthorized(messages.tokenRevoked);
   if (refusal === "expired") throw tokenError(messages.tokenExpired);
   if (refusal === "exhausted") throw unauthorized(TOKEN_EXHAUSTED);
-  if (refusal === "ip-not-allowed") throw forbidden(messages.ipNotAllowed);
+  if (refusal === "ip-not-allowed") throw forbidden(messages.ipNotAllowedFrom(ctx.meta.ip));
   const lifetime = tokenLifetimeMs({
     ttl: row.accessTokenTTL,
     maxTtl: row.accessTokenMaxTTL,
