@@ -122,12 +122,14 @@ describe("audit log and list URLs (headless Chromium against pnpm start)", () =>
     expect(await page.getByLabel("About identity").inputValue()).toBe(alpha);
     await expect.poll(() => rows().count()).toBe(1);
 
+    // Back and forward stay in the page (no request to wait for): the form follows the URL on the next render.
     await page.goBack({ waitUntil: "networkidle" });
     expect(new URL(page.url()).searchParams.get("eventType")).toBeNull();
-    expect(await page.getByLabel("Event type").inputValue()).toBe("");
+    await expect.poll(() => page.getByLabel("Event type").inputValue()).toBe("");
     await expect.poll(() => rows().count()).toBe(5);
     await page.goForward({ waitUntil: "networkidle" });
-    expect(await page.getByLabel("Event type").inputValue()).toBe("update-identity");
+    expect(new URL(page.url()).searchParams.get("eventType")).toBe("update-identity");
+    await expect.poll(() => page.getByLabel("Event type").inputValue()).toBe("update-identity");
     await expect.poll(() => rows().count()).toBe(1);
   });
 
@@ -200,7 +202,7 @@ describe("audit log and list URLs (headless Chromium against pnpm start)", () =>
     await page.goBack({ waitUntil: "networkidle" });
     await page.waitForURL((u) => u.pathname === "/identities" && u.search === "");
     await page.getByText("Showing 1–20 of 24").waitFor();
-    expect(await page.getByLabel("Search by name").inputValue()).toBe("");
+    await expect.poll(() => page.getByLabel("Search by name").inputValue()).toBe("");
     await page.goForward({ waitUntil: "networkidle" });
     await expect.poll(() => page.getByLabel("Search by name").inputValue()).toBe("beta-1");
     await expect.poll(() => list.locator("tbody tr").count()).toBe(10);
