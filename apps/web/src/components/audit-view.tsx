@@ -93,11 +93,7 @@ function EventDetails({ event }: { event: AuditEvent }) {
       <details>
         <summary>All details</summary>
         <pre className="details-json">
-          {JSON.stringify(
-            { eventType: event.eventType, metadata: event.metadata, ipAddress: event.ipAddress, userAgent: event.userAgent, id: event.id },
-            null,
-            2,
-          )}
+          {JSON.stringify({ metadata: event.metadata, ipAddress: event.ipAddress, userAgent: event.userAgent, id: event.id }, null, 2)}
         </pre>
       </details>
     </>

@@ -34,7 +34,7 @@ function LoginOrigin({ token }: { token: IdentityAccessToken }) {
       <div className="muted small mono" title={token.ociUserOcid}>
         {token.ociUserOcid.length > 36 ? `${token.ociUserOcid.slice(0, 20)}…${token.ociUserOcid.slice(-10)}` : token.ociUserOcid}
       </div>
-      {token.loginIp ? <div className="muted small mono">from {token.loginIp}</div> : null}
+      {token.loginIp ? <div className="muted small mono">login IP {token.loginIp}</div> : null}
     </>
   );
 }

@@ -176,7 +176,7 @@ describe("identity page: login commands, who logged in, token filter, revoke all
     await tokens.getByRole("button", { name: "Refresh" }).click();
     for (const user of [deployer, builder, curler]) {
       const row = tokens.getByRole("row").filter({ hasText: user.name });
-      await row.getByText("from 127.0.0.1").first().waitFor();
+      await row.getByText("login IP 127.0.0.1").waitFor();
       expect(await row.getByTitle(user.id).count()).toBe(1);
     }
     await browser.capture("identity-tokens-origin");
