@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from "pino";
+import { getConfig } from "./config";
 
 /**
  * Structured JSON logs (pino). Secrets never reach them: request bodies and headers are not
@@ -37,7 +38,7 @@ function create(destination?: DestinationStream, level?: string): Loggers {
   // per request (flushed on shutdown; see http/run-server.ts).
   const stream = destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
   const common = {
-    level: level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
+    level: level ?? getConfig().LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
     base: { service: "ociauth" },
   };
   return {

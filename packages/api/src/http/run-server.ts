@@ -4,6 +4,7 @@ import { loadConfig } from "../core/config";
 import { getLogger } from "../core/logger";
 import { closeRuntime, getRuntime } from "../core/process-runtime";
 import { createAppServer, type PageHandler } from "./app-server";
+import { listen } from "./listen";
 
 export interface RunServerOptions {
   /** Prepares the page renderer (Next) once the database is open; the front door sends it every non-API request. */
@@ -18,15 +19,18 @@ export interface RunServerOptions {
  * through the page renderer. SIGINT/SIGTERM close connections and the database cleanly.
  */
 export async function runServer(options: RunServerOptions): Promise<void> {
-  const port = Number(process.env.PORT) || 3000;
-  const hostname = process.env.HOST || "0.0.0.0";
-  loadConfig(); // fail fast on bad configuration
+  const { PORT: port, HOST: hostname } = loadConfig(); // fail fast on bad configuration
   await migrateDatabase(); // runs Prisma's migrate deploy only when migrations are pending
   await getRuntime();
   const pages = await options.preparePages({ hostname, port });
   const server = createAppServer(pages);
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
+  try {
+    await listen(server, port, hostname);
+  } catch (error) {
+    await closeRuntime().catch(() => {});
+    throw error;
+  }
   const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
   console.log(
     `OCI Auth ${options.dev ? "(dev) " : ""}listening on http://${shown}:${port} — database: ${describeTarget(resolveDatabaseTarget())}`,
