@@ -10,6 +10,7 @@ import { isSameOrigin } from "../rest/request-meta";
 import { createProxyMatcher, resolveClientIp } from "./client-ip";
 import { isApiPath, normalisePath } from "./normalise-path";
 import { BodyTooLargeError, sendWebResponse, toApiRequest, toWebRequest } from "./node-adapter";
+import { HEALTH_PATHS, serveHealth } from "./health";
 import { handleTrpcRequest } from "./trpc-handler";
 
 /** What serves every request that is not /api/* (the pages: Next). */
@@ -29,6 +30,7 @@ export function createAppServer(fallback: PageHandler): Server {
   return createServer(async (req, res) => {
     const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]?.toString(), isTrustedProxy);
     const target = normalisePath(req.url ?? "/");
+    if (target && HEALTH_PATHS.has(target.pathname)) return serveHealth(target.pathname, req.method, res);
     if (target && !isApiPath(target.pathname)) {
       const declared = Number(req.headers["content-length"] ?? 0);
       // Pages take small form posts only (server actions); a body must declare its size.

@@ -1,7 +1,7 @@
 import { describeTarget, resolveDatabaseTarget } from "@ociauth/db";
 import { migrateDatabase } from "@ociauth/db/migrations";
 import { loadConfig } from "../core/config";
-import { getLogger } from "../core/logger";
+import { flushLogsSync, getLogger } from "../core/logger";
 import { closeRuntime, getRuntime } from "../core/process-runtime";
 import { createAppServer, type PageHandler } from "./app-server";
 import { listen } from "./listen";
@@ -36,17 +36,28 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     `OCI Auth ${options.dev ? "(dev) " : ""}listening on http://${shown}:${port} — database: ${describeTarget(resolveDatabaseTarget())}`,
   );
   getLogger().info({ port, hostname, dev: Boolean(options.dev) }, "listening");
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // A signal sent to the process group reaches this process twice (directly and forwarded by
+    // scripts/start.mjs): the second one must not end the process before the logs are written.
+    if (stopping) return;
+    stopping = true;
     console.log(`${signal} received, shutting down`);
+    getLogger().info({ signal }, "shutting down");
+    const exit = (code: number) => {
+      flushLogsSync();
+      process.exit(code);
+    };
+    setTimeout(() => exit(0), SHUTDOWN_TIMEOUT_MS).unref();
     server.close();
     server.closeAllConnections();
     closeRuntime()
       .catch((error: unknown) => console.error("closing the database failed", error))
-      .finally(() => {
-        setTimeout(() => process.exit(0), 1000).unref();
-        getLogger().flush(() => process.exit(0));
-      });
+      .finally(() => exit(0));
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
+
+/** Closing the database waits at most this long before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
