@@ -5,6 +5,8 @@ import { flushLogsSync, getLogger } from "../core/logger";
 import { closeRuntime, getRuntime } from "../core/process-runtime";
 import { createAppServer, type PageHandler } from "./app-server";
 import { listen } from "./listen";
+import { createMetricsServer } from "./metrics-route";
+import { startProcessMetrics } from "../core/metrics";
 
 export interface RunServerOptions {
   /** Prepares the page renderer (Next) once the database is open; the front door sends it every non-API request. */
@@ -19,15 +21,20 @@ export interface RunServerOptions {
  * through the page renderer. SIGINT/SIGTERM close connections and the database cleanly.
  */
 export async function runServer(options: RunServerOptions): Promise<void> {
-  const { PORT: port, HOST: hostname } = loadConfig(); // fail fast on bad configuration
+  const config = loadConfig(); // fail fast on bad configuration
+  const { PORT: port, HOST: hostname } = config;
   await migrateDatabase(); // runs Prisma's migrate deploy only when migrations are pending
   await getRuntime();
   const pages = await options.preparePages({ hostname, port });
   const server = createAppServer(pages);
   server.keepAliveTimeout = 65_000;
+  const metricsServer = config.METRICS === "on" && config.METRICS_PORT !== undefined ? createMetricsServer() : null;
+  if (config.METRICS === "on") startProcessMetrics();
   try {
     await listen(server, port, hostname);
+    if (metricsServer) await listen(metricsServer, config.METRICS_PORT!, hostname, "METRICS_PORT");
   } catch (error) {
+    server.close();
     await closeRuntime().catch(() => {});
     throw error;
   }
@@ -35,6 +42,9 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   console.log(
     `OCI Auth ${options.dev ? "(dev) " : ""}listening on http://${shown}:${port} — database: ${describeTarget(resolveDatabaseTarget())}`,
   );
+  if (config.METRICS === "on") {
+    console.log(`Metrics (Prometheus) at http://${shown}:${config.METRICS_PORT ?? port}/metrics`);
+  }
   getLogger().info({ port, hostname, dev: Boolean(options.dev) }, "listening");
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -51,6 +61,8 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     setTimeout(() => exit(0), SHUTDOWN_TIMEOUT_MS).unref();
     server.close();
     server.closeAllConnections();
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     closeRuntime()
       .catch((error: unknown) => console.error("closing the database failed", error))
       .finally(() => exit(0));
