@@ -2,6 +2,7 @@
 // migrations before it listens, starting Prisma's migrate deploy only when there are any.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,5 +15,12 @@ if (
   process.exit(1);
 }
 const child = spawn(process.execPath, ["server.mjs"], { cwd: appDir, stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", (code) => process.exit(code ?? 0));
+// Stopping: the signal goes to the server (which writes its buffered logs and closes the
+// database), and this process waits for it and exits with its code. A signal sent to the whole
+// process group reaches the server twice; it acts on the first.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  });
+}
+child.on("exit", (code, signal) => process.exit(code ?? 128 + (os.constants.signals[signal] ?? 0)));

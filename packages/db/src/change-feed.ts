@@ -31,6 +31,8 @@ export interface ChangeFeed {
    * delivered. While false, callers must read the database instead of their cache (fail closed).
    */
   isFresh(): boolean;
+  /** For metrics: null on PGlite (in-process, nothing to connect). */
+  stats(): { connected: boolean; reconnects: number; lastNotificationAt: number } | null;
   close(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export interface ChangeFeed {
 export async function subscribeToChanges(database: Database, handlers: ChangeFeedHandlers): Promise<ChangeFeed> {
   if (database.pglite) {
     const unlisten = await database.pglite.listen(CHANGE_CHANNEL, handlers.onChange);
-    return { isFresh: () => true, close: () => unlisten() };
+    return { isFresh: () => true, stats: () => null, close: () => unlisten() };
   }
   if (database.target.kind !== "postgres") throw new Error("no change feed for this database");
   const url = database.target.url;
@@ -59,10 +61,13 @@ export async function subscribeToChanges(database: Database, handlers: ChangeFee
   let retry: NodeJS.Timeout | undefined;
   let freshAt = 0; // send time of the latest heartbeat that came back
   let connectedAt = 0;
+  let reconnects = 0;
+  let lastNotificationAt = 0;
 
   const onNotification = (message: pg.Notification) => {
     const payload = message.payload;
     if (message.channel !== CHANGE_CHANNEL || !payload) return;
+    lastNotificationAt = Date.now();
     if (payload.startsWith("hb:")) {
       if (payload.startsWith(heartbeatPrefix)) freshAt = Math.max(freshAt, Number(payload.slice(heartbeatPrefix.length)));
       return; // other instances' heartbeats
@@ -101,6 +106,7 @@ export async function subscribeToChanges(database: Database, handlers: ChangeFee
     if (client) drop(client);
     client = null;
     freshAt = 0;
+    reconnects++;
     handlers.onReset();
     retry = setTimeout(() => {
       retry = undefined;
@@ -121,6 +127,7 @@ export async function subscribeToChanges(database: Database, handlers: ChangeFee
   await connect();
   return {
     isFresh: () => client !== null && Date.now() - freshAt <= FRESHNESS_WINDOW_MS,
+    stats: () => ({ connected: client !== null, reconnects, lastNotificationAt }),
     async close() {
       closed = true;
       clearInterval(heartbeat);

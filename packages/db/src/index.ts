@@ -1,6 +1,6 @@
 export * from "./client";
 export * from "./database-target";
-export { DamagedDataFolderError, ReadOnlyDataFolderError } from "./pglite";
+export { checkDataFolderWritable, DamagedDataFolderError, ReadOnlyDataFolderError, UnusableDataFolderError } from "./pglite";
 export { DataFolderInUseError } from "./folder-lock";
 export * from "./data/errors";
 export * from "./data/settings";

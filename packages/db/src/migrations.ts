@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Database, openDatabase, parkDatabase } from "./client";
+import { checkDataFolderWritable } from "./pglite";
 import { type DatabaseTarget, findWorkspaceRoot, resolveDatabaseTarget, resolveMigrationsDir } from "./database-target";
 
 /** packages/db (Prisma's config and CLI live there), found from the workspace root: this module may run compiled into another package. */
@@ -215,6 +216,7 @@ export async function openMigratedDatabase(
   const deploy = options.deploy ?? runPrismaMigrateDeploy;
   const log = options.log ?? ((message: string) => console.log(message));
   const folders = readMigrationFolders(migrationsDir);
+  if (target.kind === "pglite") checkDataFolderWritable(target.dataDir);
 
   let database: Database | undefined;
   let pending = folders.map((folder) => folder.name);

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pgliteStartParams } from "./adapter-fixes";
@@ -43,6 +43,46 @@ function isWritable(folder: string): boolean {
   }
 }
 
+/** The data folder's parent cannot be created or written for another reason than permissions (e.g. /proc, a missing mount). */
+export class UnusableDataFolderError extends Error {
+  constructor(
+    readonly dataDir: string,
+    cause: unknown,
+  ) {
+    super(
+      `The embedded database folder ${dataDir} (PGLITE_DIR) cannot be created or written: ${String((cause as Error)?.message ?? cause)}. ` +
+        `Set PGLITE_DIR to a writable folder, or DATABASE_URL to use PostgreSQL.`,
+    );
+    this.name = "UnusableDataFolderError";
+  }
+}
+
+/**
+ * Checks before anything opens the folder (PGlite, Prisma's migrate) that the data folder's parent
+ * can be created and written: PGlite and the lock file need it, and a failure deep inside them is
+ * either unclear or never reported. Writes and removes a small probe file, since root passes every
+ * access() check even on read-only file systems.
+ */
+export function checkDataFolderWritable(dataDir: string): void {
+  const parent = path.dirname(dataDir);
+  const probe = path.join(parent, `.${path.basename(dataDir)}.write-check-${process.pid}`);
+  const unusable = (error: unknown) =>
+    isPermissionError(error) ? new ReadOnlyDataFolderError(dataDir, parent) : new UnusableDataFolderError(dataDir, error);
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (error) {
+    throw unusable(error);
+  }
+  const existing = existsSync(dataDir) && readdirSync(dataDir).length > 0;
+  if (existing && !isWritable(dataDir)) throw new ReadOnlyDataFolderError(dataDir, dataDir);
+  try {
+    writeFileSync(probe, "");
+    rmSync(probe, { force: true });
+  } catch (error) {
+    throw unusable(error);
+  }
+}
+
 const isPermissionError = (error: unknown) => ["EACCES", "EPERM", "EROFS"].includes(String((error as NodeJS.ErrnoException)?.code));
 
 /**
@@ -60,14 +100,8 @@ export async function openPGlite(dataDir?: string): Promise<PGlite> {
     return db;
   }
   const parent = path.dirname(dataDir);
-  try {
-    mkdirSync(parent, { recursive: true });
-  } catch (error) {
-    if (isPermissionError(error)) throw new ReadOnlyDataFolderError(dataDir, parent);
-    throw error;
-  }
+  checkDataFolderWritable(dataDir);
   const existing = existsSync(dataDir) && readdirSync(dataDir).length > 0;
-  if (existing && !isWritable(dataDir)) throw new ReadOnlyDataFolderError(dataDir, dataDir);
   let release: () => void;
   try {
     release = lockDataFolder(dataDir);

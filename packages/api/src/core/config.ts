@@ -12,8 +12,26 @@ const csv = z
       : [],
   );
 
+/** A TCP port number as an environment variable: digits only, 0–65535 (0 picks a free port). */
+const port = (name: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a port number from 0 to 65535`)
+    .transform(Number)
+    .refine((n) => n <= 65_535, `${name} must be a port number from 0 to 65535`);
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
+  PORT: port("PORT").default(3000),
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:\-[\]]+$/, "HOST must be a host name or an IP address to listen on (e.g. 0.0.0.0 or 127.0.0.1)")
+    .default("0.0.0.0"),
+  LOG_LEVEL: z.enum(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`).optional(),
+  METRICS: z.enum(["on", "off"], "METRICS must be on or off").default("off"),
+  METRICS_PORT: port("METRICS_PORT").optional(),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   OCI_IDENTITY_ENDPOINT: z.url().optional(),
   OCI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from "pino";
+import { getConfig } from "./config";
 
 /**
  * Structured JSON logs (pino). Secrets never reach them: request bodies and headers are not
@@ -23,6 +24,37 @@ export const REDACTED_PATHS = [
   "*.signature",
 ];
 
+/** How long a log line may wait in the buffer before it is written. */
+export const LOG_FLUSH_INTERVAL_MS = 500;
+
+type SonicBoom = ReturnType<typeof pino.destination>;
+let stdoutDestination: SonicBoom | undefined;
+
+/**
+ * Buffered, asynchronous writes to stdout: one log line per request must not cost a syscall per
+ * request. A timer writes what is buffered at least every LOG_FLUSH_INTERVAL_MS (so a line shows
+ * within a second under light traffic), and shutdown writes the rest synchronously (flushLogsSync).
+ */
+function createStdoutDestination(): SonicBoom {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  // `_len` is what the buffer holds: an idle server makes no empty writes.
+  const state = stream as unknown as { _len?: number; destroyed?: boolean };
+  setInterval(() => {
+    if (!state.destroyed && (state._len ?? 1) > 0) stream.flush();
+  }, LOG_FLUSH_INTERVAL_MS).unref();
+  stdoutDestination = stream;
+  return stream;
+}
+
+/** Writes every buffered log line now (at shutdown, before the process exits). */
+export function flushLogsSync(): void {
+  try {
+    stdoutDestination?.flushSync();
+  } catch {
+    // Not open yet (nothing was written) or already closed: nothing to write.
+  }
+}
+
 interface Loggers {
   logger: Logger;
   /**
@@ -33,11 +65,9 @@ interface Loggers {
 }
 
 function create(destination?: DestinationStream, level?: string): Loggers {
-  // Buffered, asynchronous writes to stdout: one log line per request must not cost a syscall
-  // per request (flushed on shutdown; see http/run-server.ts).
-  const stream = destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const stream = destination ?? createStdoutDestination();
   const common = {
-    level: level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
+    level: level ?? getConfig().LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
     base: { service: "ociauth" },
   };
   return {

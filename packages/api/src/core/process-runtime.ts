@@ -18,6 +18,12 @@ export async function getRuntime(): Promise<Runtime> {
   return (await holder.ociauthRuntime).runtime;
 }
 
+/** The process's open database, or undefined when none was opened (readiness checks must not open one). */
+export async function getOpenDatabase(): Promise<Database | undefined> {
+  const opened = holder.ociauthRuntime;
+  return opened ? (await opened).database : undefined;
+}
+
 export async function closeRuntime(): Promise<void> {
   const opened = holder.ociauthRuntime;
   holder.ociauthRuntime = undefined;

@@ -1,6 +1,7 @@
 import { type ChangeFeed, type Database, type Db, subscribeToChanges } from "@ociauth/db";
 import { type AppConfig, getConfig } from "./config";
 import { getLogger } from "./logger";
+import { setMetricsSources } from "./metrics";
 import { AuditSink } from "../services/audit/audit-sink";
 import { AuthCache } from "../services/auth/auth-cache";
 import { TokenSigner } from "../services/auth/token-signer";
@@ -32,6 +33,11 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
       authCache.clear();
     },
   }));
+  const pool = database.pool;
+  setMetricsSources({
+    changeFeed: () => feed.stats(),
+    pool: () => (pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null),
+  });
   const usage = new UsageRecorder(db);
   return {
     db,

@@ -10,6 +10,9 @@ import { isSameOrigin } from "../rest/request-meta";
 import { createProxyMatcher, resolveClientIp } from "./client-ip";
 import { isApiPath, normalisePath } from "./normalise-path";
 import { BodyTooLargeError, sendWebResponse, toApiRequest, toWebRequest } from "./node-adapter";
+import { httpRequestDuration, httpRequests } from "../core/metrics";
+import { HEALTH_PATHS, serveHealth } from "./health";
+import { metricsRouteLabel, sendMetricsNotFound, serveMetrics } from "./metrics-route";
 import { handleTrpcRequest } from "./trpc-handler";
 
 /** What serves every request that is not /api/* (the pages: Next). */
@@ -25,10 +28,15 @@ const bodyTooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `Request body is to
  * actions go to Next (`fallback`) with the caller's address in CLIENT_IP_HEADER.
  */
 export function createAppServer(fallback: PageHandler): Server {
-  const isTrustedProxy = createProxyMatcher(getConfig().TRUSTED_PROXIES);
+  const config = getConfig();
+  const isTrustedProxy = createProxyMatcher(config.TRUSTED_PROXIES);
+  const countRequests = config.METRICS === "on";
+  const metricsHere = countRequests && config.METRICS_PORT === undefined;
   return createServer(async (req, res) => {
     const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]?.toString(), isTrustedProxy);
     const target = normalisePath(req.url ?? "/");
+    if (target && HEALTH_PATHS.has(target.pathname)) return serveHealth(target.pathname, req.method, res);
+    if (target?.pathname === "/metrics") return metricsHere ? serveMetrics(res) : sendMetricsNotFound(res);
     if (target && !isApiPath(target.pathname)) {
       const declared = Number(req.headers["content-length"] ?? 0);
       // Pages take small form posts only (server actions); a body must declare its size.
@@ -49,18 +57,18 @@ export function createAppServer(fallback: PageHandler): Server {
     const started = performance.now();
     let reqId: string | null = null;
     res.once("finish", () => {
+      const ms = performance.now() - started;
       // Method, path without the query string, status: never headers or bodies (tokens, signatures).
       getAccessLogger().info(
-        {
-          reqId,
-          method: req.method,
-          path: target?.pathname ?? "(invalid)",
-          status: res.statusCode,
-          ms: Math.round((performance.now() - started) * 10) / 10,
-          ip,
-        },
+        { reqId, method: req.method, path: target?.pathname ?? "(invalid)", status: res.statusCode, ms: Math.round(ms * 10) / 10, ip },
         "request",
       );
+      if (countRequests) {
+        const method = req.method ?? "GET";
+        const route = target ? metricsRouteLabel(method, target.pathname) : "unmatched";
+        httpRequests.inc({ method, route, status: String(res.statusCode) });
+        httpRequestDuration.observe({ method, route }, ms / 1000);
+      }
     });
     let response: Response | JsonReply;
     try {

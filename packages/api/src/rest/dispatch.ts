@@ -41,6 +41,12 @@ function match(method: string, pathname: string): Match {
   return { allow };
 }
 
+/** The REST route's path template for metrics labels (`/api/v1/identities/:identityId`), or null when none matches. */
+export function restRouteTemplate(method: string, pathname: string): string | null {
+  const found = match(method, pathname);
+  return found && "route" in found ? found.route.rest.path : null;
+}
+
 async function readJsonBody(req: ApiRequest): Promise<unknown> {
   const text = await req.text();
   if (text.length === 0) return {};

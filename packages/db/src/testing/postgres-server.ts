@@ -36,6 +36,10 @@ export interface PostgresServer {
   dataDir: string;
   /** Creates an empty database and returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Stops the server, keeping its data, as an outage would (connections are cut at once). */
+  pause(): Promise<void>;
+  /** Starts a paused server again on the same port and data. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,26 +85,37 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     "-c",
     "full_page_writes=off",
   ];
-  const child = isRoot
-    ? spawn("su", ["postgres", "-s", "/bin/sh", "-c", `exec ${path.join(bin, "postgres")} ${serverArgs.join(" ")}`], { stdio: "ignore" })
-    : spawn(path.join(bin, "postgres"), serverArgs, { stdio: "ignore" });
+  const launch = () =>
+    isRoot
+      ? spawn("su", ["postgres", "-s", "/bin/sh", "-c", `exec ${path.join(bin, "postgres")} ${serverArgs.join(" ")}`], { stdio: "ignore" })
+      : spawn(path.join(bin, "postgres"), serverArgs, { stdio: "ignore" });
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
-
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const client = new pg.Client({ connectionString: url });
-    try {
-      await client.connect();
-      await client.end();
-      break;
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      if (Date.now() > deadline || child.exitCode !== null) {
-        throw new Error(`PostgreSQL did not start on port ${port}: ${(error as Error).message}`);
+  const waitUntilReady = async (child: ReturnType<typeof launch>) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const client = new pg.Client({ connectionString: url });
+      try {
+        await client.connect();
+        await client.end();
+        return;
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        if (Date.now() > deadline || child.exitCode !== null) {
+          throw new Error(`PostgreSQL did not start on port ${port}: ${(error as Error).message}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
       }
-      await new Promise((r) => setTimeout(r, 100));
     }
-  }
+  };
+  let child = launch();
+  await waitUntilReady(child);
+  const halt = () => {
+    try {
+      run(path.join(bin, "pg_ctl"), ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+    } catch {
+      child.kill("SIGKILL");
+    }
+  };
 
   let counter = 0;
   return {
@@ -117,12 +132,15 @@ export async function startPostgresServer(): Promise<PostgresServer> {
       }
       return `postgresql://postgres@127.0.0.1:${port}/${name}`;
     },
+    async pause() {
+      halt();
+    },
+    async resume() {
+      child = launch();
+      await waitUntilReady(child);
+    },
     async stop() {
-      try {
-        run(path.join(bin, "pg_ctl"), ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
-      } catch {
-        child.kill("SIGKILL");
-      }
+      halt();
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -1,3 +1,4 @@
+import { authCacheLookups } from "../../core/metrics";
 import type { AccessTokenAuthRow, IdentityWithOciAuth } from "@ociauth/db";
 import { createIpMatcher } from "./trusted-ips-fns";
 
@@ -48,15 +49,18 @@ export class AuthCache {
   ): Promise<{ token: AccessTokenAuthRow; state: IdentityState | null } | null> {
     const now = Date.now();
     if (!this.isFresh()) {
+      authCacheLookups.inc({ result: "bypass" });
       const both = await loadBoth();
       return both ? { token: both.token, state: toIdentityState(both.identity) } : null;
     }
     const hit = this.tokens.get(tokenId);
     if (hit && now - hit.loadedAt < MAX_AGE_MS) {
+      authCacheLookups.inc({ result: "hit" });
       if (!hit.value) return null;
       const token = hit.value;
       return { token, state: await this.identity(token.identityId, () => loadIdentity(token.identityId)) };
     }
+    authCacheLookups.inc({ result: "miss" });
     const generation = this.generation;
     const both = await loadBoth();
     const state = both ? toIdentityState(both.identity) : null;
@@ -97,10 +101,17 @@ export class AuthCache {
   }
 
   private async read<T>(map: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {
-    if (!this.isFresh()) return load();
+    if (!this.isFresh()) {
+      authCacheLookups.inc({ result: "bypass" });
+      return load();
+    }
     const hit = map.get(key);
     const now = Date.now();
-    if (hit && now - hit.loadedAt < MAX_AGE_MS) return hit.value;
+    if (hit && now - hit.loadedAt < MAX_AGE_MS) {
+      authCacheLookups.inc({ result: "hit" });
+      return hit.value;
+    }
+    authCacheLookups.inc({ result: "miss" });
     const generation = this.generation;
     const value = await load();
     if (generation === this.generation) this.store(map, key, value, now);

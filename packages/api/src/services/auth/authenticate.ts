@@ -4,6 +4,7 @@ import type { Actor, AuthedContext, ServiceContext } from "../../core/context";
 import { AppError, forbidden, tokenError, unauthorized } from "../../core/errors";
 import { tokenRefusal } from "../tokens/token-fns";
 import { loadTokenContext } from "./identity-state";
+import { tokenChecks } from "../../core/metrics";
 
 /** Parses `Authorization: Bearer <token>`; everything after "Bearer " is the token (as Infisical). */
 export function bearerToken(header: string | null): string | null {
@@ -18,6 +19,29 @@ export function bearerToken(header: string | null): string | null {
  * over its use limit → 401; outside the identity's current trusted IPs → 403.
  */
 export async function authenticate(ctx: ServiceContext): Promise<AuthedContext> {
+  try {
+    const authed = await checkToken(ctx);
+    tokenChecks.inc({ outcome: "ok" });
+    return authed;
+  } catch (error) {
+    tokenChecks.inc({ outcome: error instanceof AppError ? refusalOutcome(error) : "error" });
+    throw error;
+  }
+}
+
+/** A refusal's metric label, from the message it carries (a bounded set). */
+function refusalOutcome(error: AppError): string {
+  const byMessage: Record<string, string> = {
+    [messages.tokenMissing]: "missing",
+    [messages.tokenInvalid]: "invalid",
+    [messages.tokenExpired]: "expired",
+    [messages.tokenRevoked]: "revoked",
+    [messages.tokenUsageLimit]: "exhausted",
+  };
+  return byMessage[error.message] ?? (error.code === "FORBIDDEN" ? "forbidden" : "refused");
+}
+
+async function checkToken(ctx: ServiceContext): Promise<AuthedContext> {
   const token = bearerToken(ctx.meta.authorization);
   if (!token) throw unauthorized(messages.tokenMissing);
   const verified = await ctx.rt.tokens.verify(token);

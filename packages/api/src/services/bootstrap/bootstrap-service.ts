@@ -1,4 +1,5 @@
 import * as data from "@ociauth/db";
+import { logins } from "../../core/metrics";
 import { type BootstrapBody, messages, type UserLoginBody } from "@ociauth/schema";
 import type { AuthedContext, ServiceContext } from "../../core/context";
 import { badRequest, unauthorized } from "../../core/errors";
@@ -73,6 +74,7 @@ export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
   const user = await data.findUserByEmail(ctx.db, body.email);
   const ok = await verifyPassword(body.password, user?.passwordHash ?? (await getDummyPasswordHash()));
   if (!user || !ok) {
+    logins.inc({ method: "password", outcome: user ? "wrong_password" : "unknown_email" });
     const memberships = user ? await data.listMembershipsOfUser(ctx.db, user.id) : [];
     await ctx.rt.audit.record(
       auditEvent(ctx, {
@@ -96,6 +98,7 @@ export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
     }),
   );
   const token = await ctx.rt.tokens.sign({ authTokenType: "accessToken", userId: user.id, jti: session.id }, expiresAt);
+  logins.inc({ method: "password", outcome: "success" });
   return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email } };
 }
 

@@ -2,6 +2,7 @@ import { forgetLoginSignature, pruneLoginSignatures, rememberLoginSignature } fr
 import { type AccessTokenResponse, firstInvalidLoginHeader, messages, type OciLoginBody, splitUsernames } from "@ociauth/schema";
 import type { ServiceContext } from "../../core/context";
 import { AppError, badRequest, notFound, serviceUnavailable, unauthorized } from "../../core/errors";
+import { logins } from "../../core/metrics";
 import { auditEvent } from "../audit/audit-service";
 import { loadIdentityState } from "../auth/identity-state";
 import { checkRateLimit, enforceRateLimit } from "../rate-limit/rate-limit-service";
@@ -160,7 +161,7 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
       throw fail("user_inactive", unauthorized(loginMessages.userInactive));
     }
 
-    return await issueAccessToken(
+    const issued = await issueAccessToken(
       ctx,
       {
         identityId: identity.id,
@@ -184,8 +185,11 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
         },
       }),
     );
+    logins.inc({ method: "oci-auth", outcome: "success" });
+    return issued;
   } catch (error) {
     if (!(error instanceof LoginFailure)) throw error;
+    logins.inc({ method: "oci-auth", outcome: error.reason });
     await ctx.rt.audit.record(
       auditEvent(ctx, {
         orgId,

@@ -1,0 +1,63 @@
+import type { ServerResponse } from "node:http";
+import { type MigrationFolder, readMigrationFolders, readMigrationState } from "@ociauth/db/migrations";
+import { getOpenDatabase } from "../core/process-runtime";
+
+/** The probe routes the front door answers before anything else: no auth, no rate limit, no access-log line. */
+export const HEALTH_PATHS = new Set(["/healthz", "/readyz", "/api/status"]);
+
+/** A readiness check that takes longer than this counts as a database that does not answer. */
+const READY_TIMEOUT_MS = 2_000;
+
+/** The migrations this build ships: read once, they do not change while the process runs. */
+let folders: MigrationFolder[] | undefined;
+
+export type Readiness = { ready: true } | { ready: false; reason: string };
+
+/**
+ * Ready when the database answers and has every migration of this build applied: the same
+ * comparison with `_prisma_migrations` as the start-up migration (packages/db migrations.ts).
+ */
+export async function checkReadiness(): Promise<Readiness> {
+  const database = await getOpenDatabase().catch(() => undefined);
+  if (!database) return { ready: false, reason: "The database is not open yet (the server is starting or stopping)" };
+  folders ??= readMigrationFolders();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+  });
+  try {
+    const state = await Promise.race([readMigrationState(database, folders), timeout]);
+    const missing = [...state.pending, ...state.failed];
+    if (missing.length > 0) {
+      return { ready: false, reason: `Database migrations not applied: ${missing.join(", ")} (restart the server to apply them)` };
+    }
+    return { ready: true };
+  } catch (error) {
+    return { ready: false, reason: `The database does not answer: ${error instanceof Error ? error.message : String(error)}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res
+    .writeHead(status, {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    })
+    .end(JSON.stringify(body));
+}
+
+/** Answers /healthz (the process runs), /readyz (it can serve: database up to date) and /api/status (Infisical's health route). */
+export async function serveHealth(pathname: string, method: string | undefined, res: ServerResponse): Promise<void> {
+  if (method !== "GET" && method !== "HEAD") {
+    res.setHeader("allow", "GET, HEAD");
+    return sendJson(res, 405, { statusCode: 405, error: "Method Not Allowed", message: `Method ${method} is not allowed on ${pathname}` });
+  }
+  if (pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+  if (pathname === "/api/status") return sendJson(res, 200, { date: new Date().toISOString(), message: "Ok" });
+  const readiness = await checkReadiness();
+  if (readiness.ready) return sendJson(res, 200, { status: "ready" });
+  sendJson(res, 503, { status: "unavailable", reason: readiness.reason });
+}
