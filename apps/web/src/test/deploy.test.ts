@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { envOf, parseCopy, parseDockerfile, repoPathOf, repoRoot } from "./dockerfile";
 import { DEPLOY_NGINX_CONF, localNginxConf, NGINX_BIN } from "./nginx";
 
 /**
@@ -11,7 +12,7 @@ import { DEPLOY_NGINX_CONF, localNginxConf, NGINX_BIN } from "./nginx";
  * and nginx.conf are checked against the repository itself: files they copy, the command, the
  * probe paths, the settings and ports the server really has.
  */
-const root = path.resolve(import.meta.dirname, "../../../..");
+const root = repoRoot;
 const deployDir = path.join(root, "deploy");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
 
@@ -26,53 +27,10 @@ const NEXT_VARIABLES = ["NEXT_TELEMETRY_DISABLED"];
 
 // ---- Dockerfile -------------------------------------------------------------------------------
 
-interface Instruction {
-  stage: string;
-  op: string;
-  args: string;
-}
-
-function parseDockerfile(text: string): Instruction[] {
-  const logical = text
-    .split("\n")
-    .filter((line) => !/^\s*#/.test(line))
-    .join("\n")
-    .replace(/\\\n/g, " ")
-    .split("\n")
-    .map((line) => line.trim())
-    .filter(Boolean);
-  let stage = "";
-  return logical.map((line) => {
-    const [, op = "", args = ""] = /^(\S+)\s*(.*)$/.exec(line)!;
-    if (op.toUpperCase() === "FROM") stage = /\bAS\s+(\S+)/i.exec(args)?.[1] ?? "";
-    return { stage, op: op.toUpperCase(), args };
-  });
-}
-
-/** COPY's flags, sources and destination (shell form). */
-function parseCopy(args: string) {
-  const words = args.split(/\s+/);
-  const flags = Object.fromEntries(words.filter((w) => w.startsWith("--")).map((w) => w.slice(2).split("=") as [string, string]));
-  const paths = words.filter((w) => !w.startsWith("--"));
-  return { from: flags.from, chown: flags.chown, sources: paths.slice(0, -1), destination: paths.at(-1)! };
-}
-
 const dockerfile = parseDockerfile(read("deploy/Dockerfile"));
 const runtime = dockerfile.filter((i) => i.stage === "runtime");
 const last = (op: string) => runtime.filter((i) => i.op === op).at(-1)?.args;
-const env = (instructions: Instruction[]) =>
-  Object.fromEntries(
-    instructions
-      .filter((i) => i.op === "ENV")
-      .flatMap((i) => [...i.args.matchAll(/([A-Z_][A-Z0-9_]*)=(\S+)/g)].map((m) => [m[1]!, m[2]!] as const)),
-  );
-
-/** Where a path of a stage comes from in the repository: /src is the build stage's copy of it. */
-function repoPathOf(stagePath: string, stage: string): string {
-  const prefix = stage === "build" ? "/src/" : "/app/";
-  if (!stagePath.startsWith(prefix)) throw new Error(`${stage}: ${stagePath} is outside ${prefix}`);
-  return path.join(root, stagePath.slice(prefix.length));
-}
+const env = envOf;
 
 // ---- YAML ---------------------------------------------------------------------------------------
 
