@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["src/**/*.test.ts"],
-          exclude: ["src/**/*.e2e.test.ts", "src/**/*.soak.test.ts"],
+          exclude: ["src/**/*.e2e.test.ts", "src/**/*.soak.test.ts", "src/**/*.cluster.test.ts"],
         },
       },
       { resolve: { alias }, test: { name: "e2e", include: ["src/**/*.e2e.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 } },
@@ -29,6 +29,18 @@ export default defineConfig({
           globalSetup: ["../../packages/db/src/testing/vitest-postgres-setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 180_000,
+        },
+      },
+      // `pnpm test:cluster`: nginx (deploy/nginx/nginx.conf) in front of three instances on PostgreSQL.
+      {
+        resolve: { alias },
+        test: {
+          name: "cluster",
+          include: ["src/**/*.cluster.test.ts"],
+          env: { TEST_DATABASE: "postgres" },
+          globalSetup: ["../../packages/db/src/testing/vitest-postgres-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
         },
       },
     ],

@@ -1,6 +1,7 @@
 import { type PostgresServer, startPostgresServer } from "@ociauth/db/testing";
 import { createTestApiKey, createTestOcid, signGetUserWithOciCommon, startOciStandIn, type TestApiKey } from "@ociauth/oci-stand-in";
 import pg from "pg";
+import { startNginx } from "./nginx";
 import { startApp, stop } from "./run-app";
 
 export const CLUSTER_TENANCY = "ocid1.tenancy.oc1..aaaaaaaacluster";
@@ -11,11 +12,15 @@ export interface ApiResult {
   body: any;
 }
 
+/** An instance by its index, or "proxy": nginx in front of all of them (with `proxy: true`). */
+export type Target = number | "proxy";
+
 /**
  * Several `pnpm start` instances of the built app on ONE real PostgreSQL server, with the OCI
- * stand-in for logins: what a scaled-out deployment runs. Instance 0 is bootstrapped.
+ * stand-in for logins: what a scaled-out deployment runs. Instance 0 is bootstrapped. With
+ * `proxy: true`, nginx (deploy/nginx/nginx.conf) runs in front of them all.
  */
-export async function startCluster(options: { instances?: number; users?: number; env?: Record<string, string> } = {}) {
+export async function startCluster(options: { instances?: number; users?: number; env?: Record<string, string>; proxy?: boolean } = {}) {
   const instances = options.instances ?? 3;
   const postgres: PostgresServer = await startPostgresServer();
   const databaseUrl = await postgres.createDatabase("cluster");
@@ -42,20 +47,35 @@ export async function startCluster(options: { instances?: number; users?: number
     );
   }
 
-  async function api(instance: number, method: string, path: string, init: { token?: string; body?: unknown } = {}): Promise<ApiResult> {
-    const res = await fetch(`${apps[instance]!.url}${path}`, {
+  const proxy = options.proxy ? await startNginx(apps.map((app) => app.url)) : undefined;
+  const urlOf = (target: Target) => {
+    if (target !== "proxy") return apps[target]!.url;
+    if (!proxy) throw new Error("startCluster({ proxy: true }) starts the proxy");
+    return proxy.url;
+  };
+
+  async function api(
+    target: Target,
+    method: string,
+    path: string,
+    init: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<ApiResult> {
+    const res = await fetch(`${urlOf(target)}${path}`, {
       method,
       headers: {
         ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...init.headers,
       },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+    // nginx answers its own errors (502) in HTML.
+    const json = res.headers.get("content-type")?.includes("json");
+    return { status: res.status, body: text ? (json ? JSON.parse(text) : text) : null };
   }
 
-  const boot = await api(0, "POST", "/api/v1/admin/bootstrap", {
+  const boot = await api(proxy ? "proxy" : 0, "POST", "/api/v1/admin/bootstrap", {
     body: { email: "ops@example.com", password: "a-long-password!", organization: "Cluster" },
   });
   if (boot.status !== 200) throw new Error(`bootstrap failed: ${JSON.stringify(boot.body)}`);
@@ -64,22 +84,22 @@ export async function startCluster(options: { instances?: number; users?: number
 
   let nextUser = 0;
   /** An OCI login through `instance`, each with a signature of its own (a signed header set logs in once). */
-  async function login(instance: number, identityId: string): Promise<ApiResult> {
+  async function login(instance: Target, identityId: string, headers?: Record<string, string>): Promise<ApiResult> {
     const user = users[nextUser++ % users.length]!;
     // Signatures carry a date in whole seconds: one user signs at most once a second.
     while (Math.floor(Date.now() / 1000) === user.lastSecond) await new Promise((r) => setTimeout(r, 50));
     user.lastSecond = Math.floor(Date.now() / 1000);
-    const headers = await signGetUserWithOciCommon({
+    const signed = await signGetUserWithOciCommon({
       tenancyOcid: CLUSTER_TENANCY,
       userOcid: user.ocid,
       fingerprint: user.key.fingerprint,
       privateKeyPem: user.key.privateKeyPem,
     });
-    return api(instance, "POST", "/api/v1/auth/oci-auth/login", { body: { identityId, userOcid: user.ocid, headers } });
+    return api(instance, "POST", "/api/v1/auth/oci-auth/login", { body: { identityId, userOcid: user.ocid, headers: signed }, headers });
   }
 
   /** A member identity with OCI auth attached (through `instance`), and a logged-in token of it. */
-  async function identityWithToken(instance = 0, config: Record<string, unknown> = {}, role = "member") {
+  async function identityWithToken(instance: Target = 0, config: Record<string, unknown> = {}, role = "member") {
     const created = await api(instance, "POST", "/api/v1/identities", {
       token: adminToken,
       body: { name: `w-${Math.random().toString(36).slice(2, 8)}`, organizationId: orgId, role },
@@ -109,6 +129,7 @@ export async function startCluster(options: { instances?: number; users?: number
 
   return {
     apps,
+    proxy,
     postgres,
     databaseUrl,
     oci,
@@ -118,7 +139,16 @@ export async function startCluster(options: { instances?: number; users?: number
     login,
     identityWithToken,
     sql,
+    /** SIGKILL to instance `i` and everything it started: a crash, no shutdown. */
+    async kill(instance: number) {
+      const child = apps[instance]!.child;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      process.kill(-child.pid!, "SIGKILL");
+      await exited;
+    },
     async close() {
+      await proxy?.stop();
       for (const app of apps) await stop(app.child);
       await oci.close();
       await postgres.stop();
