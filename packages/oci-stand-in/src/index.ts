@@ -18,6 +18,7 @@ export {
   signAuthenticateClient,
   signInnerRequest,
   signWithOciCommon,
+  toRequestHeaders,
   type RequestHeaders,
   type RequestToSign,
   type ResourcePrincipalEnvOptions,

@@ -108,8 +108,16 @@ export async function signWithOciCommon(provider: AuthenticationDetailsProvider,
 export async function signInnerRequest(provider: AuthenticationDetailsProvider, request: RequestToSign): Promise<RequestHeaders> {
   const headers = await signWithOciCommon(provider, request);
   const url = new URL(request.uri);
-  const requestHeaders: RequestHeaders = { "(request-target)": [`${request.method.toLowerCase()} ${url.pathname}${url.search}`] };
-  for (const [name, value] of Object.entries(headers)) requestHeaders[name] = [value];
+  return toRequestHeaders(request.method, `${url.pathname}${url.search}`, headers);
+}
+
+/**
+ * authenticateClient's `requestHeaders` for a request that reached `method path` with `headers`:
+ * what a server builds from the headers a client sent it (the server knows its own method and path).
+ */
+export function toRequestHeaders(method: string, path: string, headers: Record<string, string>): RequestHeaders {
+  const requestHeaders: RequestHeaders = { "(request-target)": [`${method.toLowerCase()} ${path}`] };
+  for (const [name, value] of Object.entries(headers)) requestHeaders[name.toLowerCase()] = [value];
   return requestHeaders;
 }
 

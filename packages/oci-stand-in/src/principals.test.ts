@@ -12,7 +12,9 @@ import {
   resourcePrincipalProvider,
   signAuthenticateClient,
   signInnerRequest,
+  signWithOciCommon,
   startOciStandIn,
+  toRequestHeaders,
   type AuthenticateClientResult,
   type OciStandIn,
   type RawResponse,
@@ -271,6 +273,17 @@ describe("POST /v1/authentication/authenticateClient", () => {
     expect(claimsOf(result)).toMatchObject({ ptype: "user", sub: alice.id, tenant: tenancy, fprint: alice.key.fingerprint });
   });
 
+  it("accepts requestHeaders a server rebuilt from the headers a client sent it", async () => {
+    const clientHeaders = await signWithOciCommon(aliceProvider, { method: "POST", uri: LOGIN_URI, body: "{}" });
+    const sentByGo = Object.fromEntries(
+      Object.entries(clientHeaders).map(([name, value]) => [name.replace(/^./, (c) => c.toUpperCase()), value]),
+    );
+    const result = JSON.parse((await authenticateClient(toRequestHeaders("POST", "/api/v1/auth/oci-auth/login", sentByGo))).body);
+    expect(result).toMatchObject({ success: true, principal: { subjectId: alice.id } });
+    const wrongPath = JSON.parse((await authenticateClient(toRequestHeaders("POST", "/api/v1/other", clientHeaders))).body);
+    expect(wrongPath).toEqual({ principal: null, success: false, errorMessage: "signature does not verify" });
+  });
+
   it("keeps headers the signature does not cover out of the h_* claims", async () => {
     const requestHeaders = await signInnerRequest(aliceProvider, { method: "GET", uri: LOGIN_URI });
     requestHeaders["x-challenge"] = ["not-signed"];
@@ -352,6 +365,7 @@ describe("POST /v1/authentication/authenticateClient", () => {
     expect(res.status).toBe(401);
     expect(JSON.parse(res.body)).toMatchObject({ code: "NotAuthenticated" });
     expect(standIn.requests[0]?.reason).toBe("outer request: x-content-sha256 does not match the body");
+    expect(standIn.requests[0]?.body).toBe(tampered);
   });
 
   it("refuses with 401 an outer request whose x-content-sha256 was swapped", async () => {

@@ -132,6 +132,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, context:
       return fail(405, "MethodNotAllowed", `Method ${method} not allowed.`, "only POST is served", { allow: "POST" });
     }
     const body = await readBody(req);
+    if (body) record.body = body.toString("utf8");
     const injected = context.failures.take(endpoint);
     if (injected) {
       if (injected.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, injected.delayMs));

@@ -19,6 +19,8 @@ export interface RecordedRequest {
   /** Raw path and query, exactly as received. */
   url: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The body of a POST, as received (UTF-8). */
+  body?: string;
   /** Set once the response has been sent. */
   status?: number;
   /** Why the request was rejected (not sent to the client). */
