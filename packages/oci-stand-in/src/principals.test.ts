@@ -406,6 +406,21 @@ describe("POST /v1/authentication/authenticateClient", () => {
     expect(JSON.parse(res.body)).toMatchObject({ code: "InvalidParameter", message: expect.stringMatching(/requestHeaders/) });
   });
 
+  it("answers 405 to other methods and 400 to a body over 64 KiB", async () => {
+    const get = await httpGetRaw(`${standIn.url}/v1/authentication/authenticateClient`);
+    expect(get.status).toBe(405);
+    expect(get.headers.allow).toBe("POST");
+    const huge = JSON.stringify({ requestHeaders: { padding: ["x".repeat(70_000)] } });
+    const res = await httpRequestRaw(
+      "POST",
+      `${standIn.url}/v1/authentication/authenticateClient`,
+      { "content-type": "application/json" },
+      huge,
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ code: "InvalidParameter", message: "The request body must be at most 65536 bytes." });
+  });
+
   it("answers injected throttling with 429 TooManyRequests, then recovers", async () => {
     standIn.injectFailure({ endpoint: "authenticateClient", status: 429, times: 2 });
     const inner = await signInnerRequest(aliceProvider, { method: "GET", uri: LOGIN_URI });
