@@ -1,4 +1,4 @@
-import { createSign, generateKeyPairSync, X509Certificate } from "node:crypto";
+import { createPrivateKey, createPublicKey, createSign, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { SimpleAuthenticationDetailsProvider, type AuthenticationDetailsProvider } from "oci-common";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -24,6 +24,7 @@ import {
 } from "./index.js";
 import { signJwt } from "./jwt.js";
 import { sessionJwk } from "./security-tokens.js";
+import { buildCertificate } from "./x509-builder.js";
 
 const tenancy = createTestOcid("tenancy");
 const compartment = createTestOcid("compartment");
@@ -146,7 +147,7 @@ describe("instance metadata service (/opc/v2)", () => {
     ]);
     expect(cert.verify(intermediate.publicKey)).toBe(true);
     expect(cert.checkIssued(intermediate)).toBe(true);
-    expect(cert.checkPrivateKey(await import("node:crypto").then((c) => c.createPrivateKey(keyPem)))).toBe(true);
+    expect(cert.checkPrivateKey(createPrivateKey(keyPem))).toBe(true);
     expect(keyPem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
     expect(intermediate.toString()).toBe(new X509Certificate(standIn.intermediateCertificatePem).toString());
   });
@@ -171,7 +172,7 @@ describe("instance principals with oci-common's real builder", () => {
       aud: "oci",
     });
     expect((claims.exp as number) - (claims.iat as number)).toBe(1200);
-    const sessionPublicKey = (await import("node:crypto")).createPublicKey(provider.getPrivateKey());
+    const sessionPublicKey = createPublicKey(provider.getPrivateKey());
     expect(JSON.parse(claims.jwk as string)).toMatchObject({ kty: "RSA", n: sessionPublicKey.export({ format: "jwk" }).n, e: "AQAB" });
     const federation = standIn.requests.find((request) => request.url === "/v1/x509");
     expect(federation).toMatchObject({ method: "POST", status: 200 });
@@ -205,7 +206,6 @@ describe("instance principals with oci-common's real builder", () => {
 
   it("refuses an identity certificate the stand-in did not issue", async () => {
     const key = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const { buildCertificate } = await import("./x509-builder.js");
     const forged = buildCertificate({
       subject: [
         { type: "OU", value: `opc-instance:${instance.id}` },

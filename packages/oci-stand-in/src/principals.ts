@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { publicKeyFromJwkClaim, type SecurityTokens } from "./security-tokens.js";
-import { type UserDirectory } from "./user-directory.js";
+import { type DirectoryEntry, type UserDirectory } from "./user-directory.js";
 import { type KeyLookup } from "./verify-signed-headers.js";
 
 export type PrincipalType = "user" | "instance" | "resource";
@@ -22,29 +22,37 @@ const TOKEN_BOOKKEEPING = new Set(["jwk", "jti", "iss", "aud", "iat", "exp", "nb
  */
 export function lookupPrincipalKey(keyId: string, users: UserDirectory, tokens: SecurityTokens): KeyLookup<AuthenticatedPrincipal> {
   if (keyId.startsWith("ST$")) return lookupTokenKey(keyId.slice(3), tokens);
-  const keyParts = keyId.split("/");
-  if (keyParts.length !== 3 || keyParts.some((part) => part === "")) {
-    return { ok: false, reason: `keyId is neither tenancy/user/fingerprint nor ST$<token>: ${keyId.slice(0, 80)}` };
-  }
-  const [tenancyOcid, userOcid, fingerprint] = keyParts as [string, string, string];
-  if (userOcid === "fed-x509") return { ok: false, reason: "an instance certificate may only sign requests to /v1/x509" };
-  const signer = users.get(userOcid);
-  if (!signer) return { ok: false, reason: `unknown signing user ${userOcid}` };
-  if (signer.user.compartmentId !== tenancyOcid) return { ok: false, reason: `signing user ${userOcid} is not in tenancy ${tenancyOcid}` };
-  if ((signer.user.lifecycleState ?? "ACTIVE") !== "ACTIVE")
-    return { ok: false, reason: `signing user ${userOcid} is ${signer.user.lifecycleState}` };
-  const publicKeyPem = signer.keys.get(fingerprint);
-  if (!publicKeyPem) return { ok: false, reason: `unknown key fingerprint ${fingerprint} for user ${userOcid}` };
+  if (keyId.split("/")[1] === "fed-x509") return { ok: false, reason: "an instance certificate may only sign requests to /v1/x509" };
+  const found = lookupApiKey(keyId, users);
+  if (!found.ok) return found;
+  const { user } = found.principal.entry;
   return {
     ok: true,
-    publicKey: createPublicKey(publicKeyPem),
+    publicKey: found.publicKey,
     principal: {
       ptype: "user",
-      tenantId: tenancyOcid,
-      subjectId: userOcid,
-      claims: { ptype: "user", sub: userOcid, tenant: tenancyOcid, fprint: fingerprint },
+      tenantId: user.compartmentId,
+      subjectId: user.id,
+      claims: { ptype: "user", sub: user.id, tenant: user.compartmentId, fprint: found.principal.fingerprint },
     },
   };
+}
+
+/** An API key keyId, `tenancy/user/fingerprint`, of a known and ACTIVE user of that tenancy. */
+export function lookupApiKey(keyId: string, users: UserDirectory): KeyLookup<{ entry: DirectoryEntry; fingerprint: string }> {
+  const keyParts = keyId.split("/");
+  if (keyParts.length !== 3 || keyParts.some((part) => part === "")) {
+    return { ok: false, reason: `keyId is not tenancy/user/fingerprint: ${keyId.slice(0, 120)}` };
+  }
+  const [tenancyOcid, userOcid, fingerprint] = keyParts as [string, string, string];
+  const entry = users.get(userOcid);
+  if (!entry) return { ok: false, reason: `unknown signing user ${userOcid}` };
+  if (entry.user.compartmentId !== tenancyOcid) return { ok: false, reason: `signing user ${userOcid} is not in tenancy ${tenancyOcid}` };
+  if ((entry.user.lifecycleState ?? "ACTIVE") !== "ACTIVE")
+    return { ok: false, reason: `signing user ${userOcid} is ${entry.user.lifecycleState}` };
+  const publicKeyPem = entry.keys.get(fingerprint);
+  if (!publicKeyPem) return { ok: false, reason: `unknown key fingerprint ${fingerprint} for user ${userOcid}` };
+  return { ok: true, publicKey: createPublicKey(publicKeyPem), principal: { entry, fingerprint } };
 }
 
 function lookupTokenKey(token: string, tokens: SecurityTokens): KeyLookup<AuthenticatedPrincipal> {
