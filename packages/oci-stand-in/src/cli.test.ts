@@ -4,7 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseCliArgs } from "./cli-args.js";
-import { createTestApiKey, createTestOcid, httpGetRaw, signGetUserWithOciCommon } from "./index.js";
+import { InstancePrincipalsAuthenticationDetailsProviderBuilder, SimpleAuthenticationDetailsProvider } from "oci-common";
+import {
+  createTestApiKey,
+  createTestOcid,
+  httpGetRaw,
+  httpRequestRaw,
+  resourcePrincipalProvider,
+  signAuthenticateClient,
+  signGetUserWithOciCommon,
+  signInnerRequest,
+} from "./index.js";
+import { loadFunctionsFile, loadInstancesFile } from "./principals-file.js";
 import { loadUsersFile } from "./users-file.js";
 
 const packageDir = join(import.meta.dirname, "..");
@@ -48,8 +59,12 @@ describe("parseCliArgs", () => {
       port: 9999,
       host: "127.0.0.1",
       usersFile: undefined,
+      instancesFile: undefined,
+      functionsFile: undefined,
       out: "./.data/oci-stand-in",
       clockSkewSeconds: 300,
+      tokenLifetimeSeconds: 1200,
+      rpstLifetimeSeconds: 86400,
     });
     expect(parseCliArgs(["--", "--port", "0", "--users", "u.json"])).toMatchObject({ port: 0, usersFile: "u.json" });
   });
@@ -57,6 +72,7 @@ describe("parseCliArgs", () => {
   it("rejects bad values", () => {
     expect(() => parseCliArgs(["--port", "http"])).toThrow(/--port must be an integer/);
     expect(() => parseCliArgs(["--nope"])).toThrow();
+    expect(() => parseCliArgs(["--token-lifetime", "5"])).toThrow(/--token-lifetime must be an integer from 60/);
   });
 });
 
@@ -126,5 +142,53 @@ describe("cli", () => {
     expect(again.output()).toContain(`tenancy OCID:     ${tenancyOcid}`);
     again.child.kill("SIGINT");
     expect(await again.exited).toBe(0);
+  });
+});
+
+describe("cli instances and functions", () => {
+  it("serves the demo instance to oci-common's builder and writes the demo function's resource principal env", async () => {
+    const out = tempDir();
+    const cli = runCli(["--port", "0", "--out", out]);
+    const [, url] = await cli.waitFor(/OCI_IDENTITY_ENDPOINT=(http:\/\/127\.0\.0\.1:\d+)/);
+    const [, tenancyOcid, userOcid, , fingerprint, keyPath] = await cli.waitFor(
+      /tenancy OCID: +(\S+)\n +user OCID: +(\S+)\n +user name: +(\S+)\n +fingerprint: +(\S+)\n +private key: +(\S+)/,
+    );
+    const [, instanceOcid] = await cli.waitFor(/demo-instance +(ocid1\.instance\.\S+)/);
+    const [, envFile] = await cli.waitFor(/env: (\S+resource-principal\.env)/);
+
+    const builder = new InstancePrincipalsAuthenticationDetailsProviderBuilder();
+    builder.metadataBaseUrl = `${url}/opc/v2/`;
+    builder.federationEndpoint = url!;
+    const instanceProvider = await builder.build();
+    const token = (await instanceProvider.getKeyId()).slice(3);
+    expect(JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString())).toMatchObject({
+      ptype: "instance",
+      sub: instanceOcid,
+      tenant: tenancyOcid,
+    });
+
+    const env = Object.fromEntries(
+      [...readFileSync(envFile!, "utf8").matchAll(/^export (\w+)=(.*)$/gm)].map((match) => [match[1]!, match[2]!]),
+    );
+    expect(env).toMatchObject({ OCI_RESOURCE_PRINCIPAL_VERSION: "2.2", OCI_RESOURCE_PRINCIPAL_REGION: "us-ashburn-1" });
+    const inner = await signInnerRequest(resourcePrincipalProvider(env), { method: "GET", uri: "https://app.example.com/login" });
+    const outer = new SimpleAuthenticationDetailsProvider(tenancyOcid!, userOcid!, fingerprint!, readFileSync(keyPath!, "utf8"), null);
+    const signed = await signAuthenticateClient(outer, url!, inner);
+    const res = await httpRequestRaw("POST", signed.url, signed.headers, signed.body);
+    expect(JSON.parse(res.body)).toMatchObject({ success: true, principal: { tenantId: tenancyOcid } });
+    expect(JSON.parse(res.body).principal.claims).toContainEqual({ key: "ptype", value: "resource", issuer: "authService.oracle.com" });
+    await cli.waitFor(/POST \/v1\/authentication\/authenticateClient 200/);
+
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+  });
+
+  it("reads instances and functions files and explains a bad entry", () => {
+    const dir = tempDir();
+    const instance = { id: "ocid1.instance.oc1.iad.a", compartmentId: "c", tenancyId: "t", region: "us-ashburn-1" };
+    writeFileSync(join(dir, "instances.json"), JSON.stringify([instance]));
+    expect(loadInstancesFile(join(dir, "instances.json"))).toEqual([{ ...instance, displayName: undefined }]);
+    writeFileSync(join(dir, "functions.json"), JSON.stringify([{ id: "ocid1.fnfunc.oc1.iad.f", compartmentId: "c", tenancyId: "t" }]));
+    expect(() => loadFunctionsFile(join(dir, "functions.json"))).toThrow(/functions\.json\[0\]\.region: expected a non-empty string/);
   });
 });

@@ -1,9 +1,11 @@
 import { parseCliArgs, USAGE, type CliArgs } from "./cli-args.js";
 import { ensureDemoTenancy } from "./demo-tenancy.js";
 import { ociFingerprint } from "./fingerprint.js";
+import { writeFunctionEnv } from "./function-env.js";
+import { loadFunctionsFile, loadInstancesFile } from "./principals-file.js";
 import { startOciStandIn } from "./server.js";
 import { loadUsersFile } from "./users-file.js";
-import { type StandInUser } from "./types.js";
+import { type StandInInstance, type StandInResource, type StandInUser } from "./types.js";
 
 async function main(): Promise<void> {
   let args: CliArgs;
@@ -21,15 +23,31 @@ async function main(): Promise<void> {
 
   const demo = args.usersFile === undefined ? ensureDemoTenancy(args.out) : undefined;
   const users: StandInUser[] = demo ? [demo.user] : loadUsersFile(args.usersFile!);
+  const instances: StandInInstance[] = [
+    ...(demo ? [demo.instance] : []),
+    ...(args.instancesFile === undefined ? [] : loadInstancesFile(args.instancesFile)),
+  ];
+  const functions: StandInResource[] = [
+    ...(demo ? [demo.fn] : []),
+    ...(args.functionsFile === undefined ? [] : loadFunctionsFile(args.functionsFile)),
+  ];
   const standIn = await startOciStandIn({
     port: args.port,
     host: args.host,
     clockSkewSeconds: args.clockSkewSeconds,
+    tokenLifetimeSeconds: args.tokenLifetimeSeconds,
     users,
+    instances,
     log: (line) => console.log(`[oci-stand-in] ${line}`),
   });
 
-  const lines = [`OCI stand-in listening on ${standIn.url}`, "", `  OCI_IDENTITY_ENDPOINT=${standIn.url}`, ""];
+  const lines = [
+    `OCI stand-in listening on ${standIn.url}`,
+    "",
+    `  OCI_IDENTITY_ENDPOINT=${standIn.url}`,
+    `  auth endpoint (federation, authenticateClient): ${standIn.url}`,
+    "",
+  ];
   if (demo) {
     lines.push(
       `Demo tenancy (${demo.reused ? "reused from" : "created in"} ${demo.folder}):`,
@@ -44,6 +62,28 @@ async function main(): Promise<void> {
     for (const user of users) {
       const fingerprints = user.publicKeys.map((pem) => ociFingerprint(pem)).join(", ");
       lines.push(`  ${user.name}  ${user.id}  tenancy ${user.compartmentId}  keys ${fingerprints}`);
+    }
+  }
+  if (instances.length > 0) {
+    lines.push("", "Instances (oci-common: builder.metadataBaseUrl = <metadata>, builder.federationEndpoint = the auth endpoint):");
+    instances.forEach((instance, index) => {
+      lines.push(
+        `  ${instance.displayName ?? "instance"}  ${instance.id}`,
+        `    tenancy ${instance.tenancyId}  compartment ${instance.compartmentId}  region ${instance.region}`,
+        `    metadata: ${standIn.instanceMetadataUrl(instance.id)}${index === 0 ? `  (also ${standIn.url}/opc/v2/)` : ""}`,
+      );
+    });
+  }
+  if (functions.length > 0) {
+    const expiresAt = new Date(Date.now() + args.rpstLifetimeSeconds * 1000);
+    lines.push("", `Functions (resource principal environment, token valid until ${expiresAt.toISOString()} while this process runs):`);
+    for (const fn of functions) {
+      const envFile = writeFunctionEnv(standIn, fn, args.out, expiresAt);
+      lines.push(
+        `  ${fn.type ?? "fnfunc"}  ${fn.id}`,
+        `    tenancy ${fn.tenancyId}  compartment ${fn.compartmentId}  region ${fn.region}`,
+        `    env: ${envFile}`,
+      );
     }
   }
   console.log(`${lines.join("\n")}\n`);

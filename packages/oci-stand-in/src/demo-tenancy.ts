@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { ociFingerprint } from "./fingerprint.js";
 import { createTestApiKey } from "./test-api-key.js";
 import { createTestOcid } from "./test-ocid.js";
-import { type StandInUser } from "./types.js";
+import { type StandInInstance, type StandInResource, type StandInUser } from "./types.js";
 
 export interface DemoTenancy {
   tenancyOcid: string;
@@ -14,6 +14,10 @@ export interface DemoTenancy {
   /** Absolute path of the PKCS#8 private key PEM. */
   privateKeyPath: string;
   user: StandInUser;
+  /** A compute instance in the demo tenancy (root compartment), us-ashburn-1. */
+  instance: StandInInstance;
+  /** An OCI Function in the demo tenancy (root compartment), us-ashburn-1. */
+  fn: StandInResource;
   /** Absolute path of the folder holding demo.json and the key files. */
   folder: string;
   /** True when an earlier run's demo tenancy in the same folder was reused. */
@@ -26,8 +30,12 @@ interface DemoFile {
   userName: string;
   fingerprint: string;
   privateKeyPath: string;
+  /** Added after the first release: an older demo.json gets them on its next start. */
+  instanceOcid?: string;
+  functionOcid?: string;
 }
 
+const DEMO_REGION = "us-ashburn-1";
 const DEMO_FILE = "demo.json";
 const KEY_FILE = "demo-api-key.pem";
 
@@ -59,8 +67,13 @@ export function ensureDemoTenancy(outDir: string): DemoTenancy {
       fingerprint: key.fingerprint,
       privateKeyPath: keyPath,
     };
-    writeFileSync(demoPath, `${JSON.stringify(demo, null, 2)}\n`);
     publicKeyPem = key.publicKeyPem;
+  }
+  const instanceOcid = demo.instanceOcid ?? createTestOcid("instance", "iad");
+  const functionOcid = demo.functionOcid ?? createTestOcid("fnfunc", "iad");
+  if (!reused || demo.instanceOcid !== instanceOcid || demo.functionOcid !== functionOcid) {
+    demo = { ...demo, instanceOcid, functionOcid };
+    writeFileSync(demoPath, `${JSON.stringify(demo, null, 2)}\n`);
   }
 
   const user: StandInUser = {
@@ -70,5 +83,13 @@ export function ensureDemoTenancy(outDir: string): DemoTenancy {
     email: demo.userName,
     publicKeys: [publicKeyPem],
   };
-  return { ...demo, privateKeyPath: keyPath, user, folder: dir, reused };
+  const instance: StandInInstance = {
+    id: instanceOcid,
+    compartmentId: demo.tenancyOcid,
+    tenancyId: demo.tenancyOcid,
+    region: DEMO_REGION,
+    displayName: "demo-instance",
+  };
+  const fn: StandInResource = { id: functionOcid, compartmentId: demo.tenancyOcid, tenancyId: demo.tenancyOcid, region: DEMO_REGION };
+  return { ...demo, privateKeyPath: keyPath, user, instance, fn, folder: dir, reused };
 }

@@ -7,3 +7,20 @@ export { DEFAULT_OCI_IDENTITY_HOST, type GetUserSigningInput } from "./signed-re
 export { signGetUserWithOciCommon, type OciCommonSignedHeaders } from "./sign-oci-common.js";
 export { signGetUserGoStyle, type GoStyleSignedHeaders } from "./sign-go-style.js";
 export { httpGetRaw, type RawResponse } from "./http-get-raw.js";
+export type { FailableEndpoint, InjectedFailure, StandInInstance, StandInResource } from "./types.js";
+export { httpRequestRaw } from "./http-request-raw.js";
+export type { AuthenticateClientResult } from "./authenticate-client.js";
+export {
+  AUTHENTICATE_CLIENT_PATH,
+  instancePrincipalProvider,
+  resourcePrincipalEnv,
+  resourcePrincipalProvider,
+  signAuthenticateClient,
+  signInnerRequest,
+  signWithOciCommon,
+  toRequestHeaders,
+  type RequestHeaders,
+  type RequestToSign,
+  type ResourcePrincipalEnvOptions,
+  type SignedAuthenticateClient,
+} from "./oci-principal-helpers.js";

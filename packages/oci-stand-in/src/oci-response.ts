@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { type IncomingMessage, type ServerResponse } from "node:http";
 
-export type OciErrorCode = "NotAuthenticated" | "NotAuthorizedOrNotFound" | "MethodNotAllowed";
+export type OciErrorCode =
+  | "NotAuthenticated"
+  | "NotAuthorizedOrNotFound"
+  | "MethodNotAllowed"
+  | "InvalidParameter"
+  | "TooManyRequests"
+  | "InternalServerError"
+  | "ServiceUnavailable";
 
 /** OCI echoes a client-sent opc-request-id and appends its own part. */
 export function opcRequestId(req: IncomingMessage): string {
