@@ -20,15 +20,13 @@ export async function serveMetrics(res: ServerResponse): Promise<void> {
 }
 
 export function sendMetricsNotFound(res: ServerResponse): void {
-  res
-    .writeHead(404, { "content-type": "application/json; charset=utf-8" })
-    .end(
-      JSON.stringify({
-        statusCode: 404,
-        error: "Not Found",
-        message: "Metrics are not served here (METRICS=on enables them; METRICS_PORT moves them to their own port)",
-      }),
-    );
+  res.writeHead(404, { "content-type": "application/json; charset=utf-8" }).end(
+    JSON.stringify({
+      statusCode: 404,
+      error: "Not Found",
+      message: "Metrics are not served here (METRICS=on enables them; METRICS_PORT moves them to their own port)",
+    }),
+  );
 }
 
 /** The separate metrics listener (METRICS_PORT): /metrics and nothing else. */
