@@ -49,6 +49,7 @@ describe("/metrics", () => {
     expect(sample(after, unknownEmail) - sample(before, unknownEmail)).toBe(1);
     expect(after).toContain('ociauth_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/identities/:identityId"}');
     expect(sample(after, "ociauth_change_feed_connected")).toBe(1);
+    expect(after).toMatch(/^ociauth_audit_queue_events 0$/m); // every login's audit event is committed before it answers
     expect(after).toContain("ociauth_process_resident_memory_bytes");
   });
 

@@ -57,7 +57,7 @@ export interface PoolStats {
 }
 
 /** Where the scrape-time gauges read from: set by the Runtime when it starts. */
-const sources: { changeFeed?: () => ChangeFeedStats | null; pool?: () => PoolStats | null } = {};
+const sources: { changeFeed?: () => ChangeFeedStats | null; pool?: () => PoolStats | null; auditQueue?: () => number } = {};
 
 export function setMetricsSources(next: typeof sources): void {
   Object.assign(sources, next);
@@ -103,6 +103,15 @@ new Gauge({
     this.set({ state: "total" }, stats.total);
     this.set({ state: "idle" }, stats.idle);
     this.set({ state: "waiting" }, stats.waiting);
+  },
+});
+
+new Gauge({
+  name: "ociauth_audit_queue_events",
+  help: "Audit events recorded outside a transaction and not yet committed (waiting for their batch or being written)",
+  registers: [registry],
+  collect() {
+    this.set(sources.auditQueue?.() ?? 0);
   },
 });
 

@@ -34,7 +34,9 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
     },
   }));
   const pool = database.pool;
+  const audit = new AuditSink(database.execute);
   setMetricsSources({
+    auditQueue: () => audit.pending(),
     changeFeed: () => feed.stats(),
     pool: () => (pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null),
   });
@@ -43,7 +45,7 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
     db,
     authCache,
     usage,
-    audit: new AuditSink(database.execute),
+    audit,
     tokens: new TokenSigner(db, config),
     async close() {
       await usage.close();

@@ -12,8 +12,14 @@ const MAX_BATCH = 200;
 export class AuditSink {
   private queue: { event: AuditEventInput; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
+  private inFlight = 0;
 
   constructor(private readonly execute: StatementRunner) {}
+
+  /** Events recorded but not yet committed: waiting for the next batch or in the batch being written. */
+  pending(): number {
+    return this.queue.length + this.inFlight;
+  }
 
   recordIn(tx: DbTransaction, event: AuditEventInput): Promise<void> {
     return insertAuditEvent(tx, event).then(() => undefined);
@@ -38,6 +44,7 @@ export class AuditSink {
       this.scheduled = true;
       setImmediate(() => void this.flush());
     }
+    this.inFlight += batch.length;
     try {
       await insertAuditEvents(
         this.execute,
@@ -46,6 +53,8 @@ export class AuditSink {
       for (const b of batch) b.resolve();
     } catch (error) {
       for (const b of batch) b.reject(error);
+    } finally {
+      this.inFlight -= batch.length;
     }
   }
 }
