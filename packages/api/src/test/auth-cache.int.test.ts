@@ -5,21 +5,10 @@ import { type AuthedContext, createContextInner } from "../core/context";
 import { type Runtime, startRuntime } from "../core/runtime";
 import { authenticate } from "../services/auth/authenticate";
 import { signToken } from "../services/auth/tokens-jwt";
+import { eventually } from "./expect-helpers";
 import { createTestApp, type TestApp, TENANCY } from "./harness";
 
 /** Retries until `check` passes: notifications arrive asynchronously (within milliseconds). */
-async function eventually(check: () => Promise<void>, timeoutMs = 2000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
-
 describe("auth cache invalidation across instances", () => {
   let app: TestApp;
   let second: Database | null = null;

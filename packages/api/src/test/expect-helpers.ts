@@ -169,3 +169,16 @@ export async function expectUnchanged<T>(app: TestApp, reject: () => Promise<T>)
 }
 
 export const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
+
+/** Retries `check` until it passes or `timeoutMs` runs out (then its last failure is thrown). */
+export async function eventually(check: () => Promise<void>, timeoutMs = 2000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

@@ -5,20 +5,8 @@ import { getConfig, overrideConfigForTesting } from "../core/config";
 import { createContextInner } from "../core/context";
 import { type Runtime, startRuntime } from "../core/runtime";
 import { authenticate } from "../services/auth/authenticate";
-import { expectUnchanged, UNKNOWN_ID, userToken } from "./expect-helpers";
+import { eventually, expectUnchanged, UNKNOWN_ID, userToken } from "./expect-helpers";
 import { createTestApp, type TestApp } from "./harness";
-
-async function eventually(check: () => Promise<void>, timeoutMs = 2000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
 
 describe("tokens: who logged in (OCI user, login IP), status filter, revoke all", () => {
   let app: TestApp;
