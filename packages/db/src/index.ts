@@ -13,4 +13,5 @@ export * from "./data/audit";
 export type { Prisma } from "./generated/prisma/client";
 export * from "./data/rate-limits";
 export * from "./data/login-signatures";
+export * from "./data/login-challenges";
 export * from "./change-feed";

@@ -14,3 +14,6 @@ export * from "./audit";
 export * from "./errors";
 export * from "./rest-input";
 export * from "./role-rules";
+export * from "./comma-list";
+export * from "./oci-principals";
+export * from "./principal-login";

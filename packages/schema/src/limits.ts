@@ -16,3 +16,11 @@ export const MAX_IDENTITY_METADATA_VALUE_LENGTH = 1020;
 export const MAX_SEARCH_TERM_LENGTH = 255;
 /** The most calls one batched tRPC request may carry (the typed clients split larger batches). */
 export const MAX_TRPC_BATCH_CALLS = 50;
+/** Longest comma-separated list of compartment or principal OCIDs on an OCI auth configuration. */
+export const MAX_ALLOWED_OCIDS_LENGTH = 4000;
+/** Longest comma-separated list of region names on an OCI auth configuration. */
+export const MAX_ALLOWED_REGIONS_LENGTH = 500;
+/** A challenge of the principal login is valid this long (OCI's clock skew window). */
+export const OCI_CHALLENGE_TTL_SECONDS = 300;
+/** Longest authenticateClient body a principal login may carry (its signed inner headers). */
+export const MAX_AUTHENTICATE_CLIENT_BODY_BYTES = 16_384;

@@ -26,6 +26,10 @@ const DEFAULTS = {
   accessTokenTTL: 2_592_000,
   accessTokenMaxTTL: 2_592_000,
   accessTokenNumUsesLimit: 0,
+  allowedPrincipalTypes: null,
+  allowedCompartmentOcids: null,
+  allowedPrincipalOcids: null,
+  allowedRegions: null,
 };
 
 const ttlIssue = { path: ["accessTokenTTL"], message: messages.ttlAboveMax };
@@ -137,6 +141,10 @@ describe("attachOciAuthBodySchema — defaults", () => {
       accessTokenTTL: 60,
       accessTokenMaxTTL: 3600,
       accessTokenNumUsesLimit: 5,
+      allowedPrincipalTypes: ["instance", "resource"],
+      allowedCompartmentOcids: "ocid1.compartment.oc1..aaaacompartment",
+      allowedPrincipalOcids: "ocid1.instance.oc1.iad.aaaainstance",
+      allowedRegions: "us-ashburn-1",
     };
     expect(ok(attachOciAuthBodySchema, input)).toEqual(input);
   });
@@ -572,7 +580,7 @@ describe("identityOciAuthSchema (stored / returned object)", () => {
     expect(ok(identityOciAuthResponseSchema, { identityOciAuth: valid })).toEqual({ identityOciAuth: valid });
   });
 
-  it("has exactly the SPEC keys", () => {
+  it("has exactly Infisical's keys, plus the principal rules (present only when set)", () => {
     expect(Object.keys(identityOciAuthSchema.shape).sort()).toEqual(
       [
         "id",
@@ -587,6 +595,10 @@ describe("identityOciAuthSchema (stored / returned object)", () => {
         "accessTokenTrustedIps",
         "allowedUsernames",
         "accessTokenPeriod",
+        "allowedPrincipalTypes",
+        "allowedCompartmentOcids",
+        "allowedPrincipalOcids",
+        "allowedRegions",
       ].sort(),
     );
   });

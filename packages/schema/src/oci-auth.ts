@@ -3,6 +3,13 @@ import { idSchema, isoDateSchema, objectError, storableText, typeError, wholeNum
 import { DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_TRUSTED_IPS, MAX_NUM_USES_LIMIT, MAX_TOKEN_TTL_SECONDS, MAX_TRUSTED_IPS } from "./limits";
 import { messages } from "./messages";
 import { isValidIpOrCidr } from "./trusted-ip";
+import {
+  allowedCompartmentOcidsSchema,
+  allowedPrincipalOcidsSchema,
+  allowedPrincipalTypesSchema,
+  allowedRegionsSchema,
+  OCI_PRINCIPAL_TYPES,
+} from "./oci-principals";
 import { allowedUsernamesSchema } from "./usernames";
 
 export const TENANCY_OCID_PATTERN = /^ocid1\.tenancy\.oc1\..+$/;
@@ -60,6 +67,21 @@ const identityIdShape = {
 };
 export const identityIdParamsSchema = z.strictObject(identityIdShape, { error: objectError("The request") });
 
+/** The principal rules (beyond Infisical): on attach an omitted rule is null (no restriction; principal types: users only). */
+const attachPrincipalRules = {
+  allowedPrincipalTypes: allowedPrincipalTypesSchema.optional().default(null),
+  allowedCompartmentOcids: allowedCompartmentOcidsSchema.optional().default(null),
+  allowedPrincipalOcids: allowedPrincipalOcidsSchema.optional().default(null),
+  allowedRegions: allowedRegionsSchema.optional().default(null),
+};
+/** On update an omitted rule stays unchanged; null clears it. */
+const updatePrincipalRules = {
+  allowedPrincipalTypes: allowedPrincipalTypesSchema.optional(),
+  allowedCompartmentOcids: allowedCompartmentOcidsSchema.optional(),
+  allowedPrincipalOcids: allowedPrincipalOcidsSchema.optional(),
+  allowedRegions: allowedRegionsSchema.optional(),
+};
+
 const attachShape = {
   tenancyOcid: tenancyOcidSchema,
   allowedUsernames: allowedUsernamesSchema.optional().default(null),
@@ -67,6 +89,7 @@ const attachShape = {
   accessTokenTTL: accessTokenTTLSchema.default(DEFAULT_TOKEN_TTL_SECONDS),
   accessTokenMaxTTL: accessTokenMaxTTLSchema.default(DEFAULT_TOKEN_TTL_SECONDS),
   accessTokenNumUsesLimit: accessTokenNumUsesLimitSchema.default(0),
+  ...attachPrincipalRules,
 };
 
 /** PATCH: every field optional; an omitted field stays unchanged (a deliberate fix over Infisical). */
@@ -77,6 +100,7 @@ const updateShape = {
   accessTokenTTL: accessTokenTTLSchema.optional(),
   accessTokenMaxTTL: accessTokenMaxTTLSchema.optional(),
   accessTokenNumUsesLimit: accessTokenNumUsesLimitSchema.optional(),
+  ...updatePrincipalRules,
 };
 
 const ttlIssue = { message: messages.ttlAboveMax, path: ["accessTokenTTL"] };
@@ -112,6 +136,11 @@ export const identityOciAuthSchema = z.strictObject({
   accessTokenTrustedIps: z.array(trustedIpSchema),
   allowedUsernames: z.string().nullable(),
   accessTokenPeriod: z.number(),
+  // Present only when set, so a configuration that uses none of them reads exactly as Infisical's.
+  allowedPrincipalTypes: z.array(z.enum(OCI_PRINCIPAL_TYPES)).optional(),
+  allowedCompartmentOcids: z.string().optional(),
+  allowedPrincipalOcids: z.string().optional(),
+  allowedRegions: z.string().optional(),
 });
 
 export const identityOciAuthResponseSchema = z.strictObject({ identityOciAuth: identityOciAuthSchema });

@@ -93,6 +93,7 @@ export async function findTokenAuthContext(db: DbClient, tokenId: string) {
            i."orgId", i.name, i.role, i."createdAt" AS "identityCreatedAt", i."updatedAt" AS "identityUpdatedAt",
            c.id AS "configId", c.type, c."tenancyOcid", c."allowedUsernames", c."accessTokenTTL", c."accessTokenMaxTTL",
            c."accessTokenNumUsesLimit" AS "configNumUsesLimit", c."accessTokenTrustedIps", c."accessTokenPeriod",
+           c."allowedPrincipalTypes", c."allowedCompartmentOcids", c."allowedPrincipalOcids", c."allowedRegions",
            c."createdAt" AS "configCreatedAt", c."updatedAt" AS "configUpdatedAt"
       FROM identity_access_tokens t
       JOIN identities i ON i.id = t."identityId"
@@ -128,6 +129,10 @@ export async function findTokenAuthContext(db: DbClient, tokenId: string) {
           accessTokenNumUsesLimit: Number(r.configNumUsesLimit),
           accessTokenTrustedIps: parseStoredTrustedIps(r.accessTokenTrustedIps),
           accessTokenPeriod: Number(r.accessTokenPeriod),
+          allowedPrincipalTypes: r.allowedPrincipalTypes,
+          allowedCompartmentOcids: r.allowedCompartmentOcids,
+          allowedPrincipalOcids: r.allowedPrincipalOcids,
+          allowedRegions: r.allowedRegions,
           createdAt: new Date(r.configCreatedAt!),
           updatedAt: new Date(r.configUpdatedAt!),
         }
@@ -157,6 +162,10 @@ interface RawAuthContext {
   configNumUsesLimit: number | null;
   accessTokenTrustedIps: unknown;
   accessTokenPeriod: number | null;
+  allowedPrincipalTypes: string | null;
+  allowedCompartmentOcids: string | null;
+  allowedPrincipalOcids: string | null;
+  allowedRegions: string | null;
   configCreatedAt: Date | string | null;
   configUpdatedAt: Date | string | null;
 }
@@ -172,16 +181,22 @@ export async function createAccessTokenWithAudit(
     AccessTokenRow,
     "id" | "identityId" | "authMethod" | "accessTokenTTL" | "accessTokenMaxTTL" | "accessTokenNumUsesLimit" | "expiresAt"
   > &
-    Partial<Pick<AccessTokenRow, "ociUserOcid" | "ociUsername" | "loginIp">>,
+    Partial<
+      Pick<
+        AccessTokenRow,
+        "ociUserOcid" | "ociUsername" | "loginIp" | "ociPrincipalType" | "ociPrincipalOcid" | "ociCompartmentOcid" | "ociRegion"
+      >
+    >,
   event: AuditEventInput,
 ) {
   await db.$executeRaw`
     WITH issued AS (
       INSERT INTO identity_access_tokens (id, "identityId", "authMethod", "accessTokenTTL", "accessTokenMaxTTL", "accessTokenNumUsesLimit", "expiresAt",
-                                          "ociUserOcid", "ociUsername", "loginIp")
+                                          "ociUserOcid", "ociUsername", "loginIp", "ociPrincipalType", "ociPrincipalOcid", "ociCompartmentOcid", "ociRegion")
       VALUES (${token.id}::uuid, ${token.identityId}::uuid, ${token.authMethod}, ${token.accessTokenTTL}, ${token.accessTokenMaxTTL},
               ${token.accessTokenNumUsesLimit}, ${token.expiresAt}::timestamptz,
-              ${token.ociUserOcid ?? null}, ${token.ociUsername ?? null}, ${token.loginIp ?? null})
+              ${token.ociUserOcid ?? null}, ${token.ociUsername ?? null}, ${token.loginIp ?? null},
+              ${token.ociPrincipalType ?? null}, ${token.ociPrincipalOcid ?? null}, ${token.ociCompartmentOcid ?? null}, ${token.ociRegion ?? null})
       RETURNING id, "identityId"),
     logged_in AS (
       UPDATE identities AS i SET "lastLoginAuthMethod" = ${token.authMethod}, "lastLoginTime" = now()

@@ -44,6 +44,10 @@ describe.each(["pglite", "postgres"] as const)("OCI auth rows on %s", (kind) => 
       accessTokenMaxTTL: 60,
       accessTokenNumUsesLimit: 0,
       accessTokenTrustedIps: IPS,
+      allowedPrincipalTypes: null,
+      allowedCompartmentOcids: null,
+      allowedPrincipalOcids: null,
+      allowedRegions: null,
     };
     expect((await insertOciAuth(db.prisma, identityId, values)).accessTokenTrustedIps).toEqual(IPS);
     expect((await findOciAuth(db.prisma, identityId))?.accessTokenTrustedIps).toEqual(IPS);

@@ -14,6 +14,11 @@ export interface OciAuthValues {
   accessTokenMaxTTL: number;
   accessTokenNumUsesLimit: number;
   accessTokenTrustedIps: StoredTrustedIp[];
+  /** Comma-separated principal types; null: users only. */
+  allowedPrincipalTypes: string | null;
+  allowedCompartmentOcids: string | null;
+  allowedPrincipalOcids: string | null;
+  allowedRegions: string | null;
 }
 
 /** The trusted IPs column, checked once on the way out of the database (a string when read with raw SQL). */

@@ -6,7 +6,7 @@ import { auditEvent } from "../audit/audit-service";
 import { loadIdentityFor } from "../auth/permissions";
 import { auditDiff } from "../audit/audit-diff";
 import { write } from "../writes";
-import { ociAuthAuditMetadata, toOciAuthDto, toStoredTrustedIps } from "./oci-auth-fns";
+import { ociAuthAuditMetadata, toOciAuthDto, toStoredPrincipalTypes, toStoredTrustedIps } from "./oci-auth-fns";
 
 /** What an update really changed, old and new value of each setting (the identity id aside). */
 function ociAuthDiff(current: data.OciAuthRow, updated: ReturnType<typeof toOciAuthDto>) {
@@ -26,6 +26,7 @@ export async function attachOciAuth(ctx: AuthedContext, { identityId, ...body }:
       const row = await data.insertOciAuth(tx, identityId, {
         ...body,
         accessTokenTrustedIps: toStoredTrustedIps(body.accessTokenTrustedIps),
+        allowedPrincipalTypes: toStoredPrincipalTypes(body.allowedPrincipalTypes),
       });
       const dto = toOciAuthDto(row);
       await ctx.rt.audit.recordIn(
@@ -69,10 +70,11 @@ export async function updateOciAuth(ctx: AuthedContext, { identityId, ...patch }
       accessTokenMaxTTL: patch.accessTokenMaxTTL ?? current.accessTokenMaxTTL,
     };
     if (!ttlWithinMax(merged)) throw ttlAboveMax();
-    const { accessTokenTrustedIps, ...rest } = patch;
+    const { accessTokenTrustedIps, allowedPrincipalTypes, ...rest } = patch;
     const row = await data.updateOciAuth(tx, identityId, {
       ...rest,
       ...(accessTokenTrustedIps ? { accessTokenTrustedIps: toStoredTrustedIps(accessTokenTrustedIps) } : {}),
+      ...(allowedPrincipalTypes !== undefined ? { allowedPrincipalTypes: toStoredPrincipalTypes(allowedPrincipalTypes) } : {}),
     });
     if (!row) throw notAttached();
     // A concurrent update may have changed max TTL between our read and write: re-check the result.
