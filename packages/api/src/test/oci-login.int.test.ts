@@ -180,9 +180,8 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
       authorization: valid.authorization.replace(/keyId="[^"]+"/, 'keyId="ST$eyJhbGciOi.token"'),
     });
     expect(principal.status).toBe(400);
-    expect(principal.body.message).toBe(
-      "Only OCI user API-key signatures are supported; instance and resource principal signatures are not.",
-    );
+    expect(principal.body.message).toBe(loginMessages.signatureNotUser);
+    expect(principal.body.message).toContain("POST /api/v1/auth/oci-auth/login/principal");
   });
 
   it("turns a tampered signature into 401 (oci_rejected)", async () => {
@@ -350,7 +349,7 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
         const res = await login(id, alice.id, await sign(alice));
         const elapsed = Date.now() - started;
         expect(res.status).toBe(502);
-        expect(res.body).toMatchObject({ error: "BadGateway", message: loginMessages.ociUnreachable });
+        expect(res.body).toMatchObject({ error: "BadGateway", message: loginMessages.ociUnreachable("identity") });
         expect(elapsed).toBeLessThan(1500);
         expect(await lastFailure(id)).toMatchObject({ reasonCode: "oci_unreachable" });
       } finally {
@@ -378,7 +377,11 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
         expect(res.status).toBe(503);
         const retryAfter = Number(res.headers.get("retry-after"));
         expect(Math.abs(retryAfter - seconds)).toBeLessThanOrEqual(1);
-        expect(res.body).toMatchObject({ statusCode: 503, error: "ServiceUnavailable", message: loginMessages.ociThrottled(retryAfter) });
+        expect(res.body).toMatchObject({
+          statusCode: 503,
+          error: "ServiceUnavailable",
+          message: loginMessages.ociThrottled(retryAfter, "identity"),
+        });
         expect(await lastFailure(id)).toMatchObject({ reasonCode: "oci_throttled" });
       } finally {
         overrideConfigForTesting({ OCI_IDENTITY_ENDPOINT: oci.url });

@@ -1,14 +1,20 @@
 import { forgetLoginSignature, pruneLoginSignatures, rememberLoginSignature } from "@ociauth/db";
 import { type AccessTokenResponse, firstInvalidLoginHeader, messages, type OciLoginBody, splitUsernames } from "@ociauth/schema";
 import type { ServiceContext } from "../../core/context";
-import { AppError, badRequest, notFound, serviceUnavailable, unauthorized } from "../../core/errors";
-import { logins } from "../../core/metrics";
-import { auditEvent } from "../audit/audit-service";
-import { loadIdentityState } from "../auth/identity-state";
+import { AppError, badRequest, serviceUnavailable, unauthorized } from "../../core/errors";
 import { checkRateLimit, enforceRateLimit } from "../rate-limit/rate-limit-service";
 import { issueAccessToken } from "../tokens/token-service";
+import { fail, loginActor, type LoginFailure, runLoginAttempt } from "./login-attempt";
 import { getOciUser } from "./oci-identity-client";
-import { checkSignedDate, OCI_CLOCK_SKEW_SECONDS, ociRetryAfterSeconds, signatureReplayKey } from "./oci-login-fns";
+import { checkSignedDate, OCI_CLOCK_SKEW_SECONDS, ociRetryAfterSeconds, type SignedDateCheck, signatureReplayKey } from "./oci-login-fns";
+import {
+  type LoginPrincipal,
+  loginOrigin,
+  principalAuditMetadata,
+  principalRulesOf,
+  refusePrincipal,
+  regionOfHost,
+} from "./oci-principal-fns";
 import { getOciSigner, OCI_IDENTITY_HOST_PATTERN, USER_OCID_PATTERN } from "./oci-signature-fns";
 
 const SKEW = `${OCI_CLOCK_SKEW_SECONDS / 60} minutes`;
@@ -16,13 +22,15 @@ const SKEW = `${OCI_CLOCK_SKEW_SECONDS / 60} minutes`;
 export const loginMessages = {
   signatureMalformed:
     'Invalid OCI request signature. Expected an OCI API-key signature with keyId "<tenancyOcid>/<userOcid>/<fingerprint>".',
-  signatureNotUser: "Only OCI user API-key signatures are supported; instance and resource principal signatures are not.",
+  signatureNotUser:
+    "Only OCI user API-key signatures are accepted here. Instance and resource principals log in with POST /api/v1/auth/oci-auth/challenge, then POST /api/v1/auth/oci-auth/login/principal.",
   signerMismatch: "Access denied: the request was signed by a different OCI user than userOcid.",
   userOcidInvalid: "Invalid user OCID format. Expected ocid1.user.<realm>..<unique id>",
   ociRejected: (code: string) =>
     `Access denied: OCI rejected the signed request (${code}). Check the API key, its fingerprint and the signing date.`,
-  ociUnreachable: "Could not reach OCI's identity endpoint. Try again later.",
-  ociThrottled: (seconds: number) => `OCI's identity endpoint is throttling requests (429). Try again in ${seconds} seconds.`,
+  ociUnreachable: (endpoint: "identity" | "auth") => `Could not reach OCI's ${endpoint} endpoint. Try again later.`,
+  ociThrottled: (seconds: number, endpoint: "identity" | "auth") =>
+    `OCI's ${endpoint} endpoint is throttling requests (429). Try again in ${seconds} seconds.`,
   userInactive: "Access denied: OCI user is not active.",
   signatureReplayed:
     "Access denied: this signed request has already been used to log in. Sign a new request for every login (one key signs identically within the same second).",
@@ -32,38 +40,6 @@ export const loginMessages = {
   signatureDateOutOfWindow: (header: string) =>
     `Access denied: the signed ${header} header is more than ${SKEW} away from the server's clock (OCI's allowed clock skew). Check the clock and sign a new request.`,
 } as const;
-
-export type LoginFailureReason =
-  | "oci_auth_not_configured"
-  | "invalid_headers"
-  | "invalid_host"
-  | "invalid_signature"
-  | "invalid_user_ocid"
-  | "signer_mismatch"
-  | "signature_date_out_of_window"
-  | "signature_replayed"
-  | "oci_rejected"
-  | "oci_unreachable"
-  | "oci_throttled"
-  | "tenancy_not_allowed"
-  | "username_not_allowed"
-  | "user_inactive";
-
-class LoginFailure extends Error {
-  constructor(
-    readonly reason: LoginFailureReason,
-    readonly error: AppError,
-  ) {
-    super(error.message);
-  }
-}
-
-const fail = (reason: LoginFailureReason, error: AppError) => new LoginFailure(reason, error);
-
-export interface LoginTimings {
-  totalMs: number;
-  ociMs: number;
-}
 
 /** Used signatures are pruned at most this often per process (a cheap DELETE on an index). */
 const PRUNE_INTERVAL_MS = 60_000;
@@ -84,41 +60,25 @@ async function pruneOldSignatures(ctx: ServiceContext, now: number) {
  * requests that prove nothing cannot lock the real workload out. Replay protection: a signature
  * is remembered (atomically, before OCI is called) until its signed date leaves the window.
  */
-export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Promise<AccessTokenResponse> {
-  const timings: LoginTimings = { totalMs: 0, ociMs: 0 };
-  const started = performance.now();
-  await enforceRateLimit(ctx, "login-ip", ctx.meta.ip);
-  const identity = (await loadIdentityState(ctx, body.identityId))?.identity ?? null;
-  const config = identity?.ociAuth ?? null;
-  const actor = { type: "identity" as const, id: identity?.id ?? body.identityId, name: identity?.name ?? null };
-  const orgId = identity?.orgId ?? null;
-  // Who tried, for the audit of a failure: the OCI user of the signature's keyId once it parses.
-  let attemptedUserOcid: string | null = null;
-  try {
-    if (!identity || !config) throw fail("oci_auth_not_configured", notFound(messages.ociAuthNotFoundForLogin));
+export function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Promise<AccessTokenResponse> {
+  return runLoginAttempt(ctx, "oci-auth", body.identityId, { ociUserOcid: null }, async (attempt) => {
+    const { identity, config } = attempt;
     const { headers } = body;
     const badHeader = firstInvalidLoginHeader(headers);
     if (badHeader) throw fail("invalid_headers", badRequest(messages.invalidHeaderValue(badHeader)));
-    if (!OCI_IDENTITY_HOST_PATTERN.test(headers.host)) throw fail("invalid_host", badRequest(messages.invalidOciHost));
+    const region = regionOfHost(headers.host, OCI_IDENTITY_HOST_PATTERN);
+    if (region === null) throw fail("invalid_host", badRequest(messages.invalidOciHost));
     if (!USER_OCID_PATTERN.test(body.userOcid)) throw fail("invalid_user_ocid", badRequest(loginMessages.userOcidInvalid));
     const signer = getOciSigner(headers.authorization);
     if (!signer.ok) {
       const message = signer.reason === "not-user" ? loginMessages.signatureNotUser : loginMessages.signatureMalformed;
       throw fail("invalid_signature", badRequest(message));
     }
-    attemptedUserOcid = signer.userOcid;
+    attempt.signer.ociUserOcid = signer.userOcid;
     if (signer.userOcid !== body.userOcid) throw fail("signer_mismatch", unauthorized(loginMessages.signerMismatch));
     const now = Date.now();
     const dated = checkSignedDate(signer.signedHeaders, headers, now);
-    if (!dated.ok) {
-      const message =
-        dated.problem === "missing"
-          ? loginMessages.signatureDateMissing
-          : dated.problem === "unparseable"
-            ? loginMessages.signatureDateUnparseable(dated.header)
-            : loginMessages.signatureDateOutOfWindow(dated.header);
-      throw fail("signature_date_out_of_window", unauthorized(message));
-    }
+    if (!dated.ok) throw fail("signature_date_out_of_window", unauthorized(signedDateMessage(dated)));
 
     // The identity's budget is spent by verified attempts only (below); an identity that has
     // spent it is refused before OCI is called.
@@ -139,15 +99,11 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
       endpoint: ctx.config.OCI_IDENTITY_ENDPOINT,
       timeoutMs: ctx.config.OCI_REQUEST_TIMEOUT_MS,
     });
-    timings.ociMs = result.elapsedMs;
+    attempt.ociMs = result.elapsedMs;
     if (result.kind !== "ok" && (result.kind === "unreachable" || result.status === 429 || result.status >= 500)) {
       // OCI never judged the signature: the same headers may be sent again.
       await forgetLoginSignature(ctx.db, replayKey);
-      if (result.kind === "rejected" && result.status === 429) {
-        const seconds = ociRetryAfterSeconds(result.retryAfter, Date.now());
-        throw fail("oci_throttled", serviceUnavailable(loginMessages.ociThrottled(seconds), seconds));
-      }
-      throw fail("oci_unreachable", new AppError("BAD_GATEWAY", loginMessages.ociUnreachable));
+      throw ociUnavailable(result.kind === "rejected" && result.status === 429 ? result.retryAfter : undefined, "identity");
     }
     if (result.kind === "rejected") throw fail("oci_rejected", unauthorized(loginMessages.ociRejected(result.code)));
     // OCI verified the signature: this attempt counts against the identity.
@@ -160,8 +116,17 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
     if (user.lifecycleState !== undefined && user.lifecycleState !== "ACTIVE") {
       throw fail("user_inactive", unauthorized(loginMessages.userInactive));
     }
+    const principal: LoginPrincipal = {
+      type: "user",
+      ocid: signer.userOcid,
+      tenancyOcid: user.compartmentId,
+      compartmentOcid: user.compartmentId,
+      region,
+    };
+    const refused = refusePrincipal(principalRulesOf(config), principal, { usernameKnown: true });
+    if (refused) throw fail(refused.reason, unauthorized(refused.message));
 
-    const issued = await issueAccessToken(
+    return issueAccessToken(
       ctx,
       {
         identityId: identity.id,
@@ -170,44 +135,37 @@ export async function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Pro
         ttl: config.accessTokenTTL,
         maxTtl: config.accessTokenMaxTTL,
         numUsesLimit: config.accessTokenNumUsesLimit,
-        ociUser: { ocid: signer.userOcid, name: user.name },
+        origin: { ...loginOrigin(principal), userOcid: signer.userOcid, username: user.name },
       },
       (tokenId) => ({
-        orgId,
+        orgId: identity.orgId,
         eventType: "login-identity-oci-auth",
-        actor,
+        actor: loginActor(identity),
         metadata: {
           identityId: identity.id,
           identityOciAuthId: config.id,
           identityAccessTokenId: tokenId,
           ociUserOcid: signer.userOcid,
           ociUserName: user.name,
+          ...principalAuditMetadata(principal),
         },
       }),
     );
-    logins.inc({ method: "oci-auth", outcome: "success" });
-    return issued;
-  } catch (error) {
-    if (!(error instanceof LoginFailure)) throw error;
-    logins.inc({ method: "oci-auth", outcome: error.reason });
-    await ctx.rt.audit.record(
-      auditEvent(ctx, {
-        orgId,
-        eventType: "login-identity-oci-auth-failed",
-        actor,
-        // The signature itself is never stored: only who it names, which identity, and why it failed.
-        metadata: {
-          identityId: identity?.id ?? body.identityId,
-          ociUserOcid: attemptedUserOcid,
-          reasonCode: error.reason,
-          message: error.message,
-        },
-      }),
-    );
-    throw error.error;
-  } finally {
-    timings.totalMs = Math.round((performance.now() - started) * 100) / 100;
-    // Our own time and OCI's, apart (Server-Timing), so OCI's latency is not counted as ours.
-    ctx.meta.timings = { app: Math.round((timings.totalMs - timings.ociMs) * 100) / 100, oci: timings.ociMs };
+  });
+}
+
+/** The refusal of a signed date that is missing, unreadable or outside OCI's clock skew. */
+export function signedDateMessage(dated: Extract<SignedDateCheck, { ok: false }>): string {
+  if (dated.problem === "missing") return loginMessages.signatureDateMissing;
+  if (dated.problem === "unparseable") return loginMessages.signatureDateUnparseable(dated.header);
+  return loginMessages.signatureDateOutOfWindow(dated.header);
+}
+
+/** OCI never judged the request: throttled (503 with Retry-After) or unreachable / failing (502). */
+export function ociUnavailable(throttledRetryAfter: string | null | undefined, endpoint: "identity" | "auth"): LoginFailure {
+  if (throttledRetryAfter !== undefined) {
+    const seconds = ociRetryAfterSeconds(throttledRetryAfter, Date.now());
+    return fail("oci_throttled", serviceUnavailable(loginMessages.ociThrottled(seconds, endpoint), seconds));
   }
+  return fail("oci_unreachable", new AppError("BAD_GATEWAY", loginMessages.ociUnreachable(endpoint)));
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as data from "@ociauth/db";
-import { type AccessTokenBody, type AccessTokenResponse, messages } from "@ociauth/schema";
+import { type AccessTokenBody, type AccessTokenResponse, messages, type OciPrincipalType } from "@ociauth/schema";
 import type { ServiceContext } from "../../core/context";
 import { badRequest, forbidden, tokenError, unauthorized } from "../../core/errors";
 import { type AuditEntry, auditEvent, toAuditEvent } from "../audit/audit-service";
@@ -10,6 +10,16 @@ import { expiresInSeconds, tokenLifetimeMs, tokenRefusal } from "./token-fns";
 
 export const TOKEN_MAX_TTL_REACHED = "Cannot renew: identity access token has reached its max TTL";
 export const TOKEN_EXHAUSTED = "Cannot renew exhausted access token";
+
+/** Who logged in with a token: the OCI principal that signed, and for users their OCID and name. */
+export interface LoginOrigin {
+  principalType: OciPrincipalType;
+  principalOcid: string;
+  compartmentOcid: string;
+  region: string;
+  userOcid: string | null;
+  username: string | null;
+}
 
 /**
  * Creates the token row (one row per token: revocation and use counts work across instances),
@@ -25,7 +35,7 @@ export async function issueAccessToken(
     maxTtl: number;
     numUsesLimit: number;
     /** OCI logins: who signed the login, kept on the token row. */
-    ociUser?: { ocid: string; name: string | null };
+    origin?: LoginOrigin;
   },
   audit: (tokenId: string) => AuditEntry,
 ): Promise<AccessTokenResponse> {
@@ -43,9 +53,13 @@ export async function issueAccessToken(
       accessTokenMaxTTL: input.maxTtl,
       accessTokenNumUsesLimit: input.numUsesLimit,
       expiresAt,
-      ociUserOcid: input.ociUser?.ocid ?? null,
-      ociUsername: input.ociUser?.name ?? null,
-      loginIp: input.ociUser ? ctx.meta.ip : null,
+      ociUserOcid: input.origin?.userOcid ?? null,
+      ociUsername: input.origin?.username ?? null,
+      ociPrincipalType: input.origin?.principalType ?? null,
+      ociPrincipalOcid: input.origin?.principalOcid ?? null,
+      ociCompartmentOcid: input.origin?.compartmentOcid ?? null,
+      ociRegion: input.origin?.region ?? null,
+      loginIp: input.origin ? ctx.meta.ip : null,
     },
     toAuditEvent(ctx.meta, undefined, audit(tokenId)),
   );

@@ -1,0 +1,181 @@
+import {
+  CHALLENGE_HEADER,
+  CHALLENGE_PATTERN,
+  effectivePrincipalTypes,
+  type OciPrincipalType,
+  PRINCIPAL_LOGIN_PATH,
+  type PrincipalRules,
+  splitCommaList,
+} from "@ociauth/schema";
+import type { OciAuthRow } from "@ociauth/db";
+import { parseStoredPrincipalTypes } from "./oci-auth-fns";
+import type { OciAuthenticatedPrincipal } from "./oci-authenticate-client";
+import { checkSignedDate, type SignedDateCheck } from "./oci-login-fns";
+import { parseSignatureParams } from "./oci-signature-fns";
+
+/** `auth.<region>.oraclecloud.com` only (the SSRF guard of the principal login). */
+export const OCI_AUTH_HOST_PATTERN = /^auth\.([a-z]{2}-[a-z]+-[1-9])\.oraclecloud\.com$/;
+
+/** The region of an OCI identity or auth host, e.g. `us-ashburn-1`; null for any other host. */
+export function regionOfHost(host: string, pattern: RegExp): string | null {
+  return pattern.exec(host)?.[1] ?? null;
+}
+
+/**
+ * The inner request's headers from the authenticateClient body `{"requestHeaders": {name: [value, …]}}`:
+ * names lower-cased, repeated values joined as a signature covers them. Null when the body is not that shape.
+ */
+export function parseInnerRequestHeaders(body: string): Record<string, string> | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const requestHeaders = (parsed as { requestHeaders?: unknown } | null)?.requestHeaders;
+  if (typeof requestHeaders !== "object" || requestHeaders === null || Array.isArray(requestHeaders)) return null;
+  const headers: Record<string, string> = {};
+  for (const [name, values] of Object.entries(requestHeaders)) {
+    if (!Array.isArray(values) || values.length === 0 || !values.every((value) => typeof value === "string")) return null;
+    const key = name.toLowerCase();
+    if (key in headers) return null;
+    headers[key] = (values as string[]).join(", ");
+  }
+  return headers;
+}
+
+export type SignedChallenge =
+  | { ok: true; challenge: string; boundBy: "request-target" | "header"; dated: Extract<SignedDateCheck, { ok: true }> }
+  | { ok: false; problem: "no_signature" | "not_signed" | "ambiguous" | "malformed" }
+  | { ok: false; problem: "date"; dated: Extract<SignedDateCheck, { ok: false }> };
+
+/** The challenge in a request-target `get /api/v1/auth/oci-auth/login/principal?challenge=…`, if it is one. */
+function challengeInTarget(target: string | undefined): string | null {
+  const match = /^[a-z]+ (\/\S*)$/.exec(target ?? "");
+  if (!match) return null;
+  const url = new URL(match[1]!, "http://target.invalid");
+  if (url.pathname !== PRINCIPAL_LOGIN_PATH) return null;
+  return url.searchParams.get("challenge");
+}
+
+/**
+ * Where the inner request binds the challenge: in the signed `(request-target)` (its `challenge`
+ * query on the principal login path) or in a signed `x-ociauth-challenge` header. A challenge
+ * that is present but not covered by the signature binds nothing. The signature must also cover
+ * a date within OCI's clock skew.
+ */
+export function findSignedChallenge(inner: Record<string, string>, nowMs: number): SignedChallenge {
+  const params = inner.authorization ? parseSignatureParams(inner.authorization) : null;
+  const signedList = params?.get("headers")?.trim();
+  if (!params || !signedList) return { ok: false, problem: "no_signature" };
+  const signed = signedList.toLowerCase().split(/\s+/);
+  const inTarget = signed.includes("(request-target)") ? challengeInTarget(inner["(request-target)"]) : null;
+  const inHeader = signed.includes(CHALLENGE_HEADER) ? (inner[CHALLENGE_HEADER] ?? null) : null;
+  if (inTarget === null && inHeader === null) return { ok: false, problem: "not_signed" };
+  if (inTarget !== null && inHeader !== null && inTarget !== inHeader) return { ok: false, problem: "ambiguous" };
+  const challenge = (inTarget ?? inHeader)!;
+  if (!CHALLENGE_PATTERN.test(challenge)) return { ok: false, problem: "malformed" };
+  const dated = checkSignedDate(signed, inner, nowMs);
+  if (!dated.ok) return { ok: false, problem: "date", dated };
+  return { ok: true, challenge, boundBy: inTarget !== null ? "request-target" : "header", dated };
+}
+
+/** Who logged in, as the configuration's rules see it. */
+export interface LoginPrincipal {
+  type: OciPrincipalType;
+  /** The user, instance or resource OCID. */
+  ocid: string;
+  tenancyOcid: string;
+  /** Users live in the tenancy's root compartment. */
+  compartmentOcid: string;
+  region: string;
+}
+
+/**
+ * Reads OCI's answer: the principal type from the `ptype` claim (users have none: an API-key
+ * signature), the compartment from `opc-compartment` (instances) or `res_compartment` (resources).
+ */
+export function toLoginPrincipal(principal: OciAuthenticatedPrincipal, region: string): LoginPrincipal | null {
+  const { claims } = principal;
+  const ptype = claims.ptype ?? (principal.subjectId.startsWith("ocid1.user.") ? "user" : undefined);
+  if (ptype !== "user" && ptype !== "instance" && ptype !== "resource") return null;
+  const compartment = ptype === "instance" ? claims["opc-compartment"] : ptype === "resource" ? claims.res_compartment : principal.tenantId;
+  if (!compartment) return null;
+  return { type: ptype, ocid: principal.subjectId, tenancyOcid: principal.tenantId, compartmentOcid: compartment, region };
+}
+
+export type PrincipalRefusal =
+  | "principal_type_not_allowed"
+  | "tenancy_not_allowed"
+  | "username_not_allowed"
+  | "compartment_not_allowed"
+  | "principal_not_allowed"
+  | "region_not_allowed";
+
+const PRINCIPAL_NAMES: Record<OciPrincipalType, string> = {
+  user: "OCI users (API keys)",
+  instance: "instance principals",
+  resource: "resource principals",
+};
+
+export const principalRefusalMessages = {
+  principal_type_not_allowed: (p: LoginPrincipal, allowed: readonly OciPrincipalType[]) =>
+    `Access denied: ${PRINCIPAL_NAMES[p.type]} may not log in as this identity (allowed: ${allowed.map((type) => PRINCIPAL_NAMES[type]).join(", ")}). Add "${p.type}" to allowedPrincipalTypes in the identity's OCI auth settings.`,
+  tenancy_not_allowed: (p: LoginPrincipal) =>
+    `Access denied: OCI account isn't part of tenancy. The principal ${p.ocid} belongs to tenancy ${p.tenancyOcid}, not the identity's tenancyOcid.`,
+  username_not_allowed: () =>
+    "Access denied: OCI account username not allowed. This identity restricts users by allowedUsernames, which a principal login cannot check: log in with POST /api/v1/auth/oci-auth/login, or restrict users by allowedPrincipalOcids instead.",
+  compartment_not_allowed: (p: LoginPrincipal) =>
+    `Access denied: compartment ${p.compartmentOcid} of ${p.ocid} is not in the identity's allowedCompartmentOcids.`,
+  principal_not_allowed: (p: LoginPrincipal) => `Access denied: ${p.ocid} is not in the identity's allowedPrincipalOcids.`,
+  region_not_allowed: (p: LoginPrincipal) => `Access denied: region ${p.region} is not in the identity's allowedRegions.`,
+} as const;
+
+/**
+ * The configuration's principal rules applied to who logged in, in a fixed order; null when
+ * every rule in force lets it in. `usernameKnown`: the Infisical login reads the user's name
+ * from OCI (and checks allowedUsernames itself); a principal login cannot.
+ */
+export function refusePrincipal(
+  rules: PrincipalRules,
+  principal: LoginPrincipal,
+  options: { usernameKnown: boolean },
+): { reason: PrincipalRefusal; message: string } | null {
+  const allowedTypes = effectivePrincipalTypes(rules);
+  const inList = (list: string | null | undefined, value: string) => !list || splitCommaList(list).includes(value);
+  const refuse = (reason: PrincipalRefusal) => ({ reason, message: principalRefusalMessages[reason](principal, allowedTypes) });
+  if (!allowedTypes.includes(principal.type)) return refuse("principal_type_not_allowed");
+  if (principal.tenancyOcid !== rules.tenancyOcid) return refuse("tenancy_not_allowed");
+  if (principal.type === "user" && rules.allowedUsernames && !options.usernameKnown) return refuse("username_not_allowed");
+  if (!inList(rules.allowedCompartmentOcids, principal.compartmentOcid)) return refuse("compartment_not_allowed");
+  if (!inList(rules.allowedPrincipalOcids, principal.ocid)) return refuse("principal_not_allowed");
+  if (!inList(rules.allowedRegions, principal.region)) return refuse("region_not_allowed");
+  return null;
+}
+
+/** The rules of a stored configuration, principal types parsed. */
+export function principalRulesOf(config: OciAuthRow): PrincipalRules {
+  return { ...config, allowedPrincipalTypes: parseStoredPrincipalTypes(config.allowedPrincipalTypes) };
+}
+
+/** What the token row keeps of who logged in (users add their OCID and name). */
+export function loginOrigin(principal: LoginPrincipal) {
+  return {
+    principalType: principal.type,
+    principalOcid: principal.ocid,
+    compartmentOcid: principal.compartmentOcid,
+    region: principal.region,
+    userOcid: null,
+    username: null,
+  };
+}
+
+/** What a success event records of who logged in. */
+export function principalAuditMetadata(principal: LoginPrincipal) {
+  return {
+    principalType: principal.type,
+    principalOcid: principal.ocid,
+    compartmentOcid: principal.compartmentOcid,
+    region: principal.region,
+  };
+}
