@@ -155,8 +155,10 @@ describe("nginx in front of three instances", () => {
     expect(count(readStatuses)).toEqual({ 200: readStatuses.length });
     // A POST already sent to the killed instance is not sent twice: 502 is the only other answer.
     expect(writeStatuses.every((s) => s === 200 || s === 502)).toBe(true);
-    // nginx did pass requests on: some were tried on the killed instance, then on another.
-    expect(cluster.proxy!.accessLog()).toMatch(/upstream=\S+, \S+/);
+    // nginx noticed the killed instance: a request that reached it was passed on to another (two
+    // upstreams logged), or a write already sent to it was answered 502; either marks it down for
+    // fail_timeout, so which of the two happens depends on what was in flight at the kill.
+    expect(cluster.proxy!.accessLog()).toMatch(/upstream=\S+, \S+|" 502 upstream=/);
     const stored = await cluster.sql<{ id: string }>("SELECT id FROM identities WHERE id = ANY($1)", [acknowledged]);
     expect(stored.length).toBe(acknowledged.length);
     // And no write was done twice (each had a name of its own).
