@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     `OCI stand-in listening on ${standIn.url}`,
     "",
     `  OCI_IDENTITY_ENDPOINT=${standIn.url}`,
-    `  auth endpoint (federation, authenticateClient): ${standIn.url}`,
+    `  OCI_AUTH_ENDPOINT=${standIn.url}   (federation and authenticateClient)`,
     "",
   ];
   if (demo) {

@@ -12,6 +12,7 @@ export { httpRequestRaw } from "./http-request-raw.js";
 export type { AuthenticateClientResult } from "./authenticate-client.js";
 export {
   AUTHENTICATE_CLIENT_PATH,
+  apiKeyProvider,
   instancePrincipalProvider,
   resourcePrincipalEnv,
   resourcePrincipalProvider,

@@ -6,6 +6,7 @@ import {
   DefaultRequestSigner,
   InstancePrincipalsAuthenticationDetailsProviderBuilder,
   ResourcePrincipalAuthenticationDetailsProvider,
+  SimpleAuthenticationDetailsProvider,
   type AuthenticationDetailsProvider,
   type Method,
 } from "oci-common";
@@ -19,6 +20,11 @@ export async function instancePrincipalProvider(standIn: Pick<OciStandIn, "url" 
   builder.metadataBaseUrl = standIn.instanceMetadataUrl(instanceId);
   builder.federationEndpoint = standIn.url;
   return builder.build();
+}
+
+/** oci-common's provider for a user API key (as `~/.oci/config` gives it). */
+export function apiKeyProvider(user: { tenancyOcid: string; userOcid: string; fingerprint: string; privateKeyPem: string }) {
+  return new SimpleAuthenticationDetailsProvider(user.tenancyOcid, user.userOcid, user.fingerprint, user.privateKeyPem, null);
 }
 
 export interface ResourcePrincipalEnvOptions {

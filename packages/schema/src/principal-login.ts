@@ -74,23 +74,28 @@ const outerHeadersSchema = z
 export const ociPrincipalLoginBodySchema = z.strictObject(
   {
     identityId,
-    authenticateClient: z.strictObject(
-      {
-        headers: outerHeadersSchema,
-        body: z
-          .string({ error: typeError("authenticateClient.body", "text") })
-          .min(1, "authenticateClient.body cannot be empty")
-          .refine(
-            (body) => new TextEncoder().encode(body).length <= MAX_AUTHENTICATE_CLIENT_BODY_BYTES,
-            `authenticateClient.body must be at most ${MAX_AUTHENTICATE_CLIENT_BODY_BYTES} bytes`,
-          )
-          .meta({
-            description:
-              'The exact body that was signed: {"requestHeaders": {<inner header name>: [<value>], …}}, the inner request carrying the challenge.',
-          }),
-      },
-      { error: objectError("authenticateClient") },
-    ),
+    authenticateClient: z
+      .strictObject(
+        {
+          headers: outerHeadersSchema,
+          body: z
+            .string({ error: typeError("authenticateClient.body", "text") })
+            .min(1, "authenticateClient.body cannot be empty")
+            .refine(
+              (body) => new TextEncoder().encode(body).length <= MAX_AUTHENTICATE_CLIENT_BODY_BYTES,
+              `authenticateClient.body must be at most ${MAX_AUTHENTICATE_CLIENT_BODY_BYTES} bytes`,
+            )
+            .meta({
+              description:
+                'The exact body that was signed: {"requestHeaders": {<inner header name>: [<value>], …}}, the inner request carrying the challenge.',
+            }),
+        },
+        { error: objectError("authenticateClient") },
+      )
+      .meta({
+        description:
+          "The workload's signed POST https://auth.<region>.oraclecloud.com/v1/authentication/authenticateClient request, forwarded unchanged to OCI.",
+      }),
   },
   { error: objectError("The request body") },
 );

@@ -34,6 +34,7 @@ const envSchema = z.object({
   METRICS_PORT: port("METRICS_PORT").optional(),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   OCI_IDENTITY_ENDPOINT: z.url().optional(),
+  OCI_AUTH_ENDPOINT: z.url().optional(),
   OCI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   TRUSTED_PROXIES: csv,
   SESSION_TTL_SECONDS: z.coerce

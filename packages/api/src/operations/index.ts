@@ -26,6 +26,9 @@ import {
   listIdentitiesInputSchema,
   listIdentityAccessTokensInputSchema,
   ociLoginBodySchema,
+  ociChallengeInputSchema,
+  ociChallengeResponseSchema,
+  ociPrincipalLoginBodySchema,
   okResponseSchema,
   orgUserListResponseSchema,
   orgUserParamsSchema,
@@ -48,7 +51,9 @@ import { exportAudit, listAudit } from "../services/audit/audit-service";
 import * as account from "../services/bootstrap/bootstrap-service";
 import * as identities from "../services/identities/identity-service";
 import * as ociAuth from "../services/oci-auth/oci-auth-service";
+import { issueOciChallenge } from "../services/oci-auth/oci-challenge-service";
 import { loginWithOci } from "../services/oci-auth/oci-login-service";
+import { loginWithOciPrincipal } from "../services/oci-auth/oci-principal-login-service";
 import * as tokenAdmin from "../services/tokens/token-admin-service";
 import * as tokens from "../services/tokens/token-service";
 import * as users from "../services/users/user-service";
@@ -87,6 +92,35 @@ export const operations = {
         summary: "Log in with a signed OCI request and get an access token",
         tag: "OCI Auth",
         extraResponses: { "502": "OCI's identity endpoint could not be reached" },
+      },
+    }),
+    challenge: defineOperation({
+      kind: "mutation",
+      auth: false,
+      input: ociChallengeInputSchema,
+      output: ociChallengeResponseSchema,
+      handler: issueOciChallenge,
+      rest: {
+        method: "POST",
+        path: "/api/v1/auth/oci-auth/challenge",
+        operationId: "createOciAuthChallenge",
+        summary: "Get a single-use challenge for a principal login (valid 5 minutes)",
+        tag: "OCI Auth",
+      },
+    }),
+    loginPrincipal: defineOperation({
+      kind: "mutation",
+      auth: false,
+      input: ociPrincipalLoginBodySchema,
+      output: accessTokenResponseSchema,
+      handler: loginWithOciPrincipal,
+      rest: {
+        method: "POST",
+        path: "/api/v1/auth/oci-auth/login/principal",
+        operationId: "loginWithOciPrincipal",
+        summary: "Log in as an OCI instance principal, resource principal or API-key user with a challenge-bound request that OCI verifies",
+        tag: "OCI Auth",
+        extraResponses: { "502": "OCI's auth endpoint could not be reached" },
       },
     }),
     attach: defineOperation({

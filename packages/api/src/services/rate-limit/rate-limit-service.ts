@@ -2,11 +2,12 @@ import { hitRateLimit, peekRateLimit, pruneRateLimits } from "@ociauth/db";
 import type { ServiceContext } from "../../core/context";
 import { AppError } from "../../core/errors";
 
-export type RateLimitRule = "login-ip" | "login-identity" | "bootstrap-ip";
+export type RateLimitRule = "login-ip" | "challenge-ip" | "login-identity" | "bootstrap-ip";
 
 function limitOf(ctx: ServiceContext, rule: RateLimitRule): number {
   switch (rule) {
     case "login-ip":
+    case "challenge-ip":
       return ctx.config.RATE_LIMIT_LOGIN_PER_IP;
     case "login-identity":
       return ctx.config.RATE_LIMIT_LOGIN_PER_IDENTITY;
