@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OCI_PRINCIPAL_TYPES } from "./oci-principals";
 import { idSchema, isoDateSchema, objectError, wholeNumberSchema } from "./common";
 import { trustedIpSchema } from "./oci-auth";
 
@@ -60,6 +61,11 @@ export const identityAccessTokenSchema = z.strictObject({
   ociUserOcid: z.string().nullable(),
   ociUsername: z.string().nullable(),
   loginIp: z.string().nullable(),
+  /** OCI logins: the principal that signed (user, instance or resource), its OCID, its compartment and the region of the signed host. */
+  ociPrincipalType: z.enum(OCI_PRINCIPAL_TYPES).nullable(),
+  ociPrincipalOcid: z.string().nullable(),
+  ociCompartmentOcid: z.string().nullable(),
+  ociRegion: z.string().nullable(),
   revokedAt: isoDateSchema.nullable(),
   accessTokenTTL: z.number().int(),
   accessTokenMaxTTL: z.number().int(),

@@ -25,15 +25,22 @@ const FILTERS: { id: AccessTokenListFilter; label: string }[] = [
   { id: "revoked", label: "Revoked" },
 ];
 
-/** Which OCI user logged in with the token, and from where. */
+const PRINCIPAL_LABELS = { user: "User (API key)", instance: "Instance principal", resource: "Resource principal" } as const;
+
+const shortOcid = (ocid: string) => (ocid.length > 36 ? `${ocid.slice(0, 20)}…${ocid.slice(-10)}` : ocid);
+
+/** Who logged in with the token (the OCI user, or the instance or resource principal), and from where. */
 function LoginOrigin({ token }: { token: IdentityAccessToken }) {
-  if (!token.ociUserOcid) return <span className="muted">—</span>;
+  const ocid = token.ociUserOcid ?? token.ociPrincipalOcid;
+  if (!ocid) return <span className="muted">—</span>;
+  const isUser = token.ociPrincipalType === null || token.ociPrincipalType === "user";
   return (
     <>
-      <div>{token.ociUsername ?? <span className="muted">Unknown name</span>}</div>
-      <div className="muted small mono" title={token.ociUserOcid}>
-        {token.ociUserOcid.length > 36 ? `${token.ociUserOcid.slice(0, 20)}…${token.ociUserOcid.slice(-10)}` : token.ociUserOcid}
+      <div>{isUser ? (token.ociUsername ?? <span className="muted">Unknown name</span>) : PRINCIPAL_LABELS[token.ociPrincipalType!]}</div>
+      <div className="muted small mono" title={ocid}>
+        {shortOcid(ocid)}
       </div>
+      {token.ociRegion ? <div className="muted small">{token.ociRegion}</div> : null}
       {token.loginIp ? <div className="muted small mono">login IP {token.loginIp}</div> : null}
     </>
   );

@@ -230,6 +230,13 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
         compartmentOcid: compartment,
         region: "us-ashburn-1",
       });
+      const listed = await app.caller(adminToken).tokens.list({ identityId: id });
+      expect(listed.tokens[0]).toMatchObject({
+        ociPrincipalType: "instance",
+        ociPrincipalOcid: web.id,
+        ociCompartmentOcid: compartment,
+        ociRegion: "us-ashburn-1",
+      });
       const read = await app.rest("GET", `/api/v1/auth/oci-auth/identities/${id}`, { token: res.body.accessToken });
       expect(read.status).toBe(200);
       expect(read.body.identityOciAuth).toMatchObject({ allowedPrincipalTypes: ["instance"], allowedCompartmentOcids: compartment });

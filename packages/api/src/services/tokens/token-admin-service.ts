@@ -1,12 +1,14 @@
 import * as data from "@ociauth/db";
 import type { AccessTokenRow } from "@ociauth/db";
-import type {
-  AccessTokenStatus,
-  IdentityAccessToken,
-  ListIdentityAccessTokensInput,
-  RevokeAccessTokenByIdInput,
-  RevokeAllAccessTokensInput,
-  TrustedIp,
+import {
+  type AccessTokenStatus,
+  type IdentityAccessToken,
+  type ListIdentityAccessTokensInput,
+  OCI_PRINCIPAL_TYPES,
+  type OciPrincipalType,
+  type RevokeAccessTokenByIdInput,
+  type RevokeAllAccessTokensInput,
+  type TrustedIp,
 } from "@ociauth/schema";
 import type { AuthedContext } from "../../core/context";
 import { AppError, badRequest, notFound } from "../../core/errors";
@@ -24,6 +26,10 @@ export function accessTokenStatus(row: AccessTokenRow, now = Date.now()): Access
   return refusal === null || refusal === "ip-not-allowed" ? "active" : refusal;
 }
 
+function parsePrincipalType(stored: string | null): OciPrincipalType | null {
+  return OCI_PRINCIPAL_TYPES.find((type) => type === stored) ?? null;
+}
+
 export function toAccessTokenDto(row: AccessTokenRow, trustedIps: TrustedIp[] | null): IdentityAccessToken {
   const iso = (date: Date | null) => date?.toISOString() ?? null;
   return {
@@ -39,6 +45,10 @@ export function toAccessTokenDto(row: AccessTokenRow, trustedIps: TrustedIp[] | 
     ociUserOcid: row.ociUserOcid,
     ociUsername: row.ociUsername,
     loginIp: row.loginIp,
+    ociPrincipalType: parsePrincipalType(row.ociPrincipalType),
+    ociPrincipalOcid: row.ociPrincipalOcid,
+    ociCompartmentOcid: row.ociCompartmentOcid,
+    ociRegion: row.ociRegion,
     revokedAt: iso(row.revokedAt),
     accessTokenTTL: row.accessTokenTTL,
     accessTokenMaxTTL: row.accessTokenMaxTTL,
