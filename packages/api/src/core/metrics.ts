@@ -24,7 +24,7 @@ export const httpRequestDuration = new Histogram({
 
 export const logins = new Counter({
   name: "ociauth_logins_total",
-  help: "Login attempts by method (oci-auth, password) and outcome (success, or the failure's reason code)",
+  help: "Login attempts by method (oci-auth, oci-principal, password) and outcome (success, or the failure's reason code)",
   labelNames: ["method", "outcome"] as const,
   registers: [registry],
 });
