@@ -174,6 +174,34 @@ describe("revocation holds on every instance", () => {
     }
   });
 
+  it("a principal login is consumed once: replayed to other instances (or identities) it is refused, raced by three it succeeds once", async () => {
+    const identityId = await cluster.identityWithOciAuth(0, { allowedPrincipalTypes: ["instance"] });
+    const post = (instance: number, body: unknown) => cluster.api(instance, "POST", "/api/v1/auth/oci-auth/login/principal", { body });
+
+    const captured = await cluster.signedPrincipalLogin(1, identityId);
+    const first = await post(0, captured);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    for (const instance of [0, 1, 2]) {
+      const replayed = await post(instance, captured);
+      expect(replayed.status).toBe(401);
+      expect(replayed.body.message).toMatch(/challenge has already been used/);
+    }
+    const other = await cluster.identityWithOciAuth(2, { allowedPrincipalTypes: ["instance"] });
+    const elsewhere = await post(2, { ...captured, identityId: other });
+    expect(elsewhere.status).toBe(401);
+    expect(elsewhere.body.message).toMatch(/issued for another identity/);
+
+    const raced = await cluster.signedPrincipalLogin(2, identityId);
+    const statuses = (await Promise.all([0, 1, 2].map((instance) => post(instance, raced)))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(2);
+    const tokens = await cluster.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM identity_access_tokens WHERE "identityId" = $1 AND "ociPrincipalType" = 'instance'`,
+      [identityId],
+    );
+    expect(Number(tokens[0]!.n)).toBe(2);
+  });
+
   it("answers 503 ServiceUnavailable (not 500) on every instance while the database is down", async () => {
     const { identityId, token } = await cluster.identityWithToken(0);
     await cluster.postgres.stop();

@@ -1,5 +1,15 @@
 import { type PostgresServer, startPostgresServer } from "@ociauth/db/testing";
-import { createTestApiKey, createTestOcid, signGetUserWithOciCommon, startOciStandIn, type TestApiKey } from "@ociauth/oci-stand-in";
+import {
+  createTestApiKey,
+  createTestOcid,
+  instancePrincipalProvider,
+  signAuthenticateClient,
+  signGetUserWithOciCommon,
+  signInnerRequest,
+  type StandInInstance,
+  startOciStandIn,
+  type TestApiKey,
+} from "@ociauth/oci-stand-in";
 import pg from "pg";
 import { startNginx } from "./nginx";
 import { startApp, stop } from "./run-app";
@@ -29,8 +39,16 @@ export async function startCluster(options: { instances?: number; users?: number
     key: createTestApiKey() as TestApiKey,
     lastSecond: 0,
   }));
+  /** A compute instance of the tenancy, for principal logins. */
+  const computeInstance: StandInInstance = {
+    id: createTestOcid("instance", "iad"),
+    compartmentId: CLUSTER_TENANCY,
+    tenancyId: CLUSTER_TENANCY,
+    region: "us-ashburn-1",
+  };
   const oci = await startOciStandIn({
     users: users.map((u, i) => ({ id: u.ocid, compartmentId: CLUSTER_TENANCY, name: `svc-${i}`, publicKeys: [u.key.publicKeyPem] })),
+    instances: [computeInstance],
   });
   const apps: Awaited<ReturnType<typeof startApp>>[] = [];
   // One after another: each runs the migration step before it serves.
@@ -40,6 +58,7 @@ export async function startCluster(options: { instances?: number; users?: number
         DATABASE_URL: databaseUrl,
         AUTH_SECRET,
         OCI_IDENTITY_ENDPOINT: oci.url,
+        OCI_AUTH_ENDPOINT: oci.url,
         RATE_LIMIT: "off",
         LOG_LEVEL: "warn",
         ...options.env,
@@ -98,8 +117,25 @@ export async function startCluster(options: { instances?: number; users?: number
     return api(instance, "POST", "/api/v1/auth/oci-auth/login", { body: { identityId, userOcid: user.ocid, headers: signed }, headers });
   }
 
-  /** A member identity with OCI auth attached (through `instance`), and a logged-in token of it. */
-  async function identityWithToken(instance: Target = 0, config: Record<string, unknown> = {}, role = "member") {
+  let instanceProvider: Awaited<ReturnType<typeof instancePrincipalProvider>> | undefined;
+  /**
+   * A principal login body signed by the cluster's compute instance (oci-common's instance
+   * principal provider), over a challenge fetched through `challengeFrom`; post it to any instance.
+   */
+  async function signedPrincipalLogin(challengeFrom: Target, identityId: string) {
+    instanceProvider ??= await instancePrincipalProvider(oci, computeInstance.id);
+    const challenge = await api(challengeFrom, "POST", "/api/v1/auth/oci-auth/challenge", { body: { identityId } });
+    if (challenge.status !== 200) throw new Error(`challenge failed: ${JSON.stringify(challenge.body)}`);
+    const inner = await signInnerRequest(instanceProvider, {
+      method: "GET",
+      uri: `https://ociauth.example.com/api/v1/auth/oci-auth/login/principal?challenge=${challenge.body.challenge}`,
+    });
+    const outer = await signAuthenticateClient(instanceProvider, "https://auth.us-ashburn-1.oraclecloud.com", inner);
+    return { identityId, authenticateClient: { headers: outer.headers, body: outer.body } };
+  }
+
+  /** A member identity with OCI auth attached (through `instance`), configured with `config`. */
+  async function identityWithOciAuth(instance: Target = 0, config: Record<string, unknown> = {}, role = "member") {
     const created = await api(instance, "POST", "/api/v1/identities", {
       token: adminToken,
       body: { name: `w-${Math.random().toString(36).slice(2, 8)}`, organizationId: orgId, role },
@@ -111,6 +147,12 @@ export async function startCluster(options: { instances?: number; users?: number
       body: { tenancyOcid: CLUSTER_TENANCY, ...config },
     });
     if (attached.status !== 200) throw new Error(`attach failed: ${JSON.stringify(attached.body)}`);
+    return identityId;
+  }
+
+  /** A member identity with OCI auth attached (through `instance`), and a logged-in token of it. */
+  async function identityWithToken(instance: Target = 0, config: Record<string, unknown> = {}, role = "member") {
+    const identityId = await identityWithOciAuth(instance, config, role);
     const loggedIn = await login(instance, identityId);
     if (loggedIn.status !== 200) throw new Error(`login failed: ${JSON.stringify(loggedIn.body)}`);
     return { identityId, token: loggedIn.body.accessToken as string };
@@ -137,7 +179,10 @@ export async function startCluster(options: { instances?: number; users?: number
     orgId,
     api,
     login,
+    identityWithOciAuth,
     identityWithToken,
+    signedPrincipalLogin,
+    computeInstance,
     sql,
     /** SIGKILL to instance `i` and everything it started: a crash, no shutdown. */
     async kill(instance: number) {
