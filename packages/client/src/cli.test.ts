@@ -125,6 +125,49 @@ describe.concurrent("ociauth CLI (child process)", () => {
     expect(gone).toMatchObject({ code: 1, stdout: "", stderr: "error: 404 NotFound: The identity does not have OCI Auth attached\n" });
   });
 
+  it("oci-auth sets, shows in words and clears the principal rules", async () => {
+    const identityId = await newIdentity("cli-principals");
+    const { tenancyOcid } = fixture().oci;
+    const compartment = "ocid1.compartment.oc1..aaaaaaaaclicompartment";
+    expect((await runCliProcess(["oci-auth", "attach", identityId, "--tenancy-ocid", tenancyOcid], admin())).stdout).toContain(
+      `Who may log in:\n  OCI users signing with an API key of tenancy ${tenancyOcid} may log in.`,
+    );
+
+    const set = await runCliProcess(
+      [
+        "oci-auth",
+        "update",
+        identityId,
+        "--allowed-principal-types",
+        "resource,instance",
+        "--allowed-compartment-ocids",
+        compartment,
+        "--allowed-regions",
+        "us-ashburn-1",
+      ],
+      admin(),
+    );
+    expect(set).toMatchObject({ code: 0, stderr: "" });
+    expect(set.stdout).toMatch(/allowedPrincipalTypes: +instance, resource\n/);
+    expect(set.stdout).toMatch(/allowedPrincipalOcids: +\(any principal\)\n/);
+    expect(set.stdout).toContain(`  Only from compartment ${compartment}.\n  Only in region us-ashburn-1.`);
+
+    const wrong = await runCliProcess(["oci-auth", "update", identityId, "--allowed-principal-types", "vm"], admin());
+    expect(wrong).toMatchObject({ code: 1, stdout: "" });
+    expect(wrong.stderr).toContain('Allowed principal types can only contain "user", "instance" and "resource" (got "vm")');
+
+    const cleared = await runCliProcess(
+      ["oci-auth", "update", identityId, "--allowed-principal-types", "", "--allowed-regions", ""],
+      admin(),
+    );
+    expect(cleared.stdout).toMatch(/allowedPrincipalTypes: +user \(default\)\n/);
+    const get = await runCliProcess(["oci-auth", "get", identityId, "--json"], admin());
+    const config = JSON.parse(get.stdout).identityOciAuth;
+    expect(config.allowedCompartmentOcids).toBe(compartment);
+    expect(config).not.toHaveProperty("allowedPrincipalTypes");
+    expect(config).not.toHaveProperty("allowedRegions");
+  });
+
   it("exit 2: unknown command and unknown flag, with the usage on stderr", async () => {
     const [command, flag] = await Promise.all([
       runCliProcess(["frobnicate"]),

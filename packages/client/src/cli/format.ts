@@ -1,4 +1,5 @@
 import type { OciAuthClient } from "../create-client";
+import { describeAllowedWorkloads } from "@ociauth/schema";
 import type { OciAuthError } from "../errors";
 
 export type IdentityOciAuth = Awaited<ReturnType<OciAuthClient["ociAuth"]["get"]["query"]>>["identityOciAuth"];
@@ -24,7 +25,7 @@ function seconds(value: number, zeroMeaning: string): string {
 
 export function formatOciAuth(config: IdentityOciAuth): string {
   const ips = config.accessTokenTrustedIps.map((ip) => (ip.prefix === undefined ? ip.ipAddress : `${ip.ipAddress}/${ip.prefix}`));
-  return formatTable([
+  const table = formatTable([
     ["identityId", config.identityId],
     ["tenancyOcid", config.tenancyOcid],
     ["allowedUsernames", config.allowedUsernames ?? "(any user of the tenancy)"],
@@ -32,10 +33,16 @@ export function formatOciAuth(config: IdentityOciAuth): string {
     ["accessTokenTTL", seconds(config.accessTokenTTL, "bounded by the max TTL only")],
     ["accessTokenMaxTTL", seconds(config.accessTokenMaxTTL, "none")],
     ["accessTokenNumUsesLimit", config.accessTokenNumUsesLimit === 0 ? "0 (unlimited)" : String(config.accessTokenNumUsesLimit)],
+    ["allowedPrincipalTypes", (config.allowedPrincipalTypes ?? ["user"]).join(", ") + (config.allowedPrincipalTypes ? "" : " (default)")],
+    ["allowedCompartmentOcids", config.allowedCompartmentOcids ?? "(any compartment)"],
+    ["allowedPrincipalOcids", config.allowedPrincipalOcids ?? "(any principal)"],
+    ["allowedRegions", config.allowedRegions ?? "(any region)"],
     ["id", config.id],
     ["createdAt", config.createdAt],
     ["updatedAt", config.updatedAt],
   ]);
+  const who = describeAllowedWorkloads(config).map((line) => `  ${line}`);
+  return `${table}\n\nWho may log in:\n${who.join("\n")}`;
 }
 
 /** `error: <status> <error>: <message>` plus one `  - <path>: <message>` line per validation issue. */

@@ -1,3 +1,4 @@
+import { type OciPrincipalType, splitCommaList } from "@ociauth/schema";
 import { createOciAuthClient } from "../create-client";
 import { CONNECTION_OPTIONS, parseCommandArgs, parseCount, serviceUrl, UsageError } from "./cli-args";
 import type { CliIo } from "./cli-io";
@@ -13,6 +14,10 @@ const CONFIG_OPTIONS = {
   ttl: { type: "string" },
   "max-ttl": { type: "string" },
   "num-uses-limit": { type: "string" },
+  "allowed-principal-types": { type: "string" },
+  "allowed-compartment-ocids": { type: "string" },
+  "allowed-principal-ocids": { type: "string" },
+  "allowed-regions": { type: "string" },
 } as const;
 
 type ConfigValues = { [K in keyof typeof CONFIG_OPTIONS]?: (typeof CONFIG_OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
@@ -68,6 +73,10 @@ function configFromFlags(values: ConfigValues, usage: string) {
     accessTokenTTL?: number;
     accessTokenMaxTTL?: number;
     accessTokenNumUsesLimit?: number;
+    allowedPrincipalTypes?: OciPrincipalType[] | null;
+    allowedCompartmentOcids?: string | null;
+    allowedPrincipalOcids?: string | null;
+    allowedRegions?: string | null;
   } = {};
   if (values["tenancy-ocid"] !== undefined) config.tenancyOcid = values["tenancy-ocid"];
   if (values["allowed-usernames"] !== undefined)
@@ -83,5 +92,15 @@ function configFromFlags(values: ConfigValues, usage: string) {
   if (values["max-ttl"] !== undefined) config.accessTokenMaxTTL = parseCount("max-ttl", values["max-ttl"], usage);
   if (values["num-uses-limit"] !== undefined)
     config.accessTokenNumUsesLimit = parseCount("num-uses-limit", values["num-uses-limit"], usage);
+  const types = values["allowed-principal-types"];
+  // The server names a wrong type; "" restores the default (users only).
+  if (types !== undefined) config.allowedPrincipalTypes = types.trim() === "" ? null : (splitCommaList(types) as OciPrincipalType[]);
+  const list = (value: string | undefined) => (value === undefined ? undefined : value.trim() === "" ? null : value);
+  const lists = {
+    allowedCompartmentOcids: list(values["allowed-compartment-ocids"]),
+    allowedPrincipalOcids: list(values["allowed-principal-ocids"]),
+    allowedRegions: list(values["allowed-regions"]),
+  };
+  for (const [field, value] of Object.entries(lists)) if (value !== undefined) config[field as keyof typeof lists] = value;
   return config;
 }

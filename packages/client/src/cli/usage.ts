@@ -16,6 +16,10 @@ const CONFIG: OptionLine[] = [
   ["--ttl <seconds>", "Access token TTL (0 = bounded by the max TTL only; default 2592000)"],
   ["--max-ttl <seconds>", "Access token max TTL, counted from login (default 2592000)"],
   ["--num-uses-limit <n>", "Uses per token (0 = unlimited; default 0)"],
+  ["--allowed-principal-types <list>", 'Who may log in: user, instance, resource, comma-separated ("" = users only, the default)'],
+  ["--allowed-compartment-ocids <list>", 'Comma-separated compartments instances and resources must be in ("" = any)'],
+  ["--allowed-principal-ocids <list>", 'Comma-separated OCIDs of the users, instances or resources allowed ("" = any)'],
+  ["--allowed-regions <list>", 'Comma-separated regions logins may come from, e.g. us-ashburn-1 ("" = any)'],
 ];
 const ID = "d3148b26-fdd0-4875-b3b3-d0e0b7a0726c";
 
@@ -125,7 +129,9 @@ ${options([["--tenancy-ocid <ocid>", "Tenancy whose users may log in"], ...CONFI
 
 Examples:
   ociauth oci-auth update ${ID} --ttl 900
-  ociauth oci-auth update ${ID} --allowed-usernames ""     # any user of the tenancy`,
+  ociauth oci-auth update ${ID} --allowed-usernames ""     # any user of the tenancy
+  ociauth oci-auth update ${ID} --allowed-principal-types instance,resource \\
+    --allowed-compartment-ocids ocid1.compartment.oc1..aaaa --allowed-regions us-ashburn-1`,
 
   revoke: `ociauth oci-auth revoke — remove OCI auth from an identity; the tokens it issued are revoked too
 
