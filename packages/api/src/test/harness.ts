@@ -1,5 +1,6 @@
 import { createTestDatabase } from "@ociauth/db/testing";
 import * as data from "@ociauth/db";
+import { startRuntime } from "../core/runtime";
 import type { OrgRole } from "@ociauth/schema";
 import { createContextInner } from "../core/context";
 import { useDatabaseForTesting } from "../core/process-runtime";
@@ -51,14 +52,15 @@ export async function createTestApp() {
     return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
   }
 
-  function caller(token?: string, ip = "127.0.0.1") {
+  function callerOn(runtime: typeof rt, token?: string, ip = "127.0.0.1") {
     return createCaller(
       createContextInner({
-        rt,
+        rt: runtime,
         meta: { reqId: newReqId(), ip, userAgent: "vitest", authorization: token ? `Bearer ${token}` : null },
       }),
     );
   }
+  const caller = (token?: string, ip = "127.0.0.1") => callerOn(rt, token, ip);
 
   /** Bootstraps the instance once; returns the admin identity token, user and organization. */
   async function bootstrap() {
@@ -95,10 +97,30 @@ export async function createTestApp() {
     return res.body.identity.id as string;
   }
 
+  /**
+   * Another app instance on the same database: on PostgreSQL its own pool, auth cache and change
+   * feed; PGlite is one process per folder, so there it is this instance again. `caller` is a
+   * tRPC caller on it without credentials.
+   */
+  async function otherInstance() {
+    if (database.target.kind !== "postgres") return { rt, caller: callerOn(rt), close: async () => {} };
+    const second = await data.openDatabase(database.target);
+    const secondRt = await startRuntime(second);
+    return {
+      rt: secondRt,
+      caller: callerOn(secondRt),
+      close: async () => {
+        await secondRt.close();
+        await second.close();
+      },
+    };
+  }
+
   return {
     database,
     db,
     rt,
+    otherInstance,
     rest,
     caller,
     bootstrap,

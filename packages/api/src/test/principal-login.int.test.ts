@@ -14,16 +14,11 @@ import {
   type StandInResource,
   startOciStandIn,
 } from "@ociauth/oci-stand-in";
-import { type Database, openDatabase } from "@ociauth/db";
 import { CHALLENGE_HEADER, PRINCIPAL_LOGIN_PATH } from "@ociauth/schema";
 import { createSign } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getConfig, overrideConfigForTesting } from "../core/config";
-import { createContextInner } from "../core/context";
-import { type Runtime, startRuntime } from "../core/runtime";
-import { newReqId } from "../rest/error-envelope";
+import { overrideConfigForTesting } from "../core/config";
 import { principalLoginMessages } from "../services/oci-auth/oci-principal-login-service";
-import { createCaller } from "../trpc/router";
 import { createTestApp, type TestApp } from "./harness";
 
 type AuthenticationDetailsProvider = Parameters<typeof signInnerRequest>[0];
@@ -105,9 +100,7 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
     fn: AuthenticationDetailsProvider;
     alice: AuthenticationDetailsProvider;
   };
-  // A second app instance on the same database (PostgreSQL: its own pool, cache and change feed).
-  let second: Database | null = null;
-  let secondRuntime: Runtime | null = null;
+  let other: Awaited<ReturnType<TestApp["otherInstance"]>>;
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -130,14 +123,10 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
         privateKeyPem: alice.key.privateKeyPem,
       }),
     };
-    if (app.database.target.kind === "postgres") {
-      second = await openDatabase(app.database.target);
-      secondRuntime = await startRuntime(second);
-    }
+    other = await app.otherInstance();
   });
   afterAll(async () => {
-    await secondRuntime?.close();
-    await second?.close();
+    await other?.close();
     await oci.close();
     await app.close();
   });
@@ -283,43 +272,28 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
   describe("replay", () => {
     it("a captured login is refused again, for another identity, and on another instance", async () => {
       const id = await identityWith({ allowedPrincipalTypes: ["instance"] });
-      const other = await identityWith({ allowedPrincipalTypes: ["instance"] });
+      const otherIdentity = await identityWith({ allowedPrincipalTypes: ["instance"] });
       const captured = await signedLogin(id, providers.web, await challengeFor(id));
       expect((await post(captured)).status).toBe(200);
 
       await expectRefused(await post(captured), id, 401, "challenge_reused", principalLoginMessages.challengeReused);
-      await expectRefused(await post({ ...captured, identityId: other }), other, 401, "challenge_other_identity");
-      const elsewhere = createCaller(
-        createContextInner({
-          rt: secondRuntime ?? app.rt,
-          config: getConfig(),
-          meta: { reqId: newReqId(), ip: "127.0.0.1", userAgent: "vitest", authorization: null },
-        }),
-      );
-      await expect(elsewhere.ociAuth.loginPrincipal(captured)).rejects.toMatchObject({
+      await expectRefused(await post({ ...captured, identityId: otherIdentity }), otherIdentity, 401, "challenge_other_identity");
+      await expect(other.caller.ociAuth.loginPrincipal(captured)).rejects.toMatchObject({
         code: "UNAUTHORIZED",
         message: principalLoginMessages.challengeReused,
       });
       expect(await tokenRows(id)).toHaveLength(1);
-      expect(await tokenRows(other)).toHaveLength(0);
+      expect(await tokenRows(otherIdentity)).toHaveLength(0);
     });
 
     it("a challenge raced by two instances is consumed once", async () => {
       const id = await identityWith({ allowedPrincipalTypes: ["instance"] });
       const signed = await signedLogin(id, providers.web, await challengeFor(id));
-      const callerOn = (rt: Runtime) =>
-        createCaller(
-          createContextInner({
-            rt,
-            config: getConfig(),
-            meta: { reqId: newReqId(), ip: "127.0.0.1", userAgent: "vitest", authorization: null },
-          }),
-        );
       const results = await Promise.allSettled([
-        callerOn(app.rt).ociAuth.loginPrincipal(signed),
-        callerOn(secondRuntime ?? app.rt).ociAuth.loginPrincipal(signed),
-        callerOn(app.rt).ociAuth.loginPrincipal(signed),
-        callerOn(secondRuntime ?? app.rt).ociAuth.loginPrincipal(signed),
+        app.caller().ociAuth.loginPrincipal(signed),
+        other.caller.ociAuth.loginPrincipal(signed),
+        app.caller().ociAuth.loginPrincipal(signed),
+        other.caller.ociAuth.loginPrincipal(signed),
       ]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       for (const r of results.filter((r) => r.status === "rejected")) {

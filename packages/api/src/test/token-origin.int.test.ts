@@ -1,9 +1,8 @@
 import { createTestApiKey, createTestOcid, type OciStandIn, signGetUserWithOciCommon, startOciStandIn } from "@ociauth/oci-stand-in";
-import { type Database, openDatabase } from "@ociauth/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConfig, overrideConfigForTesting } from "../core/config";
 import { createContextInner } from "../core/context";
-import { type Runtime, startRuntime } from "../core/runtime";
+import type { Runtime } from "../core/runtime";
 import { authenticate } from "../services/auth/authenticate";
 import { eventually, expectUnchanged, UNKNOWN_ID, userToken } from "./expect-helpers";
 import { createTestApp, type TestApp } from "./harness";
@@ -11,8 +10,7 @@ import { createTestApp, type TestApp } from "./harness";
 describe("tokens: who logged in (OCI user, login IP), status filter, revoke all", () => {
   let app: TestApp;
   let oci: OciStandIn;
-  let second: Database | null = null;
-  let secondRuntime: Runtime | null = null;
+  let other: Awaited<ReturnType<TestApp["otherInstance"]>>;
   let adminToken: string;
   let orgId: string;
   let identityId: string;
@@ -58,14 +56,10 @@ describe("tokens: who logged in (OCI user, login IP), status filter, revoke all"
     identityId = await app.createIdentity(adminToken, orgId, "member", "workload");
     const attach = await app.rest("POST", `/api/v1/auth/oci-auth/identities/${identityId}`, { token: adminToken, body: { tenancyOcid } });
     expect(attach.status).toBe(200);
-    if (app.database.target.kind === "postgres") {
-      second = await openDatabase(app.database.target);
-      secondRuntime = await startRuntime(second);
-    }
+    other = await app.otherInstance();
   });
   afterAll(async () => {
-    await secondRuntime?.close();
-    await second?.close();
+    await other?.close();
     await oci.close();
     await app.close();
   });
@@ -121,9 +115,8 @@ describe("tokens: who logged in (OCI user, login IP), status filter, revoke all"
   it("revoke all: every unrevoked token at once, refused on every instance, one audit event", async () => {
     const jwtA = await login(alice, "198.51.100.2");
     const jwtB = await login(bob, "198.51.100.3");
-    const other = secondRuntime ?? app.rt;
-    await useOn(other, jwtA); // cached on the other instance
-    await useOn(other, jwtB);
+    await useOn(other.rt, jwtA); // cached on the other instance
+    await useOn(other.rt, jwtB);
     const unrevoked = await app.db.identityAccessToken.count({ where: { identityId, revokedAt: null } });
     expect(unrevoked).toBe(5);
 
@@ -133,8 +126,8 @@ describe("tokens: who logged in (OCI user, login IP), status filter, revoke all"
     expect(await app.db.identityAccessToken.count({ where: { identityId, revokedAt: null } })).toBe(0);
     await expect(useOn(app.rt, jwtA)).rejects.toMatchObject({ message: "Failed to authorize: token has been revoked" });
     await eventually(async () => {
-      await expect(useOn(other, jwtA)).rejects.toMatchObject({ message: "Failed to authorize: token has been revoked" });
-      await expect(useOn(other, jwtB)).rejects.toMatchObject({ message: "Failed to authorize: token has been revoked" });
+      await expect(useOn(other.rt, jwtA)).rejects.toMatchObject({ message: "Failed to authorize: token has been revoked" });
+      await expect(useOn(other.rt, jwtB)).rejects.toMatchObject({ message: "Failed to authorize: token has been revoked" });
     });
     const event = await app.db.auditEvent.findFirstOrThrow({
       where: { eventType: "revoke-all-identity-access-tokens" },
