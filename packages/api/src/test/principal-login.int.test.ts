@@ -47,30 +47,16 @@ const tenancyOcid = createTestOcid("tenancy");
 const compartment = createTestOcid("compartment");
 const otherCompartment = createTestOcid("compartment");
 const alice = { id: createTestOcid("user"), key: createTestApiKey() };
-const web: StandInInstance = {
-  id: createTestOcid("instance", "iad"),
-  compartmentId: compartment,
-  tenancyId: tenancyOcid,
-  region: "us-ashburn-1",
-};
-const frankfurt: StandInInstance = {
-  id: createTestOcid("instance", "fra"),
-  compartmentId: compartment,
-  tenancyId: tenancyOcid,
-  region: "eu-frankfurt-1",
-};
-const sideline: StandInInstance = {
-  id: createTestOcid("instance", "iad"),
-  compartmentId: otherCompartment,
-  tenancyId: tenancyOcid,
-  region: "us-ashburn-1",
-};
-const stranger: StandInInstance = {
-  id: createTestOcid("instance", "iad"),
-  compartmentId: compartment,
-  tenancyId: createTestOcid("tenancy"),
-  region: "us-ashburn-1",
-};
+const instanceIn = (compartmentId: string, region = "us-ashburn-1", tenancyId = tenancyOcid): StandInInstance => ({
+  id: createTestOcid("instance", region === "us-ashburn-1" ? "iad" : "fra"),
+  compartmentId,
+  tenancyId,
+  region,
+});
+const web = instanceIn(compartment);
+const frankfurt = instanceIn(compartment, "eu-frankfurt-1");
+const sideline = instanceIn(otherCompartment);
+const stranger = instanceIn(compartment, "us-ashburn-1", createTestOcid("tenancy"));
 const fn: StandInResource = {
   id: createTestOcid("fnfunc", "iad"),
   compartmentId: compartment,
