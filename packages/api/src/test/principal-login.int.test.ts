@@ -255,6 +255,24 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
     });
   });
 
+  it("forwards to OCI only the headers the outer signature covers (plus authorization and content-type)", async () => {
+    const id = await identityWith({ allowedPrincipalTypes: ["instance"] });
+    const signed = await signedLogin(id, providers.web, await challengeFor(id));
+    const before = oci.requests.length;
+    const res = await post({
+      ...signed,
+      authenticateClient: {
+        ...signed.authenticateClient,
+        headers: { ...signed.authenticateClient.headers, "x-forwarded-for": "203.0.113.9", cookie: "a=b" },
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const [call] = oci.requests.slice(before);
+    expect(call!.headers).not.toHaveProperty("x-forwarded-for");
+    expect(call!.headers).not.toHaveProperty("cookie");
+    expect(call!.headers["content-length"]).toBe(String(Buffer.byteLength(signed.authenticateClient.body)));
+  });
+
   describe("replay", () => {
     it("a captured login is refused again, for another identity, and on another instance", async () => {
       const id = await identityWith({ allowedPrincipalTypes: ["instance"] });

@@ -16,6 +16,39 @@ import { parseSignatureParams } from "./oci-signature-fns";
 /** `auth.<region>.oraclecloud.com` only (the SSRF guard of the principal login). */
 export const OCI_AUTH_HOST_PATTERN = /^auth\.([a-z]{2}-[a-z]+-[1-9])\.oraclecloud\.com$/;
 
+/** Headers that describe the connection, not the request: never forwarded (and never signed by an OCI SDK). */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "expect",
+  "proxy-authorization",
+  "proxy-connection",
+]);
+
+/**
+ * What is forwarded of the outer request's headers: the ones its signature covers, plus
+ * `authorization` and `content-type`. Content-length is set from the body. Null when the
+ * signature covers a connection-level header (nothing a real OCI signer does).
+ */
+export function outerHeadersToForward(headers: Record<string, string>, signed: readonly string[]): Record<string, string> | null {
+  const names = new Set([
+    ...signed.filter((name) => name !== "(request-target)" && name !== "content-length"),
+    "authorization",
+    "content-type",
+  ]);
+  const forwarded: Record<string, string> = {};
+  for (const name of names) {
+    if (HOP_BY_HOP.has(name)) return null;
+    const value = headers[name];
+    if (value !== undefined) forwarded[name] = value;
+  }
+  return forwarded;
+}
+
 /** The region of an OCI identity or auth host, e.g. `us-ashburn-1`; null for any other host. */
 export function regionOfHost(host: string, pattern: RegExp): string | null {
   return pattern.exec(host)?.[1] ?? null;

@@ -17,6 +17,7 @@ import { checkSignedDate } from "./oci-login-fns";
 import { ociUnavailable, signedDateMessage } from "./oci-login-service";
 import {
   findSignedChallenge,
+  outerHeadersToForward,
   parseInnerRequestHeaders,
   loginOrigin,
   OCI_AUTH_HOST_PATTERN,
@@ -34,6 +35,8 @@ export const principalLoginMessages = {
   invalidHost: "Invalid OCI host format. Expected format: auth.<region>.oraclecloud.com (the signed authenticateClient request's host).",
   outerSignatureMalformed:
     'Invalid OCI request signature on the authenticateClient request. Expected an OCI signature: Signature version="1",keyId="…",algorithm="rsa-sha256",headers="…",signature="…".',
+  connectionHeaderSigned:
+    "The authenticateClient request's signature covers a connection header (such as transfer-encoding or connection): sign only the request's own headers, as OCI's SDKs do.",
   contentLengthMismatch: "The signed content-length does not match authenticateClient.body: send the exact body that was signed.",
   innerHeadersInvalid:
     'authenticateClient.body must be the signed JSON {"requestHeaders": {"<header name>": ["<value>"], ...}} describing the inner request.',
@@ -74,6 +77,8 @@ export function loginWithOciPrincipal(ctx: ServiceContext, body: OciPrincipalLog
     if (headers["content-length"] !== undefined && headers["content-length"] !== String(Buffer.byteLength(outerBody, "utf8"))) {
       throw fail("invalid_headers", badRequest(principalLoginMessages.contentLengthMismatch));
     }
+    const forwarded = outerHeadersToForward(headers, outerSigned);
+    if (!forwarded) throw fail("invalid_headers", badRequest(principalLoginMessages.connectionHeaderSigned));
     const now = Date.now();
     const outerDated = checkSignedDate(outerSigned, headers, now);
     if (!outerDated.ok) throw fail("signature_date_out_of_window", unauthorized(signedDateMessage(outerDated)));
@@ -103,7 +108,7 @@ export function loginWithOciPrincipal(ctx: ServiceContext, body: OciPrincipalLog
 
     const answer = await authenticateClient({
       host: headers.host!,
-      headers,
+      headers: forwarded,
       body: outerBody,
       endpoint: ctx.config.OCI_AUTH_ENDPOINT,
       timeoutMs: ctx.config.OCI_REQUEST_TIMEOUT_MS,
