@@ -28,7 +28,7 @@ describe("audit log", () => {
   async function expectOneEvent(eventType: string, call: () => Promise<{ status: number; body: any }>) {
     const before = await app.db.auditEvent.count();
     const res = await call();
-    expect(res.status).toBe(200);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(await app.db.auditEvent.count()).toBe(before + 1);
     const event = await app.db.auditEvent.findFirstOrThrow({ orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
     expect(event.eventType).toBe(eventType);
@@ -92,6 +92,10 @@ describe("audit log", () => {
         accessTokenMaxTTL: 2592000,
         accessTokenNumUsesLimit: 0,
         accessTokenTrustedIps: res.body.identityOciAuth.accessTokenTrustedIps,
+        allowedPrincipalTypes: null,
+        allowedCompartmentOcids: null,
+        allowedPrincipalOcids: null,
+        allowedRegions: null,
       });
     });
 
