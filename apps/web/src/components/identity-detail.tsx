@@ -138,7 +138,11 @@ export function IdentityDetail({ identityId, session, created }: { identityId: s
       ) : null}
       <DeleteProtectionSection identity={identity} canEdit={canEdit} />
       <OciAuthSection identity={identity} actorRole={session.role} />
-      <LoginCommandsSection identityId={identity.id} tenancyOcid={attached ? (ociAuth.data?.identityOciAuth.tenancyOcid ?? null) : null} />
+      <LoginCommandsSection
+        identityId={identity.id}
+        tenancyOcid={attached ? (ociAuth.data?.identityOciAuth.tenancyOcid ?? null) : null}
+        principalTypes={(attached ? ociAuth.data?.identityOciAuth.allowedPrincipalTypes : undefined) ?? ["user"]}
+      />
       <TokensSection identityId={identity.id} identityName={identity.name} canRevoke={canEdit} />
       <EditIdentityDialog
         identity={editing ? identity : null}

@@ -56,6 +56,20 @@ export function curlLoginCommand(input: LoginCommandInput): string {
   ].join("\n");
 }
 
+/** How a workload on OCI logs in as its instance or resource principal: the CLI, then the TypeScript client. */
+export function principalLoginCommands({ url, identityId }: LoginCommandInput, principal: "instance" | "resource"): string {
+  const where =
+    principal === "instance"
+      ? "# On the compute instance: its instance principal signs (no API key; OCI's metadata service provides the identity)."
+      : "# In the Function, container instance or OKE workload: its resource principal signs (OCI sets OCI_RESOURCE_PRINCIPAL_*).";
+  return `${where}
+ociauth login --auth ${principal}_principal --url ${shellQuote(url)} --identity-id ${identityId}
+
+# Or from TypeScript:
+import { loginWithOci } from "@ociauth/client";
+const { accessToken } = await loginWithOci({ url: ${JSON.stringify(url)}, identityId: ${JSON.stringify(identityId)}, principal: ${JSON.stringify(principal)} });`;
+}
+
 /** The functions of @ociauth/client the TypeScript snippet uses (checked against the package's exports by the tests). */
 export const TYPESCRIPT_IMPORTS = ["loginWithOci"] as const;
 

@@ -4,11 +4,15 @@ import {
   attachOciAuthInputSchema,
   DEFAULT_TOKEN_TTL_SECONDS,
   DEFAULT_TRUSTED_IPS,
+  describeAllowedWorkloads,
   type IdentityOciAuth,
+  OCI_PRINCIPAL_TYPES,
+  type OciPrincipalType,
   MAX_ALLOWED_USERNAMES_LENGTH,
   MAX_TOKEN_TTL_SECONDS,
   MAX_TRUSTED_IPS,
   parseTrustedIp,
+  type PrincipalRules,
   updateOciAuthInputSchema,
   type UpdateOciAuthInput,
 } from "@ociauth/schema";
@@ -32,10 +36,31 @@ interface FormState {
   accessTokenTTL: string;
   accessTokenMaxTTL: string;
   accessTokenNumUsesLimit: string;
+  principalTypes: OciPrincipalType[];
+  allowedCompartmentOcids: string;
+  allowedPrincipalOcids: string;
+  allowedRegions: string;
 }
 
 type FieldName =
-  "tenancyOcid" | "allowedUsernames" | "accessTokenTrustedIps" | "accessTokenTTL" | "accessTokenMaxTTL" | "accessTokenNumUsesLimit";
+  | "tenancyOcid"
+  | "allowedUsernames"
+  | "accessTokenTrustedIps"
+  | "accessTokenTTL"
+  | "accessTokenMaxTTL"
+  | "accessTokenNumUsesLimit"
+  | "allowedCompartmentOcids"
+  | "allowedPrincipalOcids"
+  | "allowedRegions";
+
+const PRINCIPAL_CHOICES: Record<OciPrincipalType, { label: string; hint: string }> = {
+  user: { label: "Users with API keys", hint: "OCI users signing with an API key (Infisical's login, or the principal login)" },
+  instance: { label: "Compute instances", hint: "instance principals: VMs, bare metal, OKE nodes" },
+  resource: { label: "Functions, container instances, OKE workloads", hint: "resource principals" },
+};
+
+/** Users only is the default: sent as null, so a configuration that never used principal types stays as it was. */
+const isDefaultTypes = (types: OciPrincipalType[]) => types.length === 1 && types[0] === "user";
 
 /** Row keys are also in element ids: deterministic (index-based) so the server's HTML and the browser agree. */
 const rows = (values: string[]): IpRow[] => values.map((value, key) => ({ key, value }));
@@ -49,6 +74,10 @@ function initialState(config?: IdentityOciAuth): FormState {
       accessTokenTTL: String(DEFAULT_TOKEN_TTL_SECONDS),
       accessTokenMaxTTL: String(DEFAULT_TOKEN_TTL_SECONDS),
       accessTokenNumUsesLimit: "0",
+      principalTypes: ["user"],
+      allowedCompartmentOcids: "",
+      allowedPrincipalOcids: "",
+      allowedRegions: "",
     };
   }
   return {
@@ -58,6 +87,10 @@ function initialState(config?: IdentityOciAuth): FormState {
     accessTokenTTL: String(config.accessTokenTTL),
     accessTokenMaxTTL: String(config.accessTokenMaxTTL),
     accessTokenNumUsesLimit: String(config.accessTokenNumUsesLimit),
+    principalTypes: config.allowedPrincipalTypes ?? ["user"],
+    allowedCompartmentOcids: config.allowedCompartmentOcids ?? "",
+    allowedPrincipalOcids: config.allowedPrincipalOcids ?? "",
+    allowedRegions: config.allowedRegions ?? "",
   };
 }
 
@@ -73,6 +106,10 @@ function toBody(state: FormState) {
     accessTokenTTL: toNumber(state.accessTokenTTL),
     accessTokenMaxTTL: toNumber(state.accessTokenMaxTTL),
     accessTokenNumUsesLimit: toNumber(state.accessTokenNumUsesLimit),
+    allowedPrincipalTypes: isDefaultTypes(state.principalTypes) ? null : state.principalTypes,
+    allowedCompartmentOcids: state.allowedCompartmentOcids,
+    allowedPrincipalOcids: state.allowedPrincipalOcids,
+    allowedRegions: state.allowedRegions,
   };
 }
 
@@ -98,6 +135,13 @@ function changedFields(parsed: OciAuthPatch, stored: IdentityOciAuth): OciAuthPa
   for (const key of ["accessTokenTTL", "accessTokenMaxTTL", "accessTokenNumUsesLimit"] as const) {
     if (parsed[key] !== undefined && parsed[key] !== stored[key]) patch[key] = parsed[key];
   }
+  const types = parsed.allowedPrincipalTypes;
+  if (types !== undefined && (types?.join(",") ?? null) !== (stored.allowedPrincipalTypes?.join(",") ?? null)) {
+    patch.allowedPrincipalTypes = types;
+  }
+  for (const key of ["allowedCompartmentOcids", "allowedPrincipalOcids", "allowedRegions"] as const) {
+    if (parsed[key] !== undefined && parsed[key] !== (stored[key] ?? null)) patch[key] = parsed[key];
+  }
   return patch;
 }
 
@@ -112,6 +156,21 @@ function usesPreview(text: string): string | null {
   const value = toNumber(text);
   if (value === undefined || !Number.isInteger(value) || value < 0) return null;
   return value === 0 ? "Unlimited uses" : `Each token works for ${value.toLocaleString("en-US")} request${value === 1 ? "" : "s"}`;
+}
+
+/** "Which workloads may log in", in the words of the shared schema package (the CLI prints the same sentences). */
+export function WorkloadSummary({ rules, className, note }: { rules: PrincipalRules; className?: string; note?: string }) {
+  return (
+    <section className={`workload-summary${className ? ` ${className}` : ""}`} aria-label="Which workloads may log in" aria-live="polite">
+      <h3 className="workload-summary-title">Which workloads may log in</h3>
+      <ul>
+        {describeAllowedWorkloads(rules).map((line) => (
+          <li key={line}>{line.charAt(0).toUpperCase() + line.slice(1)}</li>
+        ))}
+      </ul>
+      {note ? <p className="muted small">{note}</p> : null}
+    </section>
+  );
 }
 
 export function OciAuthForm({
@@ -163,6 +222,12 @@ export function OciAuthForm({
     onBlur: touch(key),
   });
 
+  function togglePrincipalType(type: OciPrincipalType, on: boolean) {
+    const next = OCI_PRINCIPAL_TYPES.filter((t) => (t === type ? on : state.principalTypes.includes(t)));
+    edit("principalTypes", next, "allowedPrincipalTypes");
+    markTouched("allowedPrincipalTypes");
+  }
+
   function setIp(index: number, value: string) {
     setState((s) => ({ ...s, trustedIps: s.trustedIps.map((ip, i) => (i === index ? { ...ip, value } : ip)) }));
     setNotice(null);
@@ -212,6 +277,8 @@ export function OciAuthForm({
   const ttl = ttlPreview(state.accessTokenTTL, "ttl");
   const maxTtl = ttlPreview(state.accessTokenMaxTTL, "max");
   const uses = usesPreview(state.accessTokenNumUsesLimit);
+  const typesError = errorFor("allowedPrincipalTypes");
+  const allowsPrincipals = state.principalTypes.some((type) => type !== "user");
 
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate aria-label={mode === "attach" ? "Attach OCI auth" : "Edit OCI auth"}>
@@ -339,6 +406,113 @@ export function OciAuthForm({
             + Add IP address
           </button>
         </fieldset>
+
+        <fieldset className="fieldset span-2" aria-describedby={`${id("types")}-hint${typesError ? ` ${id("types")}-error` : ""}`}>
+          <legend>Which workloads may log in</legend>
+          <p id={`${id("types")}-hint`} className="hint">
+            Kinds of OCI principal allowed. Instances and resources log in without an API key, with the principal login.
+          </p>
+          <ul className="choice-rows">
+            {OCI_PRINCIPAL_TYPES.map((type, index) => (
+              <li key={type}>
+                <label className="choice">
+                  <input
+                    type="checkbox"
+                    name="allowedPrincipalTypes"
+                    value={type}
+                    checked={state.principalTypes.includes(type)}
+                    onChange={(event) => togglePrincipalType(type, event.target.checked)}
+                    aria-invalid={typesError && index === 0 ? true : undefined}
+                    aria-describedby={typesError ? `${id("types")}-error` : undefined}
+                  />
+                  <span>
+                    {PRINCIPAL_CHOICES[type].label} <span className="muted small">({PRINCIPAL_CHOICES[type].hint})</span>
+                  </span>
+                </label>
+              </li>
+            ))}
+          </ul>
+          {typesError ? (
+            <p id={`${id("types")}-error`} className="field-error">
+              {typesError}
+            </p>
+          ) : null}
+        </fieldset>
+        <Field
+          id={id("allowedCompartmentOcids")}
+          className="span-2"
+          label={
+            <>
+              Allowed compartments <span className="label-optional">(optional)</span>
+            </>
+          }
+          hint="Comma-separated compartment OCIDs instances and resources must be in (users count as the tenancy's root compartment). Empty: any compartment."
+          error={errorFor("allowedCompartmentOcids")}
+        >
+          {(p) => (
+            <input
+              {...p}
+              className="input input-mono"
+              {...text("allowedCompartmentOcids")}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="Any compartment of the tenancy"
+            />
+          )}
+        </Field>
+        <Field
+          id={id("allowedPrincipalOcids")}
+          className="span-2"
+          label={
+            <>
+              Allowed principal OCIDs <span className="label-optional">(optional)</span>
+            </>
+          }
+          hint="Comma-separated OCIDs of the exact users, instances or functions allowed. Empty: no restriction by OCID."
+          error={errorFor("allowedPrincipalOcids")}
+        >
+          {(p) => (
+            <input
+              {...p}
+              className="input input-mono"
+              {...text("allowedPrincipalOcids")}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="Any principal"
+            />
+          )}
+        </Field>
+        <Field
+          id={id("allowedRegions")}
+          className="span-2"
+          label={
+            <>
+              Allowed regions <span className="label-optional">(optional)</span>
+            </>
+          }
+          hint={
+            <>
+              Comma-separated OCI regions, e.g. <code>us-ashburn-1, eu-frankfurt-1</code>. Empty: any region.
+            </>
+          }
+          error={errorFor("allowedRegions")}
+        >
+          {(p) => (
+            <input {...p} className="input" {...text("allowedRegions")} autoComplete="off" spellCheck={false} placeholder="Any region" />
+          )}
+        </Field>
+        <WorkloadSummary
+          className="span-2"
+          rules={{
+            tenancyOcid: state.tenancyOcid.trim() || "(not set yet)",
+            allowedUsernames: state.allowedUsernames,
+            allowedPrincipalTypes: state.principalTypes.length > 0 ? state.principalTypes : ["user"],
+            allowedCompartmentOcids: state.allowedCompartmentOcids,
+            allowedPrincipalOcids: state.allowedPrincipalOcids,
+            allowedRegions: state.allowedRegions,
+          }}
+          note={allowsPrincipals ? "Principal logins need the OCI policy described in the docs (docs/oci-principals.md)." : undefined}
+        />
 
         <Field
           id={id("accessTokenTTL")}

@@ -6,7 +6,7 @@ import { type ReactNode, useState } from "react";
 import { ConfirmDialog } from "./dialog";
 import { errorInfo } from "./errors";
 import { formatDateTime, formatDuration, formatTrustedIp, isAllAddresses } from "./format";
-import { OciAuthForm } from "./oci-auth-form";
+import { OciAuthForm, WorkloadSummary } from "./oci-auth-form";
 import { canManage } from "./permissions";
 import { QueryError } from "./query-error";
 import { useTRPC } from "./trpc";
@@ -19,7 +19,27 @@ const FIELD_LABELS: Record<string, string> = {
   accessTokenTTL: "TTL",
   accessTokenMaxTTL: "max TTL",
   accessTokenNumUsesLimit: "uses per token",
+  allowedPrincipalTypes: "principal types",
+  allowedCompartmentOcids: "allowed compartments",
+  allowedPrincipalOcids: "allowed principal OCIDs",
+  allowedRegions: "allowed regions",
 };
+
+const PRINCIPAL_TYPE_LABELS = { user: "Users (API keys)", instance: "Instance principals", resource: "Resource principals" } as const;
+
+/** A comma-separated allow-list as chips, or what its absence means. */
+function ListChips({ list, empty, mono }: { list: string | undefined | null; empty: string; mono?: boolean }) {
+  if (!list) return <span className="muted">{empty}</span>;
+  return (
+    <ul className="chip-list">
+      {list.split(", ").map((entry) => (
+        <li key={entry} className={`chip${mono ? " mono" : ""}`}>
+          {entry}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 function Seconds({ value, zero }: { value: number; zero?: string }) {
   if (value === 0 && zero) return <>{zero}</>;
@@ -40,17 +60,29 @@ export function OciAuthConfigView({ config }: { config: IdentityOciAuth }) {
       </dd>
       <dt>Allowed usernames</dt>
       <dd>
-        {config.allowedUsernames ? (
-          <ul className="chip-list">
-            {config.allowedUsernames.split(", ").map((name) => (
-              <li key={name} className="chip">
-                {name}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <span className="muted">Any user of the tenancy</span>
-        )}
+        <ListChips list={config.allowedUsernames} empty="Any user of the tenancy" />
+      </dd>
+      <dt>Principal types</dt>
+      <dd>
+        <ul className="chip-list">
+          {(config.allowedPrincipalTypes ?? ["user"]).map((type) => (
+            <li key={type} className="chip">
+              {PRINCIPAL_TYPE_LABELS[type]}
+            </li>
+          ))}
+        </ul>
+      </dd>
+      <dt>Allowed compartments</dt>
+      <dd>
+        <ListChips list={config.allowedCompartmentOcids} empty="Any compartment of the tenancy" mono />
+      </dd>
+      <dt>Allowed principal OCIDs</dt>
+      <dd>
+        <ListChips list={config.allowedPrincipalOcids} empty="Any principal" mono />
+      </dd>
+      <dt>Allowed regions</dt>
+      <dd>
+        <ListChips list={config.allowedRegions} empty="Any region" />
       </dd>
       <dt>Trusted IPs</dt>
       <dd>
@@ -162,7 +194,12 @@ export function OciAuthSection({ identity, actorRole }: { identity: Identity; ac
   } else if (editing) {
     body = <OciAuthForm identityId={identityId} config={config.data.identityOciAuth} onSaved={saved} onCancel={() => setEditing(false)} />;
   } else {
-    body = <OciAuthConfigView config={config.data.identityOciAuth} />;
+    body = (
+      <>
+        <WorkloadSummary rules={config.data.identityOciAuth} />
+        <OciAuthConfigView config={config.data.identityOciAuth} />
+      </>
+    );
     actions = canEdit ? (
       <div className="card-actions">
         <button
