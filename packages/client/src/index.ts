@@ -1,6 +1,13 @@
 export { createOciAuthClient, type OciAuthClient, type OciAuthClientOptions } from "./create-client";
 export { OciAuthError, type OciAuthIssue } from "./errors";
-export { loginWithOci, type OciLoginOptions, type OciLoginResult } from "./oci-login";
+export { loginWithOci, type OciLoginOptions, type OciLoginResult, type OciUserLoginOptions } from "./oci-login";
+export {
+  loginWithOciPrincipal,
+  type ApiKeyPrincipalLoginOptions,
+  type InstancePrincipalLoginOptions,
+  type OciPrincipalLoginOptions,
+  type ResourcePrincipalLoginOptions,
+} from "./oci-principal-login";
 export { createOciSession, type OciSession, type OciSessionOptions } from "./oci-session";
 export { renewAccessToken, revokeAccessToken, type AccessToken, type AccessTokenResponse } from "./access-tokens";
 export { assertOciRegion, OCI_REGION_PATTERN } from "./oci-region";

@@ -3,9 +3,13 @@ import { assertOciRegion } from "./oci-region";
 import { loadOciPrivateKey, type PrivateKeySource } from "./oci-private-key";
 import { signOciGetUser } from "./oci-signing";
 import { OciAuthError } from "./errors";
+import { loginWithOciPrincipal, type OciPrincipalLoginOptions } from "./oci-principal-login";
 import { postJson } from "./rest-call";
 
-export type OciLoginOptions = PrivateKeySource & {
+/** Infisical's OCI login: a GetUser request signed with a user's API key. */
+export type OciUserLoginOptions = PrivateKeySource & {
+  /** Absent: Infisical's login. "instance", "resource" or "api-key": the challenge-bound principal login. */
+  principal?: undefined;
   /** Base URL of the service, e.g. http://localhost:3000 */
   url: string;
   /** The machine identity to log in as (it must have OCI auth attached). */
@@ -23,15 +27,20 @@ export type OciLoginOptions = PrivateKeySource & {
   timeoutMs?: number;
 };
 
+/** How a workload logs in: Infisical's user login, or as an instance, resource or API-key principal. */
+export type OciLoginOptions = OciUserLoginOptions | OciPrincipalLoginOptions;
+
 export type OciLoginResult = AccessToken;
 
 /**
- * Logs a machine identity in with an OCI user API key: signs OCI's GetUser request and posts the
- * signed headers to `POST /api/v1/auth/oci-auth/login` (REST, so Infisical-compatible servers work
- * too). Input problems throw TypeError before any request; the service's answers reject with
- * OciAuthError.
+ * Logs a machine identity in. Without `principal`: with an OCI user API key, signing OCI's GetUser
+ * request and posting the signed headers to `POST /api/v1/auth/oci-auth/login` (REST, so
+ * Infisical-compatible servers work too). With `principal` ("instance", "resource", "api-key"):
+ * the challenge-bound principal login, which OCI verifies (see loginWithOciPrincipal). Input
+ * problems throw TypeError before any request; the service's answers reject with OciAuthError.
  */
 export async function loginWithOci(options: OciLoginOptions): Promise<OciLoginResult> {
+  if (options.principal !== undefined) return loginWithOciPrincipal(options);
   assertOciRegion(options.region);
   const privateKeyPem = await loadOciPrivateKey(options);
   for (let attempt = 0; ; attempt++) {

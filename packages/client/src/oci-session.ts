@@ -4,7 +4,10 @@ import { loginWithOci, type OciLoginOptions } from "./oci-login";
 export interface OciSessionOptions {
   /** Refresh this many seconds before expiry (default 60; at most half the token's lifetime). */
   refreshBeforeSeconds?: number;
-  /** Extend the token with POST /api/v1/auth/token/renew before logging in again (default true). */
+  /**
+   * Extend the token with POST /api/v1/auth/token/renew before logging in again (default true for
+   * the user login; false for principal logins, which prove the principal again with a new challenge).
+   */
   renew?: boolean;
   /** Revoke the current token on close() (default false). */
   revokeOnClose?: boolean;
@@ -38,7 +41,7 @@ const RETRY_AFTER_FAILURE_MS = 5_000;
 export function createOciSession(login: OciLoginOptions, options: OciSessionOptions = {}): OciSession {
   const now = options.now ?? Date.now;
   const refreshBeforeMs = (options.refreshBeforeSeconds ?? 60) * 1000;
-  const renew = options.renew ?? true;
+  const renew = options.renew ?? login.principal === undefined;
   let current: CachedToken | undefined;
   let refreshing: Promise<string> | undefined;
   let closed = false;

@@ -51,25 +51,34 @@ Examples:
 
 Exit status: 0 success, 1 refused by the service (or an unusable key), 2 wrong usage.`;
 
-export const LOGIN_USAGE = `ociauth login — log a machine identity in with an OCI user API key
+export const LOGIN_USAGE = `ociauth login — log a machine identity in: with an OCI user API key, or as an instance or resource principal
 
 Usage:
   ociauth login --identity-id <id> --user-ocid <ocid> --tenancy <ocid> --fingerprint <fp>
                 --key-file <path> --region <region> [--passphrase <pass>] [--json] [--url <url>]
+  ociauth login --auth instance_principal --identity-id <id> [--region <region>] [--json] [--url <url>]
+  ociauth login --auth resource_principal --identity-id <id> [--json] [--url <url>]
+  ociauth login --auth api_key --identity-id <id> --user-ocid … --tenancy … --fingerprint … --key-file … --region …
 
-Signs OCI's GetUser request (GET https://identity.<region>.oraclecloud.com/20160918/users/<user>)
-with the API key and exchanges the signed headers at POST /api/v1/auth/oci-auth/login for an
-access token. Prints the token alone (for TOKEN=$(…)), or the whole response with --json.
+Without --auth: signs OCI's GetUser request (GET https://identity.<region>.oraclecloud.com/20160918/users/<user>)
+with the API key and exchanges the signed headers at POST /api/v1/auth/oci-auth/login (Infisical's login).
+With --auth: the challenge-bound principal login, verified by OCI: gets a challenge, signs it with the
+principal (a compute instance's instance principal, a Function's or container's resource principal
+from OCI_RESOURCE_PRINCIPAL_*, or the API key) and logs in at POST /api/v1/auth/oci-auth/login/principal.
+Prints the token alone (for TOKEN=$(…)), or the whole response with --json.
 
 Options:
 ${options([
   ["--identity-id <id>", "Machine identity to log in as (it must have OCI auth attached)"],
+  ["--auth <method>", "instance_principal, resource_principal or api_key (principal login); omit for Infisical's login"],
   ["--user-ocid <ocid>", "OCI user that owns the API key (ocid1.user.oc1..…)"],
   ["--tenancy <ocid>", "The user's tenancy OCID (alias --tenancy-ocid)"],
   ["--fingerprint <fp>", "API key fingerprint, 12:34:…:ef"],
   ["--key-file <path>", "PEM private key of the API key"],
-  ["--region <region>", "OCI region identifier, e.g. us-ashburn-1"],
+  ["--region <region>", "OCI region identifier, e.g. us-ashburn-1 (principals: default their own)"],
   ["--passphrase <pass>", "Passphrase of an encrypted key (or env OCIAUTH_KEY_PASSPHRASE)"],
+  ["--metadata-url <url>", "instance_principal: the metadata service (default http://169.254.169.254/opc/v2)"],
+  ["--federation-endpoint <url>", "instance_principal: where the certificate becomes a token (default OCI's)"],
   ...CONNECTION,
 ])}
 
@@ -78,6 +87,8 @@ Examples:
     --user-ocid ocid1.user.oc1..bbbb --tenancy ocid1.tenancy.oc1..aaaa \\
     --fingerprint 12:34:56:78:90:ab:cd:ef:12:34:56:78:90:ab:cd:ef \\
     --key-file ~/.oci/oci_api_key.pem --region us-ashburn-1
+  ociauth login --auth instance_principal --identity-id ${ID}     # on a compute instance
+  ociauth login --auth resource_principal --identity-id ${ID}     # in an OCI Function
   ociauth login … --json     # {"accessToken": "…", "expiresIn": 2592000, …, "expiresAt": "…"}`;
 
 export const OCI_AUTH_USAGE = `ociauth oci-auth — manage an identity's OCI auth configuration

@@ -11,7 +11,14 @@ let counter = 0;
 
 /** A new member identity with OCI auth for the stand-in's tenancy (options override the defaults). */
 export async function createIdentityWithOciAuth(
-  config: { accessTokenTTL?: number; accessTokenMaxTTL?: number; accessTokenNumUsesLimit?: number; allowedUsernames?: string } = {},
+  config: {
+    accessTokenTTL?: number;
+    accessTokenMaxTTL?: number;
+    accessTokenNumUsesLimit?: number;
+    allowedUsernames?: string;
+    allowedPrincipalTypes?: ("user" | "instance" | "resource")[];
+    allowedCompartmentOcids?: string;
+  } = {},
 ): Promise<string> {
   const client = adminClient();
   const { identity } = await client.identities.create.mutate({
