@@ -1,4 +1,7 @@
-import { createTestOcid } from "@ociauth/oci-stand-in";
+import { createTestOcid, type OciStandIn, startOciStandIn } from "@ociauth/oci-stand-in";
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, launchBrowser } from "./browser";
 import { startApp, stop, tempDataDir } from "./run-app";
@@ -7,10 +10,13 @@ import { startApp, stop, tempDataDir } from "./run-app";
  * An operator lets instances and functions of one compartment and region log in (headless
  * Chromium against `pnpm start`): the form's summary says in words who may log in while they type,
  * the schema's messages stop bad values (nothing saved, focus on the field), the identity page
- * keeps the summary after a reload, and the login command for an instance is shown.
+ * keeps the summary after a reload, and the login command it shows for an instance logs in.
  */
 
 const ADMIN = { email: "owner@example.com", password: "a-long-owner-password" };
+const REPO = path.resolve(import.meta.dirname, "../../../..");
+const CLI = path.join(REPO, "packages/client/bin/ociauth.mjs");
+const run = promisify(execFile);
 
 describe("dashboard: which workloads may log in (instance and resource principals)", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -20,6 +26,8 @@ describe("dashboard: which workloads may log in (instance and resource principal
   let adminToken: string;
   let identityId: string;
   let browser: Browser;
+  let oci: OciStandIn;
+  const instanceId = createTestOcid("instance", "iad");
 
   const api = async (method: string, p: string, token?: string, body?: unknown) => {
     const res = await fetch(`${url}${p}`, {
@@ -39,9 +47,13 @@ describe("dashboard: which workloads may log in (instance and resource principal
   const commands = () => page().getByRole("region", { name: "Log in as this identity" });
 
   beforeAll(async () => {
+    oci = await startOciStandIn({
+      instances: [{ id: instanceId, compartmentId: compartment, tenancyId: tenancyOcid, region: "us-ashburn-1" }],
+    });
+    cleanups.push(() => oci.close());
     const data = tempDataDir();
     cleanups.push(data.remove);
-    const app = await startApp({ PGLITE_DIR: data.dir });
+    const app = await startApp({ PGLITE_DIR: data.dir, OCI_AUTH_ENDPOINT: oci.url });
     cleanups.push(() => stop(app.child));
     url = app.url;
     const boot = await api("POST", "/api/v1/admin/bootstrap", undefined, { ...ADMIN, organization: "Acme" });
@@ -134,7 +146,7 @@ describe("dashboard: which workloads may log in (instance and resource principal
     expect(await stored()).not.toHaveProperty("allowedPrincipalOcids");
   });
 
-  it("after a reload the identity page states the rules and shows the instance's login command", async () => {
+  it("after a reload the identity page states the rules, and the instance's login command it shows logs in", async () => {
     await page().reload();
     await summary().waitFor();
     const text = await summary().textContent();
@@ -146,6 +158,15 @@ describe("dashboard: which workloads may log in (instance and resource principal
     const command = (await commands().getByLabel("Instance principal login command").textContent())!;
     expect(command).toContain(`ociauth login --auth instance_principal --url '${url}' --identity-id ${identityId}`);
     expect(command).toContain(`principal: "instance"`);
+    // Run on "the instance" (the stand-in's metadata service and federation in place of OCI's): it logs in.
+    const cli = command.split("\n").find((line) => line.startsWith("ociauth login"))!;
+    const { stdout } = await run("bash", [
+      "-c",
+      `ociauth() { node ${CLI} "$@"; }\n${cli} --metadata-url '${oci.instanceMetadataUrl(instanceId)}' --federation-endpoint '${oci.url}'`,
+    ]);
+    const token = stdout.trim();
+    expect(token).toMatch(/^eyJ/);
+    expect((await api("GET", `/api/v1/identities/${identityId}`, token)).status).toBe(200);
     await commands().getByRole("tab", { name: "Resource principal" }).click();
     expect(await commands().getByLabel("Resource principal login command").textContent()).toContain("--auth resource_principal");
     await browser.capture("principals-identity-page");
