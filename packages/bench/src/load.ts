@@ -129,6 +129,8 @@ export interface LoopResult {
   status: number;
   body?: string;
   serverTiming?: Record<string, number>;
+  /** Parts of the call the caller timed itself (ms by name), for onResult. */
+  partsMs?: Record<string, number>;
 }
 
 export interface LoopMeasurement extends Measurement {
@@ -231,12 +233,20 @@ export async function runLoop(
 
 export { Samples };
 
+export interface PostResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export type JsonPoster = ReturnType<typeof createJsonPoster>;
+
 /** A keep-alive HTTP/1.1 POST of JSON that returns status, headers and body. */
 export function createJsonPoster(baseUrl: string, maxSockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const url = new URL(baseUrl);
   return {
-    post(path: string, payload: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+    post(path: string, payload: string): Promise<PostResponse> {
       return new Promise((resolve, reject) => {
         const req = http.request(
           {

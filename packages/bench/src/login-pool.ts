@@ -1,8 +1,9 @@
-// Pre-signed OCI logins for scenarios (c) and (c1). The service lets each signed header set log in
-// once and accepts a signed date within ±5 minutes of its clock; one RSA key signs the same request
-// identically within one second. So every login needs its own (key, second) pair: the bench user
-// gets extra API keys, and a pool of header sets over keys × seconds is signed before the load
-// starts (client-side RSA signing does not compete with the server while it is measured).
+// Pre-signed OCI logins for the user-key login scenarios (c), (c1) and (c16). The service lets
+// each signed header set log in once and accepts a signed date within ±5 minutes of its clock; one
+// RSA key signs the same request identically within one second. So every login needs its own
+// (key, second) pair: the bench user gets extra API keys, and a pool of header sets over keys ×
+// seconds is signed before the load starts (client-side RSA signing does not compete with the
+// server while it is measured).
 import { signGetUserWithOciCommon } from "@ociauth/oci-stand-in";
 import { type BenchOptions } from "./args.js";
 import { type OciKey, type OciUser } from "./seed.js";
@@ -44,19 +45,27 @@ export function signingWindow(runSeconds: number, nowSec = Math.floor(Date.now()
   if (to - from + 1 < MIN_WINDOW_SECONDS) {
     const most = NEWEST_AHEAD_SECONDS + DATE_WINDOW_SECONDS - EDGE_MARGIN_SECONDS - PRESIGN_BUDGET_SECONDS - MIN_WINDOW_SECONDS + 1;
     throw new Error(
-      `scenarios (c)/(c1) sign their logins ahead inside the ±${DATE_WINDOW_SECONDS / 60}-minute date window: --warmup + --duration must be at most ${most} s, not ${runSeconds}`,
+      `scenarios (c)/(c1)/(c16) sign their logins ahead inside the ±${DATE_WINDOW_SECONDS / 60}-minute date window: --warmup + --duration must be at most ${most} s, not ${runSeconds}`,
     );
   }
   return { from, to };
 }
 
+/** The user-key login scenarios: (c) at `--connections`, (c1) at 1 and (c16) at 16 (like (p1)/(p16)). */
+export const USER_KEY_LOGIN_SCENARIOS = ["c", "c1", "c16"] as const;
+export type UserKeyLoginScenario = (typeof USER_KEY_LOGIN_SCENARIOS)[number];
+
+export function userKeyLoginConnections(id: UserKeyLoginScenario, options: Pick<BenchOptions, "connections">): number {
+  return id === "c" ? options.connections : id === "c1" ? 1 : 16;
+}
+
 /**
- * How many extra API keys the bench user needs so that (c) and (c1) on one database get their
- * pools from distinct (key, second) pairs (0 when neither runs). Throws on a run too long for the
- * date window.
+ * How many extra API keys the bench user needs so that the user-key login scenarios on one
+ * database get their pools from distinct (key, second) pairs (0 when none runs). Throws on a run
+ * too long for the date window.
  */
 export function loginPoolKeyCount(options: BenchOptions): number {
-  const runs = [options.scenarios.includes("c") ? options.connections : 0, options.scenarios.includes("c1") ? 1 : 0].filter((c) => c > 0);
+  const runs = USER_KEY_LOGIN_SCENARIOS.filter((id) => options.scenarios.includes(id)).map((id) => userKeyLoginConnections(id, options));
   if (runs.length === 0) return 0;
   const runSeconds = options.warmupSec + options.durationSec;
   const { from, to } = signingWindow(runSeconds, 0);

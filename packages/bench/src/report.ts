@@ -1,5 +1,6 @@
 import { type DbKind } from "./servers.js";
 import { type DbRun, type ScaleRow, type ScenarioResult } from "./scenarios.js";
+import { PRINCIPAL_LOGIN_SCENARIOS } from "./login-scenarios.js";
 import { type CpuReading } from "./monitor.js";
 
 export interface Headline {
@@ -25,6 +26,36 @@ export interface Headline {
   /** The app's RSS right after start (idle) and its peak over the whole run. */
   appIdleRssMB: number | null;
   appLifetimePeakRssMB: number | null;
+  /** The principal login's server-side time against the user-key login's, per connection count measured. */
+  principalVsUserKey: LoginComparison[];
+}
+
+/** (p1)/(p16) against (c1)/(c16): Server-Timing `app` (our time, OCI's excluded) and the rest, per connection count. */
+export interface LoginComparison {
+  connections: number;
+  principal: string;
+  userKey: string;
+  principalAppP50Ms: number | null;
+  userKeyAppP50Ms: number | null;
+  /** principalAppP50Ms / userKeyAppP50Ms: the headline of the principal login (target ≤ 1.5). */
+  appP50Ratio: number | null;
+  principalAppP99Ms: number | null;
+  userKeyAppP99Ms: number | null;
+  principalLoginsPerSec: number | null;
+  userKeyLoginsPerSec: number | null;
+  /** The whole principal login seen by the workload (challenge, signing, login), and the login request alone. */
+  principalE2eMs: { p50: number; p99: number } | null;
+  principalLoginRequestMs: { p50: number; p99: number } | null;
+  userKeyE2eMs: { p50: number; p99: number } | null;
+  principalChallengeP50Ms: number | null;
+  /** Client-side: signing one login, in the run (wall clock) and alone before it. */
+  principalSigningP50Ms: number | null;
+  signingCalibrationP50Ms: number | null;
+  principalNon2xx: number | null;
+  userKeyNon2xx: number | null;
+  /** The app process's CPU time per login over the window (ms): the challenge request's work included. */
+  principalAppCpuMsPerLogin: number | null;
+  userKeyAppCpuMsPerLogin: number | null;
 }
 
 export interface TargetCheck {
@@ -36,6 +67,47 @@ export interface TargetCheck {
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? Math.round((a / b) * 1000) / 1000 : null);
 
 const find = (list: ScenarioResult[], id: string) => list.find((s) => s.id === id && !s.failed);
+
+type Percentiles = { p50: number; p99: number };
+const appTiming = (s: ScenarioResult | undefined) => s?.extra?.serverTimingAppMs as Percentiles | undefined;
+const clientPart = (s: ScenarioResult | undefined, part: string) =>
+  (s?.extra?.clientPartsMs as Record<string, Percentiles> | undefined)?.[part];
+const cpuMsPerRequest = (s: ScenarioResult | undefined) =>
+  s?.cpu?.serverPct !== undefined && s.cpu.serverPct !== null && s.requestsPerSec
+    ? Math.round((s.cpu.serverPct * 10 * 100) / s.requestsPerSec) / 100
+    : null;
+const e2e = (s: ScenarioResult | undefined) => (s?.latencyMs ? { p50: s.latencyMs.p50, p99: s.latencyMs.p99 } : null);
+
+/** Each principal login scenario that ran, next to the user-key login at its connection count. */
+export function loginComparisons(run: DbRun): LoginComparison[] {
+  const ran = (id: string) => run.scenarios.some((s) => s.id === id);
+  return PRINCIPAL_LOGIN_SCENARIOS.filter((p) => ran(p.id) || ran(p.userKey)).map(({ id, connections, userKey }) => {
+    const p = find(run.scenarios, id);
+    const c = find(run.scenarios, userKey);
+    return {
+      connections,
+      principal: id,
+      userKey,
+      principalAppP50Ms: appTiming(p)?.p50 ?? null,
+      userKeyAppP50Ms: appTiming(c)?.p50 ?? null,
+      appP50Ratio: ratio(appTiming(p)?.p50, appTiming(c)?.p50),
+      principalAppP99Ms: appTiming(p)?.p99 ?? null,
+      userKeyAppP99Ms: appTiming(c)?.p99 ?? null,
+      principalLoginsPerSec: p?.requestsPerSec ?? null,
+      userKeyLoginsPerSec: c?.requestsPerSec ?? null,
+      principalE2eMs: e2e(p),
+      principalLoginRequestMs: clientPart(p, "login") ?? null,
+      userKeyE2eMs: e2e(c),
+      principalChallengeP50Ms: clientPart(p, "challenge")?.p50 ?? null,
+      principalSigningP50Ms: clientPart(p, "signing")?.p50 ?? null,
+      signingCalibrationP50Ms: (p?.extra?.signingCalibrationMs as Percentiles | undefined)?.p50 ?? null,
+      principalNon2xx: p?.non2xx ?? null,
+      userKeyNon2xx: c?.non2xx ?? null,
+      principalAppCpuMsPerLogin: cpuMsPerRequest(p),
+      userKeyAppCpuMsPerLogin: cpuMsPerRequest(c),
+    };
+  });
+}
 
 export function headline(run: DbRun): Headline {
   const a = find(run.scenarios, "a");
@@ -60,6 +132,7 @@ export function headline(run: DbRun): Headline {
     startupFreshMs: run.startup?.fresh.median?.first200Ms ?? null,
     appIdleRssMB: run.appIdleRssMB,
     appLifetimePeakRssMB: run.appLifetimePeakRssMB,
+    principalVsUserKey: loginComparisons(run),
   };
 }
 
@@ -92,6 +165,14 @@ export function targets(run: DbRun, scale: ScaleRow[] | undefined): TargetCheck[
       measured: `${app1 ?? "n/a"} ms at 1 connection, ${app64 ?? "n/a"} ms at ${run.connections}`,
       met: app1 === undefined ? null : app1 <= 3,
     },
+    ...h.principalVsUserKey.map((l) => ({
+      target: `(${l.principal}) principal login server-side p50 ≤ 1.5× the user-key login's (${l.userKey}), ${l.connections} connection${l.connections === 1 ? "" : "s"}`,
+      measured:
+        l.appP50Ratio === null
+          ? "n/a"
+          : `${l.appP50Ratio.toFixed(2)}× (Server-Timing app p50 ${l.principalAppP50Ms} vs ${l.userKeyAppP50Ms} ms)`,
+      met: l.appP50Ratio === null ? null : l.appP50Ratio <= 1.5,
+    })),
     {
       target: "server peak RSS under load ≤ 350 MB",
       measured: peak === null ? "n/a" : `${peak} MB`,
@@ -143,6 +224,8 @@ function cpuCell(cpu: CpuReading | null | undefined): string {
   return parts.join(" · ");
 }
 
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
 function extraText(s: ScenarioResult): string {
   const e = s.extra ?? {};
   const parts: string[] = [];
@@ -150,6 +233,13 @@ function extraText(s: ScenarioResult): string {
   const oci = e.serverTimingOciMs as { p50: number; p99: number } | undefined;
   if (app) parts.push(`app p50 ${app.p50} / p99 ${app.p99} ms`);
   if (oci) parts.push(`oci p50 ${oci.p50} / p99 ${oci.p99} ms`);
+  const client = e.clientPartsMs as Record<string, Percentiles> | undefined;
+  if (client?.login) parts.push(`login request alone p50 ${round1(client.login.p50)} / p99 ${round1(client.login.p99)} ms`);
+  if (client?.challenge) parts.push(`challenge p50 ${round1(client.challenge.p50)} ms`);
+  if (client?.signing) {
+    const alone = e.signingCalibrationMs as Percentiles | undefined;
+    parts.push(`signing p50 ${round1(client.signing.p50)} ms${alone ? ` (${round1(alone.p50)} ms alone)` : ""} (client)`);
+  }
   if (e.callsPerHttpRequest !== undefined) parts.push(`${e.callsPerHttpRequest} calls/HTTP req`);
   if (Array.isArray(e.repeatedRequestsPerSec))
     parts.push(`median of ${(e.repeatedRequestsPerSec as number[]).map((n) => fmt(n)).join(" / ")} req/s`);
@@ -368,4 +458,54 @@ export function appMemoryTable(runs: DbRun[], markdown: boolean): string | null 
   const rows = runs.map((run) => ({ cells: [run.db, fmt(run.appIdleRssMB), fmt(run.appLifetimePeakRssMB)] }));
   if (!rows.length) return null;
   return table(["db", "app idle RSS after start MB", "app lifetime peak RSS MB"], rows, markdown);
+}
+
+const pair = (v: { p50: number; p99: number } | null) => (v ? `${fmt(v.p50, 1)} / ${fmt(v.p99, 1)}` : "–");
+
+/** The principal login against the user-key login at the same connections (server side first). */
+export function loginComparisonTable(runs: DbRun[], markdown: boolean): string | null {
+  const rows: Row[] = [];
+  for (const run of runs) {
+    for (const l of loginComparisons(run)) {
+      rows.push({
+        cells: [
+          run.db,
+          String(l.connections),
+          fmt(l.userKeyAppP50Ms, 2),
+          fmt(l.principalAppP50Ms, 2),
+          l.appP50Ratio === null ? "–" : `${l.appP50Ratio.toFixed(2)}×`,
+          `${fmt(l.userKeyAppP99Ms, 1)} / ${fmt(l.principalAppP99Ms, 1)}`,
+          `${fmt(l.userKeyLoginsPerSec)} / ${fmt(l.principalLoginsPerSec)}`,
+          `${fmt(l.userKeyAppCpuMsPerLogin, 1)} / ${fmt(l.principalAppCpuMsPerLogin, 1)}`,
+          pair(l.userKeyE2eMs),
+          pair(l.principalE2eMs),
+          pair(l.principalLoginRequestMs),
+          fmt(l.principalChallengeP50Ms, 1),
+          `${fmt(l.principalSigningP50Ms, 1)} (${fmt(l.signingCalibrationP50Ms, 1)})`,
+          `${fmt(l.userKeyNon2xx)} / ${fmt(l.principalNon2xx)}`,
+        ],
+      });
+    }
+  }
+  if (!rows.length) return null;
+  return table(
+    [
+      "db",
+      "connections",
+      "user-key app p50 ms",
+      "principal app p50 ms",
+      "principal / user-key",
+      "app p99 ms (user-key / principal)",
+      "logins/s (user-key / principal)",
+      "app CPU ms/login (user-key / principal)",
+      "user-key e2e p50 / p99 ms",
+      "principal e2e p50 / p99 ms",
+      "principal login request p50 / p99 ms",
+      "challenge p50 ms",
+      "signing p50 ms in run (alone)",
+      "non-2xx (user-key / principal)",
+    ],
+    rows,
+    markdown,
+  );
 }

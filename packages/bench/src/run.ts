@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { startPostgresServer, type PostgresServer } from "@ociauth/db/testing";
-import { createTestApiKey, createTestOcid } from "@ociauth/oci-stand-in";
+import { createTestApiKey, createTestOcid, type StandInInstance } from "@ociauth/oci-stand-in";
 import pg from "pg";
 import { ALL_SCENARIOS, parseArgs, USAGE, type BenchOptions } from "./args.js";
 import { loginPoolKeyCount } from "./login-pool.js";
@@ -16,6 +16,7 @@ import {
   dbWorkTable,
   startupTable,
   headline,
+  loginComparisonTable,
   ratioTable,
   scaleTable,
   scenarioTable,
@@ -113,10 +114,11 @@ async function main(): Promise<void> {
   }
 
   // One OCI user the stand-in knows; every identity is configured for its tenancy. Its main key
-  // signs the seeding logins; (c)/(c1) sign their pre-signed login pools with the other keys
-  // (each login needs its own (key, second) pair: login-pool.ts).
+  // signs the seeding logins; (c)/(c1)/(c16) sign their pre-signed login pools with the other keys
+  // (each login needs its own (key, second) pair: login-pool.ts). One compute instance in the same
+  // tenancy logs in as an instance principal in (p1)/(p16).
   const key = createTestApiKey();
-  if (poolKeyCount > 0) log(`generating ${poolKeyCount} more RSA keys for the bench user (the login pools of (c)/(c1))…`);
+  if (poolKeyCount > 0) log(`generating ${poolKeyCount} more RSA keys for the bench user (the login pools of (c)/(c1)/(c16))…`);
   const poolKeys = Array.from({ length: poolKeyCount }, () => createTestApiKey());
   const user: OciUser = {
     tenancyOcid: createTestOcid("tenancy"),
@@ -126,14 +128,25 @@ async function main(): Promise<void> {
     privateKeyPem: key.privateKeyPem,
     poolKeys: poolKeys.map((k) => ({ fingerprint: k.fingerprint, privateKeyPem: k.privateKeyPem })),
   };
+  const instance: StandInInstance = {
+    id: createTestOcid("instance", "iad"),
+    compartmentId: createTestOcid("compartment"),
+    tenancyId: user.tenancyOcid,
+    region: "us-ashburn-1",
+    displayName: "bench-instance",
+  };
   const usersFile = path.join(tmp, "stand-in-users.json");
+  const instancesFile = path.join(tmp, "stand-in-instances.json");
   const publicKeys = [key, ...poolKeys].map((k) => k.publicKeyPem);
   writeFileSync(
     usersFile,
     JSON.stringify([{ id: user.userOcid, compartmentId: user.tenancyOcid, name: user.userName, lifecycleState: "ACTIVE", publicKeys }]),
   );
-  const standIn = await startStandIn(usersFile, path.join(logDir, "stand-in.log"));
-  log(`OCI stand-in (own process, pid ${standIn.handle.pid}) at ${standIn.url}`);
+  writeFileSync(instancesFile, JSON.stringify([instance]));
+  const standIn = await startStandIn({ users: usersFile, instances: instancesFile }, path.join(logDir, "stand-in.log"));
+  const metadataUrl = standIn.instanceMetadataUrls.get(instance.id);
+  if (!metadataUrl) throw new Error(`the OCI stand-in did not report the metadata URL of ${instance.id}`);
+  log(`OCI stand-in (own process, pid ${standIn.handle.pid}) at ${standIn.url}, instance ${instance.id}`);
 
   let postgres: PostgresServer | undefined;
   if (options.dbs.includes("postgres")) {
@@ -152,6 +165,7 @@ async function main(): Promise<void> {
     log,
     logFile: (name) => path.join(logDir, name),
     standInPid: standIn.handle.pid,
+    instance: { id: instance.id, metadataUrl },
     cpuProfileDir: options.profile ? path.join(resultsDir, "profiles") : undefined,
     postgresDataDir: postgres?.dataDir,
   };
@@ -214,6 +228,9 @@ async function main(): Promise<void> {
       "",
     );
     text.push("Headline: our (a) throughput as a share of the baselines", ratioTable(results.runs, false), "");
+    const logins = loginComparisonTable(results.runs, false);
+    if (logins)
+      text.push("Principal login vs user-key login, same connections (server side: Server-Timing app, OCI's time excluded)", logins, "");
     const work = dbWorkTable(results.runs, false);
     if (work) text.push("PostgreSQL work per request (pg_stat_database deltas / requests)", work, "");
     const startup = startupTable(results.runs, false);
@@ -245,6 +262,8 @@ async function main(): Promise<void> {
   ];
   if (results.runs.length)
     md.push("## Scenarios", "", scenarioTable(results.runs, true), "", "## Ratio to the baselines", "", ratioTable(results.runs, true), "");
+  const loginsMd = loginComparisonTable(results.runs, true);
+  if (loginsMd) md.push("## Principal login vs user-key login", "", loginsMd, "");
   const workMd = dbWorkTable(results.runs, true);
   if (workMd) md.push("## PostgreSQL work per request", "", workMd, "");
   const startupMd = startupTable(results.runs, true);

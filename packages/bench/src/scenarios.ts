@@ -4,17 +4,9 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { createOciAuthClient, OciAuthError } from "@ociauth/client";
 import { type BenchOptions, type ScenarioId } from "./args.js";
-import {
-  createJsonPoster,
-  parseServerTiming,
-  runAutocannon,
-  runLoop,
-  Samples,
-  type AutocannonRequest,
-  type LoadOptions,
-  type Measurement,
-} from "./load.js";
-import { loginPoolSize, presignLogins, SigningPairs } from "./login-pool.js";
+import { runAutocannon, runLoop, type AutocannonRequest, type LoadOptions, type Measurement } from "./load.js";
+import { SigningPairs, USER_KEY_LOGIN_SCENARIOS, userKeyLoginConnections } from "./login-pool.js";
+import { PRINCIPAL_LOGIN_SCENARIOS, principalLogins, userKeyLogins } from "./login-scenarios.js";
 import { idleRssMB, lifetimePeakMB } from "./monitor.js";
 import {
   api,
@@ -109,6 +101,8 @@ export interface Env {
   log: (line: string) => void;
   logFile: (name: string) => string;
   standInPid: number;
+  /** The instance the stand-in serves for (p1)/(p16): its OCID and metadata URL. */
+  instance: { id: string; metadataUrl: string };
   cpuProfileDir?: string;
   /** The throw-away PostgreSQL server's data folder (to find its processes for CPU figures). */
   postgresDataDir?: string;
@@ -119,6 +113,9 @@ export const TITLES: Record<ScenarioId | BaselineKind, string> = {
   b: "(b) attach/revoke cycles (POST + DELETE) on many identities",
   c: "(c) OCI login against the stand-in",
   c1: "(c1) OCI login, 1 connection (no queueing)",
+  c16: "(c16) OCI login, 16 connections",
+  p1: "(p1) principal login (challenge + login, instance principal), 1 connection",
+  p16: "(p16) principal login (challenge + login, instance principal), 16 connections",
   d: "(d) tRPC read, typed client, one shared client (batching)",
   d1: "(d1) tRPC read, typed client, one client per loop (no batching)",
   e: "(e) REST read with a use-limited token (atomic count)",
@@ -216,22 +213,26 @@ interface MainSeed {
   limitedId: string;
   limitedToken: string;
   loginId: string;
-  /** (key, second) pairs the login pools of (c)/(c1) have signed on this database. */
+  /** (key, second) pairs the login pools of (c)/(c1)/(c16) have signed on this database. */
   loginPairs: SigningPairs;
+  /** The identity of the principal logins (p1)/(p16): instance principals allowed. */
+  principalId: string;
   cycleIds: string[];
 }
 
 async function seedMain(baseUrl: string, env: Env): Promise<MainSeed> {
   const { user } = env;
   const boot = await bootstrap(baseUrl);
-  const [readId, limitedId, loginId] = await Promise.all(
-    ["bench-read", "bench-limited", "bench-login"].map((name) => createIdentity(baseUrl, boot, name)),
+  const [readId, limitedId, loginId, principalId] = await Promise.all(
+    ["bench-read", "bench-limited", "bench-login", "bench-principal"].map((name) => createIdentity(baseUrl, boot, name)),
   );
   await attachOciAuth(baseUrl, boot, readId!, user.tenancyOcid);
   await attachOciAuth(baseUrl, boot, limitedId!, user.tenancyOcid, { accessTokenNumUsesLimit: 100_000_000 });
   await attachOciAuth(baseUrl, boot, loginId!, user.tenancyOcid);
+  // The bench instance lives in the user's tenancy.
+  await attachOciAuth(baseUrl, boot, principalId!, user.tenancyOcid, { allowedPrincipalTypes: ["instance"] });
   // One signed header set logs in once: each login signs its own second (the main key; the
-  // login pools of (c)/(c1) sign with the user's other keys).
+  // login pools of (c)/(c1)/(c16) sign with the user's other keys).
   const [readDate, limitedDate] = distinctSigningDates(2);
   const readToken = await ociLogin(baseUrl, readId!, user, await signedLoginHeaders(user, readDate));
   const limitedToken = await ociLogin(baseUrl, limitedId!, user, await signedLoginHeaders(user, limitedDate));
@@ -249,6 +250,7 @@ async function seedMain(baseUrl: string, env: Env): Promise<MainSeed> {
     limitedToken,
     loginId: loginId!,
     loginPairs: new SigningPairs(user.poolKeys),
+    principalId: principalId!,
     cycleIds,
   };
 }
@@ -320,80 +322,6 @@ async function attachRevokeCycles(app: RunningServer, seed: MainSeed, env: Env, 
   const m = await runAutocannon(app.url, requests, loadOptions(env, app, db), reconcile);
   m.extra = { ...m.extra, identitiesInPool: seed.cycleIds.length, cyclesPerSec: Math.round((m.requestsPerSec / 2) * 10) / 10 };
   return m;
-}
-
-/**
- * (c)/(c1): logins at `connections`. Each login posts its own header set from a pool signed
- * before the load (one (key, second) pair each: a set logs in once), sized for the run; a pool
- * used up ends the loop early and says so. Server-Timing splits our time from OCI's.
- */
-async function ociLogins(
-  app: RunningServer,
-  seed: MainSeed,
-  env: Env,
-  db: DbKind,
-  connections = env.options.connections,
-): Promise<Measurement> {
-  const runSeconds = env.options.warmupSec + env.options.durationSec;
-  const pool = await presignLogins(env.user, seed.loginId, seed.loginPairs, loginPoolSize(connections, runSeconds), runSeconds, env.log);
-  const poster = createJsonPoster(app.url, connections);
-  const appMs = new Samples();
-  const ociMs = new Samples();
-  let missingTiming = 0;
-  let usedBeforeWindow = 0;
-  try {
-    const firstBody = pool.take();
-    if (firstBody === undefined) throw new Error("no login header set could be signed (no unused key/second pair)");
-    const first = await poster.post("/api/v1/auth/oci-auth/login", firstBody);
-    if (first.status !== 200) throw new ApiError(first.status, first.body, "POST /api/v1/auth/oci-auth/login (the first pre-signed login)");
-    const m = await runLoop(
-      () => async () => {
-        const body = pool.take();
-        if (body === undefined) return null; // the pool is used up: this loop stops
-        const res = await poster.post("/api/v1/auth/oci-auth/login", body);
-        return {
-          ok: res.status >= 200 && res.status < 300,
-          status: res.status,
-          body: res.body,
-          serverTiming: parseServerTiming(res.headers["server-timing"]),
-        };
-      },
-      { ...loadOptions(env, app, db), connections },
-      {
-        onMeasureStart: () => (usedBeforeWindow = pool.used),
-        onResult: (result) => {
-          const t = result.serverTiming ?? {};
-          if (t.app === undefined) missingTiming++;
-          else appMs.push(t.app);
-          if (t.oci !== undefined) ociMs.push(t.oci);
-        },
-      },
-    );
-    if (m.requests === 0) throw new Error(`the pool of ${pool.size} pre-signed logins was used up before the measured window`);
-    const loginPool = {
-      size: pool.size,
-      planned: pool.planned,
-      keys: pool.keys,
-      usedBeforeWindow,
-      usedInWindow: pool.used - usedBeforeWindow,
-      exhausted: pool.used >= pool.size,
-      ...(m.stoppedEarlyAfterSec === undefined ? {} : { stoppedEarlyAfterSec: m.stoppedEarlyAfterSec }),
-    };
-    if (loginPool.exhausted)
-      env.log(
-        `    LOGIN POOL USED UP: all ${pool.size} pre-signed logins sent, the loop stopped ${m.stoppedEarlyAfterSec ?? "?"} s into the ${env.options.durationSec} s window`,
-      );
-    m.extra = {
-      ...m.extra,
-      serverTimingAppMs: appMs.summary(),
-      serverTimingOciMs: ociMs.summary(),
-      responsesWithoutServerTiming: missingTiming,
-      loginPool,
-    };
-    return m;
-  } finally {
-    poster.close();
-  }
 }
 
 /** (d)/(d1): the typed tRPC client; counts HTTP requests to show tRPC's batching. */
@@ -522,8 +450,21 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env, freshTarge
       );
     }
     if (want.has("b")) run.scenarios.push(await guarded("b", env, () => attachRevokeCycles(app, seed, env, db)));
-    if (want.has("c")) run.scenarios.push(await guarded("c", env, () => ociLogins(app, seed, env, db)));
-    if (want.has("c1")) run.scenarios.push(await guarded("c1", env, () => ociLogins(app, seed, env, db, 1)));
+    for (const id of USER_KEY_LOGIN_SCENARIOS.filter((s) => want.has(s))) {
+      const load = { ...loadOptions(env, app, db), connections: userKeyLoginConnections(id, env.options) };
+      const loginSeed = { user: env.user, identityId: seed.loginId, pairs: seed.loginPairs };
+      run.scenarios.push(await guarded(id, env, () => userKeyLogins(app.url, load, loginSeed, env.log)));
+    }
+    for (const { id, connections } of PRINCIPAL_LOGIN_SCENARIOS.filter((p) => want.has(p.id))) {
+      const load = { ...loadOptions(env, app, db), connections };
+      const principalSeed = {
+        identityId: seed.principalId,
+        standInUrl: env.ociEndpoint,
+        instanceId: env.instance.id,
+        metadataUrl: env.instance.metadataUrl,
+      };
+      run.scenarios.push(await guarded(id, env, () => principalLogins(app.url, load, principalSeed, env.log)));
+    }
     if (want.has("d")) run.scenarios.push(await guarded("d", env, () => trpcReads(app, seed, env, db, true)));
     if (want.has("d1")) run.scenarios.push(await guarded("d1", env, () => trpcReads(app, seed, env, db, false)));
     if (want.has("e")) {

@@ -54,7 +54,7 @@ export interface AppOptions {
   cpuProfileDir?: string;
 }
 
-/** The app's environment in every bench run (production, no rate limits, the bench's secret and stand-in). */
+/** The app's environment in every bench run (production, no rate limits, the bench's secret, the stand-in for both OCI endpoints). */
 function appEnv(options: Omit<AppOptions, "logFile" | "cpuProfileDir">, port: number): NodeJS.ProcessEnv {
   return serverEnv(options.target, {
     NODE_ENV: "production",
@@ -63,6 +63,8 @@ function appEnv(options: Omit<AppOptions, "logFile" | "cpuProfileDir">, port: nu
     RATE_LIMIT: "off",
     AUTH_SECRET: options.authSecret,
     OCI_IDENTITY_ENDPOINT: options.ociEndpoint,
+    // The principal login's authenticateClient goes to the stand-in too.
+    OCI_AUTH_ENDPOINT: options.ociEndpoint,
   });
 }
 
@@ -180,18 +182,26 @@ export async function startBaseline(kind: BaselineKind, target: DbTarget, authSe
   return { name: kind, url: `http://127.0.0.1:${port}`, handle, stop: () => handle.stop(5000) };
 }
 
-/** The OCI stand-in in its own process (src/stand-in-process.ts). */
-export async function startStandIn(usersFile: string, logFile: string): Promise<RunningServer> {
+export interface RunningStandIn extends RunningServer {
+  /** Each declared instance's metadata URL (its IMDS base, for oci-common's instance principal provider), by OCID. */
+  instanceMetadataUrls: Map<string, string>;
+}
+
+/** The OCI stand-in in its own process (src/stand-in-process.ts), with the users and instances of these files. */
+export async function startStandIn(files: { users: string; instances?: string }, logFile: string): Promise<RunningStandIn> {
   const handle = spawnLogged({
     name: "OCI stand-in",
     command: process.execPath,
-    args: ["--import", "tsx", "src/stand-in-process.ts", usersFile],
+    args: ["--import", "tsx", "src/stand-in-process.ts", files.users, ...(files.instances ? ["--instances", files.instances] : [])],
     cwd: BENCH_DIR,
     env: { ...process.env, NODE_ENV: "production" },
     logFile,
   });
   const match = await waitForLog(handle, /STAND_IN_READY (\S+)/, 60_000);
-  return { name: "stand-in", url: match[1]!, handle, stop: () => handle.stop(5000) };
+  const instanceMetadataUrls = new Map(
+    [...readFileSync(logFile, "utf8").matchAll(/^STAND_IN_INSTANCE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!] as const),
+  );
+  return { name: "stand-in", url: match[1]!, handle, stop: () => handle.stop(5000), instanceMetadataUrls };
 }
 
 /** `pnpm build` at the repository root (turbo). */

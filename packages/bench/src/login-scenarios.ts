@@ -1,0 +1,211 @@
+// The login scenarios. User-key logins (c)/(c1)/(c16) post header sets signed before the load
+// (login-pool.ts); principal logins (p1)/(p16) fetch a challenge, sign it with oci-common's real
+// instance principal provider against the stand-in and post the login, one challenge per login.
+// Both run through one keep-alive loop that collects Server-Timing: our time apart from OCI's.
+import { randomBytes } from "node:crypto";
+import { instancePrincipalProvider, signAuthenticateClient, signInnerRequest } from "@ociauth/oci-stand-in";
+import {
+  createJsonPoster,
+  parseServerTiming,
+  runLoop,
+  Samples,
+  type JsonPoster,
+  type LoadOptions,
+  type LoopMeasurement,
+  type PostResponse,
+} from "./load.js";
+import { loginPoolSize, presignLogins, type SigningPairs } from "./login-pool.js";
+import { ApiError, type OciUser } from "./seed.js";
+
+const USER_KEY_LOGIN_PATH = "/api/v1/auth/oci-auth/login";
+const CHALLENGE_PATH = "/api/v1/auth/oci-auth/challenge";
+const PRINCIPAL_LOGIN_PATH = "/api/v1/auth/oci-auth/login/principal";
+/** The signed host of the outer authenticateClient request (the app forwards it to OCI_AUTH_ENDPOINT: the stand-in). */
+const OCI_AUTH_URL = "https://auth.us-ashburn-1.oraclecloud.com";
+/** Sequential signings timed before a principal run: the client-side CPU of one login. */
+const SIGNING_CALIBRATION_LOGINS = 50;
+
+/** A login's last response (the one with Server-Timing) and the parts the client timed; null when nothing is left to send. */
+type LoginOnce = (poster: JsonPoster) => Promise<{ response: PostResponse; partsMs?: Record<string, number> } | null>;
+
+type Summary = ReturnType<Samples["summary"]>;
+
+/**
+ * `load.connections` keep-alive loops of `login` (after one login that must answer 200). Collects
+ * Server-Timing `app` and `oci` of every response and the client-timed parts of the measured window.
+ */
+async function timedLogins(
+  baseUrl: string,
+  load: LoadOptions,
+  what: string,
+  login: LoginOnce,
+  onMeasureStart?: () => void,
+): Promise<LoopMeasurement> {
+  const poster = createJsonPoster(baseUrl, load.connections);
+  const serverTiming = { app: new Samples(), oci: new Samples() };
+  const parts = new Map<string, Samples>();
+  let missingTiming = 0;
+  try {
+    const first = await login(poster);
+    if (first === null) throw new Error(`${what}: nothing to send`);
+    if (first.response.status !== 200) throw new ApiError(first.response.status, first.response.body, `${what} (the first login)`);
+    const m = await runLoop(
+      () => async () => {
+        const outcome = await login(poster);
+        if (outcome === null) return null; // e.g. the pool is used up: this loop stops
+        const { status, headers, body } = outcome.response;
+        return {
+          ok: status >= 200 && status < 300,
+          status,
+          body,
+          serverTiming: parseServerTiming(headers["server-timing"]),
+          partsMs: outcome.partsMs,
+        };
+      },
+      load,
+      {
+        onMeasureStart,
+        onResult: (result) => {
+          const t = result.serverTiming ?? {};
+          if (t.app === undefined) missingTiming++;
+          else serverTiming.app.push(t.app);
+          if (t.oci !== undefined) serverTiming.oci.push(t.oci);
+          for (const [name, ms] of Object.entries(result.partsMs ?? {})) {
+            if (!parts.has(name)) parts.set(name, new Samples());
+            parts.get(name)!.push(ms);
+          }
+        },
+      },
+    );
+    m.extra = {
+      ...m.extra,
+      serverTimingAppMs: serverTiming.app.summary(),
+      serverTimingOciMs: serverTiming.oci.summary(),
+      responsesWithoutServerTiming: missingTiming,
+      ...(parts.size ? { clientPartsMs: Object.fromEntries([...parts].map(([name, samples]) => [name, samples.summary()])) } : {}),
+    };
+    return m;
+  } finally {
+    poster.close();
+  }
+}
+
+/**
+ * (c)/(c1)/(c16): user-key logins. Each login posts its own header set from a pool signed before
+ * the load (one (key, second) pair each: a set logs in once), sized for the run; a pool used up
+ * ends the loop early and says so.
+ */
+export async function userKeyLogins(
+  baseUrl: string,
+  load: LoadOptions,
+  seed: { user: OciUser; identityId: string; pairs: SigningPairs },
+  log: (line: string) => void,
+): Promise<LoopMeasurement> {
+  const runSeconds = load.warmupSec + load.durationSec;
+  const pool = await presignLogins(seed.user, seed.identityId, seed.pairs, loginPoolSize(load.connections, runSeconds), runSeconds, log);
+  if (pool.size === 0) throw new Error("no login header set could be signed (no unused key/second pair)");
+  let usedBeforeWindow = 0;
+  const m = await timedLogins(
+    baseUrl,
+    load,
+    `POST ${USER_KEY_LOGIN_PATH}`,
+    async (poster) => {
+      const body = pool.take();
+      return body === undefined ? null : { response: await poster.post(USER_KEY_LOGIN_PATH, body) };
+    },
+    () => (usedBeforeWindow = pool.used),
+  );
+  if (m.requests === 0) throw new Error(`the pool of ${pool.size} pre-signed logins was used up before the measured window`);
+  const loginPool = {
+    size: pool.size,
+    planned: pool.planned,
+    keys: pool.keys,
+    usedBeforeWindow,
+    usedInWindow: pool.used - usedBeforeWindow,
+    exhausted: pool.used >= pool.size,
+    ...(m.stoppedEarlyAfterSec === undefined ? {} : { stoppedEarlyAfterSec: m.stoppedEarlyAfterSec }),
+  };
+  if (loginPool.exhausted)
+    log(
+      `    LOGIN POOL USED UP: all ${pool.size} pre-signed logins sent, the loop stopped ${m.stoppedEarlyAfterSec ?? "?"} s into the ${load.durationSec} s window`,
+    );
+  m.extra = { ...m.extra, loginPool };
+  return m;
+}
+
+/** The principal login scenarios, each compared with the user-key login at the same connections. */
+export const PRINCIPAL_LOGIN_SCENARIOS = [
+  { id: "p1", connections: 1, userKey: "c1" },
+  { id: "p16", connections: 16, userKey: "c16" },
+] as const;
+
+export interface PrincipalLoginSeed {
+  identityId: string;
+  standInUrl: string;
+  instanceId: string;
+  /** The instance's metadata URL on the stand-in (its IMDS base). */
+  metadataUrl: string;
+}
+
+type Provider = Awaited<ReturnType<typeof instancePrincipalProvider>>;
+
+/** The login body for `challenge`: the inner GET that binds it and the outer authenticateClient request, both signed by `provider`. */
+async function signedPrincipalLogin(provider: Provider, baseUrl: string, identityId: string, challenge: string): Promise<string> {
+  const inner = await signInnerRequest(provider, { method: "GET", uri: `${baseUrl}${PRINCIPAL_LOGIN_PATH}?challenge=${challenge}` });
+  const outer = await signAuthenticateClient(provider, OCI_AUTH_URL, inner);
+  return JSON.stringify({ identityId, authenticateClient: { headers: outer.headers, body: outer.body } });
+}
+
+/** Client-side cost of signing one login (both requests), timed in a row before the load (nothing else on this event loop). */
+async function signingCost(provider: Provider, baseUrl: string, identityId: string): Promise<Summary> {
+  const samples = new Samples();
+  // One untimed signing first: the first one pays oci-common's one-off set-up (one 100-300 ms outlier otherwise).
+  await signedPrincipalLogin(provider, baseUrl, identityId, randomBytes(32).toString("base64url"));
+  for (let i = 0; i < SIGNING_CALIBRATION_LOGINS; i++) {
+    const t0 = performance.now();
+    await signedPrincipalLogin(provider, baseUrl, identityId, randomBytes(32).toString("base64url"));
+    samples.push(performance.now() - t0);
+  }
+  return samples.summary();
+}
+
+/**
+ * (p1)/(p16): principal logins with oci-common's instance principal provider (federated with the
+ * stand-in once, before the load). Every login: POST the challenge request, sign the inner and
+ * outer requests over the challenge, POST the login. Latency is the whole login; the parts
+ * (challenge round trip, signing, login round trip) are in `extra.clientPartsMs`.
+ */
+export async function principalLogins(
+  baseUrl: string,
+  load: LoadOptions,
+  seed: PrincipalLoginSeed,
+  log: (line: string) => void,
+): Promise<LoopMeasurement> {
+  const provider = await instancePrincipalProvider({ url: seed.standInUrl, instanceMetadataUrl: () => seed.metadataUrl }, seed.instanceId);
+  const signingMs = await signingCost(provider, baseUrl, seed.identityId);
+  log(
+    `    signing one login (inner + outer request, oci-common): p50 ${signingMs.p50} ms, p99 ${signingMs.p99} ms (${SIGNING_CALIBRATION_LOGINS} in a row)`,
+  );
+  const challengeBody = JSON.stringify({ identityId: seed.identityId });
+  const login: LoginOnce = async (poster) => {
+    const t0 = performance.now();
+    const issued = await poster.post(CHALLENGE_PATH, challengeBody);
+    const t1 = performance.now();
+    const partsMs: Record<string, number> = { challenge: t1 - t0 };
+    if (issued.status !== 200) return { response: { ...issued, body: `(challenge) ${issued.body}` }, partsMs };
+    const { challenge } = JSON.parse(issued.body) as { challenge: string };
+    const body = await signedPrincipalLogin(provider, baseUrl, seed.identityId, challenge);
+    const t2 = performance.now();
+    partsMs.signing = t2 - t1;
+    const response = await poster.post(PRINCIPAL_LOGIN_PATH, body);
+    partsMs.login = performance.now() - t2;
+    return { response, partsMs };
+  };
+  const m = await timedLogins(baseUrl, load, `POST ${CHALLENGE_PATH} then ${PRINCIPAL_LOGIN_PATH}`, login);
+  m.extra = {
+    ...m.extra,
+    httpRequestsPerLogin: 2,
+    signingCalibrationMs: { ...signingMs, logins: SIGNING_CALIBRATION_LOGINS },
+  };
+  return m;
+}
