@@ -131,6 +131,8 @@ export interface LoopResult {
   serverTiming?: Record<string, number>;
   /** Parts of the call the caller timed itself (ms by name), for onResult. */
   partsMs?: Record<string, number>;
+  /** Server-Timing `app` of the requests before this one in the same call (NaN: one had none). */
+  earlierAppMs?: number;
 }
 
 export interface LoopMeasurement extends Measurement {

@@ -11,6 +11,7 @@ import {
   Samples,
   type JsonPoster,
   type LoadOptions,
+  type LoopResult,
   type LoopMeasurement,
   type PostResponse,
 } from "./load.js";
@@ -25,8 +26,11 @@ const OCI_AUTH_URL = "https://auth.us-ashburn-1.oraclecloud.com";
 /** Sequential signings timed before a principal run: the client-side CPU of one login. */
 const SIGNING_CALIBRATION_LOGINS = 50;
 
-/** A login's last response (the one with Server-Timing) and the parts the client timed; null when nothing is left to send. */
-type LoginOnce = (poster: JsonPoster) => Promise<{ response: PostResponse; partsMs?: Record<string, number> } | null>;
+/**
+ * A login's last response and the parts the client timed; `earlierAppMs`: Server-Timing `app` of
+ * the requests before it (the challenge), added to the last response's; null when nothing is left to send.
+ */
+type LoginOnce = (poster: JsonPoster) => Promise<Pick<LoopResult, "partsMs" | "earlierAppMs"> & { response: PostResponse } | null>;
 
 type Summary = ReturnType<Samples["summary"]>;
 
@@ -43,6 +47,8 @@ async function timedLogins(
 ): Promise<LoopMeasurement> {
   const poster = createJsonPoster(baseUrl, load.connections);
   const serverTiming = { app: new Samples(), oci: new Samples() };
+  // With a challenge: `app` is challenge + login, and each request's own `app` is kept apart too.
+  const appPerRequest = { challenge: new Samples(), login: new Samples() };
   const parts = new Map<string, Samples>();
   let missingTiming = 0;
   try {
@@ -60,6 +66,7 @@ async function timedLogins(
           body,
           serverTiming: parseServerTiming(headers["server-timing"]),
           partsMs: outcome.partsMs,
+          earlierAppMs: outcome.earlierAppMs,
         };
       },
       load,
@@ -67,8 +74,13 @@ async function timedLogins(
         onMeasureStart,
         onResult: (result) => {
           const t = result.serverTiming ?? {};
-          if (t.app === undefined) missingTiming++;
-          else serverTiming.app.push(t.app);
+          if (t.app === undefined || Number.isNaN(result.earlierAppMs)) missingTiming++;
+          else if (result.earlierAppMs === undefined) serverTiming.app.push(t.app);
+          else {
+            serverTiming.app.push(result.earlierAppMs + t.app);
+            appPerRequest.challenge.push(result.earlierAppMs);
+            appPerRequest.login.push(t.app);
+          }
           if (t.oci !== undefined) serverTiming.oci.push(t.oci);
           for (const [name, ms] of Object.entries(result.partsMs ?? {})) {
             if (!parts.has(name)) parts.set(name, new Samples());
@@ -82,6 +94,9 @@ async function timedLogins(
       serverTimingAppMs: serverTiming.app.summary(),
       serverTimingOciMs: serverTiming.oci.summary(),
       responsesWithoutServerTiming: missingTiming,
+      ...(appPerRequest.login.length
+        ? { serverTimingAppPerRequestMs: { challenge: appPerRequest.challenge.summary(), login: appPerRequest.login.summary() } }
+        : {}),
       ...(parts.size ? { clientPartsMs: Object.fromEntries([...parts].map(([name, samples]) => [name, samples.summary()])) } : {}),
     };
     return m;
@@ -194,12 +209,14 @@ export async function principalLogins(
     const partsMs: Record<string, number> = { challenge: t1 - t0 };
     if (issued.status !== 200) return { response: { ...issued, body: `(challenge) ${issued.body}` }, partsMs };
     const { challenge } = JSON.parse(issued.body) as { challenge: string };
+    const challengeAppMs = parseServerTiming(issued.headers["server-timing"])?.app;
     const body = await signedPrincipalLogin(provider, baseUrl, seed.identityId, challenge);
     const t2 = performance.now();
     partsMs.signing = t2 - t1;
     const response = await poster.post(PRINCIPAL_LOGIN_PATH, body);
     partsMs.login = performance.now() - t2;
-    return { response, partsMs };
+    // A challenge without Server-Timing makes the login's count as missing, never as 0 ms.
+    return { response, partsMs, earlierAppMs: challengeAppMs ?? NaN };
   };
   const m = await timedLogins(baseUrl, load, `POST ${CHALLENGE_PATH} then ${PRINCIPAL_LOGIN_PATH}`, login);
   m.extra = {

@@ -35,7 +35,11 @@ export interface LoginComparison {
   connections: number;
   principal: string;
   userKey: string;
+  /** Server-Timing `app` per principal login: the challenge request's plus the login request's. */
   principalAppP50Ms: number | null;
+  /** The two requests' own `app` p50s (the sum's p50 is not their sum). */
+  principalChallengeAppP50Ms: number | null;
+  principalLoginAppP50Ms: number | null;
   userKeyAppP50Ms: number | null;
   /** principalAppP50Ms / userKeyAppP50Ms: the headline of the principal login (target ≤ 1.5). */
   appP50Ratio: number | null;
@@ -70,6 +74,8 @@ const find = (list: ScenarioResult[], id: string) => list.find((s) => s.id === i
 
 type Percentiles = { p50: number; p99: number };
 const appTiming = (s: ScenarioResult | undefined) => s?.extra?.serverTimingAppMs as Percentiles | undefined;
+const appPerRequest = (s: ScenarioResult | undefined, request: "challenge" | "login") =>
+  (s?.extra?.serverTimingAppPerRequestMs as Record<string, Percentiles> | undefined)?.[request];
 const clientPart = (s: ScenarioResult | undefined, part: string) =>
   (s?.extra?.clientPartsMs as Record<string, Percentiles> | undefined)?.[part];
 const cpuMsPerRequest = (s: ScenarioResult | undefined) =>
@@ -89,6 +95,8 @@ export function loginComparisons(run: DbRun): LoginComparison[] {
       principal: id,
       userKey,
       principalAppP50Ms: appTiming(p)?.p50 ?? null,
+      principalChallengeAppP50Ms: appPerRequest(p, "challenge")?.p50 ?? null,
+      principalLoginAppP50Ms: appPerRequest(p, "login")?.p50 ?? null,
       userKeyAppP50Ms: appTiming(c)?.p50 ?? null,
       appP50Ratio: ratio(appTiming(p)?.p50, appTiming(c)?.p50),
       principalAppP99Ms: appTiming(p)?.p99 ?? null,
@@ -170,7 +178,7 @@ export function targets(run: DbRun, scale: ScaleRow[] | undefined): TargetCheck[
       measured:
         l.appP50Ratio === null
           ? "n/a"
-          : `${l.appP50Ratio.toFixed(2)}× (Server-Timing app p50 ${l.principalAppP50Ms} vs ${l.userKeyAppP50Ms} ms)`,
+          : `${l.appP50Ratio.toFixed(2)}× (Server-Timing app p50 ${l.principalAppP50Ms} ms, challenge + login, vs ${l.userKeyAppP50Ms} ms)`,
       met: l.appP50Ratio === null ? null : l.appP50Ratio <= 1.5,
     })),
     {
@@ -473,6 +481,7 @@ export function loginComparisonTable(runs: DbRun[], markdown: boolean): string |
           String(l.connections),
           fmt(l.userKeyAppP50Ms, 2),
           fmt(l.principalAppP50Ms, 2),
+          `${fmt(l.principalChallengeAppP50Ms, 2)} + ${fmt(l.principalLoginAppP50Ms, 2)}`,
           l.appP50Ratio === null ? "–" : `${l.appP50Ratio.toFixed(2)}×`,
           `${fmt(l.userKeyAppP99Ms, 1)} / ${fmt(l.principalAppP99Ms, 1)}`,
           `${fmt(l.userKeyLoginsPerSec)} / ${fmt(l.principalLoginsPerSec)}`,
@@ -493,7 +502,8 @@ export function loginComparisonTable(runs: DbRun[], markdown: boolean): string |
       "db",
       "connections",
       "user-key app p50 ms",
-      "principal app p50 ms",
+      "principal app p50 ms (challenge + login)",
+      "challenge app p50 + login app p50 ms",
       "principal / user-key",
       "app p99 ms (user-key / principal)",
       "logins/s (user-key / principal)",

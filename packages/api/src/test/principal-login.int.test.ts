@@ -128,6 +128,7 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
     const res = await app.rest("POST", CHALLENGE, { body: { identityId } });
     expect(res.status).toBe(200);
     expect(res.body.expiresIn).toBe(300);
+    expect(res.headers.get("server-timing")).toMatch(/^app;dur=[\d.]+$/);
     return res.body.challenge as string;
   }
 
