@@ -1,6 +1,6 @@
 // The login scenarios. User-key logins (c)/(c1)/(c16) post header sets signed before the load
-// (login-pool.ts); principal logins (p1)/(p16) fetch a challenge, sign it with oci-common's real
-// instance principal provider against the stand-in and post the login, one challenge per login.
+// (login-pool.ts); principal logins (p1)/(p16) post a challenge request and a login signed before
+// the load (over a challenge fetched then) with oci-common's real instance principal provider.
 // Both run through one keep-alive loop that collects Server-Timing: our time apart from OCI's.
 import { randomBytes } from "node:crypto";
 import { instancePrincipalProvider, signAuthenticateClient, signInnerRequest } from "@ociauth/oci-stand-in";
@@ -16,6 +16,7 @@ import {
   type PostResponse,
 } from "./load.js";
 import { loginPoolSize, presignLogins, type SigningPairs } from "./login-pool.js";
+import { OCI_CHALLENGE_TTL_SECONDS } from "@ociauth/schema";
 import { ApiError, type OciUser } from "./seed.js";
 
 const USER_KEY_LOGIN_PATH = "/api/v1/auth/oci-auth/login";
@@ -184,11 +185,62 @@ async function signingCost(provider: Provider, baseUrl: string, identityId: stri
   return samples.summary();
 }
 
+/** A generous estimate of principal logins per second (per connection, in all) to size the signed-ahead pool. */
+const PRINCIPAL_RATE_PER_CONNECTION = 300;
+const PRINCIPAL_RATE_TOTAL = 800;
+/** Signing ahead must leave every pooled challenge this far inside its validity at the run's end. */
+const CHALLENGE_MARGIN_SECONDS = 30;
+
+/** Logins for one run of `seconds` (warm-up included) at `connections`, plus the sanity login. */
+export function principalPoolSize(connections: number, seconds: number): number {
+  return Math.ceil(Math.min(connections * PRINCIPAL_RATE_PER_CONNECTION, PRINCIPAL_RATE_TOTAL) * seconds) + 1;
+}
+
+/**
+ * Fetches `size` challenges and signs a login for each, before the load: the bodies of the
+ * logins to post, oldest first. Stops early (and says so) when the challenges fetched first
+ * would not outlive the run.
+ */
+async function signAhead(
+  poster: JsonPoster,
+  provider: Provider,
+  baseUrl: string,
+  identityId: string,
+  size: number,
+  runSeconds: number,
+  log: (line: string) => void,
+): Promise<{ bodies: string[]; signingMs: number }> {
+  const started = performance.now();
+  const deadline = started + (OCI_CHALLENGE_TTL_SECONDS - CHALLENGE_MARGIN_SECONDS - runSeconds) * 1000;
+  if (deadline <= started) {
+    throw new Error(
+      `(p1)/(p16) sign their logins ahead over challenges valid ${OCI_CHALLENGE_TTL_SECONDS} s: --warmup + --duration must be under ${OCI_CHALLENGE_TTL_SECONDS - CHALLENGE_MARGIN_SECONDS} s, not ${runSeconds}`,
+    );
+  }
+  const challengeBody = JSON.stringify({ identityId });
+  const bodies: string[] = [];
+  let signingMs = 0;
+  while (bodies.length < size && performance.now() < deadline) {
+    const issued = await poster.post(CHALLENGE_PATH, challengeBody);
+    if (issued.status !== 200) throw new ApiError(issued.status, issued.body, `POST ${CHALLENGE_PATH} (signing ahead)`);
+    const t0 = performance.now();
+    bodies.push(await signedPrincipalLogin(provider, baseUrl, identityId, (JSON.parse(issued.body) as { challenge: string }).challenge));
+    signingMs += performance.now() - t0;
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  log(`    signed ${bodies.length} of ${size} principal logins ahead in ${seconds} s (challenge, then inner + outer signature each)`);
+  return { bodies, signingMs };
+}
+
 /**
  * (p1)/(p16): principal logins with oci-common's instance principal provider (federated with the
- * stand-in once, before the load). Every login: POST the challenge request, sign the inner and
- * outer requests over the challenge, POST the login. Latency is the whole login; the parts
- * (challenge round trip, signing, login round trip) are in `extra.clientPartsMs`.
+ * stand-in once, before the load). A challenge is single-use, so a login cannot be signed twice;
+ * like the user-key pools, the logins are signed before the load (client-side RSA signing does
+ * not compete with the server while it is measured): a challenge fetched and a login signed over
+ * it for each login of the run. In the window, every login does what a workload's does on the
+ * server: POST a challenge (a fresh one: its Server-Timing counts, the challenge itself is not
+ * used), then POST a login signed ahead. Server-Timing `app` per login = challenge + login.
+ * Signing one login is timed alone before that (`extra.signingCalibrationMs`).
  */
 export async function principalLogins(
   baseUrl: string,
@@ -201,28 +253,48 @@ export async function principalLogins(
   log(
     `    signing one login (inner + outer request, oci-common): p50 ${signingMs.p50} ms, p99 ${signingMs.p99} ms (${SIGNING_CALIBRATION_LOGINS} in a row)`,
   );
+  const runSeconds = load.warmupSec + load.durationSec;
+  const size = principalPoolSize(load.connections, runSeconds);
+  const ahead = createJsonPoster(baseUrl, 1);
+  const pool = await signAhead(ahead, provider, baseUrl, seed.identityId, size, runSeconds, log).finally(() => ahead.close());
+  let next = 0;
+  let usedBeforeWindow = 0;
   const challengeBody = JSON.stringify({ identityId: seed.identityId });
   const login: LoginOnce = async (poster) => {
+    const body = pool.bodies[next];
+    if (body === undefined) return null;
+    next++;
     const t0 = performance.now();
     const issued = await poster.post(CHALLENGE_PATH, challengeBody);
     const t1 = performance.now();
     const partsMs: Record<string, number> = { challenge: t1 - t0 };
     if (issued.status !== 200) return { response: { ...issued, body: `(challenge) ${issued.body}` }, partsMs };
-    const { challenge } = JSON.parse(issued.body) as { challenge: string };
-    const challengeAppMs = parseServerTiming(issued.headers["server-timing"])?.app;
-    const body = await signedPrincipalLogin(provider, baseUrl, seed.identityId, challenge);
-    const t2 = performance.now();
-    partsMs.signing = t2 - t1;
     const response = await poster.post(PRINCIPAL_LOGIN_PATH, body);
-    partsMs.login = performance.now() - t2;
+    partsMs.login = performance.now() - t1;
     // A challenge without Server-Timing makes the login's count as missing, never as 0 ms.
-    return { response, partsMs, earlierAppMs: challengeAppMs ?? NaN };
+    return { response, partsMs, earlierAppMs: parseServerTiming(issued.headers["server-timing"]).app ?? NaN };
   };
-  const m = await timedLogins(baseUrl, load, `POST ${CHALLENGE_PATH} then ${PRINCIPAL_LOGIN_PATH}`, login);
+  const m = await timedLogins(baseUrl, load, `POST ${CHALLENGE_PATH} then ${PRINCIPAL_LOGIN_PATH}`, login, () => (usedBeforeWindow = next));
+  if (m.requests === 0) throw new Error(`the ${pool.bodies.length} principal logins signed ahead were used up before the measured window`);
+  const exhausted = next >= pool.bodies.length;
+  if (exhausted) {
+    log(
+      `    LOGIN POOL USED UP: all ${pool.bodies.length} principal logins signed ahead were sent, the loop stopped ${m.stoppedEarlyAfterSec ?? "?"} s into the ${load.durationSec} s window`,
+    );
+  }
   m.extra = {
     ...m.extra,
     httpRequestsPerLogin: 2,
     signingCalibrationMs: { ...signingMs, logins: SIGNING_CALIBRATION_LOGINS },
+    loginPool: {
+      size: pool.bodies.length,
+      planned: size,
+      usedBeforeWindow,
+      usedInWindow: next - usedBeforeWindow,
+      exhausted,
+      signingSec: Math.round(pool.signingMs) / 1000,
+      ...(m.stoppedEarlyAfterSec === undefined ? {} : { stoppedEarlyAfterSec: m.stoppedEarlyAfterSec }),
+    },
   };
   return m;
 }
