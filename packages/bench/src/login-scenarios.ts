@@ -31,7 +31,7 @@ const SIGNING_CALIBRATION_LOGINS = 50;
  * A login's last response and the parts the client timed; `earlierAppMs`: Server-Timing `app` of
  * the requests before it (the challenge), added to the last response's; null when nothing is left to send.
  */
-type LoginOnce = (poster: JsonPoster) => Promise<Pick<LoopResult, "partsMs" | "earlierAppMs"> & { response: PostResponse } | null>;
+type LoginOnce = (poster: JsonPoster) => Promise<(Pick<LoopResult, "partsMs" | "earlierAppMs"> & { response: PostResponse }) | null>;
 
 type Summary = ReturnType<Samples["summary"]>;
 
