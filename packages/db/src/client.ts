@@ -18,7 +18,8 @@ export interface Database {
   pglite?: PGlite;
   /**
    * Runs one statement straight on the driver (pg's pool, or PGlite), outside Prisma and outside
-   * any transaction: for the hot path's batched writes, where Prisma's per-query work costs more
+   * any transaction, and returns its rows: for the hot path's single statements (the audit
+   * batch, the login's replay and challenge records), where Prisma's per-query work costs more
    * than the statement. On PGlite it waits for an open transaction to end.
    */
   execute: StatementRunner;
@@ -27,7 +28,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type StatementRunner = (sql: string, params: unknown[]) => Promise<void>;
+export type StatementRunner = <Row = Record<string, unknown>>(sql: string, params: unknown[]) => Promise<Row[]>;
 
 /**
  * Interactive transactions wait up to 10 s for a connection (Prisma's default, 2 s, turns a short
@@ -41,9 +42,7 @@ export function wrapPglite(client: PGlite, target: Database["target"]): Database
     prisma,
     target,
     pglite: client,
-    execute: async (sql, params) => {
-      await client.query(sql, params);
-    },
+    execute: async <Row>(sql: string, params: unknown[]) => (await client.query<Row>(sql, params)).rows,
     async close() {
       await prisma.$disconnect();
       if (!client.closed) await client.close();
@@ -79,9 +78,7 @@ export async function openDatabase(target: DatabaseTarget = resolveDatabaseTarge
   return {
     prisma,
     target,
-    execute: async (sql, params) => {
-      await pool.query(sql, params);
-    },
+    execute: async <Row>(sql: string, params: unknown[]) => (await pool.query(sql, params)).rows as Row[],
     pool,
     async close() {
       await prisma.$disconnect();

@@ -1,4 +1,4 @@
-import { type ChangeFeed, type Database, type Db, subscribeToChanges } from "@ociauth/db";
+import { type ChangeFeed, type Database, type Db, type StatementRunner, subscribeToChanges } from "@ociauth/db";
 import { type AppConfig, getConfig } from "./config";
 import { getLogger } from "./logger";
 import { setMetricsSources } from "./metrics";
@@ -14,6 +14,8 @@ import { UsageRecorder } from "../services/tokens/usage-recorder";
  */
 export interface Runtime {
   db: Db;
+  /** Single statements straight on the driver, outside Prisma and any transaction (the login's hot path). */
+  sql: StatementRunner;
   authCache: AuthCache;
   usage: UsageRecorder;
   audit: AuditSink;
@@ -43,6 +45,7 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
   const usage = new UsageRecorder(db);
   return {
     db,
+    sql: database.execute,
     authCache,
     usage,
     audit,

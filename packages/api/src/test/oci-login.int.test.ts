@@ -268,9 +268,9 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
       expect(rows[0]!.signatureHash).toMatch(/^[0-9a-f]{64}$/);
       expect(rows[0]!.forgetAfter.getTime()).toBe(date.getTime() + 6 * 60_000);
       // Not yet prunable one minute before; gone right after.
-      await pruneLoginSignatures(app.db, new Date(date.getTime() + 5 * 60_000));
+      await pruneLoginSignatures(app.rt.sql, new Date(date.getTime() + 5 * 60_000));
       expect(await app.db.ociLoginSignature.count({ where: { signatureHash: rows[0]!.signatureHash } })).toBe(1);
-      await pruneLoginSignatures(app.db, new Date(date.getTime() + 6 * 60_000 + 1));
+      await pruneLoginSignatures(app.rt.sql, new Date(date.getTime() + 6 * 60_000 + 1));
       expect(await app.db.ociLoginSignature.count({ where: { signatureHash: rows[0]!.signatureHash } })).toBe(0);
     });
   });

@@ -1,23 +1,31 @@
-import type { DbClient } from "../client";
+import type { StatementRunner } from "../client";
+
+// The user-key login's hot path: single statements on the driver (`Database.execute`), not Prisma.
 
 /**
  * Remembers that the OCI signature with this hash is being used to log in, atomically (one
  * statement, across app instances). False when it was already remembered: a replay.
  */
-export async function rememberLoginSignature(db: DbClient, signatureHash: string, forgetAfter: Date): Promise<boolean> {
-  const rows = await db.$queryRaw<{ signatureHash: string }[]>`
-    INSERT INTO oci_login_signatures ("signatureHash", "forgetAfter") VALUES (${signatureHash}, ${forgetAfter})
-    ON CONFLICT ("signatureHash") DO NOTHING
-    RETURNING "signatureHash"`;
+export async function rememberLoginSignature(sql: StatementRunner, signatureHash: string, forgetAfter: Date): Promise<boolean> {
+  const rows = await sql(
+    `INSERT INTO oci_login_signatures ("signatureHash", "forgetAfter") VALUES ($1, $2)
+     ON CONFLICT ("signatureHash") DO NOTHING
+     RETURNING 1`,
+    [signatureHash, forgetAfter],
+  );
   return rows.length === 1;
 }
 
 /** Forgets a signature OCI never judged (unreachable, throttled), so the same headers may be sent again. */
-export async function forgetLoginSignature(db: DbClient, signatureHash: string): Promise<void> {
-  await db.$executeRaw`DELETE FROM oci_login_signatures WHERE "signatureHash" = ${signatureHash}`;
+export async function forgetLoginSignature(sql: StatementRunner, signatureHash: string): Promise<void> {
+  await sql(`DELETE FROM oci_login_signatures WHERE "signatureHash" = $1`, [signatureHash]);
 }
 
 /** Drops signatures whose date is outside the accepted window by `now` (called now and then, not per login). */
-export async function pruneLoginSignatures(db: DbClient, now: Date): Promise<number> {
-  return db.$executeRaw`DELETE FROM oci_login_signatures WHERE "forgetAfter" < ${now}`;
+export async function pruneLoginSignatures(sql: StatementRunner, now: Date): Promise<number> {
+  const [deleted] = await sql<{ n: number }>(
+    `WITH gone AS (DELETE FROM oci_login_signatures WHERE "forgetAfter" < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+    [now],
+  );
+  return deleted?.n ?? 0;
 }

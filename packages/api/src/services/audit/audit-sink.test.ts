@@ -19,7 +19,7 @@ describe("AuditSink.pending (the audit queue metric)", () => {
     const statements: unknown[][] = [];
     const sink = new AuditSink((_sql, params) => {
       statements.push(params);
-      return new Promise<void>((resolve) => (commit = resolve));
+      return new Promise<never[]>((resolve) => (commit = () => resolve([])));
     });
     expect(sink.pending()).toBe(0);
     const recorded = [sink.record(event("a")), sink.record(event("b"))];

@@ -19,7 +19,7 @@ let lastPrune = 0;
 async function pruneOldChallenges(ctx: ServiceContext, now: number) {
   if (now - lastPrune < PRUNE_INTERVAL_MS) return;
   lastPrune = now;
-  await pruneLoginChallenges(ctx.db, new Date(now - KEEP_EXPIRED_MS));
+  await pruneLoginChallenges(ctx.rt.sql, new Date(now - KEEP_EXPIRED_MS));
 }
 
 /**
@@ -37,7 +37,7 @@ export async function issueOciChallenge(ctx: ServiceContext, { identityId }: Oci
     const now = Date.now();
     await pruneOldChallenges(ctx, now);
     const challenge = randomBytes(32).toString("base64url");
-    await insertLoginChallenge(ctx.db, challengeHash(challenge), identity.id, new Date(now + OCI_CHALLENGE_TTL_SECONDS * 1000));
+    await insertLoginChallenge(ctx.rt.sql, challengeHash(challenge), identity.id, new Date(now + OCI_CHALLENGE_TTL_SECONDS * 1000));
     return { challenge, expiresIn: OCI_CHALLENGE_TTL_SECONDS };
   } finally {
     // Server-Timing like the logins': a principal login's server-side time is this plus the login's.

@@ -48,7 +48,7 @@ let lastPrune = 0;
 async function pruneOldSignatures(ctx: ServiceContext, now: number) {
   if (now - lastPrune < PRUNE_INTERVAL_MS) return;
   lastPrune = now;
-  await pruneLoginSignatures(ctx.db, new Date(now));
+  await pruneLoginSignatures(ctx.rt.sql, new Date(now));
 }
 
 /**
@@ -85,7 +85,7 @@ export function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Promise<A
     await checkRateLimit(ctx, "login-identity", identity.id);
     await pruneOldSignatures(ctx, now);
     const replayKey = signatureReplayKey(signer.signature);
-    if (!(await rememberLoginSignature(ctx.db, replayKey, dated.forgetAfter))) {
+    if (!(await rememberLoginSignature(ctx.rt.sql, replayKey, dated.forgetAfter))) {
       throw fail("signature_replayed", unauthorized(loginMessages.signatureReplayed));
     }
 
@@ -102,7 +102,7 @@ export function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Promise<A
     attempt.ociMs = result.elapsedMs;
     if (result.kind !== "ok" && (result.kind === "unreachable" || result.status === 429 || result.status >= 500)) {
       // OCI never judged the signature: the same headers may be sent again.
-      await forgetLoginSignature(ctx.db, replayKey);
+      await forgetLoginSignature(ctx.rt.sql, replayKey);
       throw ociUnavailable(result.kind === "rejected" && result.status === 429 ? result.retryAfter : undefined, "identity");
     }
     if (result.kind === "rejected") throw fail("oci_rejected", unauthorized(loginMessages.ociRejected(result.code)));

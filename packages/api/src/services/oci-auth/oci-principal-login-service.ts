@@ -96,7 +96,7 @@ export function loginWithOciPrincipal(ctx: ServiceContext, body: OciPrincipalLog
     // The identity's budget is spent by verified attempts only (below).
     await checkRateLimit(ctx, "login-identity", identity.id);
     const hash = challengeHash(bound.challenge);
-    const consumed = await consumeLoginChallenge(ctx.db, hash, identity.id, new Date(now));
+    const consumed = await consumeLoginChallenge(ctx.rt.sql, hash, identity.id, new Date(now));
     if (!consumed.ok) {
       if (consumed.problem === "expired") throw fail("challenge_expired", unauthorized(principalLoginMessages.challengeExpired));
       if (consumed.problem === "reused") throw fail("challenge_reused", unauthorized(principalLoginMessages.challengeReused));
@@ -116,7 +116,7 @@ export function loginWithOciPrincipal(ctx: ServiceContext, body: OciPrincipalLog
     attempt.ociMs = answer.elapsedMs;
     if (answer.kind === "unreachable" || (answer.kind === "rejected" && (answer.status === 429 || answer.status >= 500))) {
       // OCI never judged the request: the same login may be sent again.
-      await releaseLoginChallenge(ctx.db, hash);
+      await releaseLoginChallenge(ctx.rt.sql, hash);
       throw ociUnavailable(answer.kind === "rejected" && answer.status === 429 ? answer.retryAfter : undefined, "auth");
     }
     if (answer.kind === "rejected")
