@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DbClient } from "../client";
+import type { DbClient, StatementRunner } from "../client";
 import type { Prisma } from "../generated/prisma/client";
 import type { AuditEventInput } from "./audit";
 import type { IdentityWithOciAuth } from "./identities";
@@ -173,10 +173,10 @@ interface RawAuthContext {
 /**
  * Issues a token, records the login on its identity (`lastLoginAuthMethod`, `lastLoginTime`) and
  * writes its audit event atomically in ONE statement (no interactive transaction): the login hot
- * path. The identity update is not announced to the auth caches (see the identities triggers).
+ * path, straight on the driver (`Database.execute`). The identity update is not announced to the auth caches (see the identities triggers).
  */
 export async function createAccessTokenWithAudit(
-  db: DbClient,
+  sql: StatementRunner,
   token: Pick<
     AccessTokenRow,
     "id" | "identityId" | "authMethod" | "accessTokenTTL" | "accessTokenMaxTTL" | "accessTokenNumUsesLimit" | "expiresAt"
@@ -189,20 +189,42 @@ export async function createAccessTokenWithAudit(
     >,
   event: AuditEventInput,
 ) {
-  await db.$executeRaw`
-    WITH issued AS (
+  await sql(
+    `WITH issued AS (
       INSERT INTO identity_access_tokens (id, "identityId", "authMethod", "accessTokenTTL", "accessTokenMaxTTL", "accessTokenNumUsesLimit", "expiresAt",
                                           "ociUserOcid", "ociUsername", "loginIp", "ociPrincipalType", "ociPrincipalOcid", "ociCompartmentOcid", "ociRegion")
-      VALUES (${token.id}::uuid, ${token.identityId}::uuid, ${token.authMethod}, ${token.accessTokenTTL}, ${token.accessTokenMaxTTL},
-              ${token.accessTokenNumUsesLimit}, ${token.expiresAt}::timestamptz,
-              ${token.ociUserOcid ?? null}, ${token.ociUsername ?? null}, ${token.loginIp ?? null},
-              ${token.ociPrincipalType ?? null}, ${token.ociPrincipalOcid ?? null}, ${token.ociCompartmentOcid ?? null}, ${token.ociRegion ?? null})
+      VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::timestamptz, $8, $9, $10, $11, $12, $13, $14)
       RETURNING id, "identityId"),
     logged_in AS (
-      UPDATE identities AS i SET "lastLoginAuthMethod" = ${token.authMethod}, "lastLoginTime" = now()
+      UPDATE identities AS i SET "lastLoginAuthMethod" = $3, "lastLoginTime" = now()
         FROM issued WHERE i.id = issued."identityId")
     INSERT INTO audit_events (id, "orgId", "eventType", "actorType", "actorId", "actorName", metadata, "ipAddress", "userAgent")
-    SELECT ${randomUUID()}::uuid, ${event.orgId}::uuid, ${event.eventType}, ${event.actorType}, ${event.actorId}, ${event.actorName},
-           ${JSON.stringify(event.metadata)}::jsonb, ${event.ipAddress}, ${event.userAgent}
-      FROM issued`;
+    SELECT $15::uuid, $16::uuid, $17, $18, $19, $20, $21::jsonb, $22, $23
+      FROM issued`,
+    [
+      token.id,
+      token.identityId,
+      token.authMethod,
+      token.accessTokenTTL,
+      token.accessTokenMaxTTL,
+      token.accessTokenNumUsesLimit,
+      token.expiresAt,
+      token.ociUserOcid ?? null,
+      token.ociUsername ?? null,
+      token.loginIp ?? null,
+      token.ociPrincipalType ?? null,
+      token.ociPrincipalOcid ?? null,
+      token.ociCompartmentOcid ?? null,
+      token.ociRegion ?? null,
+      randomUUID(),
+      event.orgId,
+      event.eventType,
+      event.actorType,
+      event.actorId,
+      event.actorName,
+      JSON.stringify(event.metadata),
+      event.ipAddress,
+      event.userAgent,
+    ],
+  );
 }

@@ -125,7 +125,7 @@ describe.each(["pglite", "postgres"] as const)("identity data functions on %s", 
     try {
       const before = Date.now();
       await createAccessTokenWithAudit(
-        db.prisma,
+        db.execute,
         {
           id: randomUUID(),
           identityId: identity.id,

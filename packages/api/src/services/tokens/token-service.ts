@@ -44,7 +44,7 @@ export async function issueAccessToken(
   const expiresAt = lifetime === null ? null : new Date(now + lifetime);
   const tokenId = randomUUID();
   await data.createAccessTokenWithAudit(
-    ctx.db,
+    ctx.rt.sql,
     {
       id: tokenId,
       identityId: input.identityId,
