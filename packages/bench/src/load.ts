@@ -133,6 +133,8 @@ export interface LoopResult {
   partsMs?: Record<string, number>;
   /** Server-Timing `app` of the requests before this one in the same call (NaN: one had none). */
   earlierAppMs?: number;
+  /** Which kind of call this was, when a loop alternates kinds (e.g. "paired"). */
+  label?: string;
 }
 
 export interface LoopMeasurement extends Measurement {

@@ -60,12 +60,25 @@ export function userKeyLoginConnections(id: UserKeyLoginScenario, options: Pick<
 }
 
 /**
+ * The principal login scenarios, each compared with the user-key login at the same connections:
+ * alternating with user-key logins in its own window, and with (c1)/(c16) run alone.
+ */
+export const PRINCIPAL_LOGIN_SCENARIOS = [
+  { id: "p1", connections: 1, userKey: "c1" },
+  { id: "p16", connections: 16, userKey: "c16" },
+] as const;
+
+/**
  * How many extra API keys the bench user needs so that the user-key login scenarios on one
- * database get their pools from distinct (key, second) pairs (0 when none runs). Throws on a run
- * too long for the date window.
+ * database (and the principal ones, for the user-key logins they alternate with) get their pools
+ * from distinct (key, second) pairs (0 when none runs). Throws on a run too long for the date window.
  */
 export function loginPoolKeyCount(options: BenchOptions): number {
-  const runs = USER_KEY_LOGIN_SCENARIOS.filter((id) => options.scenarios.includes(id)).map((id) => userKeyLoginConnections(id, options));
+  const runs = [
+    ...USER_KEY_LOGIN_SCENARIOS.filter((id) => options.scenarios.includes(id)).map((id) => userKeyLoginConnections(id, options)),
+    // (p1)/(p16) alternate their principal logins with user-key logins (login-scenarios.ts).
+    ...PRINCIPAL_LOGIN_SCENARIOS.filter((p) => options.scenarios.includes(p.id)).map((p) => p.connections),
+  ];
   if (runs.length === 0) return 0;
   const runSeconds = options.warmupSec + options.durationSec;
   const { from, to } = signingWindow(runSeconds, 0);
@@ -104,10 +117,10 @@ export class LoginPool {
   private next = 0;
   constructor(
     private readonly bodies: readonly string[],
-    /** The size wanted (fewer when the keys ran out of unused pairs). */
+    /** The size wanted (fewer when the keys ran out of unused pairs, or the challenges' time). */
     readonly planned: number,
-    readonly keys: number,
-    readonly seconds: { from: number; to: number },
+    /** What else to report about how the pool was made (keys, signing time …). */
+    readonly made: Record<string, number> = {},
   ) {}
   get size(): number {
     return this.bodies.length;
@@ -166,5 +179,5 @@ export async function presignLogins(
       `pre-signing took ${tookSec.toFixed(0)} s, more than its ${PRESIGN_BUDGET_SECONDS} s budget: the oldest header sets could leave the date window during the run`,
     );
   }
-  return new LoginPool(bodies, count, keys, window);
+  return new LoginPool(bodies, count, { keys });
 }

@@ -1,7 +1,8 @@
 // The login scenarios. User-key logins (c)/(c1)/(c16) post header sets signed before the load
 // (login-pool.ts); principal logins (p1)/(p16) post a challenge request and a login signed before
-// the load (over a challenge fetched then) with oci-common's real instance principal provider.
-// Both run through one keep-alive loop that collects Server-Timing: our time apart from OCI's.
+// the load (over a challenge fetched then) with oci-common's real instance principal provider,
+// alternating with user-key logins so both are timed on the same machine at the same moment.
+// All run through one keep-alive loop that collects Server-Timing: our time apart from OCI's.
 import { randomBytes } from "node:crypto";
 import { instancePrincipalProvider, signAuthenticateClient, signInnerRequest } from "@ociauth/oci-stand-in";
 import {
@@ -15,7 +16,7 @@ import {
   type LoopMeasurement,
   type PostResponse,
 } from "./load.js";
-import { loginPoolSize, presignLogins, type SigningPairs } from "./login-pool.js";
+import { LoginPool, loginPoolSize, presignLogins, PRESIGN_BUDGET_SECONDS, type SigningPairs } from "./login-pool.js";
 import { OCI_CHALLENGE_TTL_SECONDS } from "@ociauth/schema";
 import { ApiError, type OciUser } from "./seed.js";
 
@@ -26,18 +27,42 @@ const PRINCIPAL_LOGIN_PATH = "/api/v1/auth/oci-auth/login/principal";
 const OCI_AUTH_URL = "https://auth.us-ashburn-1.oraclecloud.com";
 /** Sequential signings timed before a principal run: the client-side CPU of one login. */
 const SIGNING_CALIBRATION_LOGINS = 50;
+/** The label of the user-key logins a principal scenario alternates with. */
+const PAIRED = "paired user-key";
 
 /**
  * A login's last response and the parts the client timed; `earlierAppMs`: Server-Timing `app` of
- * the requests before it (the challenge), added to the last response's; null when nothing is left to send.
+ * the requests before it (the challenge), added to the last response's; `label`: PAIRED for the
+ * user-key logins of a principal scenario. Null when nothing is left to send.
  */
-type LoginOnce = (poster: JsonPoster) => Promise<(Pick<LoopResult, "partsMs" | "earlierAppMs"> & { response: PostResponse }) | null>;
+type LoginOnce = (
+  poster: JsonPoster,
+  /** The how-manieth call of its loop this is (from 0). */
+  call: number,
+) => Promise<(Pick<LoopResult, "partsMs" | "earlierAppMs" | "label"> & { response: PostResponse }) | null>;
 
 type Summary = ReturnType<Samples["summary"]>;
 
+/** Latency and Server-Timing of one kind of login in the window. */
+class LoginSamples {
+  readonly e2e = new Samples();
+  readonly app = new Samples();
+  readonly oci = new Samples();
+  summary(durationSec: number) {
+    return {
+      logins: this.e2e.length,
+      loginsPerSec: Math.round((this.e2e.length / durationSec) * 10) / 10,
+      e2eMs: this.e2e.summary(),
+      serverTimingAppMs: this.app.summary(),
+      serverTimingOciMs: this.oci.summary(),
+    };
+  }
+}
+
 /**
  * `load.connections` keep-alive loops of `login` (after one login that must answer 200). Collects
- * Server-Timing `app` and `oci` of every response and the client-timed parts of the measured window.
+ * Server-Timing `app` and `oci` of every response and the client-timed parts of the measured
+ * window; logins labelled PAIRED are kept apart (`extra.paired`, and `extra.own` for the rest).
  */
 async function timedLogins(
   baseUrl: string,
@@ -47,64 +72,114 @@ async function timedLogins(
   onMeasureStart?: () => void,
 ): Promise<LoopMeasurement> {
   const poster = createJsonPoster(baseUrl, load.connections);
-  const serverTiming = { app: new Samples(), oci: new Samples() };
+  const own = new LoginSamples();
+  const paired = new LoginSamples();
   // With a challenge: `app` is challenge + login, and each request's own `app` is kept apart too.
   const appPerRequest = { challenge: new Samples(), login: new Samples() };
   const parts = new Map<string, Samples>();
   let missingTiming = 0;
   try {
-    const first = await login(poster);
+    const first = await login(poster, 0);
     if (first === null) throw new Error(`${what}: nothing to send`);
     if (first.response.status !== 200) throw new ApiError(first.response.status, first.response.body, `${what} (the first login)`);
     const m = await runLoop(
-      () => async () => {
-        const outcome = await login(poster);
-        if (outcome === null) return null; // e.g. the pool is used up: this loop stops
-        const { status, headers, body } = outcome.response;
-        return {
-          ok: status >= 200 && status < 300,
-          status,
-          body,
-          serverTiming: parseServerTiming(headers["server-timing"]),
-          partsMs: outcome.partsMs,
-          earlierAppMs: outcome.earlierAppMs,
+      () => {
+        let calls = 0;
+        return async () => {
+          const outcome = await login(poster, calls++);
+          if (outcome === null) return null; // e.g. the pool is used up: this loop stops
+          const { status, headers, body } = outcome.response;
+          return {
+            ok: status >= 200 && status < 300,
+            status,
+            body,
+            serverTiming: parseServerTiming(headers["server-timing"]),
+            partsMs: outcome.partsMs,
+            earlierAppMs: outcome.earlierAppMs,
+            label: outcome.label,
+          };
         };
       },
       load,
       {
         onMeasureStart,
-        onResult: (result) => {
+        onResult: (result, ms) => {
           const t = result.serverTiming ?? {};
+          const kind = result.label === PAIRED ? paired : own;
+          kind.e2e.push(ms);
           if (t.app === undefined || Number.isNaN(result.earlierAppMs)) missingTiming++;
-          else if (result.earlierAppMs === undefined) serverTiming.app.push(t.app);
+          else if (result.earlierAppMs === undefined) kind.app.push(t.app);
           else {
-            serverTiming.app.push(result.earlierAppMs + t.app);
+            kind.app.push(result.earlierAppMs + t.app);
             appPerRequest.challenge.push(result.earlierAppMs);
             appPerRequest.login.push(t.app);
           }
-          if (t.oci !== undefined) serverTiming.oci.push(t.oci);
-          for (const [name, ms] of Object.entries(result.partsMs ?? {})) {
+          if (t.oci !== undefined) kind.oci.push(t.oci);
+          if (kind === paired) return;
+          for (const [name, partMs] of Object.entries(result.partsMs ?? {})) {
             if (!parts.has(name)) parts.set(name, new Samples());
-            parts.get(name)!.push(ms);
+            parts.get(name)!.push(partMs);
           }
         },
       },
     );
+    const ownSummary = own.summary(m.durationSec);
     m.extra = {
       ...m.extra,
-      serverTimingAppMs: serverTiming.app.summary(),
-      serverTimingOciMs: serverTiming.oci.summary(),
+      serverTimingAppMs: ownSummary.serverTimingAppMs,
+      serverTimingOciMs: ownSummary.serverTimingOciMs,
       responsesWithoutServerTiming: missingTiming,
       ...(appPerRequest.login.length
         ? { serverTimingAppPerRequestMs: { challenge: appPerRequest.challenge.summary(), login: appPerRequest.login.summary() } }
         : {}),
       ...(parts.size ? { clientPartsMs: Object.fromEntries([...parts].map(([name, samples]) => [name, samples.summary()])) } : {}),
+      ...(paired.e2e.length ? { own: ownSummary, paired: paired.summary(m.durationSec) } : {}),
     };
     return m;
   } finally {
     poster.close();
   }
 }
+
+/** How a pool was used over a run (reported with the scenario); said loudly when it ran out. */
+function poolUse(
+  pool: LoginPool,
+  usedBeforeWindow: number,
+  m: LoopMeasurement,
+  what: string,
+  durationSec: number,
+  log: (line: string) => void,
+) {
+  const exhausted = pool.used >= pool.size;
+  if (exhausted) {
+    log(
+      `    LOGIN POOL USED UP: all ${pool.size} ${what} sent, the loop stopped ${m.stoppedEarlyAfterSec ?? "?"} s into the ${durationSec} s window`,
+    );
+  }
+  return {
+    size: pool.size,
+    planned: pool.planned,
+    ...pool.made,
+    usedBeforeWindow,
+    usedInWindow: pool.used - usedBeforeWindow,
+    exhausted,
+    ...(m.stoppedEarlyAfterSec === undefined ? {} : { stoppedEarlyAfterSec: m.stoppedEarlyAfterSec }),
+  };
+}
+
+export interface UserKeyLoginSeed {
+  user: OciUser;
+  identityId: string;
+  pairs: SigningPairs;
+}
+
+/** Posts the pool's next user-key login (null once it is used up). */
+const userKeyLogin =
+  (pool: LoginPool, label?: string): LoginOnce =>
+  async (poster) => {
+    const body = pool.take();
+    return body === undefined ? null : { response: await poster.post(USER_KEY_LOGIN_PATH, body), label };
+  };
 
 /**
  * (c)/(c1)/(c16): user-key logins. Each login posts its own header set from a pool signed before
@@ -114,53 +189,17 @@ async function timedLogins(
 export async function userKeyLogins(
   baseUrl: string,
   load: LoadOptions,
-  seed: { user: OciUser; identityId: string; pairs: SigningPairs },
+  seed: UserKeyLoginSeed,
   log: (line: string) => void,
 ): Promise<LoopMeasurement> {
   const runSeconds = load.warmupSec + load.durationSec;
   const pool = await presignLogins(seed.user, seed.identityId, seed.pairs, loginPoolSize(load.connections, runSeconds), runSeconds, log);
   if (pool.size === 0) throw new Error("no login header set could be signed (no unused key/second pair)");
   let usedBeforeWindow = 0;
-  const m = await timedLogins(
-    baseUrl,
-    load,
-    `POST ${USER_KEY_LOGIN_PATH}`,
-    async (poster) => {
-      const body = pool.take();
-      return body === undefined ? null : { response: await poster.post(USER_KEY_LOGIN_PATH, body) };
-    },
-    () => (usedBeforeWindow = pool.used),
-  );
+  const m = await timedLogins(baseUrl, load, `POST ${USER_KEY_LOGIN_PATH}`, userKeyLogin(pool), () => (usedBeforeWindow = pool.used));
   if (m.requests === 0) throw new Error(`the pool of ${pool.size} pre-signed logins was used up before the measured window`);
-  const loginPool = {
-    size: pool.size,
-    planned: pool.planned,
-    keys: pool.keys,
-    usedBeforeWindow,
-    usedInWindow: pool.used - usedBeforeWindow,
-    exhausted: pool.used >= pool.size,
-    ...(m.stoppedEarlyAfterSec === undefined ? {} : { stoppedEarlyAfterSec: m.stoppedEarlyAfterSec }),
-  };
-  if (loginPool.exhausted)
-    log(
-      `    LOGIN POOL USED UP: all ${pool.size} pre-signed logins sent, the loop stopped ${m.stoppedEarlyAfterSec ?? "?"} s into the ${load.durationSec} s window`,
-    );
-  m.extra = { ...m.extra, loginPool };
+  m.extra = { ...m.extra, loginPool: poolUse(pool, usedBeforeWindow, m, "pre-signed logins", load.durationSec, log) };
   return m;
-}
-
-/** The principal login scenarios, each compared with the user-key login at the same connections. */
-export const PRINCIPAL_LOGIN_SCENARIOS = [
-  { id: "p1", connections: 1, userKey: "c1" },
-  { id: "p16", connections: 16, userKey: "c16" },
-] as const;
-
-export interface PrincipalLoginSeed {
-  identityId: string;
-  standInUrl: string;
-  instanceId: string;
-  /** The instance's metadata URL on the stand-in (its IMDS base). */
-  metadataUrl: string;
 }
 
 type Provider = Awaited<ReturnType<typeof instancePrincipalProvider>>;
@@ -197,9 +236,9 @@ export function principalPoolSize(connections: number, seconds: number): number 
 }
 
 /**
- * Fetches `size` challenges and signs a login for each, before the load: the bodies of the
- * logins to post, oldest first. Stops early (and says so) when the challenges fetched first
- * would not outlive the run.
+ * Fetches `size` challenges and signs a login for each, before the load: the pool of logins to
+ * post, oldest first. Stops early (and says so) when the challenges fetched first would not
+ * outlive `reserveSeconds` (what runs after the signing and before the load) plus the run.
  */
 async function signAhead(
   poster: JsonPoster,
@@ -207,14 +246,15 @@ async function signAhead(
   baseUrl: string,
   identityId: string,
   size: number,
-  runSeconds: number,
+  seconds: { run: number; reserve: number },
   log: (line: string) => void,
-): Promise<{ bodies: string[]; signingMs: number }> {
+): Promise<LoginPool> {
   const started = performance.now();
-  const deadline = started + (OCI_CHALLENGE_TTL_SECONDS - CHALLENGE_MARGIN_SECONDS - runSeconds) * 1000;
+  const deadline = started + (OCI_CHALLENGE_TTL_SECONDS - CHALLENGE_MARGIN_SECONDS - seconds.reserve - seconds.run) * 1000;
   if (deadline <= started) {
+    const most = OCI_CHALLENGE_TTL_SECONDS - CHALLENGE_MARGIN_SECONDS - seconds.reserve;
     throw new Error(
-      `(p1)/(p16) sign their logins ahead over challenges valid ${OCI_CHALLENGE_TTL_SECONDS} s: --warmup + --duration must be under ${OCI_CHALLENGE_TTL_SECONDS - CHALLENGE_MARGIN_SECONDS} s, not ${runSeconds}`,
+      `(p1)/(p16) sign their logins ahead over challenges valid ${OCI_CHALLENGE_TTL_SECONDS} s: --warmup + --duration must be under ${most} s, not ${seconds.run}`,
     );
   }
   const challengeBody = JSON.stringify({ identityId });
@@ -227,19 +267,33 @@ async function signAhead(
     bodies.push(await signedPrincipalLogin(provider, baseUrl, identityId, (JSON.parse(issued.body) as { challenge: string }).challenge));
     signingMs += performance.now() - t0;
   }
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  log(`    signed ${bodies.length} of ${size} principal logins ahead in ${seconds} s (challenge, then inner + outer signature each)`);
-  return { bodies, signingMs };
+  const took = ((performance.now() - started) / 1000).toFixed(1);
+  log(`    signed ${bodies.length} of ${size} principal logins ahead in ${took} s (challenge, then inner + outer signature each)`);
+  return new LoginPool(bodies, size, { signingSec: Math.round(signingMs) / 1000 });
+}
+
+export interface PrincipalLoginSeed {
+  identityId: string;
+  standInUrl: string;
+  instanceId: string;
+  /** The instance's metadata URL on the stand-in (its IMDS base). */
+  metadataUrl: string;
+  /** The user-key logins the principal logins alternate with. */
+  userKey: UserKeyLoginSeed;
 }
 
 /**
  * (p1)/(p16): principal logins with oci-common's instance principal provider (federated with the
- * stand-in once, before the load). A challenge is single-use, so a login cannot be signed twice;
- * like the user-key pools, the logins are signed before the load (client-side RSA signing does
- * not compete with the server while it is measured): a challenge fetched and a login signed over
- * it for each login of the run. In the window, every login does what a workload's does on the
- * server: POST a challenge (a fresh one: its Server-Timing counts, the challenge itself is not
- * used), then POST a login signed ahead. Server-Timing `app` per login = challenge + login.
+ * stand-in once, before the load), alternating with user-key logins. A challenge is single-use,
+ * so a login cannot be signed twice; like the user-key pools, the logins are signed before the
+ * load (client-side RSA signing does not compete with the server while it is measured): a
+ * challenge fetched and a login signed over it for each login of the run. In the window, every
+ * principal login does what a workload's does on the server: POST a challenge (a fresh one: its
+ * Server-Timing counts, the challenge itself is not used), then POST a login signed ahead.
+ * Server-Timing `app` per login = challenge + login. Every loop alternates: its even calls are
+ * principal logins, its odd calls user-key logins (`extra.paired`), so the two methods are
+ * compared on the same machine at the same moment (which one run after the other, c1 then p1, on
+ * shared cores does not give), with as many of each in flight (half the connections each).
  * Signing one login is timed alone before that (`extra.signingCalibrationMs`).
  */
 export async function principalLogins(
@@ -254,16 +308,31 @@ export async function principalLogins(
     `    signing one login (inner + outer request, oci-common): p50 ${signingMs.p50} ms, p99 ${signingMs.p99} ms (${SIGNING_CALIBRATION_LOGINS} in a row)`,
   );
   const runSeconds = load.warmupSec + load.durationSec;
-  const size = principalPoolSize(load.connections, runSeconds);
   const ahead = createJsonPoster(baseUrl, 1);
-  const pool = await signAhead(ahead, provider, baseUrl, seed.identityId, size, runSeconds, log).finally(() => ahead.close());
-  let next = 0;
-  let usedBeforeWindow = 0;
+  // Principal logins first: their challenges' clock allows for the user-key pre-signing after them.
+  const pool = await signAhead(
+    ahead,
+    provider,
+    baseUrl,
+    seed.identityId,
+    principalPoolSize(load.connections, runSeconds),
+    { run: runSeconds, reserve: PRESIGN_BUDGET_SECONDS },
+    log,
+  ).finally(() => ahead.close());
+  const { user, identityId, pairs } = seed.userKey;
+  // Alternating, each method posts about half the logins of a run of its own.
+  const userKeyPool = await presignLogins(
+    user,
+    identityId,
+    pairs,
+    Math.ceil(loginPoolSize(load.connections, runSeconds) / 2),
+    runSeconds,
+    log,
+  );
   const challengeBody = JSON.stringify({ identityId: seed.identityId });
-  const login: LoginOnce = async (poster) => {
-    const body = pool.bodies[next];
+  const principalLogin: LoginOnce = async (poster) => {
+    const body = pool.take();
     if (body === undefined) return null;
-    next++;
     const t0 = performance.now();
     const issued = await poster.post(CHALLENGE_PATH, challengeBody);
     const t1 = performance.now();
@@ -274,27 +343,20 @@ export async function principalLogins(
     // A challenge without Server-Timing makes the login's count as missing, never as 0 ms.
     return { response, partsMs, earlierAppMs: parseServerTiming(issued.headers["server-timing"]).app ?? NaN };
   };
-  const m = await timedLogins(baseUrl, load, `POST ${CHALLENGE_PATH} then ${PRINCIPAL_LOGIN_PATH}`, login, () => (usedBeforeWindow = next));
-  if (m.requests === 0) throw new Error(`the ${pool.bodies.length} principal logins signed ahead were used up before the measured window`);
-  const exhausted = next >= pool.bodies.length;
-  if (exhausted) {
-    log(
-      `    LOGIN POOL USED UP: all ${pool.bodies.length} principal logins signed ahead were sent, the loop stopped ${m.stoppedEarlyAfterSec ?? "?"} s into the ${load.durationSec} s window`,
-    );
-  }
+  const pairedLogin = userKeyLogin(userKeyPool, PAIRED);
+  const login: LoginOnce = (poster, call) => (call % 2 === 0 ? principalLogin(poster, call) : pairedLogin(poster, call));
+  const before = { principal: 0, userKey: 0 };
+  const m = await timedLogins(baseUrl, load, `POST ${CHALLENGE_PATH} then ${PRINCIPAL_LOGIN_PATH}`, login, () => {
+    before.principal = pool.used;
+    before.userKey = userKeyPool.used;
+  });
+  if (m.requests === 0) throw new Error(`the ${pool.size} principal logins signed ahead were used up before the measured window`);
   m.extra = {
     ...m.extra,
     httpRequestsPerLogin: 2,
     signingCalibrationMs: { ...signingMs, logins: SIGNING_CALIBRATION_LOGINS },
-    loginPool: {
-      size: pool.bodies.length,
-      planned: size,
-      usedBeforeWindow,
-      usedInWindow: next - usedBeforeWindow,
-      exhausted,
-      signingSec: Math.round(pool.signingMs) / 1000,
-      ...(m.stoppedEarlyAfterSec === undefined ? {} : { stoppedEarlyAfterSec: m.stoppedEarlyAfterSec }),
-    },
+    loginPool: poolUse(pool, before.principal, m, "principal logins signed ahead", load.durationSec, log),
+    pairedLoginPool: poolUse(userKeyPool, before.userKey, m, "pre-signed user-key logins", load.durationSec, log),
   };
   return m;
 }

@@ -5,8 +5,8 @@ import pg from "pg";
 import { createOciAuthClient, OciAuthError } from "@ociauth/client";
 import { type BenchOptions, type ScenarioId } from "./args.js";
 import { runAutocannon, runLoop, type AutocannonRequest, type LoadOptions, type Measurement } from "./load.js";
-import { SigningPairs, USER_KEY_LOGIN_SCENARIOS, userKeyLoginConnections } from "./login-pool.js";
-import { PRINCIPAL_LOGIN_SCENARIOS, principalLogins, userKeyLogins } from "./login-scenarios.js";
+import { PRINCIPAL_LOGIN_SCENARIOS, SigningPairs, USER_KEY_LOGIN_SCENARIOS, userKeyLoginConnections } from "./login-pool.js";
+import { principalLogins, userKeyLogins } from "./login-scenarios.js";
 import { idleRssMB, lifetimePeakMB } from "./monitor.js";
 import {
   api,
@@ -114,8 +114,8 @@ export const TITLES: Record<ScenarioId | BaselineKind, string> = {
   c: "(c) OCI login against the stand-in",
   c1: "(c1) OCI login, 1 connection (no queueing)",
   c16: "(c16) OCI login, 16 connections",
-  p1: "(p1) principal login (challenge + login, instance principal), 1 connection",
-  p16: "(p16) principal login (challenge + login, instance principal), 16 connections",
+  p1: "(p1) principal login (challenge + login, instance principal) alternating with user-key logins, 1 connection",
+  p16: "(p16) principal login (challenge + login, instance principal) alternating with user-key logins, 16 connections",
   d: "(d) tRPC read, typed client, one shared client (batching)",
   d1: "(d1) tRPC read, typed client, one client per loop (no batching)",
   e: "(e) REST read with a use-limited token (atomic count)",
@@ -450,10 +450,10 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env, freshTarge
       );
     }
     if (want.has("b")) run.scenarios.push(await guarded("b", env, () => attachRevokeCycles(app, seed, env, db)));
+    const userKeySeed = { user: env.user, identityId: seed.loginId, pairs: seed.loginPairs };
     for (const id of USER_KEY_LOGIN_SCENARIOS.filter((s) => want.has(s))) {
       const load = { ...loadOptions(env, app, db), connections: userKeyLoginConnections(id, env.options) };
-      const loginSeed = { user: env.user, identityId: seed.loginId, pairs: seed.loginPairs };
-      run.scenarios.push(await guarded(id, env, () => userKeyLogins(app.url, load, loginSeed, env.log)));
+      run.scenarios.push(await guarded(id, env, () => userKeyLogins(app.url, load, userKeySeed, env.log)));
     }
     for (const { id, connections } of PRINCIPAL_LOGIN_SCENARIOS.filter((p) => want.has(p.id))) {
       const load = { ...loadOptions(env, app, db), connections };
@@ -462,6 +462,7 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env, freshTarge
         standInUrl: env.ociEndpoint,
         instanceId: env.instance.id,
         metadataUrl: env.instance.metadataUrl,
+        userKey: userKeySeed,
       };
       run.scenarios.push(await guarded(id, env, () => principalLogins(app.url, load, principalSeed, env.log)));
     }
