@@ -19,8 +19,9 @@ export interface Database {
   /**
    * Runs one statement straight on the driver (pg's pool, or PGlite), outside Prisma and outside
    * any transaction, and returns its rows: for the hot path's single statements (the audit
-   * batch, the login's replay and challenge records), where Prisma's per-query work costs more
-   * than the statement. On PGlite it waits for an open transaction to end.
+   * batch, the logins' replay and challenge records and their token + audit statement), where
+   * Prisma's per-query work costs more than the statement. On PGlite it waits for an open
+   * transaction to end.
    */
   execute: StatementRunner;
   /** The pg pool behind Prisma when on PostgreSQL. */
