@@ -2,7 +2,7 @@
  * Small, isolated fixes for the driver adapters of Prisma 6.19. Each names its upstream issue
  * and is covered by a test in adapter-fixes.test.ts, so it can be deleted when upstream fixes it.
  */
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
@@ -81,15 +81,6 @@ export function createPgAdapterFactory(url: string, options: PgPoolOptions = {})
   };
   factory.connectToShadowDb = async () => patchPgExecuteScript(await connectToShadowDb());
   return { factory, pool };
-}
-
-/**
- * PGlite's default start parameters plus `log_startup_progress_interval=0`: without it a process
- * that recovers an uncleanly closed data folder keeps a timer alive and may never exit.
- */
-export function pgliteStartParams(): string[] {
-  const defaults = PGlite.defaultStartParams ?? [];
-  return [...defaults, "-c", "log_startup_progress_interval=0"];
 }
 
 type PgliteAdapter = Awaited<ReturnType<PrismaPGlite["connect"]>>;

@@ -1,6 +1,13 @@
 export * from "./client";
 export * from "./database-target";
-export { checkDataFolderWritable, DamagedDataFolderError, ReadOnlyDataFolderError, UnusableDataFolderError } from "./pglite";
+export {
+  checkDataFolderWritable,
+  DamagedDataFolderError,
+  DEFAULT_PGLITE_SHARED_BUFFERS,
+  pgliteSharedBuffers,
+  ReadOnlyDataFolderError,
+  UnusableDataFolderError,
+} from "./pglite";
 export { DataFolderInUseError } from "./folder-lock";
 export * from "./data/errors";
 export * from "./data/settings";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DamagedDataFolderError, openPGlite } from "./pglite";
+import { DamagedDataFolderError, openPGlite, pgliteSharedBuffers } from "./pglite";
 
 describe("openPGlite", () => {
   const root = mkdtempSync(path.join(os.tmpdir(), "ociauth-pglite-"));
@@ -27,5 +27,21 @@ describe("openPGlite", () => {
     expect(error).toBeInstanceOf(DamagedDataFolderError);
     expect((error as Error).message).toContain(`The embedded database in ${dir} could not be opened: it looks damaged`);
     expect((error as Error).message).toContain("Restore the folder from a backup");
+  });
+});
+
+describe("PGlite's shared buffers", () => {
+  it("start at 16MB (the embedded server's memory), or at PGLITE_SHARED_BUFFERS", async () => {
+    const db = await openPGlite();
+    expect((await db.query("SHOW shared_buffers")).rows).toEqual([{ shared_buffers: "16MB" }]);
+    await db.close();
+    expect(pgliteSharedBuffers({ PGLITE_SHARED_BUFFERS: "128MB" })).toBe("128MB");
+    expect(pgliteSharedBuffers({ PGLITE_SHARED_BUFFERS: " " })).toBe("16MB");
+  });
+
+  it.each(["lots", "16", "16mb", "512kB", "2GB", "-1MB"])("refuse %j with what to write instead", (value) => {
+    expect(() => pgliteSharedBuffers({ PGLITE_SHARED_BUFFERS: value })).toThrow(
+      `PGLITE_SHARED_BUFFERS must be a size from 1MB to 1GB such as 16MB or 128MB (kB, MB or GB), not "${value}".`,
+    );
   });
 });
