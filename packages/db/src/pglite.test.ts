@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -37,6 +37,20 @@ describe("PGlite's shared buffers", () => {
     await db.close();
     expect(pgliteSharedBuffers({ PGLITE_SHARED_BUFFERS: "128MB" })).toBe("128MB");
     expect(pgliteSharedBuffers({ PGLITE_SHARED_BUFFERS: " " })).toBe("16MB");
+  });
+
+  it("a bad PGLITE_SHARED_BUFFERS stops the open before the folder is touched, and says so (not a damaged folder)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "ociauth-pglite-buffers-"));
+    process.env.PGLITE_SHARED_BUFFERS = "2GB";
+    try {
+      const error = await openPGlite(path.join(dir, "data")).catch((e: unknown) => e);
+      expect(error).not.toBeInstanceOf(DamagedDataFolderError);
+      expect((error as Error).message).toMatch(/^PGLITE_SHARED_BUFFERS must be a size from 1MB to 1GB/);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      delete process.env.PGLITE_SHARED_BUFFERS;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each(["lots", "16", "16mb", "512kB", "2GB", "-1MB"])("refuse %j with what to write instead", (value) => {

@@ -122,8 +122,10 @@ const isPermissionError = (error: unknown) => ["EACCES", "EPERM", "EROFS"].inclu
  * folder and what to do.
  */
 export async function openPGlite(dataDir?: string): Promise<PGlite> {
+  // Before the folder is touched: a bad setting is not a damaged folder.
+  const startParams = pgliteStartParams();
   if (!dataDir) {
-    const db = new PGlite({ startParams: pgliteStartParams() });
+    const db = new PGlite({ startParams });
     await db.waitReady;
     return db;
   }
@@ -138,7 +140,7 @@ export async function openPGlite(dataDir?: string): Promise<PGlite> {
     throw error;
   }
   try {
-    const db = new PGlite({ dataDir, startParams: pgliteStartParams() });
+    const db = new PGlite({ dataDir, startParams });
     await db.waitReady;
     const close = db.close.bind(db);
     db.close = async () => {
