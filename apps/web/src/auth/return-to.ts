@@ -5,7 +5,7 @@ export const AFTER_LOGIN_FALLBACK = "/";
 const THIS_ORIGIN = "http://this-origin.invalid";
 const MAX_LENGTH = 512;
 // Browsers read a backslash as a slash and drop tabs and newlines inside a URL: refused anywhere.
-const RAW_TRICKS = /[\\\s\u0000-\u001f\u007f]/;
+const RAW_TRICKS = /[\\\s\p{Cc}]/u;
 // Encoded slashes, backslashes, control characters and double encoding have no place in a dashboard path.
 const ENCODED_TRICKS = /%(2f|5c|25|[01][0-9a-f]|7f)/i;
 const NO_RETURN = /^\/(login|setup|api)(\/|$)/;
