@@ -228,6 +228,7 @@ describe("one front door for every spelling of /api/*", () => {
   });
 
   it("answers unknown /api/* paths with the JSON 404 envelope, never a page", async () => {
+    const before = pagesReached.length;
     for (const path of ["/api/v2/identities", "/api", "/api/", "/x/../api/nothing", "/api/trpc"]) {
       const res = await rawRequest(server.url, { path });
       expect(res.status, path).toBe(404);
@@ -235,7 +236,7 @@ describe("one front door for every spelling of /api/*", () => {
       expect(res.json()).toMatchObject({ statusCode: 404, error: "NotFound" });
       expect(res.json().reqId).toMatch(/^req-[A-Za-z0-9]{14}$/);
     }
-    expect(pagesReached).toEqual(["/identities/./x", "/login"]);
+    expect(pagesReached.slice(before)).toEqual([]);
   });
 
   it("answers unsupported methods on known paths with 405 and Allow", async () => {
