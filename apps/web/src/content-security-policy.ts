@@ -2,8 +2,8 @@
  * The Content-Security-Policy of every page, with a fresh nonce per request (set by src/proxy.ts;
  * Next puts the nonce on its own scripts, read from this header). Scripts come from our own origin
  * or carry the nonce: no inline script without it, no third-party origin, no eval outside
- * development (React's dev tooling needs it). Inline styles stay allowed: React style attributes
- * and the API reference's injected <style> elements cannot carry a nonce.
+ * development (React's dev tooling needs it). Inline styles stay allowed: the pages set style
+ * attributes, which a nonce cannot cover.
  */
 export function contentSecurityPolicy(nonce: string, dev: boolean): string {
   return [
