@@ -2,6 +2,7 @@
 
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { loginPath } from "@/auth/return-to";
 import { errorInfo } from "./errors";
 
 /** A failed load: the API's message and what to do next (sign in again, ask for access, retry). */
@@ -11,7 +12,7 @@ export function QueryError({ error, what, onRetry }: { error: unknown; what: str
   let next: ReactNode;
   if (info.sessionEnded) {
     next = (
-      <a className="btn btn-primary btn-sm" href={`/login?reason=expired&next=${encodeURIComponent(pathname)}`}>
+      <a className="btn btn-primary btn-sm" href={loginPath(pathname, "expired")}>
         Sign in again
       </a>
     );

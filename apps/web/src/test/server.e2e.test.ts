@@ -58,6 +58,7 @@ describe("pnpm start (production server)", () => {
     expect(again.status).toBe(400);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(page.headers.get("content-security-policy")).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/]{22}=='; /);
     expect(page.headers.get("x-content-type-options")).toBe("nosniff");
     expect(page.headers.get("referrer-policy")).toBe("no-referrer");
     expect(page.headers.get("x-frame-options")).toBe("DENY");

@@ -44,8 +44,8 @@ export function createAppServer(fallback: PageHandler): Server {
       if (req.headers["transfer-encoding"] && req.method !== "GET" && req.method !== "HEAD") {
         return void sendNodeResponse(res, errorReply(new AppError("BAD_REQUEST", "A request body must declare its Content-Length")), true);
       }
-      // A server action from another site: refused here with a 403 (Next would answer 500).
-      if (req.headers["next-action"] !== undefined && !isSameOrigin(nodeOriginHeaders(req))) {
+      // A server action or form post from another site: refused here with a 403 (Next would answer 500).
+      if (isCrossSitePageWrite(req)) {
         return void sendNodeResponse(res, errorReply(forbidden("Cross-site request refused: the Origin does not match this site")));
       }
       // Dashboard pages and server actions read the caller's address from here (never the client's own value).
@@ -113,3 +113,15 @@ const nodeOriginHeaders = (req: IncomingMessage) => ({
   host: req.headers.host ?? null,
   secFetchSite: req.headers["sec-fetch-site"]?.toString() ?? null,
 });
+
+/**
+ * A server action (Next-Action header) not proven same-origin, or any other non-GET/HEAD page
+ * request a browser sent from another site (its Origin or Sec-Fetch-Site says so). Requests
+ * without either header come from no browser, so carry no ambient cookies to abuse.
+ */
+function isCrossSitePageWrite(req: IncomingMessage): boolean {
+  const headers = nodeOriginHeaders(req);
+  if (req.headers["next-action"] !== undefined) return !isSameOrigin(headers);
+  if (req.method === "GET" || req.method === "HEAD") return false;
+  return (headers.origin !== null || headers.secFetchSite !== null) && !isSameOrigin(headers);
+}
