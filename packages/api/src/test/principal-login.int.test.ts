@@ -183,6 +183,9 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
     expect(await lastEvent(identityId)).toMatchObject({ identityId, reasonCode });
   }
 
+  /** The stand-in's authenticateClient calls so far (federation calls of the instance providers aside). */
+  const authenticateClientCalls = () => oci.requests.filter((r) => r.url === "/v1/authentication/authenticateClient").length;
+
   const tokenRows = (identityId: string) => app.db.identityAccessToken.findMany({ where: { identityId }, orderBy: { createdAt: "asc" } });
 
   describe("logs in", () => {
@@ -486,7 +489,7 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
     it("refuses a workload's login to another deployment relayed here (401 wrong_audience, OCI never called, challenge kept)", async () => {
       const id = await identityWith({ allowedPrincipalTypes: ["instance"] });
       const challenge = await challengeFor(id);
-      const before = oci.requests.length;
+      const before = authenticateClientCalls();
       for (const service of ["https://staging.ociauth.example.com", "https://ociauth.example.com:8443", "http://127.0.0.1:3000"]) {
         const res = await post(await signedLogin(id, providers.web, challenge, { service }));
         await expectRefused(
@@ -497,7 +500,7 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
           principalLoginMessages.wrongAudience(new URL(service).host, SERVICE),
         );
       }
-      expect(oci.requests.length).toBe(before);
+      expect(authenticateClientCalls()).toBe(before);
       // The refusal depends on the signed bytes only: the challenge is still the workload's.
       expect((await post(await signedLogin(id, providers.web, challenge))).status).toBe(200);
     });
@@ -518,7 +521,7 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
     it("refuses another principal's outer request around a workload's inner request (401 signer_mismatch, OCI never called)", async () => {
       const id = await identityWith({ allowedPrincipalTypes: ["instance", "user"] });
       const challenge = await challengeFor(id);
-      const before = oci.requests.length;
+      const before = authenticateClientCalls();
       // Another deployment (its own instance, or its API key user) wraps the victim's signed inner request.
       for (const [relay, relayOcid] of [
         [providers.sideline, sideline.id],
@@ -530,7 +533,7 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
       // And the other way round: a workload cannot present another principal's inner request as its own.
       const res = await post(await signedLogin(id, providers.alice, challenge, { outerSigner: providers.web }));
       await expectRefused(res, id, 401, "signer_mismatch", principalLoginMessages.signerMismatch(web.id, alice.id));
-      expect(oci.requests.length).toBe(before);
+      expect(authenticateClientCalls()).toBe(before);
       expect(await tokenRows(id)).toHaveLength(0);
       expect((await post(await signedLogin(id, providers.web, challenge))).status).toBe(200);
     });
@@ -550,6 +553,26 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
         expect(res.body).toMatchObject({ statusCode: 400, error: "BadRequest" });
       },
     );
+
+    it("answers hostile inner host and keyId values with a 4xx and a failed-login event, never 500", async () => {
+      const id = await identityWith();
+      const aliceKey = { keyId: `${tenancyOcid}/${alice.id}/${alice.key.fingerprint}`, privateKeyPem: alice.key.privateKeyPem };
+      const send = async (inner: RequestHeaders) => {
+        const outer = await signAuthenticateClient(providers.alice, authHost("us-ashburn-1"), inner);
+        return post({ identityId: id, authenticateClient: { headers: outer.headers, body: outer.body } });
+      };
+      const target = `get ${LOGIN}?challenge=${await challengeFor(id)}`;
+      const nulHost = await send(signWithHeaderList(aliceKey, target, { date: new Date().toUTCString(), host: "ociauth.example.com\u0000" }));
+      await expectRefused(nulHost, id, 401, "wrong_audience", principalLoginMessages.wrongAudience("ociauth.example.com\u0000", SERVICE));
+      const payload = Buffer.from(JSON.stringify({ sub: "ocid1.instance.oc1.iad.\u0000" })).toString("base64url");
+      const nulSub = await send(
+        signWithHeaderList({ ...aliceKey, keyId: `ST$eyJhbGciOiJSUzI1NiJ9.${payload}.c2ln` }, target, {
+          date: new Date().toUTCString(),
+          host: "ociauth.example.com",
+        }),
+      );
+      await expectRefused(nulSub, id, 400, "invalid_signature", principalLoginMessages.keyIdUnreadable("inner"));
+    });
 
     it("takes the region from the instance, not from the host it signed for (401 region_mismatch)", async () => {
       const frankfurtOnly = await identityWith({ allowedPrincipalTypes: ["instance"], allowedRegions: "eu-frankfurt-1" });

@@ -169,6 +169,9 @@ describe("the inner request's audience and signer", () => {
       "ociauth.example.com:abc",
       "[::1",
       " ociauth.example.com",
+      "ociauth.example.com\u0000",
+      "\tociauth.example.com",
+      "ociauth.exämple.com",
       "",
     ]) {
       expect(hostIsAudience(host, AUDIENCE), host).toBe(false);
@@ -201,7 +204,8 @@ describe("the inner request's audience and signer", () => {
       `ST$${Buffer.from('{"alg":"RS256"}').toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.c2ln`;
     expect(principalOfKeyId("ocid1.tenancy.oc1..t/ocid1.user.oc1..u/aa:bb")).toBe("ocid1.user.oc1..u");
     expect(principalOfKeyId(token({ sub: "ocid1.instance.oc1.iad.i", ptype: "instance" }))).toBe("ocid1.instance.oc1.iad.i");
-    for (const keyId of ["ST$", "ST$eyJ", "ST$a.b.c", token({ sub: 7 }), token(null), token({}), "a/b", "a//c", "a/b/c/d", "plain"]) {
+    const hostile = [token({ sub: "ocid1.instance\u0000" }), token({ sub: "a b" }), token({ sub: "x".repeat(256) }), "t/ocid1.user\u0000/f"];
+    for (const keyId of ["ST$", "ST$eyJ", "ST$a.b.c", token({ sub: 7 }), token(null), token({}), "a/b", "a//c", "a/b/c/d", "plain", ...hostile]) {
       expect(principalOfKeyId(keyId), keyId).toBeNull();
     }
   });

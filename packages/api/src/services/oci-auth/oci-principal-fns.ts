@@ -119,7 +119,7 @@ export function innerSignedHeaders(inner: Record<string, string>): { keyId: stri
  * bare `name[:port]` qualifies: no user info, path, percent-escapes or spaces.
  */
 export function hostIsAudience(host: string, audience: URL): boolean {
-  if (!/^[^\s/?#@\\%]+$/.test(host)) return false;
+  if (!/^[A-Za-z0-9._~:[\]-]+$/.test(host)) return false;
   const candidate = `${audience.protocol}//${host}`;
   return URL.canParse(candidate) && new URL(candidate).host === audience.host;
 }
@@ -143,24 +143,29 @@ export function checkInnerRequest(inner: Record<string, string>, audience: URL):
   return { ok: true, keyId: signature.keyId };
 }
 
+/** OCIDs are printable ASCII: anything else names no principal (and never reaches a message or the audit log). */
+const PRINCIPAL_ID = /^[\x21-\x7e]{1,255}$/;
+
 /**
  * Who a keyId says signed: the user OCID of an API key (`<tenancy>/<user>/<fingerprint>`), or
  * the `sub` claim of a security token (`ST$<jwt>`, instance and resource principals), read
  * without checking the token: OCI checks it when it verifies the signature. Null for anything else.
  */
 export function principalOfKeyId(keyId: string): string | null {
+  let principal: unknown = null;
   if (keyId.startsWith("ST$")) {
     const payload = keyId.slice(3).split(".")[1];
     if (payload === undefined || !/^[A-Za-z0-9_-]+$/.test(payload)) return null;
     try {
-      const sub = (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sub?: unknown } | null)?.sub;
-      return typeof sub === "string" && sub !== "" ? sub : null;
+      principal = (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sub?: unknown } | null)?.sub;
     } catch {
       return null;
     }
+  } else {
+    const parts = keyId.split("/");
+    if (parts.length === 3 && parts.every((part) => part.trim() !== "")) principal = parts[1];
   }
-  const parts = keyId.split("/");
-  return parts.length === 3 && parts.every((part) => part.trim() !== "") ? parts[1]! : null;
+  return typeof principal === "string" && PRINCIPAL_ID.test(principal) ? principal : null;
 }
 
 /**

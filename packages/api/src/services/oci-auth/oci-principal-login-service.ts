@@ -6,6 +6,7 @@ import {
   type OciPrincipalLoginBody,
   PRINCIPAL_LOGIN_PATH,
 } from "@ociauth/schema";
+import { servicePublicUrl } from "../../core/config";
 import type { ServiceContext } from "../../core/context";
 import { badRequest, unauthorized } from "../../core/errors";
 import { checkRateLimit, enforceRateLimit } from "../rate-limit/rate-limit-service";
@@ -13,7 +14,6 @@ import { issueAccessToken } from "../tokens/token-service";
 import { fail, loginActor, runLoginAttempt } from "./login-attempt";
 import { authenticateClient } from "./oci-authenticate-client";
 import { challengeHash } from "./oci-challenge-service";
-import { servicePublicUrl } from "../../core/config";
 import { checkSignedDate } from "./oci-login-fns";
 import { ociUnavailable, signedDateMessage } from "./oci-login-service";
 import {
@@ -65,7 +65,7 @@ export const principalLoginMessages = {
   keyIdUnreadable: (which: "outer" | "inner") =>
     `Invalid OCI request signature: the ${which} request's keyId is neither an API key (<tenancy>/<user>/<fingerprint>) nor a security token (ST$<token>).`,
   signerMismatch: (outer: string, inner: string) =>
-    `Access denied: the authenticateClient request was signed by ${outer.slice(0, 200)}, but the inner request by ${inner.slice(0, 200)}. A workload signs both requests with its own principal.`,
+    `Access denied: the authenticateClient request was signed by ${outer}, but the inner request by ${inner}. A workload signs both requests with its own principal.`,
 } as const;
 
 /**
