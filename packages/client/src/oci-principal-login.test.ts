@@ -116,7 +116,9 @@ describe("loginWithOci as an OCI principal (oci-common's providers against the s
     );
     expect(error).toBeInstanceOf(OciAuthError);
     expect(error).toMatchObject({ status: 401 });
-    expect((error as OciAuthError).message).toContain(`the inner request was signed for "ociauth.invalid:${port}", not for this service (${fixture().url})`);
+    expect((error as OciAuthError).message).toContain(
+      `the inner request was signed for "ociauth.invalid:${port}", not for this service (${fixture().url})`,
+    );
   });
 
   it("createOciSession logs in again with a new challenge, instead of renewing", async () => {

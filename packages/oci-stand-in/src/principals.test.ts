@@ -159,8 +159,7 @@ describe("regional OCIDs", () => {
     expect(createTestOcid("fnfunc", "ap-mumbai-1")).toMatch(/^ocid1\.fnfunc\.oc1\.bom\./);
     const misplaced = { id: createTestOcid("instance", "fra"), compartmentId: compartment, tenancyId: tenancy, region: "us-ashburn-1" };
     expect(() => standIn.addInstance(misplaced)).toThrow(/does not carry the region of us-ashburn-1.*ocid1\.<type>\.oc1\.iad\./);
-    const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" } });
-    expect(() => standIn.issueResourcePrincipalToken({ ...fnFunction, region: "eu-frankfurt-1" }, publicKey)).toThrow(
+    expect(() => standIn.issueResourcePrincipalToken({ ...fnFunction, region: "eu-frankfurt-1" }, alice.key.publicKeyPem)).toThrow(
       /does not carry the region of eu-frankfurt-1/,
     );
     standIn.addInstance({ ...misplaced, id: `ocid1.instance.oc1.us-ashburn-1.${"a".repeat(60)}` });

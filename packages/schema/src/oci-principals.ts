@@ -119,6 +119,7 @@ export function describeAllowedWorkloads(rules: PrincipalRules): string[] {
   if (principals.length > 0) lines.push(`Only the principal${principals.length > 1 ? "s" : ""} ${joinWords(principals)}.`);
   const regions = rules.allowedRegions ? splitCommaList(rules.allowedRegions) : [];
   if (regions.length > 0) lines.push(`Only in region${regions.length > 1 ? "s" : ""} ${joinWords(regions)}.`);
-  if (regions.length > 0 && types.includes("user")) lines.push("No user can log in while regions are restricted: an OCI user has no region.");
+  if (regions.length > 0 && types.includes("user"))
+    lines.push("No user can log in while regions are restricted: an OCI user has no region.");
   return lines;
 }

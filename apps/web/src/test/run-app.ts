@@ -20,7 +20,16 @@ export async function startApp(env: Record<string, string>) {
   const child = spawn("pnpm", ["start"], {
     cwd: appDir,
     // Principal logins are signed for the URL the test reaches the app at, unless `env` says otherwise.
-    env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: "", AUTH_SECRET: "", PUBLIC_URL: url, ...env, PORT: String(port), HOST: "127.0.0.1" },
+    env: {
+      ...process.env,
+      DATABASE_URL: "",
+      PGLITE_DIR: "",
+      AUTH_SECRET: "",
+      PUBLIC_URL: url,
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -63,7 +63,9 @@ describe("pnpm start (production server)", () => {
     expect(page.headers.get("referrer-policy")).toBe("no-referrer");
     expect(page.headers.get("x-frame-options")).toBe("DENY");
     expect(app.output()).toContain("PGlite (embedded)");
-    expect(app.output()).toContain(`Warning: PUBLIC_URL is not set: principal logins are accepted only when signed for ${app.url} (the listen address`);
+    expect(app.output()).toContain(
+      `Warning: PUBLIC_URL is not set: principal logins are accepted only when signed for ${app.url} (the listen address`,
+    );
     const openapi = await fetch(`${app.url}/api/docs/json`);
     expect(openapi.status).toBe(200);
     expect((await openapi.json()).openapi).toBe("3.1.0");

@@ -492,13 +492,7 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
       const before = authenticateClientCalls();
       for (const service of ["https://staging.ociauth.example.com", "https://ociauth.example.com:8443", "http://127.0.0.1:3000"]) {
         const res = await post(await signedLogin(id, providers.web, challenge, { service }));
-        await expectRefused(
-          res,
-          id,
-          401,
-          "wrong_audience",
-          principalLoginMessages.wrongAudience(new URL(service).host, SERVICE),
-        );
+        await expectRefused(res, id, 401, "wrong_audience", principalLoginMessages.wrongAudience(new URL(service).host, SERVICE));
       }
       expect(authenticateClientCalls()).toBe(before);
       // The refusal depends on the signed bytes only: the challenge is still the workload's.
@@ -562,7 +556,9 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
         return post({ identityId: id, authenticateClient: { headers: outer.headers, body: outer.body } });
       };
       const target = `get ${LOGIN}?challenge=${await challengeFor(id)}`;
-      const nulHost = await send(signWithHeaderList(aliceKey, target, { date: new Date().toUTCString(), host: "ociauth.example.com\u0000" }));
+      const nulHost = await send(
+        signWithHeaderList(aliceKey, target, { date: new Date().toUTCString(), host: "ociauth.example.com\u0000" }),
+      );
       await expectRefused(nulHost, id, 401, "wrong_audience", principalLoginMessages.wrongAudience("ociauth.example.com\u0000", SERVICE));
       const payload = Buffer.from(JSON.stringify({ sub: "ocid1.instance.oc1.iad.\u0000" })).toString("base64url");
       const nulSub = await send(

@@ -134,10 +134,17 @@ describe("parseRequestTarget", () => {
   it.each(HOSTILE_TARGETS)("refuses %j without throwing", (target) => expect(parseRequestTarget(target)).toBeNull());
   it("never throws, and anything it accepts is a path of no other host", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((rest) => `get /${rest}`), fc.string().map((rest) => `get //${rest}`)), (target) => {
-        const url = parseRequestTarget(target);
-        if (url !== null) expect(url.origin).toBe("http://target.invalid");
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((rest) => `get /${rest}`),
+          fc.string().map((rest) => `get //${rest}`),
+        ),
+        (target) => {
+          const url = parseRequestTarget(target);
+          if (url !== null) expect(url.origin).toBe("http://target.invalid");
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -204,8 +211,25 @@ describe("the inner request's audience and signer", () => {
       `ST$${Buffer.from('{"alg":"RS256"}').toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.c2ln`;
     expect(principalOfKeyId("ocid1.tenancy.oc1..t/ocid1.user.oc1..u/aa:bb")).toBe("ocid1.user.oc1..u");
     expect(principalOfKeyId(token({ sub: "ocid1.instance.oc1.iad.i", ptype: "instance" }))).toBe("ocid1.instance.oc1.iad.i");
-    const hostile = [token({ sub: "ocid1.instance\u0000" }), token({ sub: "a b" }), token({ sub: "x".repeat(256) }), "t/ocid1.user\u0000/f"];
-    for (const keyId of ["ST$", "ST$eyJ", "ST$a.b.c", token({ sub: 7 }), token(null), token({}), "a/b", "a//c", "a/b/c/d", "plain", ...hostile]) {
+    const hostile = [
+      token({ sub: "ocid1.instance\u0000" }),
+      token({ sub: "a b" }),
+      token({ sub: "x".repeat(256) }),
+      "t/ocid1.user\u0000/f",
+    ];
+    for (const keyId of [
+      "ST$",
+      "ST$eyJ",
+      "ST$a.b.c",
+      token({ sub: 7 }),
+      token(null),
+      token({}),
+      "a/b",
+      "a//c",
+      "a/b/c/d",
+      "plain",
+      ...hostile,
+    ]) {
       expect(principalOfKeyId(keyId), keyId).toBeNull();
     }
   });
@@ -229,7 +253,11 @@ describe("toLoginPrincipal", () => {
       region: null,
       signedRegion: "r",
     });
-    const unknownRegion = { tenantId: TENANCY, subjectId: "ocid1.fnfunc.oc1.xyz.f", claims: { ptype: "resource", res_compartment: COMPARTMENT } };
+    const unknownRegion = {
+      tenantId: TENANCY,
+      subjectId: "ocid1.fnfunc.oc1.xyz.f",
+      claims: { ptype: "resource", res_compartment: COMPARTMENT },
+    };
     expect(toLoginPrincipal(unknownRegion, "us-ashburn-1")?.region).toBeNull();
   });
   it("returns null for what it cannot classify", () => {
@@ -293,9 +321,9 @@ describe("refusePrincipal", () => {
     // A user has no region: a region rule refuses it, with a reason that says so.
     expect(reason({ ...types, allowedRegions: "us-ashburn-1" }, user)).toBe("region_not_allowed");
     expect(reason({ ...types, allowedRegions: "us-ashburn-1" }, user, true)).toBe("region_not_allowed");
-    expect(refusePrincipal({ tenancyOcid: TENANCY, ...types, allowedRegions: "us-ashburn-1" }, user, { usernameKnown: true })?.message).toContain(
-      "an OCI user has no region",
-    );
+    expect(
+      refusePrincipal({ tenancyOcid: TENANCY, ...types, allowedRegions: "us-ashburn-1" }, user, { usernameKnown: true })?.message,
+    ).toContain("an OCI user has no region");
     // An OCID whose region this service does not know passes no region rule.
     const unknown = { ...instance, ocid: "ocid1.instance.oc1.xyz.i", region: null };
     expect(reason(types, unknown)).toBeNull();

@@ -125,8 +125,7 @@ export function hostIsAudience(host: string, audience: URL): boolean {
 }
 
 export type InnerRequestCheck =
-  | { ok: true; keyId: string }
-  | { ok: false; problem: "no_signature" | "malformed_target" | "host_not_signed" | "wrong_audience" };
+  { ok: true; keyId: string } | { ok: false; problem: "no_signature" | "malformed_target" | "host_not_signed" | "wrong_audience" };
 
 /**
  * The inner request must be signed for this service: a well-formed `(request-target)` when it
@@ -260,7 +259,8 @@ export const principalRefusalMessages = {
     if (p.type === "user") {
       return "Access denied: the identity allows only the regions in allowedRegions, and an OCI user has no region (only instances and resources do). Log in with an instance or resource principal, or clear allowedRegions.";
     }
-    if (p.region === null) return `Access denied: the region of ${p.ocid} is not one this service knows, so allowedRegions cannot allow it.`;
+    if (p.region === null)
+      return `Access denied: the region of ${p.ocid} is not one this service knows, so allowedRegions cannot allow it.`;
     return `Access denied: region ${p.region} of ${p.ocid} is not in the identity's allowedRegions.`;
   },
 } as const;
