@@ -60,6 +60,8 @@ function appEnv(options: Omit<AppOptions, "logFile" | "cpuProfileDir">, port: nu
     NODE_ENV: "production",
     PORT: String(port),
     HOST: "127.0.0.1",
+    // Principal logins (p1)/(p16) are signed for the URL the bench reaches the app at.
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     RATE_LIMIT: "off",
     AUTH_SECRET: options.authSecret,
     OCI_IDENTITY_ENDPOINT: options.ociEndpoint,

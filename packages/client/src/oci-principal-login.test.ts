@@ -88,6 +88,39 @@ describe("loginWithOci as an OCI principal (oci-common's providers against the s
     expect((error as OciAuthError).message).toContain('Add "instance" to allowedPrincipalTypes');
   });
 
+  it("signs the inner request for the URL it is given: its host and port, whatever path the URL has", async () => {
+    const signedHosts: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : input.toString());
+      if (url.pathname === PRINCIPAL_LOGIN_PATH) {
+        const { authenticateClient } = JSON.parse(String(init?.body)) as { authenticateClient: { body: string } };
+        const { requestHeaders } = JSON.parse(authenticateClient.body) as { requestHeaders: Record<string, string[]> };
+        signedHosts.push(requestHeaders.host![0]!);
+        expect(requestHeaders["(request-target)"]![0]).toMatch(new RegExp(`^get ${PRINCIPAL_LOGIN_PATH}\\?challenge=[A-Za-z0-9_-]{43}$`));
+      }
+      return fetch(input, init);
+    };
+    await loginWithOci(instanceOptions(instances, { fetch: recording }));
+    await loginWithOci(instanceOptions(instances, { fetch: recording, url: `${fixture().url}/` }));
+    const { host } = new URL(fixture().url);
+    expect(signedHosts).toEqual([host, host]);
+  });
+
+  it("a URL other than the server's PUBLIC_URL is refused by the server (401 wrong_audience)", async () => {
+    // The same server under another name: the client signs for that name, which is not the server's.
+    const { port } = new URL(fixture().url);
+    const renamed: typeof fetch = (input, init) =>
+      fetch(String(input instanceof Request ? input.url : input).replace(`http://ociauth.invalid:${port}`, fixture().url), init);
+    const error = await loginWithOci(instanceOptions(instances, { fetch: renamed, url: `http://ociauth.invalid:${port}` })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(OciAuthError);
+    expect(error).toMatchObject({ status: 401 });
+    expect((error as OciAuthError).message).toContain(
+      `the inner request was signed for "ociauth.invalid:${port}", not for this service (${fixture().url})`,
+    );
+  });
+
   it("createOciSession logs in again with a new challenge, instead of renewing", async () => {
     const counted = countingFetch();
     let clock = Date.now();

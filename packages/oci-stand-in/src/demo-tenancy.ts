@@ -69,8 +69,8 @@ export function ensureDemoTenancy(outDir: string): DemoTenancy {
     };
     publicKeyPem = key.publicKeyPem;
   }
-  const instanceOcid = demo.instanceOcid ?? createTestOcid("instance", "iad");
-  const functionOcid = demo.functionOcid ?? createTestOcid("fnfunc", "iad");
+  const instanceOcid = demo.instanceOcid ?? createTestOcid("instance", DEMO_REGION);
+  const functionOcid = demo.functionOcid ?? createTestOcid("fnfunc", DEMO_REGION);
   if (!reused || demo.instanceOcid !== instanceOcid || demo.functionOcid !== functionOcid) {
     demo = { ...demo, instanceOcid, functionOcid };
     writeFileSync(demoPath, `${JSON.stringify(demo, null, 2)}\n`);

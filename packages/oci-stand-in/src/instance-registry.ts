@@ -1,4 +1,5 @@
 import { type CertificateAuthority, type InstanceIdentity } from "./certificate-authority.js";
+import { assertOcidInRegion } from "./region-codes.js";
 import { type StandInInstance } from "./types.js";
 
 interface InstanceEntry {
@@ -14,6 +15,7 @@ export class InstanceRegistry {
   constructor(private readonly authority: CertificateAuthority) {}
 
   add(instance: StandInInstance): void {
+    assertOcidInRegion(instance.id, instance.region);
     this.entries.set(instance.id, { instance: { ...instance }, timeCreated: new Date().toISOString() });
   }
 

@@ -153,6 +153,19 @@ describe("instance metadata service (/opc/v2)", () => {
   });
 });
 
+describe("regional OCIDs", () => {
+  it("writes the region key into a test OCID, and refuses a principal whose OCID names another region", async () => {
+    expect(createTestOcid("instance", "us-ashburn-1")).toMatch(/^ocid1\.instance\.oc1\.iad\.aaaaaaaa[a-z2-7]{52}$/);
+    expect(createTestOcid("fnfunc", "ap-mumbai-1")).toMatch(/^ocid1\.fnfunc\.oc1\.bom\./);
+    const misplaced = { id: createTestOcid("instance", "fra"), compartmentId: compartment, tenancyId: tenancy, region: "us-ashburn-1" };
+    expect(() => standIn.addInstance(misplaced)).toThrow(/does not carry the region of us-ashburn-1.*ocid1\.<type>\.oc1\.iad\./);
+    expect(() => standIn.issueResourcePrincipalToken({ ...fnFunction, region: "eu-frankfurt-1" }, alice.key.publicKeyPem)).toThrow(
+      /does not carry the region of eu-frankfurt-1/,
+    );
+    standIn.addInstance({ ...misplaced, id: `ocid1.instance.oc1.us-ashburn-1.${"a".repeat(60)}` });
+  });
+});
+
 describe("instance principals with oci-common's real builder", () => {
   it("federates through POST /v1/x509 and gets an OCI-shaped instance token bound to its session key", async () => {
     const provider = await instancePrincipalProvider(standIn, instance.id);

@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
+import { assertOcidInRegion } from "./region-codes.js";
 import { signJwt, verifyJwt, type JwtCheck, type JwtClaims } from "./jwt.js";
 import { type StandInResource } from "./types.js";
 
@@ -54,6 +55,7 @@ export class SecurityTokens {
   }
 
   resourceToken(resource: StandInResource, sessionPublicKey: KeyObject, expiresAt?: Date): string {
+    assertOcidInRegion(resource.id, resource.region);
     return this.sign(
       {
         sub: resource.id,

@@ -125,6 +125,7 @@ describe("describeAllowedWorkloads", () => {
       `Only from compartment ${COMPARTMENT}.`,
       `Only the principals ${INSTANCE} and ocid1.fnfunc.oc1.iad.aaaafn.`,
       "Only in region us-ashburn-1.",
+      "No user can log in while regions are restricted: an OCI user has no region.",
     ]);
   });
 

@@ -74,7 +74,8 @@ export const allowedRegionsSchema = commaListSchema({
   tooLongMessage: `Allowed regions must be at most ${MAX_ALLOWED_REGIONS_LENGTH} characters`,
   entryPattern: OCI_REGION_PATTERN,
   invalidMessage: (entry) => `Allowed regions must be OCI region names such as us-ashburn-1 ("${entry.slice(0, 40)}" is not)`,
-  description: "Comma-separated OCI regions (from the signed request's host) logins may come from. Null or empty: any region.",
+  description:
+    "Comma-separated OCI regions the instances and resources that log in must be in (the region their OCID carries; users have no region, so a region rule refuses them). Null or empty: any region.",
   example: "us-ashburn-1, eu-frankfurt-1",
 });
 
@@ -118,5 +119,7 @@ export function describeAllowedWorkloads(rules: PrincipalRules): string[] {
   if (principals.length > 0) lines.push(`Only the principal${principals.length > 1 ? "s" : ""} ${joinWords(principals)}.`);
   const regions = rules.allowedRegions ? splitCommaList(rules.allowedRegions) : [];
   if (regions.length > 0) lines.push(`Only in region${regions.length > 1 ? "s" : ""} ${joinWords(regions)}.`);
+  if (regions.length > 0 && types.includes("user"))
+    lines.push("No user can log in while regions are restricted: an OCI user has no region.");
   return lines;
 }

@@ -16,6 +16,8 @@ import { startApp, stop } from "./run-app";
 
 export const CLUSTER_TENANCY = "ocid1.tenancy.oc1..aaaaaaaacluster";
 const AUTH_SECRET = "cluster-test-secret-with-at-least-32-chars";
+/** The one URL every instance is reached at (the proxy's, in production): principal logins are signed for it. */
+const PUBLIC_URL = "https://ociauth.example.com";
 
 export interface ApiResult {
   status: number;
@@ -61,6 +63,7 @@ export async function startCluster(options: { instances?: number; users?: number
         OCI_AUTH_ENDPOINT: oci.url,
         RATE_LIMIT: "off",
         LOG_LEVEL: "warn",
+        PUBLIC_URL,
         ...options.env,
       }),
     );
@@ -128,7 +131,7 @@ export async function startCluster(options: { instances?: number; users?: number
     if (challenge.status !== 200) throw new Error(`challenge failed: ${JSON.stringify(challenge.body)}`);
     const inner = await signInnerRequest(instanceProvider, {
       method: "GET",
-      uri: `https://ociauth.example.com/api/v1/auth/oci-auth/login/principal?challenge=${challenge.body.challenge}`,
+      uri: `${PUBLIC_URL}/api/v1/auth/oci-auth/login/principal?challenge=${challenge.body.challenge}`,
     });
     const outer = await signAuthenticateClient(instanceProvider, "https://auth.us-ashburn-1.oraclecloud.com", inner);
     return { identityId, authenticateClient: { headers: outer.headers, body: outer.body } };

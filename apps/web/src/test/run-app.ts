@@ -16,16 +16,26 @@ export function tempDataDir(): { dir: string; remove: () => void } {
 /** `pnpm start` as a user runs it (build made beforehand by the test task), until it answers. */
 export async function startApp(env: Record<string, string>) {
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const child = spawn("pnpm", ["start"], {
     cwd: appDir,
-    env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: "", AUTH_SECRET: "", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    // Principal logins are signed for the URL the test reaches the app at, unless `env` says otherwise.
+    env: {
+      ...process.env,
+      DATABASE_URL: "",
+      PGLITE_DIR: "",
+      AUTH_SECRET: "",
+      PUBLIC_URL: url,
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`pnpm start exited early:\n${output}`);

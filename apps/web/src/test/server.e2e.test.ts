@@ -49,7 +49,8 @@ describe("pnpm start (production server)", () => {
   it("runs on embedded PGlite: migrates a new data folder, serves the API and the pages, keeps data across restarts", async () => {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "ociauth-e2e-")), "data");
     cleanups.push(() => rmSync(path.dirname(dataDir), { recursive: true, force: true }));
-    const app = await startApp({ PGLITE_DIR: dataDir });
+    // Without PUBLIC_URL (as on a developer's machine): the listen address, and a warning that says to set it.
+    const app = await startApp({ PGLITE_DIR: dataDir, PUBLIC_URL: "" });
     cleanups.push(() => stop(app.child));
     const { attach, again, page, token, identityId } = await seedScenario(app.url);
     expect(attach.status).toBe(200);
@@ -63,6 +64,9 @@ describe("pnpm start (production server)", () => {
     expect(page.headers.get("referrer-policy")).toBe("no-referrer");
     expect(page.headers.get("x-frame-options")).toBe("DENY");
     expect(app.output()).toContain("PGlite (embedded)");
+    expect(app.output()).toContain(
+      `Warning: PUBLIC_URL is not set: principal logins are accepted only when signed for ${app.url} (the listen address`,
+    );
     const openapi = await fetch(`${app.url}/api/docs/json`);
     expect(openapi.status).toBe(200);
     expect((await openapi.json()).openapi).toBe("3.1.0");

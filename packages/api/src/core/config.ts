@@ -20,6 +20,24 @@ const port = (name: string) =>
     .transform(Number)
     .refine((n) => n <= 65_535, `${name} must be a port number from 0 to 65535`);
 
+const PUBLIC_URL_MESSAGE =
+  "PUBLIC_URL must be the absolute http(s) URL workloads use to reach this service, without a path, query or credentials (e.g. https://ociauth.example.com)";
+
+/** The service's own URL: http(s), an origin only (the login path is always /api/v1/…). */
+const publicUrl = z.string().refine((value) => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (
+    (url.protocol === "https:" || url.protocol === "http:") &&
+    url.hostname !== "" &&
+    url.pathname === "/" &&
+    url.search === "" &&
+    url.hash === "" &&
+    url.username === "" &&
+    url.password === ""
+  );
+}, PUBLIC_URL_MESSAGE);
+
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 const envSchema = z.object({
@@ -30,6 +48,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9.:\-[\]]+$/, "HOST must be a host name or an IP address to listen on (e.g. 0.0.0.0 or 127.0.0.1)")
     .default("0.0.0.0"),
   LOG_LEVEL: z.enum(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`).optional(),
+  PUBLIC_URL: publicUrl.optional(),
   METRICS: z.enum(["on", "off"], "METRICS must be on or off").default("off"),
   METRICS_PORT: port("METRICS_PORT").optional(),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
@@ -67,6 +86,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 export function getConfig(): AppConfig {
   return (cached ??= loadConfig());
+}
+
+/**
+ * The URL workloads sign their principal logins for (the audience of the inner request):
+ * PUBLIC_URL, or the listen address for local use (`http://localhost:<PORT>` when listening on
+ * every interface, else `http://<HOST>:<PORT>`), which start-up warns about.
+ */
+export function servicePublicUrl(config: Pick<AppConfig, "PUBLIC_URL" | "HOST" | "PORT">): { url: URL; fromListenAddress: boolean } {
+  if (config.PUBLIC_URL) return { url: new URL(config.PUBLIC_URL), fromListenAddress: false };
+  const everywhere = config.HOST === "0.0.0.0" || config.HOST === "::" || config.HOST === "[::]";
+  const host = everywhere ? "localhost" : config.HOST.includes(":") && !config.HOST.startsWith("[") ? `[${config.HOST}]` : config.HOST;
+  return { url: new URL(`http://${host}:${config.PORT}`), fromListenAddress: true };
+}
+
+/** The start-up warning when PUBLIC_URL is not set; null when it is. */
+export function publicUrlWarning(config: Pick<AppConfig, "PUBLIC_URL" | "HOST" | "PORT">): string | null {
+  const { url, fromListenAddress } = servicePublicUrl(config);
+  if (!fromListenAddress) return null;
+  return `PUBLIC_URL is not set: principal logins are accepted only when signed for ${url.origin} (the listen address, for local use). Set PUBLIC_URL to the URL workloads use to reach this service (e.g. https://ociauth.example.com behind a proxy).`;
 }
 
 /** Tests override single settings (e.g. the OCI stand-in's URL) after start-up. */

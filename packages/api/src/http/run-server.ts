@@ -1,6 +1,6 @@
 import { describeTarget, resolveDatabaseTarget } from "@ociauth/db";
 import { migrateDatabase } from "@ociauth/db/migrations";
-import { loadConfig } from "../core/config";
+import { loadConfig, publicUrlWarning } from "../core/config";
 import { flushLogsSync, getLogger } from "../core/logger";
 import { closeRuntime, getRuntime } from "../core/process-runtime";
 import { createAppServer, type PageHandler } from "./app-server";
@@ -46,6 +46,11 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     console.log(`Metrics (Prometheus) at http://${shown}:${config.METRICS_PORT ?? port}/metrics`);
   }
   getLogger().info({ port, hostname, dev: Boolean(options.dev) }, "listening");
+  const warning = publicUrlWarning(config);
+  if (warning) {
+    console.warn(`Warning: ${warning}`);
+    getLogger().warn({ publicUrl: null }, warning);
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     // A signal sent to the process group reaches this process twice (directly and forwarded by

@@ -66,6 +66,10 @@ const fn: StandInResource = {
 
 interface SignOptions {
   region?: string;
+  /** The service URL the inner request is signed for (default: this service's PUBLIC_URL). */
+  service?: string;
+  /** Who signs the outer authenticateClient request (default: the inner request's signer). */
+  outerSigner?: AuthenticationDetailsProvider;
   /** Bind the challenge in a signed x-ociauth-challenge header instead of the request-target. */
   viaHeader?: boolean;
   /** Change the inner request headers after signing (they are then no longer what was signed). */
@@ -95,7 +99,12 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
       users: [{ id: alice.id, compartmentId: tenancyOcid, name: "alice", publicKeys: [alice.key.publicKeyPem] }],
       instances: [web, frankfurt, sideline, stranger],
     });
-    overrideConfigForTesting({ OCI_AUTH_ENDPOINT: oci.url, OCI_IDENTITY_ENDPOINT: oci.url, OCI_REQUEST_TIMEOUT_MS: 2000 });
+    overrideConfigForTesting({
+      OCI_AUTH_ENDPOINT: oci.url,
+      OCI_IDENTITY_ENDPOINT: oci.url,
+      OCI_REQUEST_TIMEOUT_MS: 2000,
+      PUBLIC_URL: SERVICE,
+    });
     providers = {
       web: await instancePrincipalProvider(oci, web.id),
       frankfurt: await instancePrincipalProvider(oci, frankfurt.id),
@@ -134,15 +143,20 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
 
   /** What the workload sends: the inner request binds `challenge`, the outer asks OCI who signed it. */
   async function signedLogin(identityId: string, provider: AuthenticationDetailsProvider, challenge: string, options: SignOptions = {}) {
+    const service = options.service ?? SERVICE;
     const inner = options.viaHeader
-      ? await signInnerRequest(provider, { method: "GET", uri: `${SERVICE}${LOGIN}`, headers: { [CHALLENGE_HEADER]: challenge } })
-      : await signInnerRequest(provider, { method: "GET", uri: `${SERVICE}${LOGIN}?challenge=${challenge}` });
+      ? await signInnerRequest(provider, { method: "GET", uri: `${service}${LOGIN}`, headers: { [CHALLENGE_HEADER]: challenge } })
+      : await signInnerRequest(provider, { method: "GET", uri: `${service}${LOGIN}?challenge=${challenge}` });
     if (options.viaHeader) {
       // oci-common signs only its default headers: sign the challenge header too, as a custom signer would.
       expect(inner.authorization?.[0]).not.toContain(CHALLENGE_HEADER);
     }
     options.tamperInner?.(inner);
-    const outer = await signAuthenticateClient(provider, options.outerHost ?? authHost(options.region ?? "us-ashburn-1"), inner);
+    const outer = await signAuthenticateClient(
+      options.outerSigner ?? provider,
+      options.outerHost ?? authHost(options.region ?? "us-ashburn-1"),
+      inner,
+    );
     return { identityId, authenticateClient: { headers: outer.headers, body: outer.body } };
   }
 
@@ -168,6 +182,9 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
     if (message) expect(res.body.message).toBe(message);
     expect(await lastEvent(identityId)).toMatchObject({ identityId, reasonCode });
   }
+
+  /** The stand-in's authenticateClient calls so far (federation calls of the instance providers aside). */
+  const authenticateClientCalls = () => oci.requests.filter((r) => r.url === "/v1/authentication/authenticateClient").length;
 
   const tokenRows = (identityId: string) => app.db.identityAccessToken.findMany({ where: { identityId }, orderBy: { createdAt: "asc" } });
 
@@ -468,6 +485,131 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
     });
   });
 
+  describe("bound to this service: signed for its PUBLIC_URL, by one principal, from the principal's own region", () => {
+    it("refuses a workload's login to another deployment relayed here (401 wrong_audience, OCI never called, challenge kept)", async () => {
+      const id = await identityWith({ allowedPrincipalTypes: ["instance"] });
+      const challenge = await challengeFor(id);
+      const before = authenticateClientCalls();
+      for (const service of ["https://staging.ociauth.example.com", "https://ociauth.example.com:8443", "http://127.0.0.1:3000"]) {
+        const res = await post(await signedLogin(id, providers.web, challenge, { service }));
+        await expectRefused(res, id, 401, "wrong_audience", principalLoginMessages.wrongAudience(new URL(service).host, SERVICE));
+      }
+      expect(authenticateClientCalls()).toBe(before);
+      // The refusal depends on the signed bytes only: the challenge is still the workload's.
+      expect((await post(await signedLogin(id, providers.web, challenge))).status).toBe(200);
+    });
+
+    it("refuses an inner request whose signature does not cover its host", async () => {
+      const id = await identityWith();
+      const inner = signWithHeaderList(
+        { keyId: `${tenancyOcid}/${alice.id}/${alice.key.fingerprint}`, privateKeyPem: alice.key.privateKeyPem },
+        `get ${LOGIN}?challenge=${await challengeFor(id)}`,
+        { date: new Date().toUTCString() },
+      );
+      inner.host = ["ociauth.example.com"];
+      const outer = await signAuthenticateClient(providers.alice, authHost("us-ashburn-1"), inner);
+      const res = await post({ identityId: id, authenticateClient: { headers: outer.headers, body: outer.body } });
+      await expectRefused(res, id, 401, "wrong_audience", principalLoginMessages.innerHostNotSigned(SERVICE));
+    });
+
+    it("refuses another principal's outer request around a workload's inner request (401 signer_mismatch, OCI never called)", async () => {
+      const id = await identityWith({ allowedPrincipalTypes: ["instance", "user"] });
+      const challenge = await challengeFor(id);
+      const before = authenticateClientCalls();
+      // Another deployment (its own instance, or its API key user) wraps the victim's signed inner request.
+      for (const [relay, relayOcid] of [
+        [providers.sideline, sideline.id],
+        [providers.alice, alice.id],
+      ] as const) {
+        const res = await post(await signedLogin(id, providers.web, challenge, { outerSigner: relay }));
+        await expectRefused(res, id, 401, "signer_mismatch", principalLoginMessages.signerMismatch(relayOcid, web.id));
+      }
+      // And the other way round: a workload cannot present another principal's inner request as its own.
+      const res = await post(await signedLogin(id, providers.alice, challenge, { outerSigner: providers.web }));
+      await expectRefused(res, id, 401, "signer_mismatch", principalLoginMessages.signerMismatch(web.id, alice.id));
+      expect(authenticateClientCalls()).toBe(before);
+      expect(await tokenRows(id)).toHaveLength(0);
+      expect((await post(await signedLogin(id, providers.web, challenge))).status).toBe(200);
+    });
+
+    it.each(["get //[", "get //evil.example.com" + LOGIN, "get https://ociauth.example.com" + LOGIN, "get *", "get /\u0001"])(
+      "answers a malformed inner request-target %j with 400 and a failed-login event, never 500",
+      async (target) => {
+        const id = await identityWith();
+        const inner = signWithHeaderList(
+          { keyId: `${tenancyOcid}/${alice.id}/${alice.key.fingerprint}`, privateKeyPem: alice.key.privateKeyPem },
+          target,
+          { date: new Date().toUTCString(), host: "ociauth.example.com", [CHALLENGE_HEADER]: await challengeFor(id) },
+        );
+        const outer = await signAuthenticateClient(providers.alice, authHost("us-ashburn-1"), inner);
+        const res = await post({ identityId: id, authenticateClient: { headers: outer.headers, body: outer.body } });
+        await expectRefused(res, id, 400, "invalid_headers", principalLoginMessages.innerTargetMalformed);
+        expect(res.body).toMatchObject({ statusCode: 400, error: "BadRequest" });
+      },
+    );
+
+    it("answers hostile inner host and keyId values with a 4xx and a failed-login event, never 500", async () => {
+      const id = await identityWith();
+      const aliceKey = { keyId: `${tenancyOcid}/${alice.id}/${alice.key.fingerprint}`, privateKeyPem: alice.key.privateKeyPem };
+      const send = async (inner: RequestHeaders) => {
+        const outer = await signAuthenticateClient(providers.alice, authHost("us-ashburn-1"), inner);
+        return post({ identityId: id, authenticateClient: { headers: outer.headers, body: outer.body } });
+      };
+      const target = `get ${LOGIN}?challenge=${await challengeFor(id)}`;
+      const nulHost = await send(
+        signWithHeaderList(aliceKey, target, { date: new Date().toUTCString(), host: "ociauth.example.com\u0000" }),
+      );
+      await expectRefused(nulHost, id, 401, "wrong_audience", principalLoginMessages.wrongAudience("ociauth.example.com\u0000", SERVICE));
+      const payload = Buffer.from(JSON.stringify({ sub: "ocid1.instance.oc1.iad.\u0000" })).toString("base64url");
+      const nulSub = await send(
+        signWithHeaderList({ ...aliceKey, keyId: `ST$eyJhbGciOiJSUzI1NiJ9.${payload}.c2ln` }, target, {
+          date: new Date().toUTCString(),
+          host: "ociauth.example.com",
+        }),
+      );
+      await expectRefused(nulSub, id, 400, "invalid_signature", principalLoginMessages.keyIdUnreadable("inner"));
+    });
+
+    it("takes the region from the instance, not from the host it signed for (401 region_mismatch)", async () => {
+      const frankfurtOnly = await identityWith({ allowedPrincipalTypes: ["instance"], allowedRegions: "eu-frankfurt-1" });
+      // An instance in us-ashburn-1 (its OCID says iad) signs for Frankfurt's auth host.
+      const res = await login(frankfurtOnly, providers.web, { region: "eu-frankfurt-1" });
+      await expectRefused(res, frankfurtOnly, 401, "region_mismatch");
+      expect(res.body.message).toBe(
+        `Access denied: ${web.id} is in region us-ashburn-1, but its login was signed for region eu-frankfurt-1. Sign the authenticateClient request for the principal's own region (auth.us-ashburn-1.oraclecloud.com).`,
+      );
+      expect(await lastEvent(frankfurtOnly)).toMatchObject({ principalOcid: web.id });
+      // Without any region rule too: the signed host must be the principal's region.
+      const anyRegion = await identityWith({ allowedPrincipalTypes: ["instance"] });
+      await expectRefused(await login(anyRegion, providers.web, { region: "eu-frankfurt-1" }), anyRegion, 401, "region_mismatch");
+      // The Frankfurt instance itself is let in, and recorded in its region.
+      expect((await login(frankfurtOnly, providers.frankfurt, { region: "eu-frankfurt-1" })).status).toBe(200);
+      expect((await tokenRows(frankfurtOnly))[0]).toMatchObject({ ociPrincipalOcid: frankfurt.id, ociRegion: "eu-frankfurt-1" });
+    });
+
+    it("refuses users under a region rule, with the reason: a user has no region (both logins)", async () => {
+      const id = await identityWith({ allowedPrincipalTypes: ["user", "instance"], allowedRegions: "us-ashburn-1" });
+      const res = await login(id, providers.alice, { region: "us-ashburn-1" });
+      await expectRefused(res, id, 401, "region_not_allowed");
+      expect(res.body.message).toContain("an OCI user has no region (only instances and resources do)");
+      const infisical = await app.rest("POST", "/api/v1/auth/oci-auth/login", {
+        body: {
+          identityId: id,
+          userOcid: alice.id,
+          headers: await signGetUserWithOciCommon({
+            tenancyOcid,
+            userOcid: alice.id,
+            fingerprint: alice.key.fingerprint,
+            privateKeyPem: alice.key.privateKeyPem,
+          }),
+        },
+      });
+      await expectRefused(infisical, id, 401, "region_not_allowed");
+      expect((await login(id, providers.web, { region: "us-ashburn-1" })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // one key signs identically within one second
+    });
+  });
+
   describe("the Infisical login follows the principal rules too", () => {
     const signUser = () =>
       signGetUserWithOciCommon({
@@ -484,7 +626,7 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
       });
       await expectRefused(refused, instancesOnly, 401, "principal_type_not_allowed");
 
-      const users = await identityWith({ allowedRegions: "us-ashburn-1" });
+      const users = await identityWith();
       await new Promise((resolve) => setTimeout(resolve, 1000)); // one key signs identically within one second
       const ok = await app.rest("POST", "/api/v1/auth/oci-auth/login", {
         body: { identityId: users, userOcid: alice.id, headers: await signUser() },

@@ -1,11 +1,12 @@
 import type { AddressInfo } from "node:net";
 import { createTestDatabase } from "@ociauth/db/testing";
+import { overrideConfigForTesting } from "../core/config";
 import { useDatabaseForTesting } from "../core/process-runtime";
 import { createAppServer } from "../http/app-server";
 
 /**
  * The production HTTP server's API part (the same createAppServer that `pnpm start` runs; pages
- * answer 404 here) on a free port, with a fresh test database. For tests of HTTP clients.
+ * answer 404 here) on a free port, with a fresh test database and its URL as PUBLIC_URL. For tests of HTTP clients.
  */
 export async function startTestServer(pages: Parameters<typeof createAppServer>[0] = (_req, res) => void res.writeHead(404).end()) {
   const database = await createTestDatabase();
@@ -13,8 +14,11 @@ export async function startTestServer(pages: Parameters<typeof createAppServer>[
   const server = createAppServer(pages);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  // Principal logins are signed for the URL the server is reached at.
+  overrideConfigForTesting({ PUBLIC_URL: url });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     database,
     async close() {
       server.closeAllConnections();

@@ -19,7 +19,10 @@ const CONFIG: OptionLine[] = [
   ["--allowed-principal-types <list>", 'Who may log in: user, instance, resource, comma-separated ("" = users only, the default)'],
   ["--allowed-compartment-ocids <list>", 'Comma-separated compartments instances and resources must be in ("" = any)'],
   ["--allowed-principal-ocids <list>", 'Comma-separated OCIDs of the users, instances or resources allowed ("" = any)'],
-  ["--allowed-regions <list>", 'Comma-separated regions logins may come from, e.g. us-ashburn-1 ("" = any)'],
+  [
+    "--allowed-regions <list>",
+    'Comma-separated regions instances and resources must be in, e.g. us-ashburn-1 (users have no region: refused; "" = any)',
+  ],
 ];
 const ID = "d3148b26-fdd0-4875-b3b3-d0e0b7a0726c";
 

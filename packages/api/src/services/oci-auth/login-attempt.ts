@@ -16,6 +16,7 @@ export type LoginFailureReason =
   | "invalid_signature"
   | "invalid_user_ocid"
   | "signer_mismatch"
+  | "wrong_audience"
   | "signature_date_out_of_window"
   | "signature_replayed"
   | "challenge_not_signed"

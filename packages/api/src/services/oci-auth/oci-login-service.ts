@@ -121,7 +121,8 @@ export function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Promise<A
       ocid: signer.userOcid,
       tenancyOcid: user.compartmentId,
       compartmentOcid: user.compartmentId,
-      region,
+      region: null,
+      signedRegion: region,
     };
     const refused = refusePrincipal(principalRulesOf(config), principal, { usernameKnown: true });
     if (refused) throw fail(refused.reason, unauthorized(refused.message));

@@ -5,6 +5,7 @@ import {
   type OciPrincipalType,
   PRINCIPAL_LOGIN_PATH,
   type PrincipalRules,
+  regionOfOcid,
   splitCommaList,
 } from "@ociauth/schema";
 import type { OciAuthRow } from "@ociauth/db";
@@ -82,13 +83,88 @@ export type SignedChallenge =
   | { ok: false; problem: "no_signature" | "not_signed" | "ambiguous" | "malformed" }
   | { ok: false; problem: "date"; dated: Extract<SignedDateCheck, { ok: false }> };
 
+const TARGET_BASE = "http://target.invalid";
+
+/**
+ * A signed `(request-target)`: a lower-case method, a space and a path (origin form, as every
+ * OCI signer writes it, printable ASCII). Null for anything else: an absolute URL, `*`, a path
+ * starting with `//` (which would name another host), control characters, or no URL path at all.
+ */
+export function parseRequestTarget(target: string): URL | null {
+  const match = /^[a-z]+ (\/(?!\/)[\x21-\x7e]*)$/.exec(target);
+  if (!match || !URL.canParse(match[1]!, TARGET_BASE)) return null;
+  const url = new URL(match[1]!, TARGET_BASE);
+  return url.origin === TARGET_BASE ? url : null;
+}
+
 /** The challenge in a request-target `get /api/v1/auth/oci-auth/login/principal?challenge=…`, if it is one. */
 function challengeInTarget(target: string | undefined): string | null {
-  const match = /^[a-z]+ (\/\S*)$/.exec(target ?? "");
-  if (!match) return null;
-  const url = new URL(match[1]!, "http://target.invalid");
-  if (url.pathname !== PRINCIPAL_LOGIN_PATH) return null;
+  const url = target === undefined ? null : parseRequestTarget(target);
+  if (url?.pathname !== PRINCIPAL_LOGIN_PATH) return null;
   return url.searchParams.get("challenge");
+}
+
+/** The header names an inner request's signature covers, lower-cased; null when it carries no OCI signature. */
+export function innerSignedHeaders(inner: Record<string, string>): { keyId: string; signed: string[] } | null {
+  const params = inner.authorization ? parseSignatureParams(inner.authorization) : null;
+  const signedList = params?.get("headers")?.trim();
+  const keyId = params?.get("keyid");
+  if (!params || !signedList || !keyId) return null;
+  return { keyId, signed: signedList.toLowerCase().split(/\s+/) };
+}
+
+/**
+ * Whether a signed `host` names `audience` (the service's PUBLIC_URL): same host name, case
+ * aside, and same port, a default port written out (`:443` for https) counting as none. Only a
+ * bare `name[:port]` qualifies: no user info, path, percent-escapes or spaces.
+ */
+export function hostIsAudience(host: string, audience: URL): boolean {
+  if (!/^[A-Za-z0-9._~:[\]-]+$/.test(host)) return false;
+  const candidate = `${audience.protocol}//${host}`;
+  return URL.canParse(candidate) && new URL(candidate).host === audience.host;
+}
+
+export type InnerRequestCheck =
+  { ok: true; keyId: string } | { ok: false; problem: "no_signature" | "malformed_target" | "host_not_signed" | "wrong_audience" };
+
+/**
+ * The inner request must be signed for this service: a well-formed `(request-target)` when it
+ * has one, and a `host` that its signature covers and that is `audience`'s. Decided on the
+ * signed bytes alone, before the challenge is looked at and before OCI is called.
+ */
+export function checkInnerRequest(inner: Record<string, string>, audience: URL): InnerRequestCheck {
+  const signature = innerSignedHeaders(inner);
+  if (!signature) return { ok: false, problem: "no_signature" };
+  const target = inner["(request-target)"];
+  if (target !== undefined && parseRequestTarget(target) === null) return { ok: false, problem: "malformed_target" };
+  if (!signature.signed.includes("host") || inner.host === undefined) return { ok: false, problem: "host_not_signed" };
+  if (!hostIsAudience(inner.host, audience)) return { ok: false, problem: "wrong_audience" };
+  return { ok: true, keyId: signature.keyId };
+}
+
+/** OCIDs are printable ASCII: anything else names no principal (and never reaches a message or the audit log). */
+const PRINCIPAL_ID = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Who a keyId says signed: the user OCID of an API key (`<tenancy>/<user>/<fingerprint>`), or
+ * the `sub` claim of a security token (`ST$<jwt>`, instance and resource principals), read
+ * without checking the token: OCI checks it when it verifies the signature. Null for anything else.
+ */
+export function principalOfKeyId(keyId: string): string | null {
+  let principal: unknown = null;
+  if (keyId.startsWith("ST$")) {
+    const payload = keyId.slice(3).split(".")[1];
+    if (payload === undefined || !/^[A-Za-z0-9_-]+$/.test(payload)) return null;
+    try {
+      principal = (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sub?: unknown } | null)?.sub;
+    } catch {
+      return null;
+    }
+  } else {
+    const parts = keyId.split("/");
+    if (parts.length === 3 && parts.every((part) => part.trim() !== "")) principal = parts[1];
+  }
+  return typeof principal === "string" && PRINCIPAL_ID.test(principal) ? principal : null;
 }
 
 /**
@@ -98,10 +174,9 @@ function challengeInTarget(target: string | undefined): string | null {
  * a date within OCI's clock skew.
  */
 export function findSignedChallenge(inner: Record<string, string>, nowMs: number): SignedChallenge {
-  const params = inner.authorization ? parseSignatureParams(inner.authorization) : null;
-  const signedList = params?.get("headers")?.trim();
-  if (!params || !signedList) return { ok: false, problem: "no_signature" };
-  const signed = signedList.toLowerCase().split(/\s+/);
+  const signature = innerSignedHeaders(inner);
+  if (!signature) return { ok: false, problem: "no_signature" };
+  const { signed } = signature;
   const inTarget = signed.includes("(request-target)") ? challengeInTarget(inner["(request-target)"]) : null;
   const inHeader = signed.includes(CHALLENGE_HEADER) ? (inner[CHALLENGE_HEADER] ?? null) : null;
   if (inTarget === null && inHeader === null) return { ok: false, problem: "not_signed" };
@@ -121,23 +196,40 @@ export interface LoginPrincipal {
   tenancyOcid: string;
   /** Users live in the tenancy's root compartment. */
   compartmentOcid: string;
-  region: string;
+  /**
+   * The principal's own region, from its OCID (`ocid1.instance.oc1.iad.…` → us-ashburn-1); null
+   * for a user (users are global) or an OCID whose region this service does not know.
+   */
+  region: string | null;
+  /** The region of the OCI host the login was signed for (`auth.<region>…` / `identity.<region>…`). */
+  signedRegion: string;
 }
+
+/** The region a login records: the principal's own, or for a user the one its request was signed for. */
+export const recordedRegion = (principal: LoginPrincipal) => principal.region ?? principal.signedRegion;
 
 /**
  * Reads OCI's answer: the principal type from the `ptype` claim (users have none: an API-key
  * signature), the compartment from `opc-compartment` (instances) or `res_compartment` (resources).
  */
-export function toLoginPrincipal(principal: OciAuthenticatedPrincipal, region: string): LoginPrincipal | null {
+export function toLoginPrincipal(principal: OciAuthenticatedPrincipal, signedRegion: string): LoginPrincipal | null {
   const { claims } = principal;
   const ptype = claims.ptype ?? (principal.subjectId.startsWith("ocid1.user.") ? "user" : undefined);
   if (ptype !== "user" && ptype !== "instance" && ptype !== "resource") return null;
   const compartment = ptype === "instance" ? claims["opc-compartment"] : ptype === "resource" ? claims.res_compartment : principal.tenantId;
   if (!compartment) return null;
-  return { type: ptype, ocid: principal.subjectId, tenancyOcid: principal.tenantId, compartmentOcid: compartment, region };
+  return {
+    type: ptype,
+    ocid: principal.subjectId,
+    tenancyOcid: principal.tenantId,
+    compartmentOcid: compartment,
+    region: ptype === "user" ? null : regionOfOcid(principal.subjectId),
+    signedRegion,
+  };
 }
 
 export type PrincipalRefusal =
+  | "region_mismatch"
   | "principal_type_not_allowed"
   | "tenancy_not_allowed"
   | "username_not_allowed"
@@ -161,7 +253,16 @@ export const principalRefusalMessages = {
   compartment_not_allowed: (p: LoginPrincipal) =>
     `Access denied: compartment ${p.compartmentOcid} of ${p.ocid} is not in the identity's allowedCompartmentOcids.`,
   principal_not_allowed: (p: LoginPrincipal) => `Access denied: ${p.ocid} is not in the identity's allowedPrincipalOcids.`,
-  region_not_allowed: (p: LoginPrincipal) => `Access denied: region ${p.region} is not in the identity's allowedRegions.`,
+  region_mismatch: (p: LoginPrincipal) =>
+    `Access denied: ${p.ocid} is in region ${p.region}, but its login was signed for region ${p.signedRegion}. Sign the authenticateClient request for the principal's own region (auth.${p.region}.oraclecloud.com).`,
+  region_not_allowed: (p: LoginPrincipal) => {
+    if (p.type === "user") {
+      return "Access denied: the identity allows only the regions in allowedRegions, and an OCI user has no region (only instances and resources do). Log in with an instance or resource principal, or clear allowedRegions.";
+    }
+    if (p.region === null)
+      return `Access denied: the region of ${p.ocid} is not one this service knows, so allowedRegions cannot allow it.`;
+    return `Access denied: region ${p.region} of ${p.ocid} is not in the identity's allowedRegions.`;
+  },
 } as const;
 
 /**
@@ -177,12 +278,16 @@ export function refusePrincipal(
   const allowedTypes = effectivePrincipalTypes(rules);
   const inList = (list: string | null | undefined, value: string) => !list || splitCommaList(list).includes(value);
   const refuse = (reason: PrincipalRefusal) => ({ reason, message: principalRefusalMessages[reason](principal, allowedTypes) });
+  // Not a rule of the configuration: an instance or resource signs for its own region's host.
+  if (principal.region !== null && principal.region !== principal.signedRegion) return refuse("region_mismatch");
   if (!allowedTypes.includes(principal.type)) return refuse("principal_type_not_allowed");
   if (principal.tenancyOcid !== rules.tenancyOcid) return refuse("tenancy_not_allowed");
   if (principal.type === "user" && rules.allowedUsernames && !options.usernameKnown) return refuse("username_not_allowed");
   if (!inList(rules.allowedCompartmentOcids, principal.compartmentOcid)) return refuse("compartment_not_allowed");
   if (!inList(rules.allowedPrincipalOcids, principal.ocid)) return refuse("principal_not_allowed");
-  if (!inList(rules.allowedRegions, principal.region)) return refuse("region_not_allowed");
+  // A rule on regions allows only principals that have one: instances and resources.
+  const { allowedRegions } = rules;
+  if (allowedRegions && (principal.region === null || !inList(allowedRegions, principal.region))) return refuse("region_not_allowed");
   return null;
 }
 
@@ -197,7 +302,7 @@ export function loginOrigin(principal: LoginPrincipal) {
     principalType: principal.type,
     principalOcid: principal.ocid,
     compartmentOcid: principal.compartmentOcid,
-    region: principal.region,
+    region: recordedRegion(principal),
     userOcid: null,
     username: null,
   };
@@ -209,6 +314,6 @@ export function principalAuditMetadata(principal: LoginPrincipal) {
     principalType: principal.type,
     principalOcid: principal.ocid,
     compartmentOcid: principal.compartmentOcid,
-    region: principal.region,
+    region: recordedRegion(principal),
   };
 }

@@ -6,6 +6,7 @@ import {
   type OciPrincipalLoginBody,
   PRINCIPAL_LOGIN_PATH,
 } from "@ociauth/schema";
+import { servicePublicUrl } from "../../core/config";
 import type { ServiceContext } from "../../core/context";
 import { badRequest, unauthorized } from "../../core/errors";
 import { checkRateLimit, enforceRateLimit } from "../rate-limit/rate-limit-service";
@@ -16,12 +17,14 @@ import { challengeHash } from "./oci-challenge-service";
 import { checkSignedDate } from "./oci-login-fns";
 import { ociUnavailable, signedDateMessage } from "./oci-login-service";
 import {
+  checkInnerRequest,
   findSignedChallenge,
   outerHeadersToForward,
   parseInnerRequestHeaders,
   loginOrigin,
   OCI_AUTH_HOST_PATTERN,
   principalAuditMetadata,
+  principalOfKeyId,
   principalRulesOf,
   refusePrincipal,
   regionOfHost,
@@ -53,6 +56,16 @@ export const principalLoginMessages = {
   ociRejected: (status: number, code: string) =>
     `Access denied: OCI rejected the authenticateClient request (${status} ${code}). Its signer needs a policy that allows it to call authenticateClient, and a valid signature and date.`,
   principalUnknown: "Access denied: OCI authenticated a principal this service cannot classify (no ptype claim, or no compartment claim).",
+  innerTargetMalformed:
+    'The inner request\'s (request-target) must be a lower-case method, a space and a path, e.g. "get /api/v1/auth/oci-auth/login/principal?challenge=…".',
+  innerHostNotSigned: (audience: string) =>
+    `Access denied: the inner request's signature does not cover its host header. Sign the request for ${audience}, with host in the signed headers (as OCI's SDKs do).`,
+  wrongAudience: (host: string, audience: string) =>
+    `Access denied: the inner request was signed for ${JSON.stringify(host.slice(0, 100))}, not for this service (${audience}). Sign GET ${audience}${PRINCIPAL_LOGIN_PATH}?challenge=… with the URL this service is reached at (its PUBLIC_URL).`,
+  keyIdUnreadable: (which: "outer" | "inner") =>
+    `Invalid OCI request signature: the ${which} request's keyId is neither an API key (<tenancy>/<user>/<fingerprint>) nor a security token (ST$<token>).`,
+  signerMismatch: (outer: string, inner: string) =>
+    `Access denied: the authenticateClient request was signed by ${outer}, but the inner request by ${inner}. A workload signs both requests with its own principal.`,
 } as const;
 
 /**
@@ -84,6 +97,26 @@ export function loginWithOciPrincipal(ctx: ServiceContext, body: OciPrincipalLog
     if (!outerDated.ok) throw fail("signature_date_out_of_window", unauthorized(signedDateMessage(outerDated)));
 
     const inner = parseInnerRequestHeadersOrFail(outerBody);
+    // The inner request must be this service's, signed by whoever signed the outer one: a
+    // workload's login to another deployment cannot be relayed here. Decided on the signed bytes
+    // alone, so the challenge is left untouched (the same request is refused every time).
+    const audience = servicePublicUrl(ctx.config).url;
+    const innerCheck = checkInnerRequest(inner, audience);
+    if (!innerCheck.ok) {
+      if (innerCheck.problem === "no_signature") throw fail("invalid_signature", badRequest(principalLoginMessages.innerSignatureMissing));
+      if (innerCheck.problem === "malformed_target") throw fail("invalid_headers", badRequest(principalLoginMessages.innerTargetMalformed));
+      if (innerCheck.problem === "host_not_signed") {
+        throw fail("wrong_audience", unauthorized(principalLoginMessages.innerHostNotSigned(audience.origin)));
+      }
+      throw fail("wrong_audience", unauthorized(principalLoginMessages.wrongAudience(inner.host!, audience.origin)));
+    }
+    const outerSigner = principalOfKeyId(outer.get("keyid")!);
+    if (outerSigner === null) throw fail("invalid_signature", badRequest(principalLoginMessages.keyIdUnreadable("outer")));
+    const innerSigner = principalOfKeyId(innerCheck.keyId);
+    if (innerSigner === null) throw fail("invalid_signature", badRequest(principalLoginMessages.keyIdUnreadable("inner")));
+    if (innerSigner !== outerSigner) {
+      throw fail("signer_mismatch", unauthorized(principalLoginMessages.signerMismatch(outerSigner, innerSigner)));
+    }
     const bound = findSignedChallenge(inner, now);
     if (!bound.ok) {
       if (bound.problem === "no_signature") throw fail("invalid_signature", badRequest(principalLoginMessages.innerSignatureMissing));
@@ -125,6 +158,10 @@ export function loginWithOciPrincipal(ctx: ServiceContext, body: OciPrincipalLog
     attempt.signer.principalOcid = answer.principal.subjectId;
     // OCI verified the signature: this attempt counts against the identity.
     await enforceRateLimit(ctx, "login-identity", identity.id);
+    // OCI verified both signatures; the inner one is the principal it names.
+    if (answer.principal.subjectId !== outerSigner) {
+      throw fail("signer_mismatch", unauthorized(principalLoginMessages.signerMismatch(outerSigner, answer.principal.subjectId)));
+    }
     const principal = toLoginPrincipal(answer.principal, region);
     if (!principal) throw fail("oci_rejected", unauthorized(principalLoginMessages.principalUnknown));
     const refused = refusePrincipal(principalRulesOf(config), principal, { usernameKnown: false });
