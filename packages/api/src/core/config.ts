@@ -32,6 +32,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`).optional(),
   METRICS: z.enum(["on", "off"], "METRICS must be on or off").default("off"),
   METRICS_PORT: port("METRICS_PORT").optional(),
+  METRICS_TOKEN: z.string().min(32, "METRICS_TOKEN must be at least 32 characters").optional(),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   OCI_IDENTITY_ENDPOINT: z.url().optional(),
   OCI_AUTH_ENDPOINT: z.url().optional(),
@@ -49,6 +50,9 @@ const envSchema = z.object({
   RATE_LIMIT_BOOTSTRAP_PER_IP: z.coerce.number().int().min(1).default(10),
 });
 
+const METRICS_UNGUARDED =
+  "METRICS=on needs METRICS_TOKEN (scrapers of /metrics on the main port send it as a bearer token) or METRICS_PORT (a port of its own, for a private network)";
+
 export type AppConfig = z.infer<typeof envSchema>;
 
 let cached: AppConfig | undefined;
@@ -61,6 +65,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  // Metrics on the main port are public unless a token guards them: refuse to start rather than expose them.
+  if (parsed.data.METRICS === "on" && parsed.data.METRICS_PORT === undefined && parsed.data.METRICS_TOKEN === undefined) {
+    throw new Error(`Invalid configuration:\n  METRICS: ${METRICS_UNGUARDED}`);
   }
   return parsed.data;
 }

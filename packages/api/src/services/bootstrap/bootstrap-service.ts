@@ -74,7 +74,8 @@ export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
   const user = await data.findUserByEmail(ctx.db, body.email);
   const ok = await verifyPassword(body.password, user?.passwordHash ?? (await getDummyPasswordHash()));
   if (!user || !ok) {
-    logins.inc({ method: "password", outcome: user ? "wrong_password" : "unknown_email" });
+    // One outcome for both: a public count of unknown emails would tell which emails have accounts.
+    logins.inc({ method: "password", outcome: "invalid_credentials" });
     const memberships = user ? await data.listMembershipsOfUser(ctx.db, user.id) : [];
     await ctx.rt.audit.record(
       auditEvent(ctx, {
