@@ -48,6 +48,9 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_LOGIN_PER_IDENTITY: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_BOOTSTRAP_PER_IP: z.coerce.number().int().min(1).default(10),
+  LOGIN_BACKOFF_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_BACKOFF_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(1),
+  LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().min(1).max(86_400).default(900),
 });
 
 const METRICS_UNGUARDED =

@@ -1,3 +1,4 @@
+import { messages } from "@ociauth/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError, expectUnchanged, expectValidation, UNKNOWN_ID, userToken } from "./expect-helpers";
 import { createTestApp, PASSWORD, type TestApp } from "./harness";
@@ -363,8 +364,7 @@ describe("users of an organization", () => {
   });
 
   describe("machine identities and human users", () => {
-    const MACHINE =
-      "Machine identities cannot manage human users' credentials or admin role (add users, reset passwords, give or take the admin role, remove admins): a human admin must do it, signed in to the dashboard or with their own session token";
+    const MACHINE = messages.machineManagesHumans;
 
     it("an admin identity cannot add users, reset passwords, give or take the admin role, or remove an admin: 403 (REST), nothing changes", async () => {
       const extraAdmin = await userToken(app, orgId, "admin");

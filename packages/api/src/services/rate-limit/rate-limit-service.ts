@@ -1,7 +1,8 @@
-import { hitRateLimit, peekRateLimit, pruneRateLimits } from "@ociauth/db";
+import { hitRateLimit, peekRateLimit, pruneLoginBackoffs, pruneRateLimits } from "@ociauth/db";
 import type { ServiceContext } from "../../core/context";
 import { AppError } from "../../core/errors";
 import { ipRateLimitSubject } from "./ip-subject";
+import { BACKOFF_FORGET_AFTER_SECONDS } from "./login-backoff-fns";
 
 export type RateLimitRule = "login-ip" | "challenge-ip" | "login-identity" | "bootstrap-ip";
 
@@ -28,7 +29,7 @@ export const UNKNOWN_SUBJECT = "unknown";
 const keyOf = (rule: RateLimitRule, subject: string | null) =>
   `${rule}:${(isIpRule(rule) ? ipRateLimitSubject(subject) : subject) || UNKNOWN_SUBJECT}`;
 
-function limitExceeded(resetAt: Date): AppError {
+export function limitExceeded(resetAt: Date): AppError {
   const retryAfterSeconds = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000));
   return new AppError("RATE_LIMITED", `Rate limit exceeded. Please try again in ${retryAfterSeconds} seconds`, { retryAfterSeconds });
 }
@@ -45,6 +46,7 @@ export async function enforceRateLimit(ctx: ServiceContext, rule: RateLimitRule,
   if (++hitsSincePrune >= 1000) {
     hitsSincePrune = 0;
     await pruneRateLimits(ctx.db, windowSeconds * 2);
+    await pruneLoginBackoffs(ctx.db, BACKOFF_FORGET_AFTER_SECONDS);
   }
   if (count > limitOf(ctx, rule)) throw limitExceeded(resetAt);
 }

@@ -36,8 +36,9 @@ export function takesAwayLastAdmin(currentRole: OrgRole, newRole: OrgRole | null
 /**
  * What a machine identity may do to human users, whatever its role: list them, change roles below
  * admin and remove users who are not admins. Adding a user (it sets their password), resetting a
- * password, giving or taking the admin role and removing an admin are for human admins only, so a
- * compromised workload cannot take over the dashboard.
+ * password, clearing a sign-in delay (it would speed up password guessing), giving or taking the
+ * admin role and removing an admin are for human admins only, so a compromised workload cannot
+ * take over the dashboard.
  */
 export function machineMayDo(action: UserAction, targetRole: OrgRole | null, newRole: OrgRole | null): boolean {
   switch (action) {
@@ -45,6 +46,7 @@ export function machineMayDo(action: UserAction, targetRole: OrgRole | null, new
       return true;
     case "add":
     case "reset-password":
+    case "unlock":
       return false;
     case "edit":
       return targetRole !== "admin" && newRole !== "admin";

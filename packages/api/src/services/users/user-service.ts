@@ -15,6 +15,7 @@ import { AppError, badRequest, forbidden, notFound, unauthorized } from "../../c
 import { auditEvent } from "../audit/audit-service";
 import { hashPassword, verifyPassword } from "../auth/passwords";
 import { storedRole } from "../auth/permissions";
+import { clearPasswordBackoff } from "../rate-limit/login-backoff-service";
 import { enforceRateLimit } from "../rate-limit/rate-limit-service";
 import { write } from "../writes";
 import { takesAwayLastAdmin, userActionRefusal } from "./user-fns";
@@ -154,12 +155,34 @@ export async function resetUserPassword(ctx: AuthedContext, { newPassword, ...pa
     assertAllowed(ctx.actor, actorRole, "reset-password", targetRole);
     await data.setUserPasswordHash(tx, target.id, passwordHash);
     const revokedSessions = await data.revokeSessionsOfUser(tx, target.id);
+    await clearPasswordBackoff(tx, target.email); // the user signs in with the new password at once
     await ctx.rt.audit.recordIn(
       tx,
       auditEvent(ctx, {
         orgId: params.organizationId,
         eventType: "reset-user-password",
         metadata: { userId: target.id, email: target.email, revokedSessions },
+      }),
+    );
+    return { ok: true as const };
+  });
+}
+
+/**
+ * An admin clears a user's password-login back-off (see login-backoff-service.ts): their next
+ * sign-in is not delayed. Attempts made afterwards are counted afresh.
+ */
+export async function unlockOrgUser(ctx: AuthedContext, params: OrgUserParams) {
+  return write(ctx, {}, async (tx) => {
+    const { actorRole, target, targetRole } = await lockAndLoad(tx, ctx, params, "unlock");
+    assertAllowed(ctx.actor, actorRole, "unlock", targetRole);
+    const cleared = await clearPasswordBackoff(tx, target.email);
+    await ctx.rt.audit.recordIn(
+      tx,
+      auditEvent(ctx, {
+        orgId: params.organizationId,
+        eventType: "unlock-org-user",
+        metadata: { userId: target.id, email: target.email, cleared },
       }),
     );
     return { ok: true as const };
