@@ -226,7 +226,7 @@ describe("ociauth CLI (in process: every usage error)", () => {
       "ociauth login --identity-id <id>",
     ],
     [["login", "extra"], {}, 'error: unexpected argument "extra"', "ociauth login --identity-id <id>"],
-    [["users"], token, "error: missing subcommand (list, add, set-role, remove or reset-password)", "ociauth users list"],
+    [["users"], token, "error: missing subcommand (list, add, set-role, remove, reset-password or unlock)", "ociauth users list"],
     [["users", "delete", id], token, 'error: unknown users subcommand "delete"', "ociauth users list"],
     [["users", "list"], {}, "error: missing token: pass --token or set OCIAUTH_TOKEN", "ociauth users list [--org-id <id>]"],
     [["users", "list", "extra"], token, 'error: unexpected argument "extra"', "ociauth users list [--org-id <id>]"],
@@ -314,7 +314,7 @@ describe("ociauth users (in process, against the server)", () => {
     return { OCIAUTH_URL: fixture().url, OCIAUTH_TOKEN: humanToken };
   };
 
-  it("add, list, set-role, reset-password and remove; the organization defaults to the token's own", async () => {
+  it("add, list, set-role, reset-password, unlock and remove; the organization defaults to the token's own", async () => {
     const env = { ...(await human()), OCIAUTH_USER_PASSWORD: NEW_PASSWORD };
     const add = await runCliInProcess(["users", "add", "cli-user@example.com", "--role", "viewer"], env);
     expect(add).toMatchObject({ code: 0, stderr: "" });
@@ -347,6 +347,10 @@ describe("ociauth users (in process, against the server)", () => {
       password: "another-long-password",
     });
     expect(session.user.id).toBe(userId);
+
+    const unlock = await runCliInProcess(["users", "unlock", userId, "--json"], await human());
+    expect(unlock).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(unlock.stdout)).toEqual({ ok: true });
 
     const remove = await runCliInProcess(["users", "remove", userId], await human());
     expect(remove).toMatchObject({ code: 0, stdout: expect.stringContaining(`User ${userId} removed from the organization`) });
