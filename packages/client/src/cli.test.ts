@@ -226,7 +226,7 @@ describe("ociauth CLI (in process: every usage error)", () => {
       "ociauth login --identity-id <id>",
     ],
     [["login", "extra"], {}, 'error: unexpected argument "extra"', "ociauth login --identity-id <id>"],
-    [["users"], token, "error: missing subcommand (list, add, set-role, remove or reset-password)", "ociauth users list"],
+    [["users"], token, "error: missing subcommand (list, add, set-role, remove, reset-password or unlock)", "ociauth users list"],
     [["users", "delete", id], token, 'error: unknown users subcommand "delete"', "ociauth users list"],
     [["users", "list"], {}, "error: missing token: pass --token or set OCIAUTH_TOKEN", "ociauth users list [--org-id <id>]"],
     [["users", "list", "extra"], token, 'error: unexpected argument "extra"', "ociauth users list [--org-id <id>]"],
@@ -305,9 +305,17 @@ describe("ociauth CLI (in process: every usage error)", () => {
 
 describe("ociauth users (in process, against the server)", () => {
   const NEW_PASSWORD = "a-long-cli-password-1";
+  /** Users' credentials are managed by human admins: the bootstrap user's own session token. */
+  let humanToken: string | undefined;
+  const human = async () => {
+    humanToken ??= (
+      await createOciAuthClient({ url: fixture().url }).auth.login.mutate({ email: "ops@example.com", password: "long-enough-password" })
+    ).token;
+    return { OCIAUTH_URL: fixture().url, OCIAUTH_TOKEN: humanToken };
+  };
 
-  it("add, list, set-role, reset-password and remove; the organization defaults to the token's own", async () => {
-    const env = { ...admin(), OCIAUTH_USER_PASSWORD: NEW_PASSWORD };
+  it("add, list, set-role, reset-password, unlock and remove; the organization defaults to the token's own", async () => {
+    const env = { ...(await human()), OCIAUTH_USER_PASSWORD: NEW_PASSWORD };
     const add = await runCliInProcess(["users", "add", "cli-user@example.com", "--role", "viewer"], env);
     expect(add).toMatchObject({ code: 0, stderr: "" });
     expect(add.stdout).toMatch(
@@ -315,14 +323,14 @@ describe("ociauth users (in process, against the server)", () => {
     );
     const userId = /id:\s+([0-9a-f-]{36})/.exec(add.stdout)![1]!;
 
-    const list = await runCliInProcess(["users", "list"], admin());
+    const list = await runCliInProcess(["users", "list"], await human());
     expect(list.code).toBe(0);
     expect(list.stdout.split("\n")[0]).toMatch(/^ID\s+EMAIL\s+ROLE\s+CREATED$/);
     expect(list.stdout).toMatch(new RegExp(`${userId}\\s+cli-user@example.com\\s+viewer\\s+\\d{4}-`));
     const json = JSON.parse((await runCliInProcess(["users", "list", "--json", "--org-id", fixture().orgId], admin())).stdout);
     expect(json.users).toContainEqual(expect.objectContaining({ id: userId, email: "cli-user@example.com", role: "viewer" }));
 
-    const setRole = await runCliInProcess(["users", "set-role", userId, "member"], admin());
+    const setRole = await runCliInProcess(["users", "set-role", userId, "member"], await human());
     expect(setRole).toMatchObject({ code: 0, stdout: expect.stringContaining(`Role of user ${userId} set to member`) });
     expect((await adminClient().users.list.query({ organizationId: fixture().orgId })).users.find((u) => u.id === userId)?.role).toBe(
       "member",
@@ -331,7 +339,7 @@ describe("ociauth users (in process, against the server)", () => {
     const dir = await mkdtemp(path.join(tmpdir(), "ociauth-cli-"));
     const file = path.join(dir, "pw");
     await writeFile(file, "another-long-password\n");
-    const reset = await runCliInProcess(["users", "reset-password", userId, "--password-file", file, "--json"], admin());
+    const reset = await runCliInProcess(["users", "reset-password", userId, "--password-file", file, "--json"], await human());
     expect(reset).toMatchObject({ code: 0, stderr: "" });
     expect(JSON.parse(reset.stdout)).toEqual({ ok: true });
     const session = await createOciAuthClient({ url: fixture().url }).auth.login.mutate({
@@ -340,26 +348,39 @@ describe("ociauth users (in process, against the server)", () => {
     });
     expect(session.user.id).toBe(userId);
 
-    const remove = await runCliInProcess(["users", "remove", userId], admin());
+    const unlock = await runCliInProcess(["users", "unlock", userId, "--json"], await human());
+    expect(unlock).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(unlock.stdout)).toEqual({ ok: true });
+
+    const remove = await runCliInProcess(["users", "remove", userId], await human());
     expect(remove).toMatchObject({ code: 0, stdout: expect.stringContaining(`User ${userId} removed from the organization`) });
     const removed = createOciAuthClient({ url: fixture().url, token: session.token });
     await expect(removed.auth.me.query()).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("exit 1 when a machine identity's token adds a user: human users' credentials are for human admins", async () => {
+    const refused = await runCliInProcess(["users", "add", "machine-made@example.com", "--role", "viewer"], {
+      ...admin(),
+      OCIAUTH_USER_PASSWORD: NEW_PASSWORD,
+    });
+    expect(refused).toMatchObject({ code: 1, stdout: "" });
+    expect(refused.stderr).toMatch(/^error: 403 ForbiddenError: Machine identities cannot manage human users' credentials or admin role/);
   });
 
   it("exit 1 with the service's refusal: the last admin, a short password, an unreadable password file", async () => {
     const owner = (await adminClient().users.list.query({ organizationId: fixture().orgId })).users.find(
       (u) => u.email === "ops@example.com",
     )!;
-    const last = await runCliInProcess(["users", "set-role", owner.id, "viewer"], admin());
+    const last = await runCliInProcess(["users", "set-role", owner.id, "viewer"], await human());
     expect(last).toMatchObject({ code: 1, stdout: "" });
     expect(last.stderr).toMatch(/^error: 400 BadRequest: An organization needs at least one admin user/);
     const short = await runCliInProcess(["users", "add", "short@example.com", "--role", "viewer"], {
-      ...admin(),
+      ...(await human()),
       OCIAUTH_USER_PASSWORD: "short",
     });
     expect(short).toMatchObject({ code: 1, stdout: "" });
     expect(short.stderr).toContain("  - password: Password must be at least 12 characters");
-    const noFile = await runCliInProcess(["users", "reset-password", owner.id, "--password-file", "/nonexistent/pw"], admin());
+    const noFile = await runCliInProcess(["users", "reset-password", owner.id, "--password-file", "/nonexistent/pw"], await human());
     expect(noFile).toMatchObject({ code: 1, stderr: "error: Could not read the password file /nonexistent/pw: ENOENT\n" });
   });
 });

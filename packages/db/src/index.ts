@@ -19,6 +19,7 @@ export * from "./data/access-tokens";
 export * from "./data/audit";
 export type { Prisma } from "./generated/prisma/client";
 export * from "./data/rate-limits";
+export * from "./data/login-backoffs";
 export * from "./data/login-signatures";
 export * from "./data/login-challenges";
 export * from "./change-feed";

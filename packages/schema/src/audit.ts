@@ -23,6 +23,7 @@ export const auditEventTypes = [
   "remove-org-user",
   "change-own-password",
   "reset-user-password",
+  "unlock-org-user",
 ] as const;
 export const auditEventTypeSchema = z.enum(auditEventTypes);
 export type AuditEventType = z.infer<typeof auditEventTypeSchema>;
@@ -50,6 +51,7 @@ export const auditEventLabels: Record<AuditEventType, string> = {
   "remove-org-user": "User removed",
   "change-own-password": "Own password changed",
   "reset-user-password": "User password reset",
+  "unlock-org-user": "User sign-in delay cleared",
 };
 
 /** The label of a stored event type; a type this version does not know reads as itself. */

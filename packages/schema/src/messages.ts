@@ -40,6 +40,8 @@ export const messages = {
   passwordChangeNeedsUser: "Only a signed-in user can change their own password; machine identities have no password",
   userActionDenied: (action: string) => `You are not allowed to ${action} users`,
   userBoundary: (action: string) => `Failed to ${action} user with more privileged role`,
+  machineManagesHumans:
+    "Machine identities cannot manage human users' credentials or admin role (add users, reset passwords, clear sign-in delays, give or take the admin role, remove admins): a human admin must do it, signed in to the dashboard or with their own session token",
   resetOwnPassword: "To change your own password, use POST /api/v1/auth/password with your current password",
 
   // ---------- Refusals that say what to do: Infisical's wording first (clients match on it), then the fix ----------

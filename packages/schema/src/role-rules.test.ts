@@ -40,13 +40,14 @@ describe("isMorePrivileged (the privilege boundary)", () => {
   });
 });
 
-describe("roleAllowsOnUsers (read = viewer+, add/edit = member+, remove/reset-password = admin)", () => {
+describe("roleAllowsOnUsers (read = viewer+, add/edit = member+, remove/reset-password/unlock = admin)", () => {
   const table: Record<UserAction, OrgRole[]> = {
     read: ["viewer", "member", "admin"],
     add: ["member", "admin"],
     edit: ["member", "admin"],
     remove: ["admin"],
     "reset-password": ["admin"],
+    unlock: ["admin"],
   };
   for (const [action, allowed] of Object.entries(table) as [UserAction, OrgRole[]][]) {
     it.each(ROLES)(`${action} by %s`, (role) => {

@@ -12,12 +12,12 @@ export const roleAllows = (role: OrgRole, action: IdentityAction) => RANK[role] 
 /** An actor may not manage an identity whose role is more privileged than its own. */
 export const isMorePrivileged = (target: OrgRole, actor: OrgRole) => RANK[target] > RANK[actor];
 
-export type UserAction = "read" | "add" | "edit" | "remove" | "reset-password";
+export type UserAction = "read" | "add" | "edit" | "remove" | "reset-password" | "unlock";
 
 /**
  * Least role allowed for each action on the organization's users: the identity rules (reading
  * needs viewer, adding and changing roles member, removing admin), and resetting someone else's
- * password admin. The boundary (`isMorePrivileged`) applies on top, as for identities.
+ * password or clearing their sign-in delay admin. The boundary (`isMorePrivileged`) applies on top, as for identities.
  */
 const MIN_ROLE_FOR_USERS: Record<UserAction, OrgRole> = {
   read: "viewer",
@@ -25,6 +25,7 @@ const MIN_ROLE_FOR_USERS: Record<UserAction, OrgRole> = {
   edit: "member",
   remove: "admin",
   "reset-password": "admin",
+  unlock: "admin",
 };
 
 export const roleAllowsOnUsers = (role: OrgRole, action: UserAction) => RANK[role] >= RANK[MIN_ROLE_FOR_USERS[action]];

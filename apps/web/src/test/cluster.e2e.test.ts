@@ -141,7 +141,10 @@ describe("revocation holds on every instance", () => {
   });
 
   it("a user removed or reset on one instance: their session (API and dashboard cookie) is refused by the others on the next request", async () => {
-    const admin = { token: cluster.adminToken };
+    // A human admin's own session: machine identities do not manage human users' credentials.
+    const owner = await cluster.api(0, "POST", "/api/v1/auth/login", { body: { email: "ops@example.com", password: "a-long-password!" } });
+    expect(owner.status).toBe(200);
+    const admin = { token: owner.body.token as string };
     const users = `/api/v1/organizations/${cluster.orgId}/users`;
     const listWith = (instance: number, token: string) => cluster.api(instance, "GET", users, { token }).then((r) => r.status);
     const page = (instance: number, token: string) =>

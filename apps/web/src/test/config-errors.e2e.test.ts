@@ -36,6 +36,8 @@ describe("configuration errors stop the server with a message naming the variabl
     ["LOG_LEVEL", "verbose", /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     ["METRICS", "yes", /METRICS must be on or off/],
     ["METRICS_PORT", "http", /METRICS_PORT must be a port number/],
+    ["METRICS", "on", /METRICS=on needs METRICS_TOKEN \(.*\) or METRICS_PORT/],
+    ["METRICS_TOKEN", "too-short", /METRICS_TOKEN must be at least 32 characters/],
   ])("%s=%s", async (name, value, message) => {
     const { code, output } = await runServerUntilExit({ PGLITE_DIR: data.dir, [name]: value });
     expect(code).toBe(1);

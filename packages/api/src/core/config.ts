@@ -51,6 +51,7 @@ const envSchema = z.object({
   PUBLIC_URL: publicUrl.optional(),
   METRICS: z.enum(["on", "off"], "METRICS must be on or off").default("off"),
   METRICS_PORT: port("METRICS_PORT").optional(),
+  METRICS_TOKEN: z.string().min(32, "METRICS_TOKEN must be at least 32 characters").optional(),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   OCI_IDENTITY_ENDPOINT: z.url().optional(),
   OCI_AUTH_ENDPOINT: z.url().optional(),
@@ -66,7 +67,13 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_LOGIN_PER_IDENTITY: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_BOOTSTRAP_PER_IP: z.coerce.number().int().min(1).default(10),
+  LOGIN_BACKOFF_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_BACKOFF_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(1),
+  LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().min(1).max(86_400).default(900),
 });
+
+const METRICS_UNGUARDED =
+  "METRICS=on needs METRICS_TOKEN (scrapers of /metrics on the main port send it as a bearer token) or METRICS_PORT (a port of its own, for a private network)";
 
 export type AppConfig = z.infer<typeof envSchema>;
 
@@ -80,6 +87,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  // Metrics on the main port are public unless a token guards them: refuse to start rather than expose them.
+  if (parsed.data.METRICS === "on" && parsed.data.METRICS_PORT === undefined && parsed.data.METRICS_TOKEN === undefined) {
+    throw new Error(`Invalid configuration:\n  METRICS: ${METRICS_UNGUARDED}`);
   }
   return parsed.data;
 }

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 
 /**
  * Prometheus metrics (prom-client). Counting is a Map lookup and an addition, so the services
- * count unconditionally; the registry is only served when METRICS=on (see http/metrics-server.ts).
+ * count unconditionally; the registry is only served when METRICS=on (see http/metrics-route.ts).
  * Gauges that describe a state (change feed, database pool) are read when scraped.
  */
 export const registry = new Registry();
@@ -24,7 +24,7 @@ export const httpRequestDuration = new Histogram({
 
 export const logins = new Counter({
   name: "ociauth_logins_total",
-  help: "Login attempts by method (oci-auth, oci-principal, password) and outcome (success, or the failure's reason code)",
+  help: "Login attempts by method (oci-auth, oci-principal, password) and outcome (success, or the failure's reason code; password logins: invalid_credentials for a wrong password and an unknown email alike)",
   labelNames: ["method", "outcome"] as const,
   registers: [registry],
 });

@@ -31,12 +31,13 @@ export function createAppServer(fallback: PageHandler): Server {
   const config = getConfig();
   const isTrustedProxy = createProxyMatcher(config.TRUSTED_PROXIES);
   const countRequests = config.METRICS === "on";
-  const metricsHere = countRequests && config.METRICS_PORT === undefined;
+  // On the main port only behind METRICS_TOKEN (start-up refuses METRICS=on with neither it nor METRICS_PORT).
+  const metricsToken = countRequests && config.METRICS_PORT === undefined ? config.METRICS_TOKEN : undefined;
   return createServer(async (req, res) => {
     const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]?.toString(), isTrustedProxy);
     const target = normalisePath(req.url ?? "/");
     if (target && HEALTH_PATHS.has(target.pathname)) return serveHealth(target.pathname, req.method, res);
-    if (target?.pathname === "/metrics") return metricsHere ? serveMetrics(res) : sendMetricsNotFound(res);
+    if (target?.pathname === "/metrics") return metricsToken ? serveMetrics(req, res, metricsToken) : sendMetricsNotFound(res);
     if (target && !isApiPath(target.pathname)) {
       const declared = Number(req.headers["content-length"] ?? 0);
       // Pages take small form posts only (server actions); a body must declare its size.

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { type MigrationFolder, readMigrationFolders, readMigrationState } from "@ociauth/db/migrations";
+import { getLogger } from "../core/logger";
 import { getOpenDatabase } from "../core/process-runtime";
 
 /** The probe routes the front door answers before anything else: no auth, no rate limit, no access-log line. */
@@ -12,6 +13,9 @@ const READY_TIMEOUT_MS = 2_000;
 let folders: MigrationFolder[] | undefined;
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
+
+/** What a probe is told when the database does not answer: its address, user and error stay in the log. */
+export const DATABASE_UNAVAILABLE = "Database unavailable (the server log has the details)";
 
 /**
  * Ready when the database answers and has every migration of this build applied: the same
@@ -33,7 +37,9 @@ export async function checkReadiness(): Promise<Readiness> {
     }
     return { ready: true };
   } catch (error) {
-    return { ready: false, reason: `The database does not answer: ${error instanceof Error ? error.message : String(error)}` };
+    // The error names the host, port or user: anyone may call /readyz, so only the log gets it.
+    getLogger().warn({ err: error }, "readiness check: the database does not answer");
+    return { ready: false, reason: DATABASE_UNAVAILABLE };
   } finally {
     clearTimeout(timer);
   }

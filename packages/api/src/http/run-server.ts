@@ -28,7 +28,7 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   const pages = await options.preparePages({ hostname, port });
   const server = createAppServer(pages);
   server.keepAliveTimeout = 65_000;
-  const metricsServer = config.METRICS === "on" && config.METRICS_PORT !== undefined ? createMetricsServer() : null;
+  const metricsServer = config.METRICS === "on" && config.METRICS_PORT !== undefined ? createMetricsServer(config.METRICS_TOKEN) : null;
   if (config.METRICS === "on") startProcessMetrics();
   try {
     await listen(server, port, hostname);

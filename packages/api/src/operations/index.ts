@@ -446,6 +446,20 @@ export const operations = {
         tag: "Users",
       },
     }),
+    unlock: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: orgUserParamsSchema,
+      output: okResponseSchema,
+      handler: users.unlockOrgUser,
+      rest: {
+        method: "POST",
+        path: `${ORG_USER_PATH}/unlock`,
+        operationId: "unlockOrganizationUser",
+        summary: "Clear a user's sign-in delay after failed password logins (admins only)",
+        tag: "Users",
+      },
+    }),
     changePassword: defineOperation({
       kind: "mutation",
       auth: true,

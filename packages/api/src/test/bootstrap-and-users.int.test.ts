@@ -1,6 +1,7 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError, expectUnchanged, expectValidation, UNKNOWN_ID, userToken } from "./expect-helpers";
+import { messages } from "@ociauth/schema";
 import { createTestApp, PASSWORD, type TestApp } from "./harness";
 
 const BOOTSTRAP = "/api/v1/admin/bootstrap";
@@ -194,13 +195,14 @@ describe("bootstrap and users", () => {
       expectError(create, 403, "PermissionDenied", "You are not allowed to create on identity");
     });
 
-    it("the bootstrap admin identity may add users too", async () => {
+    it("the bootstrap admin identity may not add users: a machine identity sets no human's password (403)", async () => {
       const res = await app.rest("POST", path(), {
         token: first.identity.credentials.token,
         body: { email: "by-identity@example.com", password: PASSWORD, role: "member" },
       });
-      expect(res.status).toBe(200);
-      expect(res.body.user).toMatchObject({ email: "by-identity@example.com", role: "member" });
+      expect(res.status).toBe(403);
+      expect(res.body.message).toBe(messages.machineManagesHumans);
+      expect(await app.db.user.findUnique({ where: { email: "by-identity@example.com" } })).toBeNull();
     });
 
     it("duplicate email (any case) → 400 and nothing changes", async () => {

@@ -74,7 +74,10 @@ describe("one front door for every spelling of /api/*", () => {
     await server.database.prisma.rateLimitBucket.deleteMany(); // a fresh budget of 5 for 127.0.0.1
     const calls = 20;
     const names = Array.from({ length: calls }, () => "auth.login").join(",");
-    const input = Object.fromEntries(Array.from({ length: calls }, (_, i) => [i, { email: "door@example.com", password: `wrong-${i}` }]));
+    // One email each: only the per-IP budget is under test here (the per-account delay: login-backoff.int.test.ts).
+    const input = Object.fromEntries(
+      Array.from({ length: calls }, (_, i) => [i, { email: `door-${i}@example.com`, password: `wrong-${i}` }]),
+    );
     const res = await post(`/api/./trpc/${names}?batch=1`, input);
     const codes = (res.json() as { error?: { data: { code: string } } }[]).map((r) => r.error?.data.code);
     expect(codes).toHaveLength(calls);

@@ -43,6 +43,41 @@ describe("rate limiting of login and bootstrap", () => {
     expect((await app.rest("POST", LOGIN, { body: loginBody(id), ip: "198.51.100.2" })).status).toBe(404);
   });
 
+  it("130 addresses of one IPv6 /64, spelt every which way, share one budget (password login): 429 once it is spent", async () => {
+    const spellings = (i: number) => {
+      const hex = i.toString(16);
+      return [
+        `2001:db8:77:1::${hex}`,
+        `2001:0DB8:0077:0001:0000:0000:0000:${hex.padStart(4, "0").toUpperCase()}`,
+        `2001:db8:77:1:${hex}:${hex}:${hex}:${hex}`,
+        `2001:db8:77:1::${hex}%eth0`,
+        `2001:db8:77:1:0:0:${i}.0.2.1`,
+      ][i % 5]!;
+    };
+    const statuses: number[] = [];
+    for (let i = 1; i <= 130; i++) {
+      const res = await app.rest("POST", "/api/v1/auth/login", {
+        body: { email: `guess-${i}@example.com`, password: "not-the-password" },
+        ip: spellings(i),
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(statuses.slice(3).every((status) => status === 429)).toBe(true);
+    // The next /64 has a budget of its own.
+    expect(
+      (await app.rest("POST", "/api/v1/auth/login", { body: { email: "x@example.com", password: "nope" }, ip: "2001:db8:77:2::1" })).status,
+    ).toBe(401);
+  });
+
+  it("an IPv4-mapped IPv6 caller shares the budget of its IPv4 address", async () => {
+    const statuses = [];
+    for (const ip of ["198.51.100.9", "::ffff:198.51.100.9", "::FFFF:c633:6409", "198.51.100.9"]) {
+      statuses.push((await app.rest("POST", LOGIN, { body: loginBody("00000000-0000-4000-8000-00000000000c"), ip })).status);
+    }
+    expect(statuses).toEqual([404, 404, 404, 429]);
+  });
+
   it("does not spend an identity's budget on attempts that prove no OCI identity (see login-lockout.int.test.ts)", async () => {
     const id = "00000000-0000-4000-8000-00000000000b";
     const statuses = [];

@@ -1,3 +1,4 @@
+import { messages } from "@ociauth/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError, expectUnchanged, expectValidation, UNKNOWN_ID, userToken } from "./expect-helpers";
 import { createTestApp, PASSWORD, type TestApp } from "./harness";
@@ -200,24 +201,27 @@ describe("users of an organization", () => {
   });
 
   describe("the last admin user", () => {
-    it("cannot be demoted or removed, by itself or the admin identity (REST 400 = tRPC BAD_REQUEST); nothing changes", async () => {
+    it("cannot be demoted or removed, by itself or another route (REST 400 = tRPC BAD_REQUEST); nothing changes", async () => {
       expect(await app.db.orgMembership.count({ where: { orgId, role: "admin" } })).toBe(1);
-      for (const token of [ownerToken, identityToken]) {
-        expectError(
-          await expectUnchanged(app, () => app.rest("PATCH", user(ownerId), { token, body: { role: "member" } })),
-          400,
-          "BadRequest",
-          LAST_ADMIN,
-        );
-        expectError(await expectUnchanged(app, () => app.rest("DELETE", user(ownerId), { token })), 400, "BadRequest", LAST_ADMIN);
-      }
+      expectError(
+        await expectUnchanged(app, () => app.rest("PATCH", user(ownerId), { token: ownerToken, body: { role: "member" } })),
+        400,
+        "BadRequest",
+        LAST_ADMIN,
+      );
+      expectError(
+        await expectUnchanged(app, () => app.rest("DELETE", user(ownerId), { token: ownerToken })),
+        400,
+        "BadRequest",
+        LAST_ADMIN,
+      );
       await expect(
         app.caller(ownerToken).users.updateRole({ organizationId: orgId, userId: ownerId, role: "viewer" }),
       ).rejects.toMatchObject({
         code: "BAD_REQUEST",
         message: LAST_ADMIN,
       });
-      await expect(app.caller(identityToken).users.remove({ organizationId: orgId, userId: ownerId })).rejects.toMatchObject({
+      await expect(app.caller(ownerToken).users.remove({ organizationId: orgId, userId: ownerId })).rejects.toMatchObject({
         code: "BAD_REQUEST",
         message: LAST_ADMIN,
       });
@@ -273,9 +277,9 @@ describe("users of an organization", () => {
       ).toBe(200);
     });
 
-    it("an admin identity removes an admin while another admin remains (tRPC)", async () => {
+    it("an admin user removes an admin while another admin remains (tRPC)", async () => {
       const extra = await userToken(app, orgId, "admin");
-      expect(await app.caller(identityToken).users.remove({ organizationId: orgId, userId: extra.userId })).toMatchObject({
+      expect(await app.caller(ownerToken).users.remove({ organizationId: orgId, userId: extra.userId })).toMatchObject({
         user: { role: "admin" },
       });
       expect(await sessionWorks(extra.token)).toBe(false);
@@ -322,10 +326,10 @@ describe("users of an organization", () => {
       expect(await sessionWorks(ownerToken)).toBe(true);
     });
 
-    it("the admin identity resets through tRPC too", async () => {
+    it("resets through tRPC too", async () => {
       const target = await userToken(app, orgId, "viewer");
       expect(
-        await app.caller(identityToken).users.resetPassword({ organizationId: orgId, userId: target.userId, newPassword: NEW_PASSWORD }),
+        await app.caller(ownerToken).users.resetPassword({ organizationId: orgId, userId: target.userId, newPassword: NEW_PASSWORD }),
       ).toEqual({ ok: true });
       expect((await login(target.email, NEW_PASSWORD)).status).toBe(200);
     });
@@ -356,6 +360,69 @@ describe("users of an organization", () => {
         { path: ["newPassword"], message: "Password must be at least 12 characters" },
       ]);
       expect(await sessionWorks(target.token)).toBe(true);
+    });
+  });
+
+  describe("machine identities and human users", () => {
+    const MACHINE = messages.machineManagesHumans;
+
+    it("an admin identity cannot add users, reset passwords, give or take the admin role, or remove an admin: 403 (REST), nothing changes", async () => {
+      const extraAdmin = await userToken(app, orgId, "admin");
+      const member = await userToken(app, orgId, "member");
+      const refused = [
+        () =>
+          app.rest("POST", users(), { token: identityToken, body: { email: "by-machine@example.com", password: PASSWORD, role: "admin" } }),
+        () =>
+          app.rest("POST", users(), {
+            token: identityToken,
+            body: { email: "by-machine@example.com", password: PASSWORD, role: "viewer" },
+          }),
+        () => app.rest("POST", `${user(extraAdmin.userId)}/password`, { token: identityToken, body: { newPassword: NEW_PASSWORD } }),
+        () => app.rest("POST", `${user(member.userId)}/password`, { token: identityToken, body: { newPassword: NEW_PASSWORD } }),
+        () => app.rest("PATCH", user(member.userId), { token: identityToken, body: { role: "admin" } }),
+        () => app.rest("PATCH", user(extraAdmin.userId), { token: identityToken, body: { role: "viewer" } }),
+        () => app.rest("DELETE", user(extraAdmin.userId), { token: identityToken }),
+      ];
+      for (const attempt of refused) expectError(await expectUnchanged(app, attempt), 403, "ForbiddenError", MACHINE);
+      expect(await roleOf(extraAdmin.userId)).toBe("admin");
+      expect(await roleOf(member.userId)).toBe("member");
+      expect(await sessionWorks(extraAdmin.token)).toBe(true);
+      expect((await login(member.email)).status).toBe(200);
+    });
+
+    it("the same through tRPC (FORBIDDEN), while a human admin's session does each of them", async () => {
+      const extraAdmin = await userToken(app, orgId, "admin");
+      const member = await userToken(app, orgId, "member");
+      const machine = app.caller(identityToken);
+      const attempts: (() => Promise<unknown>)[] = [
+        () => machine.users.add({ organizationId: orgId, email: "trpc-machine@example.com", password: PASSWORD, role: "member" }),
+        () =>
+          machine.organizations.addUser({ organizationId: orgId, email: "trpc-machine@example.com", password: PASSWORD, role: "member" }),
+        () => machine.users.resetPassword({ organizationId: orgId, userId: member.userId, newPassword: NEW_PASSWORD }),
+        () => machine.users.updateRole({ organizationId: orgId, userId: member.userId, role: "admin" }),
+        () => machine.users.updateRole({ organizationId: orgId, userId: extraAdmin.userId, role: "member" }),
+        () => machine.users.remove({ organizationId: orgId, userId: extraAdmin.userId }),
+      ];
+      for (const attempt of attempts) {
+        await expect(expectUnchanged(app, attempt)).rejects.toMatchObject({ code: "FORBIDDEN", message: MACHINE });
+      }
+      const human = app.caller(extraAdmin.token);
+      await human.users.resetPassword({ organizationId: orgId, userId: member.userId, newPassword: NEW_PASSWORD });
+      expect((await human.users.updateRole({ organizationId: orgId, userId: member.userId, role: "admin" })).user.role).toBe("admin");
+      expect(
+        (await human.users.add({ organizationId: orgId, email: "trpc-human@example.com", password: PASSWORD, role: "admin" })).user.role,
+      ).toBe("admin");
+      expect((await human.users.remove({ organizationId: orgId, userId: member.userId })).user.role).toBe("admin");
+    });
+
+    it("an admin identity still lists users, changes roles below admin and removes non-admins", async () => {
+      const viewer = await userToken(app, orgId, "viewer");
+      expect((await app.rest("GET", users(), { token: identityToken })).status).toBe(200);
+      const promoted = await app.rest("PATCH", user(viewer.userId), { token: identityToken, body: { role: "member" } });
+      expect(promoted.status).toBe(200);
+      expect(await roleOf(viewer.userId)).toBe("member");
+      expect((await app.caller(identityToken).users.remove({ organizationId: orgId, userId: viewer.userId })).user.role).toBe("member");
+      expect(await sessionWorks(viewer.token)).toBe(false);
     });
   });
 

@@ -42,6 +42,7 @@ Commands:
   users set-role      Change a user's role
   users remove        Remove a user (ends their sessions)
   users reset-password  Set another user's password (admins; ends their sessions)
+  users unlock        Clear a user's sign-in delay after failed password logins (admins)
   help [command]      Show help for a command
 
 Run "ociauth <command> --help" for a command's options.
@@ -174,6 +175,7 @@ Usage:
   ociauth users set-role <userId> <role>
   ociauth users remove <userId>
   ociauth users reset-password <userId> [--password-file <path>]
+  ociauth users unlock <userId>
 
 Every subcommand takes --url, --token, --org-id and --json; see "ociauth users <subcommand> --help".
 Roles: ${ROLES}. Nobody gives a role above their own; the last admin user cannot be removed or demoted.
@@ -245,4 +247,18 @@ ${options([...PASSWORD_FILE, ...ORG, ...TOKEN, ...CONNECTION])}
 
 Example:
   ociauth users reset-password ${USER_ID} --password-file ./new.pw`,
+
+  unlock: `ociauth users unlock — clear a user's sign-in delay (admins)
+
+Usage:
+  ociauth users unlock <userId> [options]
+
+After failed password logins an account's next attempts wait (1 s, doubling up to 15 minutes);
+this lets the user sign in at once. Needs a human admin's session token.
+
+Options:
+${options([...ORG, ...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth users unlock ${USER_ID}`,
 };

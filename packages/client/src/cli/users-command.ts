@@ -21,13 +21,15 @@ const SHAPES: Record<string, { positionals: string[]; options: string[] }> = {
   "set-role": { positionals: ["userId", "role"], options: [] },
   remove: { positionals: ["userId"], options: [] },
   "reset-password": { positionals: ["userId"], options: ["password-file"] },
+  unlock: { positionals: ["userId"], options: [] },
 };
 const COMMON = new Set(["url", "json", "help", "token", "org-id"]);
 
-/** `ociauth users list|add|set-role|remove|reset-password …` through the typed tRPC client. */
+/** `ociauth users list|add|set-role|remove|reset-password|unlock …` through the typed tRPC client. */
 export async function usersCommand(args: string[], io: CliIo): Promise<void> {
   const [subcommand, ...rest] = args;
-  if (subcommand === undefined) throw new UsageError("missing subcommand (list, add, set-role, remove or reset-password)", USERS_USAGE);
+  if (subcommand === undefined)
+    throw new UsageError("missing subcommand (list, add, set-role, remove, reset-password or unlock)", USERS_USAGE);
   if (subcommand === "-h" || subcommand === "--help" || subcommand === "help") return io.out(USERS_USAGE);
   const usage = USERS_SUBCOMMAND_USAGE[subcommand];
   const shape = SHAPES[subcommand];
@@ -74,6 +76,10 @@ export async function usersCommand(args: string[], io: CliIo): Promise<void> {
     case "remove":
       result = await client.users.remove.mutate({ organizationId, userId: first });
       title = `User ${first} removed from the organization; their sessions are ended`;
+      break;
+    case "unlock":
+      result = await client.users.unlock.mutate({ organizationId, userId: first });
+      title = `Sign-in delay of user ${first} cleared: their next password login runs at once`;
       break;
     default:
       result = await client.users.resetPassword.mutate({ organizationId, userId: first, newPassword: password });

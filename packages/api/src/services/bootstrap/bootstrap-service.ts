@@ -6,6 +6,7 @@ import { badRequest, unauthorized } from "../../core/errors";
 import { auditEvent } from "../audit/audit-service";
 import { getDummyPasswordHash, hashPassword, verifyPassword } from "../auth/passwords";
 import { storedRole } from "../auth/permissions";
+import { claimPasswordAttempt, clearPasswordBackoff } from "../rate-limit/login-backoff-service";
 import { enforceRateLimit } from "../rate-limit/rate-limit-service";
 import { write } from "../writes";
 
@@ -71,10 +72,12 @@ export async function bootstrapInstance(ctx: ServiceContext, body: BootstrapBody
 
 export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
   await enforceRateLimit(ctx, "login-ip", ctx.meta.ip);
+  await claimPasswordAttempt(ctx, body.email);
   const user = await data.findUserByEmail(ctx.db, body.email);
   const ok = await verifyPassword(body.password, user?.passwordHash ?? (await getDummyPasswordHash()));
   if (!user || !ok) {
-    logins.inc({ method: "password", outcome: user ? "wrong_password" : "unknown_email" });
+    // One outcome for both: a public count of unknown emails would tell which emails have accounts.
+    logins.inc({ method: "password", outcome: "invalid_credentials" });
     const memberships = user ? await data.listMembershipsOfUser(ctx.db, user.id) : [];
     await ctx.rt.audit.record(
       auditEvent(ctx, {
@@ -86,6 +89,7 @@ export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
     );
     throw unauthorized(messages.invalidCredentials);
   }
+  await clearPasswordBackoff(ctx.db, body.email);
   const expiresAt = new Date(Date.now() + ctx.config.SESSION_TTL_SECONDS * 1000);
   const session = await data.createUserSession(ctx.db, user.id, expiresAt);
   const memberships = await data.listMembershipsOfUser(ctx.db, user.id);

@@ -1,6 +1,6 @@
 import type { OrgRole } from "@ociauth/schema";
 import { describe, expect, it } from "vitest";
-import { takesAwayLastAdmin, userActionRefusal } from "./user-fns";
+import { machineMayDo, takesAwayLastAdmin, userActionRefusal } from "./user-fns";
 
 const ROLES: OrgRole[] = ["no-access", "viewer", "member", "admin"];
 
@@ -55,5 +55,28 @@ describe("userActionRefusal", () => {
 
   it("an admin may act on every role", () => {
     for (const target of ROLES) for (const next of ROLES) expect(userActionRefusal("admin", "edit", target, next)).toBeNull();
+  });
+});
+
+describe("machine identities and human users", () => {
+  it("an admin identity may list users, change roles below admin and remove non-admins", () => {
+    expect(userActionRefusal("admin", "read", null, null, "identity")).toBeNull();
+    expect(userActionRefusal("admin", "edit", "viewer", "member", "identity")).toBeNull();
+    expect(userActionRefusal("admin", "remove", "member", null, "identity")).toBeNull();
+  });
+
+  it("but never adds users, resets passwords, gives or takes the admin role, or removes an admin", () => {
+    for (const role of ROLES) expect(userActionRefusal("admin", "add", null, role, "identity")).toBe("machine");
+    for (const target of ROLES) expect(userActionRefusal("admin", "reset-password", target, null, "identity")).toBe("machine");
+    expect(userActionRefusal("admin", "edit", "member", "admin", "identity")).toBe("machine");
+    expect(userActionRefusal("admin", "edit", "admin", "viewer", "identity")).toBe("machine");
+    expect(userActionRefusal("admin", "remove", "admin", null, "identity")).toBe("machine");
+    expect(machineMayDo("edit", "admin", "admin")).toBe(false);
+  });
+
+  it("a role too low is still refused for its role first; a human admin may do all of it", () => {
+    expect(userActionRefusal("viewer", "add", null, "viewer", "identity")).toBe("role");
+    expect(userActionRefusal("admin", "add", null, "admin", "user")).toBeNull();
+    expect(userActionRefusal("admin", "remove", "admin", null, "user")).toBeNull();
   });
 });

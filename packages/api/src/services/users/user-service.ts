@@ -15,6 +15,7 @@ import { AppError, badRequest, forbidden, notFound, unauthorized } from "../../c
 import { auditEvent } from "../audit/audit-service";
 import { hashPassword, verifyPassword } from "../auth/passwords";
 import { storedRole } from "../auth/permissions";
+import { clearPasswordBackoff } from "../rate-limit/login-backoff-service";
 import { enforceRateLimit } from "../rate-limit/rate-limit-service";
 import { write } from "../writes";
 import { takesAwayLastAdmin, userActionRefusal } from "./user-fns";
@@ -40,8 +41,9 @@ async function requireRole(db: data.DbClient, actor: Actor, orgId: string): Prom
   return role;
 }
 
-function assertAllowed(actorRole: OrgRole, action: UserAction, targetRole: OrgRole | null, newRole: OrgRole | null = null) {
-  const refusal = userActionRefusal(actorRole, action, targetRole, newRole);
+function assertAllowed(actor: Actor, actorRole: OrgRole, action: UserAction, targetRole: OrgRole | null, newRole: OrgRole | null = null) {
+  const refusal = userActionRefusal(actorRole, action, targetRole, newRole, actor.type);
+  if (refusal === "machine") throw forbidden(messages.machineManagesHumans);
   if (refusal === "role") {
     throw new AppError("PERMISSION_DENIED", messages.userActionDenied(action), [
       { action, subject: "user", inverted: false, conditions: null },
@@ -56,7 +58,7 @@ function assertAllowed(actorRole: OrgRole, action: UserAction, targetRole: OrgRo
 async function lockAndLoad(tx: data.DbTransaction, ctx: AuthedContext, { organizationId, userId }: OrgUserParams, action: UserAction) {
   await data.lockOrganization(tx, organizationId);
   const actorRole = await requireRole(tx, ctx.actor, organizationId);
-  assertAllowed(actorRole, action, null);
+  assertAllowed(ctx.actor, actorRole, action, null);
   const target = await data.findOrganizationUser(tx, organizationId, userId);
   if (!target) throw notFound(messages.userNotFound(userId));
   return { actorRole, target, targetRole: storedRole(target.role) };
@@ -65,14 +67,14 @@ async function lockAndLoad(tx: data.DbTransaction, ctx: AuthedContext, { organiz
 const isSelf = (actor: Actor, userId: string) => actor.type === "user" && actor.userId === userId;
 
 export async function listOrgUsers(ctx: AuthedContext, { organizationId }: OrgUsersParams) {
-  assertAllowed(await requireRole(ctx.db, ctx.actor, organizationId), "read", null);
+  assertAllowed(ctx.actor, await requireRole(ctx.db, ctx.actor, organizationId), "read", null);
   const users = await data.listOrganizationUsers(ctx.db, organizationId);
   return { users: users.map((u) => ({ id: u.id, email: u.email, role: storedRole(u.role), createdAt: u.createdAt.toISOString() })) };
 }
 
 /** Adds a new user with a role; like identities, nobody gives a role above their own. */
 export async function addOrgUser(ctx: AuthedContext, { organizationId, ...body }: AddOrgUserInput) {
-  assertAllowed(await requireRole(ctx.db, ctx.actor, organizationId), "add", null, body.role);
+  assertAllowed(ctx.actor, await requireRole(ctx.db, ctx.actor, organizationId), "add", null, body.role);
   const passwordHash = await hashPassword(body.password);
   try {
     return await write(ctx, {}, async (tx) => {
@@ -101,7 +103,7 @@ export async function addOrgUser(ctx: AuthedContext, { organizationId, ...body }
 export async function updateOrgUserRole(ctx: AuthedContext, { role, ...params }: UpdateOrgUserRoleInput) {
   return write(ctx, {}, async (tx) => {
     const { actorRole, target, targetRole } = await lockAndLoad(tx, ctx, params, "edit");
-    assertAllowed(actorRole, "edit", targetRole, role);
+    assertAllowed(ctx.actor, actorRole, "edit", targetRole, role);
     if (takesAwayLastAdmin(targetRole, role, await data.countOrganizationAdmins(tx, params.organizationId)))
       throw badRequest(messages.lastAdmin);
     if (role !== targetRole) {
@@ -123,7 +125,7 @@ export async function updateOrgUserRole(ctx: AuthedContext, { role, ...params }:
 export async function removeOrgUser(ctx: AuthedContext, params: OrgUserParams) {
   return write(ctx, {}, async (tx) => {
     const { actorRole, target, targetRole } = await lockAndLoad(tx, ctx, params, "remove");
-    assertAllowed(actorRole, "remove", targetRole);
+    assertAllowed(ctx.actor, actorRole, "remove", targetRole);
     if (takesAwayLastAdmin(targetRole, null, await data.countOrganizationAdmins(tx, params.organizationId)))
       throw badRequest(messages.lastAdmin);
     const revokedSessions = await data.revokeSessionsOfUser(tx, target.id);
@@ -150,15 +152,37 @@ export async function resetUserPassword(ctx: AuthedContext, { newPassword, ...pa
   const passwordHash = await hashPassword(newPassword);
   return write(ctx, {}, async (tx) => {
     const { actorRole, target, targetRole } = await lockAndLoad(tx, ctx, params, "reset-password");
-    assertAllowed(actorRole, "reset-password", targetRole);
+    assertAllowed(ctx.actor, actorRole, "reset-password", targetRole);
     await data.setUserPasswordHash(tx, target.id, passwordHash);
     const revokedSessions = await data.revokeSessionsOfUser(tx, target.id);
+    await clearPasswordBackoff(tx, target.email); // the user signs in with the new password at once
     await ctx.rt.audit.recordIn(
       tx,
       auditEvent(ctx, {
         orgId: params.organizationId,
         eventType: "reset-user-password",
         metadata: { userId: target.id, email: target.email, revokedSessions },
+      }),
+    );
+    return { ok: true as const };
+  });
+}
+
+/**
+ * An admin clears a user's password-login back-off (see login-backoff-service.ts): their next
+ * sign-in is not delayed. Attempts made afterwards are counted afresh.
+ */
+export async function unlockOrgUser(ctx: AuthedContext, params: OrgUserParams) {
+  return write(ctx, {}, async (tx) => {
+    const { actorRole, target, targetRole } = await lockAndLoad(tx, ctx, params, "unlock");
+    assertAllowed(ctx.actor, actorRole, "unlock", targetRole);
+    const cleared = await clearPasswordBackoff(tx, target.email);
+    await ctx.rt.audit.recordIn(
+      tx,
+      auditEvent(ctx, {
+        orgId: params.organizationId,
+        eventType: "unlock-org-user",
+        metadata: { userId: target.id, email: target.email, cleared },
       }),
     );
     return { ok: true as const };
