@@ -17,3 +17,4 @@ export * from "./role-rules";
 export * from "./comma-list";
 export * from "./oci-principals";
 export * from "./principal-login";
+export * from "./trpc-batch";

@@ -1,3 +1,4 @@
+import { TRPC_CALL_WEIGHT } from "@ociauth/schema";
 import type { z } from "zod";
 import type { AuthedContext, ServiceContext } from "../core/context";
 
@@ -53,6 +54,8 @@ export interface Operation<
   output: TOutput;
   handler(ctx: ContextFor<TAuth>, input: InputOf<TInput>): Promise<TResult>;
   rest?: RestBinding<TResult>;
+  /** What one call costs against a tRPC batch's budget (TRPC_CALL_WEIGHT; plain reads and writes weigh `standard`). */
+  weight: number;
 }
 
 // The table holds operations of every shape; `any` here only widens the handler's parameters.
@@ -72,6 +75,8 @@ export function defineOperation<
   output: TOutput;
   handler(ctx: ContextFor<TAuth>, input: InputOf<TInput>): Promise<TResult>;
   rest?: RestBinding<TResult>;
+  /** Lists and searches, logins and password checks, and exports weigh more (TRPC_CALL_WEIGHT). */
+  weight?: number;
 }): Operation<TInput, TOutput, TAuth, TKind, TResult> {
-  return { ...operation, input: operation.input as TInput };
+  return { ...operation, input: operation.input as TInput, weight: operation.weight ?? TRPC_CALL_WEIGHT.standard };
 }

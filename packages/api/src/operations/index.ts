@@ -40,6 +40,7 @@ import {
   revokeTokenResponseSchema,
   searchIdentitiesInputSchema,
   sessionResponseSchema,
+  TRPC_CALL_WEIGHT,
   updateIdentityInputSchema,
   updateIdentityResponseSchema,
   updateOciAuthInputSchema,
@@ -80,6 +81,7 @@ const ORG_USER_PATH = `${ORG_USERS_PATH}/:userId`;
 export const operations = {
   ociAuth: {
     login: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: false,
       input: ociLoginBodySchema,
@@ -165,6 +167,7 @@ export const operations = {
       },
     }),
     loginPrincipal: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: false,
       input: ociPrincipalLoginBodySchema,
@@ -212,6 +215,7 @@ export const operations = {
     }),
     /** An identity's issued access tokens (the dashboard). */
     list: defineOperation({
+      weight: TRPC_CALL_WEIGHT.list,
       kind: "query",
       auth: true,
       input: listIdentityAccessTokensInputSchema,
@@ -261,6 +265,7 @@ export const operations = {
       },
     }),
     list: defineOperation({
+      weight: TRPC_CALL_WEIGHT.list,
       kind: "query",
       auth: true,
       input: listIdentitiesInputSchema,
@@ -276,6 +281,7 @@ export const operations = {
       },
     }),
     search: defineOperation({
+      weight: TRPC_CALL_WEIGHT.list,
       kind: "query",
       auth: true,
       input: searchIdentitiesInputSchema,
@@ -340,6 +346,7 @@ export const operations = {
   bootstrap: {
     status: defineOperation({ kind: "query", auth: false, output: bootstrapStatusResponseSchema, handler: account.bootstrapStatus }),
     setup: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: false,
       input: bootstrapBodySchema,
@@ -357,6 +364,7 @@ export const operations = {
 
   auth: {
     login: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: false,
       input: userLoginBodySchema,
@@ -377,6 +385,7 @@ export const operations = {
   /** The users (dashboard operators) of an organization. */
   users: {
     list: defineOperation({
+      weight: TRPC_CALL_WEIGHT.list,
       kind: "query",
       auth: true,
       input: orgUsersParamsSchema,
@@ -391,6 +400,7 @@ export const operations = {
       },
     }),
     add: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: true,
       input: addOrgUserInputSchema,
@@ -433,6 +443,7 @@ export const operations = {
       },
     }),
     resetPassword: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: true,
       input: resetUserPasswordInputSchema,
@@ -447,6 +458,7 @@ export const operations = {
       },
     }),
     changePassword: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: true,
       input: changeOwnPasswordBodySchema,
@@ -465,6 +477,7 @@ export const operations = {
   organizations: {
     /** The same operation as `users.add` (POST /api/v1/organizations/:organizationId/users), under its first tRPC name. */
     addUser: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: true,
       input: addOrgUserInputSchema,
@@ -475,6 +488,7 @@ export const operations = {
 
   audit: {
     list: defineOperation({
+      weight: TRPC_CALL_WEIGHT.list,
       kind: "query",
       auth: true,
       input: listAuditEventsQuerySchema,
@@ -490,6 +504,7 @@ export const operations = {
     }),
     /** The same filters as `list`, every match as one CSV or JSON-lines file (REST: a download). */
     export: defineOperation({
+      weight: TRPC_CALL_WEIGHT.export,
       kind: "query",
       auth: true,
       input: exportAuditEventsQuerySchema,
