@@ -22,3 +22,4 @@ export * from "./data/rate-limits";
 export * from "./data/login-signatures";
 export * from "./data/login-challenges";
 export * from "./change-feed";
+export { runOutsideRequestScope, runWithStatementSignal, StatementCancelledError } from "./statement-scope";
