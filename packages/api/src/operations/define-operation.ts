@@ -1,6 +1,7 @@
 import { TRPC_CALL_WEIGHT } from "@ociauth/schema";
 import type { z } from "zod";
 import type { AuthedContext, ServiceContext } from "../core/context";
+import type { AppErrorCode } from "../core/errors";
 
 export type OperationKind = "query" | "mutation";
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
@@ -22,8 +23,12 @@ export interface RestBinding<TResult = unknown> {
   operationId: string;
   summary: string;
   tag: string;
-  /** Error statuses this operation adds to the common ones of the OpenAPI document. */
-  extraResponses?: Record<string, string>;
+  /**
+   * Errors this operation answers besides those every operation of its kind answers (the OpenAPI
+   * document lists both, see openapi-document.ts): e.g. RATE_LIMITED for a rate-limited operation,
+   * BAD_GATEWAY for one that calls OCI, UNAUTHORIZED for a public one that checks credentials.
+   */
+  errors?: AppErrorCode[];
   /**
    * REST answers in Infisical's shape where it differs from ours (identities): the schema of that
    * shape and the pure function that maps the handler's result to it.
