@@ -7,15 +7,24 @@ const RETRY_AFTER_SECONDS = 5;
 export const deadlinePassed = (ms: number) =>
   serviceUnavailable(`The request did not finish within ${ms} ms and was cancelled. Try again shortly.`, RETRY_AFTER_SECONDS);
 
+/** What the work of a request may do with its deadline. */
+export interface RequestDeadline {
+  /**
+   * Ends the deadline for this request: a handler that writes a streamed body itself calls it once
+   * the answer's head is sent, so the rest of the body is not cut (and its statements not cancelled).
+   */
+  release(): void;
+}
+
 /**
  * Runs `work` (one API request) under a deadline of `ms`: if it has not produced its answer by
  * then, this throws 503 ServiceUnavailable and the request is cancelled: its statement running on
  * PostgreSQL is cancelled and any statement it would send later is refused (statement-scope in
  * @ociauth/db). The deadline covers producing the answer, that is its status and headers: an answer
- * whose body is a stream (a download) is returned as soon as its head is ready, and the stream
- * then runs to its end, however long it takes.
+ * returned as a `Response` whose body is a stream is sent to its end, however long that takes;
+ * work that writes a streamed body itself calls `deadline.release()` once the head is sent.
  */
-export async function withRequestDeadline<T>(ms: number, work: () => Promise<T>): Promise<T> {
+export async function withRequestDeadline<T>(ms: number, work: (deadline: RequestDeadline) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
@@ -24,7 +33,7 @@ export async function withRequestDeadline<T>(ms: number, work: () => Promise<T>)
       reject(deadlinePassed(ms));
     }, ms);
   });
-  const running = runWithStatementSignal(controller.signal, work);
+  const running = runWithStatementSignal(controller.signal, () => work({ release: () => clearTimeout(timer) }));
   try {
     return await Promise.race([running, expired]);
   } finally {
