@@ -1,5 +1,6 @@
 import { runWithStatementSignal } from "@ociauth/db";
 import { serviceUnavailable } from "../core/errors";
+import { getLogger } from "../core/logger";
 
 /** How long a caller should wait before trying again a request that passed its deadline. */
 const RETRY_AFTER_SECONDS = 5;
@@ -29,6 +30,7 @@ export async function withRequestDeadline<T>(ms: number, work: (deadline: Reques
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      getLogger().warn({ ms }, "request deadline passed: answered 503, its database work cancelled");
       controller.abort();
       reject(deadlinePassed(ms));
     }, ms);
