@@ -36,6 +36,27 @@ describe("createOciAuthClient against the running server", () => {
     expect(requests).toBe(2);
   });
 
+  it("splits concurrent heavy calls into batches within the server's weight budget (all succeed)", async () => {
+    const statuses: number[] = [];
+    const client = createOciAuthClient({
+      url: fixture().url,
+      token: fixture().adminToken,
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        statuses.push(res.status);
+        return res;
+      },
+    });
+    const organizationId = fixture().orgId;
+    const lists = Array.from({ length: 12 }, () => client.identities.list.query({ organizationId }));
+    const exports = Array.from({ length: 3 }, () => client.audit.export.query({ organizationId, format: "jsonl" }));
+    const reads = Array.from({ length: 3 }, () => client.auth.me.query());
+    const answers = await Promise.all([...lists, ...exports, ...reads]);
+    expect(answers).toHaveLength(18);
+    // 12 lists at 10 per batch, 3 exports at 2 per batch, 3 plain reads in one: 5 requests, none refused.
+    expect(statuses.toSorted()).toEqual([200, 200, 200, 200, 200]);
+  });
+
   it("uses getToken per request", async () => {
     let calls = 0;
     const client = createOciAuthClient({ url: fixture().url, getToken: () => (calls++, fixture().adminToken) });

@@ -1,6 +1,6 @@
 import type { AppRouter } from "@ociauth/api";
-import { MAX_TRPC_BATCH_CALLS } from "@ociauth/schema";
-import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
+import { TRPC_BATCH_GROUPS, trpcCallWeight } from "@ociauth/schema";
+import { createTRPCClient, httpBatchLink, splitLink, type TRPCClient } from "@trpc/client";
 import { toOciAuthError } from "./errors";
 
 export interface OciAuthClientOptions {
@@ -34,20 +34,26 @@ function withOciAuthErrors<T extends object>(target: T): T {
 /** A fully typed tRPC client of the service's router (types come from the router itself). */
 export function createOciAuthClient(options: OciAuthClientOptions): TRPCClient<AppRouter> {
   const base = options.url.replace(/\/+$/, "");
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({
-        url: `${base}/api/trpc`,
-        maxItems: MAX_TRPC_BATCH_CALLS, // the server refuses larger batches whole
-
-        fetch: options.fetch,
-        async headers() {
-          const token = options.getToken ? await options.getToken() : options.token;
-          return token ? { authorization: `Bearer ${token}` } : {};
-        },
-      }),
-    ],
-  });
+  // One batch link per call weight, each sending at most what fits the server's batch budget.
+  const batchLinks = TRPC_BATCH_GROUPS.map(({ weight, maxItems }) => ({
+    weight,
+    link: httpBatchLink<AppRouter>({
+      url: `${base}/api/trpc`,
+      maxItems,
+      fetch: options.fetch,
+      async headers() {
+        const token = options.getToken ? await options.getToken() : options.token;
+        return token ? { authorization: `Bearer ${token}` } : {};
+      },
+    }),
+  }));
+  const link = batchLinks
+    .slice(0, -1)
+    .reduceRight(
+      (heavier, { weight, link }) => splitLink({ condition: (op) => trpcCallWeight(op.path) === weight, true: link, false: heavier }),
+      batchLinks.at(-1)!.link,
+    );
+  const client = createTRPCClient<AppRouter>({ links: [link] });
   return withOciAuthErrors(client);
 }
 

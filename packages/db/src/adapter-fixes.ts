@@ -5,7 +5,8 @@
 import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import pg from "pg";
+import { CancellablePool } from "./cancellable-pg";
+import { refuseCancelledStatements } from "./statement-scope";
 
 const PG_TEXT_OID = 25;
 const PG_NAME_OID = 19;
@@ -64,9 +65,12 @@ function patchPgExecuteScript(adapter: PgAdapter): PgAdapter {
   return adapter;
 }
 
-/** PostgreSQL through @prisma/adapter-pg, with a pool we own so we can close it. */
+/**
+ * PostgreSQL through @prisma/adapter-pg, with a pool we own so we can close it, whose connections
+ * cancel the statements of a request past its deadline (cancellable-pg.ts).
+ */
 export function createPgAdapterFactory(url: string, options: PgPoolOptions = {}) {
-  const pool = new pg.Pool({
+  const pool = new CancellablePool({
     connectionString: url,
     max: options.max ?? 10,
     allowExitOnIdle: options.allowExitOnIdle ?? false,
@@ -95,6 +99,10 @@ type PgliteAdapter = Awaited<ReturnType<PrismaPGlite["connect"]>>;
  * Applied to the main and the shadow-database adapters.
  */
 function patchPgliteAdapter(adapter: PgliteAdapter, client: PGlite): PgliteAdapter {
+  // A request past its deadline sends no further statement (a running one cannot be interrupted).
+  refuseCancelledStatements(adapter);
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => refuseCancelledStatements(await startTransaction(isolationLevel));
   adapter.executeScript = async (script: string) => {
     await client.exec(script);
   };

@@ -4,6 +4,7 @@ import { createPgAdapterFactory, createPgliteAdapterFactory } from "./adapter-fi
 import { type DatabaseTarget, resolveDatabaseTarget } from "./database-target";
 import { PrismaClient, type Prisma } from "./generated/prisma/client";
 import { openPGlite } from "./pglite";
+import { currentStatementScope } from "./statement-scope";
 
 export type Db = PrismaClient;
 /** A client or an interactive transaction: what data functions accept. */
@@ -43,7 +44,10 @@ export function wrapPglite(client: PGlite, target: Database["target"]): Database
     prisma,
     target,
     pglite: client,
-    execute: async <Row>(sql: string, params: unknown[]) => (await client.query<Row>(sql, params)).rows,
+    execute: async <Row>(sql: string, params: unknown[]) => {
+      currentStatementScope()?.refuseIfCancelled(sql);
+      return (await client.query<Row>(sql, params)).rows;
+    },
     async close() {
       await prisma.$disconnect();
       if (!client.closed) await client.close();

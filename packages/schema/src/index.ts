@@ -18,3 +18,4 @@ export * from "./comma-list";
 export * from "./oci-principals";
 export * from "./principal-login";
 export * from "./oci-regions";
+export * from "./trpc-batch";

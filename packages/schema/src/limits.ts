@@ -16,6 +16,14 @@ export const MAX_IDENTITY_METADATA_VALUE_LENGTH = 1020;
 export const MAX_SEARCH_TERM_LENGTH = 255;
 /** The most calls one batched tRPC request may carry (the typed clients split larger batches). */
 export const MAX_TRPC_BATCH_CALLS = 50;
+/**
+ * What one call costs against a tRPC batch's budget, by the work it does: plain reads and writes,
+ * lists and searches (many rows), logins and password checks (a hash or OCI's endpoint), exports
+ * (every matching event).
+ */
+export const TRPC_CALL_WEIGHT = { standard: 1, list: 10, login: 10, export: 50 } as const;
+/** The total weight one batched tRPC request may carry (e.g. 10 lists, 2 exports or 50 reads); over it the batch is refused whole (413). */
+export const MAX_TRPC_BATCH_WEIGHT = 100;
 /** Longest comma-separated list of compartment or principal OCIDs on an OCI auth configuration. */
 export const MAX_ALLOWED_OCIDS_LENGTH = 4000;
 /** Longest comma-separated list of region names on an OCI auth configuration. */

@@ -56,6 +56,12 @@ const envSchema = z.object({
   OCI_IDENTITY_ENDPOINT: z.url().optional(),
   OCI_AUTH_ENDPOINT: z.url().optional(),
   OCI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce
+    .number("REQUEST_TIMEOUT_MS must be a number of milliseconds")
+    .int("REQUEST_TIMEOUT_MS must be a whole number of milliseconds")
+    .min(100, "REQUEST_TIMEOUT_MS must be at least 100")
+    .max(600_000, "REQUEST_TIMEOUT_MS must be at most 600000 (10 minutes)")
+    .default(30_000),
   TRUSTED_PROXIES: csv,
   SESSION_TTL_SECONDS: z.coerce
     .number()

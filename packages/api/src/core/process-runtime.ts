@@ -1,4 +1,4 @@
-import { type Database, openDatabase } from "@ociauth/db";
+import { type Database, openDatabase, runOutsideRequestScope } from "@ociauth/db";
 import { type Runtime, startRuntime } from "./runtime";
 
 /**
@@ -14,7 +14,8 @@ async function open() {
 }
 
 export async function getRuntime(): Promise<Runtime> {
-  holder.ociauthRuntime ??= open();
+  // Opened by the first request, but for the process: no request's deadline may cancel it.
+  holder.ociauthRuntime ??= runOutsideRequestScope(open);
   return (await holder.ociauthRuntime).runtime;
 }
 

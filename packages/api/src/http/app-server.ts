@@ -13,6 +13,7 @@ import { BodyTooLargeError, sendWebResponse, toApiRequest, toWebRequest } from "
 import { httpRequestDuration, httpRequests } from "../core/metrics";
 import { HEALTH_PATHS, serveHealth } from "./health";
 import { metricsRouteLabel, sendMetricsNotFound, serveMetrics } from "./metrics-route";
+import { withRequestDeadline } from "./request-deadline";
 import { handleTrpcRequest } from "./trpc-handler";
 
 /** What serves every request that is not /api/* (the pages: Next). */
@@ -75,7 +76,8 @@ export function createAppServer(fallback: PageHandler): Server {
     try {
       if (!target) throw badRequest("The request target is not a valid path");
       req.url = target.pathname + target.search;
-      response = await handleApiRequest(req, target.pathname, ip);
+      // A request that has not produced its answer within REQUEST_TIMEOUT_MS is cancelled and answered 503.
+      response = await withRequestDeadline(getConfig().REQUEST_TIMEOUT_MS, () => handleApiRequest(req, target.pathname, ip));
     } catch (error) {
       if (error instanceof BodyTooLargeError) response = errorReply(bodyTooLarge());
       else if (error instanceof AppError) response = errorReply(error);

@@ -1,5 +1,7 @@
+import { TRPC_CALL_WEIGHT } from "@ociauth/schema";
 import type { z } from "zod";
 import type { AuthedContext, ServiceContext } from "../core/context";
+import type { AppErrorCode } from "../core/errors";
 
 export type OperationKind = "query" | "mutation";
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
@@ -21,8 +23,12 @@ export interface RestBinding<TResult = unknown> {
   operationId: string;
   summary: string;
   tag: string;
-  /** Error statuses this operation adds to the common ones of the OpenAPI document. */
-  extraResponses?: Record<string, string>;
+  /**
+   * Errors this operation answers besides those every operation of its kind answers (the OpenAPI
+   * document lists both, see openapi-document.ts): e.g. RATE_LIMITED for a rate-limited operation,
+   * BAD_GATEWAY for one that calls OCI, UNAUTHORIZED for a public one that checks credentials.
+   */
+  errors?: AppErrorCode[];
   /**
    * REST answers in Infisical's shape where it differs from ours (identities): the schema of that
    * shape and the pure function that maps the handler's result to it.
@@ -53,6 +59,8 @@ export interface Operation<
   output: TOutput;
   handler(ctx: ContextFor<TAuth>, input: InputOf<TInput>): Promise<TResult>;
   rest?: RestBinding<TResult>;
+  /** What one call costs against a tRPC batch's budget (TRPC_CALL_WEIGHT; plain reads and writes weigh `standard`). */
+  weight: number;
 }
 
 // The table holds operations of every shape; `any` here only widens the handler's parameters.
@@ -72,6 +80,8 @@ export function defineOperation<
   output: TOutput;
   handler(ctx: ContextFor<TAuth>, input: InputOf<TInput>): Promise<TResult>;
   rest?: RestBinding<TResult>;
+  /** Lists and searches, logins and password checks, and exports weigh more (TRPC_CALL_WEIGHT). */
+  weight?: number;
 }): Operation<TInput, TOutput, TAuth, TKind, TResult> {
-  return { ...operation, input: operation.input as TInput };
+  return { ...operation, input: operation.input as TInput, weight: operation.weight ?? TRPC_CALL_WEIGHT.standard };
 }

@@ -40,6 +40,7 @@ import {
   revokeTokenResponseSchema,
   searchIdentitiesInputSchema,
   sessionResponseSchema,
+  TRPC_CALL_WEIGHT,
   updateIdentityInputSchema,
   updateIdentityResponseSchema,
   updateOciAuthInputSchema,
@@ -80,6 +81,7 @@ const ORG_USER_PATH = `${ORG_USERS_PATH}/:userId`;
 export const operations = {
   ociAuth: {
     login: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: false,
       input: ociLoginBodySchema,
@@ -91,7 +93,7 @@ export const operations = {
         operationId: "loginWithOciAuth",
         summary: "Log in with a signed OCI request and get an access token",
         tag: "OCI Auth",
-        extraResponses: { "502": "OCI's identity endpoint could not be reached" },
+        errors: ["UNAUTHORIZED", "RATE_LIMITED", "BAD_GATEWAY"],
       },
     }),
     attach: defineOperation({
@@ -162,9 +164,11 @@ export const operations = {
         operationId: "createOciAuthChallenge",
         summary: "Get a single-use challenge for a principal login (valid 5 minutes)",
         tag: "OCI Auth",
+        errors: ["RATE_LIMITED"],
       },
     }),
     loginPrincipal: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: false,
       input: ociPrincipalLoginBodySchema,
@@ -176,7 +180,7 @@ export const operations = {
         operationId: "loginWithOciPrincipal",
         summary: "Log in as an OCI instance principal, resource principal or API-key user with a challenge-bound request that OCI verifies",
         tag: "OCI Auth",
-        extraResponses: { "502": "OCI's auth endpoint could not be reached" },
+        errors: ["UNAUTHORIZED", "RATE_LIMITED", "BAD_GATEWAY"],
       },
     }),
   },
@@ -194,6 +198,7 @@ export const operations = {
         operationId: "renewAccessToken",
         summary: "Renew an access token within its max TTL",
         tag: "Access Tokens",
+        errors: ["UNAUTHORIZED", "TOKEN", "FORBIDDEN"],
       },
     }),
     revoke: defineOperation({
@@ -208,10 +213,12 @@ export const operations = {
         operationId: "revokeAccessToken",
         summary: "Revoke an access token",
         tag: "Access Tokens",
+        errors: ["UNAUTHORIZED", "TOKEN", "FORBIDDEN"],
       },
     }),
     /** An identity's issued access tokens (the dashboard). */
     list: defineOperation({
+      weight: TRPC_CALL_WEIGHT.list,
       kind: "query",
       auth: true,
       input: listIdentityAccessTokensInputSchema,
@@ -261,6 +268,7 @@ export const operations = {
       },
     }),
     list: defineOperation({
+      weight: TRPC_CALL_WEIGHT.list,
       kind: "query",
       auth: true,
       input: listIdentitiesInputSchema,
@@ -276,6 +284,7 @@ export const operations = {
       },
     }),
     search: defineOperation({
+      weight: TRPC_CALL_WEIGHT.list,
       kind: "query",
       auth: true,
       input: searchIdentitiesInputSchema,
@@ -340,6 +349,7 @@ export const operations = {
   bootstrap: {
     status: defineOperation({ kind: "query", auth: false, output: bootstrapStatusResponseSchema, handler: account.bootstrapStatus }),
     setup: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: false,
       input: bootstrapBodySchema,
@@ -351,12 +361,14 @@ export const operations = {
         operationId: "bootstrapInstance",
         summary: "First run: create the admin user, organization and admin identity",
         tag: "Admin",
+        errors: ["RATE_LIMITED"],
       },
     }),
   },
 
   auth: {
     login: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: false,
       input: userLoginBodySchema,
@@ -368,6 +380,7 @@ export const operations = {
         operationId: "loginUser",
         summary: "Log a dashboard user in (email and password)",
         tag: "Users",
+        errors: ["UNAUTHORIZED", "RATE_LIMITED"],
       },
     }),
     logout: defineOperation({ kind: "mutation", auth: true, output: okResponseSchema, handler: account.logoutUser }),
@@ -377,6 +390,7 @@ export const operations = {
   /** The users (dashboard operators) of an organization. */
   users: {
     list: defineOperation({
+      weight: TRPC_CALL_WEIGHT.list,
       kind: "query",
       auth: true,
       input: orgUsersParamsSchema,
@@ -391,6 +405,7 @@ export const operations = {
       },
     }),
     add: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: true,
       input: addOrgUserInputSchema,
@@ -433,6 +448,7 @@ export const operations = {
       },
     }),
     resetPassword: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: true,
       input: resetUserPasswordInputSchema,
@@ -461,6 +477,7 @@ export const operations = {
       },
     }),
     changePassword: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: true,
       input: changeOwnPasswordBodySchema,
@@ -472,6 +489,7 @@ export const operations = {
         operationId: "changeOwnPassword",
         summary: "Change the signed-in user's own password (with the current one); their other sessions end",
         tag: "Users",
+        errors: ["RATE_LIMITED"],
       },
     }),
   },
@@ -479,6 +497,7 @@ export const operations = {
   organizations: {
     /** The same operation as `users.add` (POST /api/v1/organizations/:organizationId/users), under its first tRPC name. */
     addUser: defineOperation({
+      weight: TRPC_CALL_WEIGHT.login,
       kind: "mutation",
       auth: true,
       input: addOrgUserInputSchema,
@@ -489,6 +508,7 @@ export const operations = {
 
   audit: {
     list: defineOperation({
+      weight: TRPC_CALL_WEIGHT.list,
       kind: "query",
       auth: true,
       input: listAuditEventsQuerySchema,
@@ -504,6 +524,7 @@ export const operations = {
     }),
     /** The same filters as `list`, every match as one CSV or JSON-lines file (REST: a download). */
     export: defineOperation({
+      weight: TRPC_CALL_WEIGHT.export,
       kind: "query",
       auth: true,
       input: exportAuditEventsQuerySchema,

@@ -1,5 +1,7 @@
 import { errorEnvelopeSchema } from "@ociauth/schema";
 import { z } from "zod";
+import { type AppErrorCode, ERROR_TABLE } from "../core/errors";
+import { MAX_BODY_BYTES } from "./dispatch";
 import { inputSource, type RestRoute, restRoutes } from "./rest-routes";
 
 type JsonSchema = Record<string, unknown>;
@@ -10,14 +12,51 @@ const toSchema = (schema: z.ZodType, io: "input" | "output"): ObjectSchema => {
   return json;
 };
 
-const ERROR_RESPONSES: Record<string, string> = {
-  "400": "Bad request (malformed JSON, wrong content type, or a business rule)",
-  "401": "Missing credentials, or access denied",
-  "403": "Invalid or expired token, or not permitted",
-  "404": "Unknown entity or route",
-  "422": "Validation failure: `message` is the array of zod issues",
-  "500": "Unexpected error",
-};
+/** What each error of the error table means in an answer of this API (its status comes from ERROR_TABLE). */
+const ERROR_DESCRIPTIONS = {
+  VALIDATION: "Validation failure: `message` is the array of zod issues",
+  BAD_REQUEST: "Bad request (malformed JSON, wrong content type, or a business rule)",
+  UNAUTHORIZED: "Missing credentials, or access denied",
+  TOKEN: "Invalid, expired or revoked token",
+  PERMISSION_DENIED: "The caller's role does not permit this",
+  PERMISSION_BOUNDARY: "A role above the caller's own",
+  FORBIDDEN: "Refused (e.g. by a trusted-IP rule)",
+  NOT_FOUND: "Unknown entity or route",
+  METHOD_NOT_ALLOWED: "The path does not take this method (`Allow` names those it takes)",
+  PAYLOAD_TOO_LARGE: `Request body over ${MAX_BODY_BYTES / 1024 / 1024} MiB`,
+  RATE_LIMITED: "Too many attempts: `Retry-After` says when to try again",
+  BAD_GATEWAY: "OCI could not be reached",
+  SERVICE_UNAVAILABLE:
+    "The database is unavailable, or the request did not finish within its deadline (REQUEST_TIMEOUT_MS): `Retry-After` says when to try again",
+} satisfies Record<AppErrorCode, string>;
+
+/**
+ * The errors an operation can answer: those of every operation (bad request, unknown entity, the
+ * database unavailable or the request deadline passed), a validation failure when it takes input,
+ * a body too large when it takes a body, the authentication and permission errors when it needs a
+ * caller, and those it declares itself (`rest.errors`).
+ */
+export function errorCodesOf(route: RestRoute): AppErrorCode[] {
+  const codes: AppErrorCode[] = ["BAD_REQUEST", "NOT_FOUND", "SERVICE_UNAVAILABLE"];
+  if (route.operation.input) codes.push("VALIDATION");
+  if (inputSource(route.rest.method) === "body") codes.push("PAYLOAD_TOO_LARGE");
+  if (route.operation.auth) codes.push("UNAUTHORIZED", "TOKEN", "PERMISSION_DENIED", "PERMISSION_BOUNDARY", "FORBIDDEN");
+  return [...new Set([...codes, ...(route.rest.errors ?? [])])];
+}
+
+/** The error responses of an operation by status (errors sharing a status share one entry), and 500. */
+function errorResponses(route: RestRoute): Record<string, string> {
+  const byStatus = new Map<number, string[]>();
+  for (const code of errorCodesOf(route)) {
+    const { status } = ERROR_TABLE[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), ERROR_DESCRIPTIONS[code]]);
+  }
+  const statuses = [...byStatus.keys()].sort((a, b) => a - b);
+  return {
+    ...Object.fromEntries(statuses.map((status) => [String(status), byStatus.get(status)!.join("; ")])),
+    "500": "Unexpected error",
+  };
+}
 
 /** `/api/v1/identities/:identityId` → `/api/v1/identities/{identityId}` */
 export const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
@@ -67,7 +106,7 @@ function operationObject(route: RestRoute) {
           content: { "application/json": { schema: toSchema(rest.view?.response ?? operation.output, "output") } },
         },
   };
-  for (const [status, description] of Object.entries({ ...ERROR_RESPONSES, ...rest.extraResponses })) {
+  for (const [status, description] of Object.entries(errorResponses(route))) {
     responses[status] = errorResponse(description);
   }
   const { parameters, body } = inputParts(route);

@@ -72,7 +72,7 @@ describe("one front door for every spelling of /api/*", () => {
 
   it("limits a tRPC batch of logins exactly as the same calls sent one by one", async () => {
     await server.database.prisma.rateLimitBucket.deleteMany(); // a fresh budget of 5 for 127.0.0.1
-    const calls = 20;
+    const calls = 10; // the most logins one batch may carry (MAX_TRPC_BATCH_WEIGHT)
     const names = Array.from({ length: calls }, () => "auth.login").join(",");
     // One email each: only the per-IP budget is under test here (the per-account delay: login-backoff.int.test.ts).
     const input = Object.fromEntries(
@@ -135,6 +135,40 @@ describe("one front door for every spelling of /api/*", () => {
     );
     expect(ok.status).toBe(200);
     expect((ok.json() as unknown[]).length).toBe(50);
+  });
+
+  it("refuses a tRPC batch over its weight budget whole (exports and lists weigh more), however its names are spelled", async () => {
+    const auth = { authorization: `Bearer ${adminToken}` };
+    // 1 create + 2 exports = 101 > 100: refused before the create runs.
+    const names = ["identities.create", "audit.export", "audit.export"];
+    const input = {
+      0: { name: "weighed-out", organizationId: orgId, role: "member" },
+      1: { organizationId: orgId },
+      2: { organizationId: orgId },
+    };
+    for (const path of [names.join(","), names.join("%2C"), names.join("%2c").replaceAll(".", "%2E")]) {
+      const res = await post(`/api/trpc/${path}?batch=1`, input, auth);
+      expect(res.status).toBe(413);
+      expect(res.json()).toMatchObject({ statusCode: 413, error: "PayloadTooLarge" });
+      expect(res.json().message).toMatch(/costs 101, over the budget of 100 per batch .*split it/);
+    }
+    const created = await rawRequest(server.url, { path: `/api/v1/identities?organizationId=${orgId}&search=weighed-out`, headers: auth });
+    expect(created.json().totalCount).toBe(0);
+
+    const lists = (count: number) =>
+      rawRequest(server.url, {
+        path: `/api/trpc/${Array.from({ length: count }, () => "identities.list").join(",")}?batch=1&input=${encodeURIComponent(
+          JSON.stringify(Object.fromEntries(Array.from({ length: count }, (_, i) => [i, { organizationId: orgId }]))),
+        )}`,
+        headers: auth,
+      });
+    expect((await lists(10)).status).toBe(200); // 10 lists: exactly the budget
+    const over = await lists(11);
+    expect(over.status).toBe(413);
+    expect(over.json().message).toMatch(/costs 110/);
+    // Names that are no procedure weigh as plain calls: they do not make room for heavy ones.
+    const padded = await post(`/api/trpc/${["nope.nothing", "audit.export", "audit.export"].join(",")}?batch=1`, {}, auth);
+    expect(padded.status).toBe(413);
   });
 
   it.each(["/api/./v1/identities", "/x/../api/trpc/identities.create", "/api%2fv1/identities"])(

@@ -2,6 +2,9 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { overrideConfigForTesting } from "../core/config";
+import { deadlinePassed } from "../http/request-deadline";
+import { toErrorBody } from "../rest/error-envelope";
 import { buildOpenApiDocument, toOpenApiPath } from "../rest/openapi-document";
 import { restRoutes } from "../rest/rest-routes";
 import { createTestApp, type TestApp, TENANCY } from "./harness";
@@ -120,5 +123,26 @@ describe("OpenAPI document", () => {
       expectMatchesDocument(method, docPath, res.status, res.body);
     }
     expect(statuses).toEqual([200, 200, 200, 400, 400, 422, 401, 403, 200, 404, 200, 200, 200, 200, 400, 200, 200, 403, 200]);
+  });
+
+  it("documents the answers of rate limits, body caps and the request deadline where they happen", async () => {
+    overrideConfigForTesting({ RATE_LIMIT: "on", RATE_LIMIT_LOGIN_PER_IP: 1 });
+    try {
+      const login = { body: { email: "nobody@example.com", password: "wrong-password!" }, ip: "192.0.2.77" };
+      const first = await app.rest("POST", "/api/v1/auth/login", login);
+      const limited = await app.rest("POST", "/api/v1/auth/login", login);
+      expect([first.status, limited.status]).toEqual([401, 429]);
+      expectMatchesDocument("POST", "/api/v1/auth/login", 401, first.body);
+      expectMatchesDocument("POST", "/api/v1/auth/login", 429, limited.body);
+    } finally {
+      overrideConfigForTesting({ RATE_LIMIT: "off" });
+    }
+    const big = await app.rest("POST", "/api/v1/identities", { rawBody: JSON.stringify({ name: "x".repeat(1024 * 1024) }) });
+    expect(big.status).toBe(413);
+    expectMatchesDocument("POST", "/api/v1/identities", 413, big.body);
+    // Every operation may pass its deadline (the front door answers that, see request-deadline.int.test.ts).
+    for (const { rest } of restRoutes) {
+      expectMatchesDocument(rest.method, toOpenApiPath(rest.path), 503, toErrorBody(deadlinePassed(30_000), "req-AAAAAAAAAAAAAA"));
+    }
   });
 });

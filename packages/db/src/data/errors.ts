@@ -24,7 +24,8 @@ export const isMissingRowError = (error: unknown) =>
 /**
  * True when a statement failed because the database cannot be reached or is not accepting work
  * right now (connection refused or lost, no pooled connection or transaction slot in time, too
- * many connections, server shutting down or starting up):
+ * many connections, server shutting down or starting up, a statement cancelled because the
+ * request it ran for passed its deadline):
  * the caller should try again later (503), it is no fault of the request.
  */
 export const isDatabaseUnavailable = (error: unknown) =>
@@ -50,6 +51,7 @@ export const isDatabaseUnavailable = (error: unknown) =>
       "08001",
       "08003",
       "08006",
+      "57014",
     ],
-    /Can't reach database server|Connection terminated|connect ECONNREFUSED|Timed out fetching a new connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Client has encountered a connection error|Connection is closed|server closed the connection unexpectedly/i,
+    /Can't reach database server|Connection terminated|connect ECONNREFUSED|Timed out fetching a new connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Client has encountered a connection error|Connection is closed|server closed the connection unexpectedly|canceling statement/i,
   );

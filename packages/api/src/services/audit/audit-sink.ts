@@ -1,4 +1,11 @@
-import { type AuditEventInput, type DbTransaction, insertAuditEvent, insertAuditEvents, type StatementRunner } from "@ociauth/db";
+import {
+  type AuditEventInput,
+  type DbTransaction,
+  insertAuditEvent,
+  insertAuditEvents,
+  runOutsideRequestScope,
+  type StatementRunner,
+} from "@ociauth/db";
 
 const MAX_BATCH = 200;
 
@@ -36,7 +43,12 @@ export class AuditSink {
     });
   }
 
-  private async flush() {
+  /** A batch holds events of many requests: no request's deadline may cancel its statement. */
+  private flush(): Promise<void> {
+    return runOutsideRequestScope(() => this.flushBatch());
+  }
+
+  private async flushBatch() {
     this.scheduled = false;
     const batch = this.queue.splice(0, MAX_BATCH);
     if (batch.length === 0) return;

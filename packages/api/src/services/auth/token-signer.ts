@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Db, getOrCreateSetting } from "@ociauth/db";
+import { type Db, getOrCreateSetting, runOutsideRequestScope } from "@ociauth/db";
 import type { AppConfig } from "../../core/config";
 import { type SigningKey, signToken, type TokenClaims, type VerifyResult, verifyTokenSignature } from "./tokens-jwt";
 
@@ -31,7 +31,8 @@ export class TokenSigner {
   ) {}
 
   key(): Promise<SigningKey> {
-    this.keyPromise ??= loadSigningKey(this.db, this.config).catch((error) => {
+    // Loaded once for every request: no request's deadline may cancel it.
+    this.keyPromise ??= runOutsideRequestScope(() => loadSigningKey(this.db, this.config)).catch((error) => {
       this.keyPromise = undefined;
       throw error;
     });
