@@ -98,14 +98,6 @@ export const exportAuditEventsQuerySchema = z.strictObject(
   { error: objectError("The query") },
 );
 
-/** An export: REST sends `content` as the body, with its content type and a download file name. */
-export const auditExportResponseSchema = z.strictObject({
-  fileName: z.string(),
-  contentType: z.string(),
-  content: z.string(),
-  eventCount: z.number().int(),
-});
-
 export const auditEventSchema = z.strictObject({
   id: z.string(),
   organizationId: z.string().nullable(),
@@ -124,7 +116,6 @@ export const auditEventListResponseSchema = z.strictObject({
 
 export type ListAuditEventsQuery = z.infer<typeof listAuditEventsQuerySchema>;
 export type ExportAuditEventsQuery = z.infer<typeof exportAuditEventsQuerySchema>;
-export type AuditExport = z.infer<typeof auditExportResponseSchema>;
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 /** An export holds at most this many events; narrower filters (a time range) export the rest. */

@@ -4,7 +4,6 @@ import {
   addOrgUserInputSchema,
   attachOciAuthInputSchema,
   auditEventListResponseSchema,
-  auditExportResponseSchema,
   exportAuditEventsQuerySchema,
   revokeAllAccessTokensInputSchema,
   revokeAllAccessTokensResponseSchema,
@@ -57,7 +56,7 @@ import { loginWithOciPrincipal } from "../services/oci-auth/oci-principal-login-
 import * as tokenAdmin from "../services/tokens/token-admin-service";
 import * as tokens from "../services/tokens/token-service";
 import * as users from "../services/users/user-service";
-import { type AnyOperation, defineOperation } from "./define-operation";
+import { type AnyOperation, defineOperation, fileStreamSchema } from "./define-operation";
 import {
   toCreatedIdentity,
   toIdentityMembership,
@@ -488,12 +487,12 @@ export const operations = {
         tag: "Audit Logs",
       },
     }),
-    /** The same filters as `list`, every match as one CSV or JSON-lines file (REST: a download). */
+    /** The same filters as `list`, every match as one CSV or JSON-lines file: REST only, a streamed download. */
     export: defineOperation({
-      kind: "query",
+      kind: "stream",
       auth: true,
       input: exportAuditEventsQuerySchema,
-      output: auditExportResponseSchema,
+      output: fileStreamSchema,
       handler: exportAudit,
       rest: {
         method: "GET",
@@ -501,10 +500,7 @@ export const operations = {
         operationId: "exportAuditLogs",
         summary: "Export the matching audit events as CSV or JSON lines (a file download)",
         tag: "Audit Logs",
-        file: {
-          mediaTypes: "text/csv for format=csv, application/x-ndjson for format=jsonl",
-          present: ({ content, contentType, fileName }) => ({ content, contentType, fileName }),
-        },
+        stream: { mediaTypes: "text/csv for format=csv, application/x-ndjson for format=jsonl" },
       },
     }),
   },

@@ -36,7 +36,7 @@ export function capAuditMetadata(metadata: Prisma.InputJsonObject): Prisma.Input
   let size = original;
   if (size <= MAX_AUDIT_METADATA_BYTES) return capped as Prisma.InputJsonObject;
   // Leaves first (top-level values and the fields of top-level objects), biggest first; then whole objects.
-  const leaves = Object.entries(capped).flatMap(([key, value]) =>
+  const leaves = Object.entries(capped).flatMap(([key, value]): { key: string; inner: string | null; bytes: number }[] =>
     isPlainObject(value)
       ? Object.entries(value).map(([inner, innerValue]) => ({ key, inner, bytes: jsonBytes(innerValue) }))
       : [{ key, inner: null, bytes: jsonBytes(value) }],

@@ -1,8 +1,7 @@
-import { allAuditEvents, type AuditEventFilters, countAuditEvents, listAuditEvents, type Prisma } from "@ociauth/db";
+import { auditEventPages, type AuditEventFilters, countAuditEvents, listAuditEvents, type Prisma } from "@ociauth/db";
 import {
   type AuditEvent,
   type AuditEventType,
-  type AuditExport,
   auditMessages,
   type ExportAuditEventsQuery,
   type ListAuditEventsQuery,
@@ -13,7 +12,11 @@ import type { Actor, AuthedContext, RequestMeta, ServiceContext } from "../../co
 import { badRequest, notFound } from "../../core/errors";
 import { actorRoleInOrg, assertRoleAllows } from "../auth/permissions";
 import { defaultOrgOf } from "../identities/identity-service";
-import { auditExportContentType, auditExportFileName, formatAuditExport } from "./audit-export-fns";
+import type { FileStream } from "../../operations/define-operation";
+import { auditExportChunks, auditExportContentType, auditExportFileName } from "./audit-export-fns";
+
+/** Rows per database page of an export: at the audit event cap, a page is a few MiB at most. */
+const EXPORT_PAGE_ROWS = 100;
 
 export interface AuditEntry {
   orgId: string | null;
@@ -84,17 +87,23 @@ export async function listAudit(ctx: AuthedContext, query: ListAuditEventsQuery)
   return { events: events.map(toAuditEventDto), totalCount };
 }
 
-/** Every event matching the filters (newest first), as a CSV or JSON-lines file; refused (400) above the export cap. */
-export async function exportAudit(ctx: AuthedContext, { format, ...query }: ExportAuditEventsQuery): Promise<AuditExport> {
+/** The events of each page as the API shows them. */
+async function* toAuditEventDtoPages(pages: AsyncIterable<Parameters<typeof toAuditEventDto>[0][]>) {
+  for await (const page of pages) yield page.map(toAuditEventDto);
+}
+
+/**
+ * Every event matching the filters (newest first), as a CSV or JSON-lines file streamed from the
+ * database: the checks (role, filters, the export cap: 400 above it) run first, then the file is
+ * produced a keyset page at a time while it is sent, so memory stays flat whatever its size.
+ */
+export async function exportAudit(ctx: AuthedContext, { format, ...query }: ExportAuditEventsQuery): Promise<FileStream> {
   const filters = await auditScope(ctx, query);
   const total = await countAuditEvents(ctx.db, filters);
   if (total > MAX_EXPORTED_AUDIT_EVENTS) throw badRequest(auditMessages.exportTooLarge(total));
-  const events: AuditEvent[] = [];
-  for await (const row of allAuditEvents(ctx.db, filters)) events.push(toAuditEventDto(row));
   return {
     fileName: auditExportFileName(format, new Date()),
     contentType: auditExportContentType(format),
-    content: formatAuditExport(events, format),
-    eventCount: events.length,
+    chunks: auditExportChunks(toAuditEventDtoPages(auditEventPages(ctx.db, filters, EXPORT_PAGE_ROWS)), format),
   };
 }
