@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema, objectError, paginationShape, queryDateSchema, storableText } from "./common";
+import { idSchema, isoDateSchema, objectError, pageContinuationShape, paginationShape, queryDateSchema, storableText } from "./common";
 
 export const auditEventTypes = [
   "add-identity-oci-auth",
@@ -112,13 +112,18 @@ export const auditEventSchema = z.strictObject({
 export const auditEventListResponseSchema = z.strictObject({
   events: z.array(auditEventSchema),
   totalCount: z.number().int(),
+  ...pageContinuationShape,
 });
 
 export type ListAuditEventsQuery = z.infer<typeof listAuditEventsQuerySchema>;
 export type ExportAuditEventsQuery = z.infer<typeof exportAuditEventsQuerySchema>;
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
-/** An export holds at most this many events; narrower filters (a time range) export the rest. */
+/**
+ * An export holds at most this many events; narrower filters (a time range) export the rest.
+ * Exports stream, so this bounds an export's length (with the audit cap, about 2 GB at most) and
+ * database work, not the server's memory.
+ */
 export const MAX_EXPORTED_AUDIT_EVENTS = 100_000;
 
 export const auditMessages = {

@@ -32,7 +32,7 @@ import {
   orgUserListResponseSchema,
   orgUserParamsSchema,
   orgUserResponseSchema,
-  orgUsersParamsSchema,
+  listOrgUsersInputSchema,
   resetUserPasswordInputSchema,
   revokeAccessTokenByIdInputSchema,
   revokeAccessTokenByIdResponseSchema,
@@ -378,7 +378,7 @@ export const operations = {
     list: defineOperation({
       kind: "query",
       auth: true,
-      input: orgUsersParamsSchema,
+      input: listOrgUsersInputSchema,
       output: orgUserListResponseSchema,
       handler: users.listOrgUsers,
       rest: {

@@ -1,3 +1,4 @@
+import { budgetedPage } from "../pages/page-budget-fns";
 import { auditEventPages, type AuditEventFilters, countAuditEvents, listAuditEvents, type Prisma } from "@ociauth/db";
 import {
   type AuditEvent,
@@ -81,10 +82,12 @@ function toAuditEventDto(e: Awaited<ReturnType<typeof listAuditEvents>>["events"
   };
 }
 
+/** A page of the matching events (newest first), within the page byte budget, with where the next one starts. */
 export async function listAudit(ctx: AuthedContext, query: ListAuditEventsQuery) {
   const filters = await auditScope(ctx, query);
   const { events, totalCount } = await listAuditEvents(ctx.db, { ...filters, limit: query.limit, offset: query.offset });
-  return { events: events.map(toAuditEventDto), totalCount };
+  const { rows, ...page } = budgetedPage(events.map(toAuditEventDto), { offset: query.offset, limit: query.limit, total: totalCount });
+  return { events: rows, totalCount, ...page };
 }
 
 /** The events of each page as the API shows them. */
