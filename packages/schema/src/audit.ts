@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema, objectError, paginationShape, queryDateSchema, storableText } from "./common";
+import { idSchema, isoDateSchema, objectError, pageContinuationShape, paginationShape, queryDateSchema, storableText } from "./common";
 
 export const auditEventTypes = [
   "add-identity-oci-auth",
@@ -100,14 +100,6 @@ export const exportAuditEventsQuerySchema = z.strictObject(
   { error: objectError("The query") },
 );
 
-/** An export: REST sends `content` as the body, with its content type and a download file name. */
-export const auditExportResponseSchema = z.strictObject({
-  fileName: z.string(),
-  contentType: z.string(),
-  content: z.string(),
-  eventCount: z.number().int(),
-});
-
 export const auditEventSchema = z.strictObject({
   id: z.string(),
   organizationId: z.string().nullable(),
@@ -122,14 +114,18 @@ export const auditEventSchema = z.strictObject({
 export const auditEventListResponseSchema = z.strictObject({
   events: z.array(auditEventSchema),
   totalCount: z.number().int(),
+  ...pageContinuationShape,
 });
 
 export type ListAuditEventsQuery = z.infer<typeof listAuditEventsQuerySchema>;
 export type ExportAuditEventsQuery = z.infer<typeof exportAuditEventsQuerySchema>;
-export type AuditExport = z.infer<typeof auditExportResponseSchema>;
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
-/** An export holds at most this many events; narrower filters (a time range) export the rest. */
+/**
+ * An export holds at most this many events; narrower filters (a time range) export the rest.
+ * Exports stream, so this bounds an export's length (with the audit cap, about 2 GB at most) and
+ * database work, not the server's memory.
+ */
 export const MAX_EXPORTED_AUDIT_EVENTS = 100_000;
 
 export const auditMessages = {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_NAME_LENGTH } from "./limits";
+import { MAX_NAME_LENGTH, MAX_PAGE_BYTES } from "./limits";
 
 /**
  * The message of a value of the wrong type (or a missing one): every field names itself, so an
@@ -79,7 +79,24 @@ const queryWholeNumber = (label: string, min: number, max: number) =>
     .min(min, `${label} must be ${min} or more`)
     .max(max, `${label} must be at most ${max}`);
 
+export const offsetSchema = queryWholeNumber("offset", 0, 1_000_000).meta({ description: "Rows to skip.", example: 0 }).default(0);
+
 export const paginationShape = {
   limit: queryWholeNumber("limit", 1, 100).meta({ description: "Page size (1 to 100).", example: 50 }).default(50),
-  offset: queryWholeNumber("offset", 0, 1_000_000).meta({ description: "Rows to skip.", example: 0 }).default(0),
+  offset: offsetSchema,
+};
+
+/**
+ * What every list page adds to its rows: lists are capped by bytes as well as rows
+ * (MAX_PAGE_BYTES), so a page may hold fewer rows than asked for.
+ */
+export const pageContinuationShape = {
+  nextOffset: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: "The offset of the next page (null on the last page): pass it as `offset` to go on." }),
+  truncated: z.boolean().meta({
+    description: `True when the page stopped before its limit because its rows reached the byte budget of a page (${MAX_PAGE_BYTES} bytes of JSON); go on from nextOffset.`,
+  }),
 };

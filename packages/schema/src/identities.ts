@@ -5,6 +5,7 @@ import {
   nameSchema,
   objectError,
   orgRoleSchema,
+  pageContinuationShape,
   paginationShape,
   storableText,
   typeError,
@@ -255,6 +256,7 @@ export const identityResponseSchema = z.strictObject({ identity: identitySchema 
 export const identityListResponseSchema = z.strictObject({
   identities: z.array(identitySchema),
   totalCount: z.number().int(),
+  ...pageContinuationShape,
 });
 
 // ---------- Infisical's shapes (REST) ----------
@@ -322,6 +324,7 @@ export const identityMembershipResponseSchema = z.strictObject({ identity: ident
 export const identityMembershipListResponseSchema = z.strictObject({
   identities: z.array(identityMembershipSchema),
   totalCount: z.number().int(),
+  ...pageContinuationShape,
 });
 
 export type CreateIdentityInput = z.output<typeof createIdentityInputSchema>;

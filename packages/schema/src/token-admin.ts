@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { OCI_PRINCIPAL_TYPES } from "./oci-principals";
-import { idSchema, isoDateSchema, objectError, wholeNumberSchema } from "./common";
+import { idSchema, isoDateSchema, objectError, pageContinuationShape, wholeNumberSchema } from "./common";
 import { trustedIpSchema } from "./oci-auth";
 
 /**
@@ -27,6 +27,7 @@ export const listIdentityAccessTokensInputSchema = z.strictObject(
     limit: wholeNumberSchema("limit", 1, MAX_LISTED_ACCESS_TOKENS)
       .meta({ description: "How many tokens to list, newest first." })
       .default(MAX_LISTED_ACCESS_TOKENS),
+    offset: wholeNumberSchema("offset", 0, 1_000_000).meta({ description: "Tokens to skip (a page's nextOffset)." }).default(0),
   },
   { error: objectError("The request") },
 );
@@ -79,7 +80,10 @@ export const identityAccessTokenSchema = z.strictObject({
   trustedIps: z.array(trustedIpSchema).nullable(),
 });
 
-export const identityAccessTokenListResponseSchema = z.strictObject({ tokens: z.array(identityAccessTokenSchema) });
+export const identityAccessTokenListResponseSchema = z.strictObject({
+  tokens: z.array(identityAccessTokenSchema),
+  ...pageContinuationShape,
+});
 export const revokeAccessTokenByIdResponseSchema = z.strictObject({ token: identityAccessTokenSchema });
 
 export type IdentityAccessToken = z.infer<typeof identityAccessTokenSchema>;

@@ -19,7 +19,6 @@ export const TRPC_HEAVY_PROCEDURES: Readonly<Record<string, number>> = {
   "users.changePassword": TRPC_CALL_WEIGHT.login,
   "organizations.addUser": TRPC_CALL_WEIGHT.login,
   "audit.list": TRPC_CALL_WEIGHT.list,
-  "audit.export": TRPC_CALL_WEIGHT.export,
 };
 
 /** A procedure's weight; a name that is no procedure weighs as a plain call. */

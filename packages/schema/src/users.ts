@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { passwordSchema } from "./accounts";
-import { idSchema, isoDateSchema, objectError, orgRoleSchema, typeError } from "./common";
+import { idSchema, isoDateSchema, objectError, offsetSchema, orgRoleSchema, pageContinuationShape, typeError } from "./common";
 import { MAX_PASSWORD_LENGTH } from "./limits";
 import { messages } from "./messages";
 
@@ -10,7 +10,11 @@ const organizationId = idSchema("organizationId").meta({ description: "Organizat
 const userId = idSchema("userId").meta({ description: "Id of the dashboard user." });
 const request = { error: objectError("The request") };
 
-export const orgUsersParamsSchema = z.strictObject({ organizationId }, request);
+/** Users listed per page at most (oldest first); a page is also cut by MAX_PAGE_BYTES. */
+export const MAX_LISTED_USERS = 1000;
+
+/** `GET /api/v1/organizations/{organizationId}/users`: the organization from the path, `offset` from the query. */
+export const listOrgUsersInputSchema = z.strictObject({ organizationId, offset: offsetSchema }, request);
 export const orgUserParamsSchema = z.strictObject({ organizationId, userId }, request);
 
 export const updateOrgUserRoleInputSchema = z.strictObject(
@@ -24,7 +28,7 @@ export const orgUserListItemSchema = z.strictObject({
   role: orgRoleSchema,
   createdAt: isoDateSchema,
 });
-export const orgUserListResponseSchema = z.strictObject({ users: z.array(orgUserListItemSchema) });
+export const orgUserListResponseSchema = z.strictObject({ users: z.array(orgUserListItemSchema), ...pageContinuationShape });
 
 /** A signed-in user changes their own password: the current one proves it is them. */
 export const changeOwnPasswordBodySchema = z
@@ -44,7 +48,7 @@ export const changeOwnPasswordBodySchema = z
 /** An admin sets another user's password (their sessions end). */
 export const resetUserPasswordInputSchema = z.strictObject({ organizationId, userId, newPassword: passwordSchema }, request);
 
-export type OrgUsersParams = z.infer<typeof orgUsersParamsSchema>;
+export type ListOrgUsersInput = z.infer<typeof listOrgUsersInputSchema>;
 export type OrgUserParams = z.infer<typeof orgUserParamsSchema>;
 export type UpdateOrgUserRoleInput = z.infer<typeof updateOrgUserRoleInputSchema>;
 export type OrgUserListItem = z.infer<typeof orgUserListItemSchema>;

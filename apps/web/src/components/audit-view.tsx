@@ -363,7 +363,15 @@ export function AuditView({ session }: { session: DashboardSession }) {
                 </tbody>
               </table>
             </div>
-            <Pagination offset={input.offset} limit={AUDIT_PAGE_SIZE} total={total} onPage={(p) => apply(filters, p)} label="Audit log" />
+            <Pagination
+              offset={input.offset}
+              limit={AUDIT_PAGE_SIZE}
+              total={total}
+              onPage={(p) => apply(filters, p)}
+              label="Audit log"
+              shown={rows.length}
+              truncated={events.data?.truncated}
+            />
           </>
         )}
       </section>

@@ -208,7 +208,15 @@ export function IdentitiesView({ session }: { session: DashboardSession }) {
                 </tbody>
               </table>
             </div>
-            <Pagination offset={input.offset} limit={IDENTITY_PAGE_SIZE} total={total} onPage={setPage} label="Identity list" />
+            <Pagination
+              offset={input.offset}
+              limit={IDENTITY_PAGE_SIZE}
+              total={total}
+              onPage={setPage}
+              label="Identity list"
+              shown={identities.length}
+              truncated={list.data?.truncated}
+            />
           </>
         )}
       </section>

@@ -4,12 +4,17 @@ export function Pagination({
   total,
   onPage,
   label,
+  shown,
+  truncated = false,
 }: {
   offset: number;
   limit: number;
   total: number;
   onPage: (page: number) => void;
   label: string;
+  /** Rows on this page, and whether the server's page byte budget stopped it before `limit`. */
+  shown?: number;
+  truncated?: boolean;
 }) {
   if (total === 0) return null;
   const page = Math.floor(offset / limit);
@@ -18,6 +23,12 @@ export function Pagination({
   const to = Math.min(total, offset + limit);
   return (
     <nav className="pagination" aria-label={`${label} pages`}>
+      {truncated && shown !== undefined ? (
+        <p className="muted small" role="note">
+          This page shows {shown} of its {limit} rows: the rest are over the page size limit (1 MiB). Narrow the search or filters to see
+          them.
+        </p>
+      ) : null}
       <span>
         Showing {from.toLocaleString("en-US")}–{to.toLocaleString("en-US")} of {total.toLocaleString("en-US")}
       </span>

@@ -4,12 +4,12 @@ import { getAccessLogger, getLogger } from "../core/logger";
 import { CLIENT_IP_HEADER } from "./client-ip-header";
 import { getOpenApiDocument } from "../rest/openapi-document";
 import { dispatchRest, MAX_BODY_BYTES } from "../rest/dispatch";
-import { errorReply, type JsonReply } from "../rest/error-envelope";
+import { errorReply, type JsonReply, type StreamReply } from "../rest/error-envelope";
 import { AppError, badRequest, forbidden, notFound } from "../core/errors";
 import { isSameOrigin } from "../rest/request-meta";
 import { createProxyMatcher, resolveClientIp } from "./client-ip";
 import { isApiPath, normalisePath } from "./normalise-path";
-import { BodyTooLargeError, sendWebResponse, toApiRequest, toWebRequest } from "./node-adapter";
+import { BodyTooLargeError, sendStreamReply, sendWebResponse, toApiRequest, toWebRequest } from "./node-adapter";
 import { httpRequestDuration, httpRequests } from "../core/metrics";
 import { HEALTH_PATHS, serveHealth } from "./health";
 import { metricsRouteLabel, sendMetricsNotFound, serveMetrics } from "./metrics-route";
@@ -58,7 +58,8 @@ export function createAppServer(fallback: PageHandler): Server {
 
     const started = performance.now();
     let reqId: string | null = null;
-    res.once("finish", () => {
+    // "close", not "finish": a download the client broke off is logged and counted too.
+    res.once("close", () => {
       const ms = performance.now() - started;
       // Method, path without the query string, status: never headers or bodies (tokens, signatures).
       getAccessLogger().info(
@@ -72,7 +73,7 @@ export function createAppServer(fallback: PageHandler): Server {
         httpRequestDuration.observe({ method, route }, ms / 1000);
       }
     });
-    let response: Response | JsonReply;
+    let response: Response | JsonReply | StreamReply;
     try {
       if (!target) throw badRequest("The request target is not a valid path");
       req.url = target.pathname + target.search;
@@ -87,13 +88,13 @@ export function createAppServer(fallback: PageHandler): Server {
       }
     }
     reqId = response instanceof Response ? response.headers.get("x-request-id") : (response.headers["x-request-id"] ?? null);
-    await sendNodeResponse(res, response, response.status === 413).catch((error: unknown) => {
+    await sendNodeResponse(res, response, response.status === 413, req.method).catch((error: unknown) => {
       getLogger().warn({ reqId, err: error }, "response not fully sent");
     });
   });
 }
 
-async function handleApiRequest(req: IncomingMessage, pathname: string, ip: string | null): Promise<Response | JsonReply> {
+async function handleApiRequest(req: IncomingMessage, pathname: string, ip: string | null): Promise<Response | JsonReply | StreamReply> {
   if (pathname.startsWith("/api/v1/")) return dispatchRest(await toApiRequest(req), { ip });
   if (pathname.startsWith("/api/trpc/")) return handleTrpcRequest(await toWebRequest(req), { ip });
   if (pathname === "/api/docs/json") {
@@ -105,9 +106,10 @@ async function handleApiRequest(req: IncomingMessage, pathname: string, ip: stri
 }
 
 /** Writes an answer; `closeAfter` ends the connection (a refused body may still be arriving). */
-async function sendNodeResponse(res: ServerResponse, response: Response | JsonReply, closeAfter = false) {
+async function sendNodeResponse(res: ServerResponse, response: Response | JsonReply | StreamReply, closeAfter = false, method?: string) {
   if (closeAfter) res.setHeader("connection", "close");
   if (response instanceof Response) return sendWebResponse(res, response);
+  if ("stream" in response) return sendStreamReply(res, response, method);
   res.writeHead(response.status, response.headers).end(response.body);
 }
 

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { MAX_BODY_BYTES } from "../rest/dispatch";
+import type { StreamReply } from "../rest/error-envelope";
 import type { ApiRequest } from "../rest/request-meta";
 
 class BodyTooLargeError extends Error {}
@@ -75,6 +77,19 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
       .on("finish", resolve)
       .on("error", reject);
   });
+}
+
+/**
+ * Streams a file to the socket with back-pressure: the next chunk (the next page read from the
+ * database) is asked for only once the socket took the previous one, at most one chunk waits in
+ * between, and a client that goes away stops the reading (the chunks' generator is closed). A
+ * HEAD request gets the headers only: nothing is read. An error after the head was sent cuts
+ * the connection, so the client sees a broken download, never a complete-looking one.
+ */
+export async function sendStreamReply(res: ServerResponse, reply: StreamReply, method: string | undefined): Promise<void> {
+  res.writeHead(reply.status, reply.headers);
+  if (method === "HEAD") return void res.end();
+  await pipeline(Readable.from(reply.stream, { objectMode: true, highWaterMark: 1 }), res);
 }
 
 export { BodyTooLargeError };

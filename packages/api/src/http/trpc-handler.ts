@@ -47,7 +47,7 @@ function batchRefusal(names: readonly string[]): AppError | null {
   if (weight > MAX_TRPC_BATCH_WEIGHT) {
     return new AppError(
       "PAYLOAD_TOO_LARGE",
-      `This tRPC batch costs ${weight}, over the budget of ${MAX_TRPC_BATCH_WEIGHT} per batch (a list costs ${TRPC_CALL_WEIGHT.list}, a login or password check ${TRPC_CALL_WEIGHT.login}, an export ${TRPC_CALL_WEIGHT.export}, other calls ${TRPC_CALL_WEIGHT.standard}); split it into smaller batches`,
+      `This tRPC batch costs ${weight}, over the budget of ${MAX_TRPC_BATCH_WEIGHT} per batch (a list costs ${TRPC_CALL_WEIGHT.list}, a login or password check ${TRPC_CALL_WEIGHT.login}, other calls ${TRPC_CALL_WEIGHT.standard}); split it into smaller batches`,
     );
   }
   return null;

@@ -1,9 +1,14 @@
 import { TRPC_CALL_WEIGHT } from "@ociauth/schema";
-import type { z } from "zod";
+import { z } from "zod";
 import type { AuthedContext, ServiceContext } from "../core/context";
 import type { AppErrorCode } from "../core/errors";
 
-export type OperationKind = "query" | "mutation";
+/**
+ * `query` and `mutation` are served by tRPC and, with a `rest` binding, by REST. A `stream`
+ * operation is REST only: its handler checks everything and returns a FileStream whose chunks are
+ * produced while they are sent (exports), so no transport ever holds its whole answer.
+ */
+export type OperationKind = "query" | "mutation" | "stream";
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
 /** The context a handler gets: authenticated operations know their actor. */
@@ -35,15 +40,26 @@ export interface RestBinding<TResult = unknown> {
    */
   view?: { response: z.ZodType; present(result: TResult): unknown };
   /**
-   * REST answers with a file instead of JSON (exports): the body, its content type and the name
-   * a browser saves it under (content-disposition: attachment).
+   * REST answers with a file streamed from the handler's FileStream (the operations of kind
+   * `stream`): its content type and the name a browser saves it under (content-disposition:
+   * attachment). `mediaTypes` names the content types it may answer with, for the OpenAPI document.
    */
-  file?: {
-    /** The content types it may answer with, for the OpenAPI document. */
-    mediaTypes: string;
-    present(result: TResult): { content: string; contentType: string; fileName: string };
-  };
+  stream?: { mediaTypes: string };
 }
+
+/**
+ * A file produced while it is sent: the front door writes each chunk to the socket and asks for
+ * the next one only when the socket has taken it (back-pressure), and stops asking when the
+ * client goes away.
+ */
+export interface FileStream {
+  contentType: string;
+  fileName: string;
+  chunks: AsyncIterable<string>;
+}
+
+/** The output schema of `stream` operations: their result is not a wire shape, only a FileStream for REST. */
+export const fileStreamSchema = z.custom<FileStream>((value) => typeof value === "object" && value !== null && "chunks" in value);
 
 /** One operation: its schemas, whether it needs a caller, its service function and where REST serves it. */
 export interface Operation<
@@ -80,7 +96,7 @@ export function defineOperation<
   output: TOutput;
   handler(ctx: ContextFor<TAuth>, input: InputOf<TInput>): Promise<TResult>;
   rest?: RestBinding<TResult>;
-  /** Lists and searches, logins and password checks, and exports weigh more (TRPC_CALL_WEIGHT). */
+  /** Lists and searches, logins and password checks weigh more in a tRPC batch (TRPC_CALL_WEIGHT). */
   weight?: number;
 }): Operation<TInput, TOutput, TAuth, TKind, TResult> {
   return { ...operation, input: operation.input as TInput, weight: operation.weight ?? TRPC_CALL_WEIGHT.standard };

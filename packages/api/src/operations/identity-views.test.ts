@@ -51,9 +51,11 @@ describe("REST identity shapes (Infisical's)", () => {
       metadata: [],
       identity: { authMethods: [] },
     });
-    expect(toIdentityMembershipList({ identities: [identity, never], totalCount: 7 })).toEqual({
+    expect(toIdentityMembershipList({ identities: [identity, never], totalCount: 7, nextOffset: 2, truncated: false })).toEqual({
       identities: [membership, toIdentityMembership(never)],
       totalCount: 7,
+      nextOffset: 2,
+      truncated: false,
     });
   });
 

@@ -69,6 +69,11 @@ export function toIdentityMembership(identity: Identity): IdentityMembership {
   };
 }
 
-export function toIdentityMembershipList(list: { identities: Identity[]; totalCount: number }) {
-  return { identities: list.identities.map(toIdentityMembership), totalCount: list.totalCount };
+export function toIdentityMembershipList(list: {
+  identities: Identity[];
+  totalCount: number;
+  nextOffset: number | null;
+  truncated: boolean;
+}) {
+  return { ...list, identities: list.identities.map(toIdentityMembership) };
 }

@@ -4,7 +4,6 @@ import {
   addOrgUserInputSchema,
   attachOciAuthInputSchema,
   auditEventListResponseSchema,
-  auditExportResponseSchema,
   exportAuditEventsQuerySchema,
   revokeAllAccessTokensInputSchema,
   revokeAllAccessTokensResponseSchema,
@@ -33,7 +32,7 @@ import {
   orgUserListResponseSchema,
   orgUserParamsSchema,
   orgUserResponseSchema,
-  orgUsersParamsSchema,
+  listOrgUsersInputSchema,
   resetUserPasswordInputSchema,
   revokeAccessTokenByIdInputSchema,
   revokeAccessTokenByIdResponseSchema,
@@ -58,7 +57,7 @@ import { loginWithOciPrincipal } from "../services/oci-auth/oci-principal-login-
 import * as tokenAdmin from "../services/tokens/token-admin-service";
 import * as tokens from "../services/tokens/token-service";
 import * as users from "../services/users/user-service";
-import { type AnyOperation, defineOperation } from "./define-operation";
+import { type AnyOperation, defineOperation, fileStreamSchema } from "./define-operation";
 import {
   toCreatedIdentity,
   toIdentityMembership,
@@ -393,7 +392,7 @@ export const operations = {
       weight: TRPC_CALL_WEIGHT.list,
       kind: "query",
       auth: true,
-      input: orgUsersParamsSchema,
+      input: listOrgUsersInputSchema,
       output: orgUserListResponseSchema,
       handler: users.listOrgUsers,
       rest: {
@@ -522,13 +521,12 @@ export const operations = {
         tag: "Audit Logs",
       },
     }),
-    /** The same filters as `list`, every match as one CSV or JSON-lines file (REST: a download). */
+    /** The same filters as `list`, every match as one CSV or JSON-lines file: REST only, a streamed download. */
     export: defineOperation({
-      weight: TRPC_CALL_WEIGHT.export,
-      kind: "query",
+      kind: "stream",
       auth: true,
       input: exportAuditEventsQuerySchema,
-      output: auditExportResponseSchema,
+      output: fileStreamSchema,
       handler: exportAudit,
       rest: {
         method: "GET",
@@ -536,10 +534,7 @@ export const operations = {
         operationId: "exportAuditLogs",
         summary: "Export the matching audit events as CSV or JSON lines (a file download)",
         tag: "Audit Logs",
-        file: {
-          mediaTypes: "text/csv for format=csv, application/x-ndjson for format=jsonl",
-          present: ({ content, contentType, fileName }) => ({ content, contentType, fileName }),
-        },
+        stream: { mediaTypes: "text/csv for format=csv, application/x-ndjson for format=jsonl" },
       },
     }),
   },

@@ -3,7 +3,8 @@ import { createRequestContext } from "../core/context";
 import { AppError, badRequest, notFound } from "../core/errors";
 import { getLogger } from "../core/logger";
 import { authenticate } from "../services/auth/authenticate";
-import { errorReply, type JsonReply, jsonReply, newReqId, serverTimingHeader, toFetchResponse } from "./error-envelope";
+import type { FileStream } from "../operations/define-operation";
+import { errorReply, type JsonReply, jsonReply, newReqId, serverTimingHeader, type StreamReply, toFetchResponse } from "./error-envelope";
 import { type ApiRequest, type ConnectionInfo, requestMeta } from "./request-meta";
 import { inputSource, type RestRoute, restRoutes } from "./rest-routes";
 
@@ -67,18 +68,14 @@ function serverTimingHeaders(timings: Record<string, number> | undefined): Recor
   return value ? { "server-timing": value } : {};
 }
 
-/** A download: the API's usual headers, the file's content type, and a name to save it under. */
-function fileReply(
-  file: { content: string; contentType: string; fileName: string },
-  reqId: string,
-  extra: Record<string, string>,
-): JsonReply {
-  const reply = jsonReply(null, 200, reqId, extra);
+/** A download: the API's usual headers, the file's content type, a name to save it under, the chunks to stream. */
+function streamReply(file: FileStream, reqId: string, extra: Record<string, string>): StreamReply {
+  const { headers } = jsonReply(null, 200, reqId, extra);
   const safeName = file.fileName.replaceAll(/[^\w.-]/g, "_");
   return {
     status: 200,
-    headers: { ...reply.headers, "content-type": file.contentType, "content-disposition": `attachment; filename="${safeName}"` },
-    body: file.content,
+    headers: { ...headers, "content-type": file.contentType, "content-disposition": `attachment; filename="${safeName}"` },
+    stream: file.chunks,
   };
 }
 
@@ -87,8 +84,11 @@ export async function handleRestRequest(req: ApiRequest, connection: ConnectionI
   return toFetchResponse(await dispatchRest(req, connection));
 }
 
-/** The REST dispatch itself: request in, complete JSON answer out. */
-export async function dispatchRest(req: ApiRequest, connection: ConnectionInfo = { ip: null }): Promise<JsonReply> {
+/**
+ * The REST dispatch itself: request in, complete JSON answer out; or, for a `stream` operation
+ * (exports), the head of the answer once every check passed, with the chunks still to be produced.
+ */
+export async function dispatchRest(req: ApiRequest, connection: ConnectionInfo = { ip: null }): Promise<JsonReply | StreamReply> {
   const reqId = newReqId();
   try {
     const url = new URL(req.url);
@@ -106,7 +106,7 @@ export async function dispatchRest(req: ApiRequest, connection: ConnectionInfo =
     const ctx = operation.auth ? await authenticate(baseCtx) : baseCtx;
     const input = operation.input ? operation.input.parse(restInput(part, params)) : undefined;
     const result = await operation.handler(ctx, input);
-    if (rest.file) return fileReply(rest.file.present(result), reqId, serverTimingHeaders(ctx.meta.timings));
+    if (operation.kind === "stream") return streamReply(result as FileStream, reqId, serverTimingHeaders(ctx.meta.timings));
     const body = rest.view ? rest.view.response.parse(rest.view.present(result)) : operation.output.parse(result);
     return jsonReply(body, 200, reqId, serverTimingHeaders(ctx.meta.timings));
   } catch (error) {

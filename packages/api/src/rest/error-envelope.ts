@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
 import type { ErrorName } from "@ociauth/schema";
 import { z } from "zod";
 import { isDatabaseUnavailable } from "@ociauth/db";
@@ -84,6 +85,13 @@ export interface JsonReply {
   body: string;
 }
 
+/** A streamed file (an export): the headers, then the chunks, written as the socket takes them. */
+export interface StreamReply {
+  status: number;
+  headers: Record<string, string>;
+  stream: AsyncIterable<string>;
+}
+
 /** A JSON API answer with the request id and the headers every API answer carries. */
 export function jsonReply(body: unknown, status: number, reqId: string, extraHeaders: Record<string, string> = {}): JsonReply {
   return {
@@ -105,7 +113,16 @@ export function errorReply(error: unknown, reqId = newReqId()): JsonReply {
   return jsonReply(body, body.statusCode, reqId, errorHeaders(error));
 }
 
-export const toFetchResponse = (reply: JsonReply) => new Response(reply.body, { status: reply.status, headers: reply.headers });
+async function* utf8(chunks: AsyncIterable<string>) {
+  for await (const chunk of chunks) yield Buffer.from(chunk);
+}
+
+/** A reply as a fetch Response (tests, other hosts); a streamed reply stays a stream. */
+export const toFetchResponse = (reply: JsonReply | StreamReply) =>
+  new Response("stream" in reply ? (Readable.toWeb(Readable.from(utf8(reply.stream))) as ReadableStream) : reply.body, {
+    status: reply.status,
+    headers: reply.headers,
+  });
 
 export function jsonResponse(body: unknown, status: number, reqId: string, extraHeaders: Record<string, string> = {}): Response {
   return toFetchResponse(jsonReply(body, status, reqId, extraHeaders));

@@ -98,9 +98,9 @@ function operationObject(route: RestRoute) {
     content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
   });
   const responses: Record<string, unknown> = {
-    "200": rest.file
+    "200": rest.stream
       ? // A file, not JSON: the media types are named in the description (no JSON schema to show).
-        { description: `A file download (content-disposition: attachment): ${rest.file.mediaTypes}` }
+        { description: `A file download, streamed (content-disposition: attachment): ${rest.stream.mediaTypes}` }
       : {
           description: "Success",
           content: { "application/json": { schema: toSchema(rest.view?.response ?? operation.output, "output") } },
@@ -114,7 +114,7 @@ function operationObject(route: RestRoute) {
     operationId: rest.operationId,
     summary: rest.summary,
     tags: [rest.tag],
-    "x-trpc-procedure": route.name,
+    ...(operation.kind === "stream" ? {} : { "x-trpc-procedure": route.name }),
     ...(operation.auth ? { security: [{ bearerAuth: [] }] } : { security: [] }),
     parameters,
     ...(body ? { requestBody: { required: true, content: { "application/json": { schema: body } } } } : {}),

@@ -238,7 +238,7 @@ describe("audit log", () => {
     it("lists the organization's events newest first with exact event keys", async () => {
       const res = await logs("limit=100");
       expect(res.status).toBe(200);
-      expect(Object.keys(res.body).sort()).toEqual(["events", "totalCount"]);
+      expect(Object.keys(res.body).sort()).toEqual(["events", "nextOffset", "totalCount", "truncated"]);
       expect(res.body.totalCount).toBe(await app.db.auditEvent.count({ where: { orgId } }));
       for (const event of res.body.events) {
         expect(Object.keys(event).sort()).toEqual(EVENT_KEYS);
@@ -272,7 +272,7 @@ describe("audit log", () => {
       expect(creates.body.totalCount).toBe(await app.db.auditEvent.count({ where: { orgId, eventType: "create-identity" } }));
       expect(new Set(creates.body.events.map((e: any) => e.eventType))).toEqual(new Set(["create-identity"]));
       const none = await logs(`eventType=login-identity-oci-auth`);
-      expect(none.body).toEqual({ events: [], totalCount: 0 });
+      expect(none.body).toEqual({ events: [], totalCount: 0, nextOffset: null, truncated: false });
     });
 
     it("filters by startDate and endDate (inclusive window)", async () => {
@@ -376,7 +376,7 @@ describe("audit log", () => {
       expectError(explicit, 404, "NotFound", `Failed to find organization with ID ${other.orgId}`);
       // Filtering by the other org's actor finds nothing in ours.
       const otherActor = (decodeJwt(other.token) as { userId: string }).userId;
-      expect((await logs(`actorId=${otherActor}`)).body).toEqual({ events: [], totalCount: 0 });
+      expect((await logs(`actorId=${otherActor}`)).body).toEqual({ events: [], totalCount: 0, nextOffset: null, truncated: false });
       expect(ids).toHaveLength(6);
     });
   });

@@ -203,7 +203,7 @@ describe("identities REST API (Infisical's shapes)", () => {
     it("lists the organization's identities as memberships with totalCount, newest first", async () => {
       const res = await list(`organizationId=${listOrg.orgId}`);
       expect(res.status).toBe(200);
-      expect(Object.keys(res.body).sort()).toEqual(["identities", "totalCount"]);
+      expect(Object.keys(res.body).sort()).toEqual(["identities", "nextOffset", "totalCount", "truncated"]);
       expect(res.body.totalCount).toBe(5);
       expect(res.body.identities.map((m: { id: string }) => m.id).sort()).toEqual([...ids].sort());
       for (const membership of res.body.identities) {
@@ -242,13 +242,14 @@ describe("identities REST API (Infisical's shapes)", () => {
         expect(res.status).toBe(200);
         expect(res.body.totalCount).toBe(5);
         expect(res.body.identities).toHaveLength(offset === 4 ? 1 : 2);
+        expect(res.body).toMatchObject({ nextOffset: offset === 4 ? null : offset + 2, truncated: false });
         seen.push(...res.body.identities.map((m: { id: string }) => m.id));
       }
       expect(new Set(seen).size).toBe(5);
       expect([...seen].sort()).toEqual([...ids].sort());
       const past = await list("limit=2&offset=10");
       expect(past.status).toBe(200);
-      expect(past.body).toEqual({ identities: [], totalCount: 5 });
+      expect(past.body).toEqual({ identities: [], totalCount: 5, nextOffset: null, truncated: false });
     });
 
     it("searches names case-insensitively; totalCount counts the matches", async () => {
@@ -257,14 +258,14 @@ describe("identities REST API (Infisical's shapes)", () => {
       expect(res.body.totalCount).toBe(3);
       expect(res.body.identities).toHaveLength(2);
       expect(namesOf(await list("search=ALPHA")).sort()).toEqual(["ALPHA-3", "alpha-1", "alpha-2"]);
-      expect((await list("search=zzz")).body).toEqual({ identities: [], totalCount: 0 });
+      expect((await list("search=zzz")).body).toEqual({ identities: [], totalCount: 0, nextOffset: null, truncated: false });
     });
 
     it("treats LIKE wildcards in search literally", async () => {
       const underscore = await list("search=_");
       expect(underscore.status).toBe(200);
       expect(namesOf(underscore)).toEqual(["gamma_1"]);
-      expect((await list("search=%25")).body).toEqual({ identities: [], totalCount: 0 });
+      expect((await list("search=%25")).body).toEqual({ identities: [], totalCount: 0, nextOffset: null, truncated: false });
     });
 
     it("422 (never a 500) for a NUL in search", async () => {
@@ -308,7 +309,7 @@ describe("identities REST API (Infisical's shapes)", () => {
     it("search: Infisical's body; by default every identity, ordered by name ascending, as memberships", async () => {
       const res = await search({});
       expect(res.status).toBe(200);
-      expect(Object.keys(res.body).sort()).toEqual(["identities", "totalCount"]);
+      expect(Object.keys(res.body).sort()).toEqual(["identities", "nextOffset", "totalCount", "truncated"]);
       expect(res.body.totalCount).toBe(5);
       for (const membership of res.body.identities) expectMembershipShape(membership);
       const lower = await search({ search: { name: { $in: ["alpha-1", "alpha-2", "beta-1", "gamma_1"] } } });

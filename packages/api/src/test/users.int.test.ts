@@ -40,7 +40,8 @@ describe("users of an organization", () => {
       const viewer = await userToken(app, orgId, "viewer");
       const res = await app.rest("GET", users(), { token: ownerToken });
       expect(res.status).toBe(200);
-      expect(Object.keys(res.body)).toEqual(["users"]);
+      expect(Object.keys(res.body)).toEqual(["users", "nextOffset", "truncated"]);
+      expect(res.body).toMatchObject({ nextOffset: null, truncated: false });
       expect(res.body.users[0]).toEqual({ id: ownerId, email: "admin@example.com", role: "admin", createdAt: expect.any(String) });
       expect(res.body.users.map((u: { id: string }) => u.id)).toContain(viewer.userId);
       for (const u of res.body.users) expect(Object.keys(u).sort()).toEqual(["createdAt", "email", "id", "role"]);

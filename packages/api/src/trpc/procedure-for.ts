@@ -17,9 +17,9 @@ export type ProcedureFor<TOperation> =
       : TRPCMutationProcedure<ProcedureDef<TInput, TOutput>>
     : never;
 
-/** The procedures of an operation table, grouped as the table is (`group.name`). */
+/** The procedures of an operation table, grouped as the table is (`group.name`); `stream` operations are REST only. */
 export type ProceduresFor<TTable extends Record<string, Record<string, AnyOperation>>> = {
-  [G in keyof TTable]: { [N in keyof TTable[G]]: ProcedureFor<TTable[G][N]> };
+  [G in keyof TTable]: { [N in keyof TTable[G] as TTable[G][N] extends { kind: "stream" } ? never : N]: ProcedureFor<TTable[G][N]> };
 };
 
 /** One operation as a tRPC procedure: authenticated or public, its schemas, its handler. */
@@ -35,7 +35,11 @@ export function procedureFor<TOperation extends AnyOperation>(operation: TOperat
 export function proceduresFor<TTable extends Record<string, Record<string, AnyOperation>>>(table: TTable): ProceduresFor<TTable> {
   const groups = Object.entries(table).map(([group, members]) => [
     group,
-    Object.fromEntries(Object.entries(members).map(([name, operation]) => [name, procedureFor(operation)])),
+    Object.fromEntries(
+      Object.entries(members)
+        .filter(([, operation]) => operation.kind !== "stream")
+        .map(([name, operation]) => [name, procedureFor(operation)]),
+    ),
   ]);
   return Object.fromEntries(groups) as ProceduresFor<TTable>;
 }

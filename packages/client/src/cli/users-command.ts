@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { type OrgRole, orgRoles } from "@ociauth/schema";
+import { type OrgRole, orgRoles, type OrgUserListItem } from "@ociauth/schema";
 import { createOciAuthClient, type OciAuthClient } from "../create-client";
 import { CONNECTION_OPTIONS, parseCommandArgs, serviceUrl, UsageError } from "./cli-args";
 import type { CliIo } from "./cli-io";
@@ -61,9 +61,15 @@ export async function usersCommand(args: string[], io: CliIo): Promise<void> {
   let title: string;
   switch (subcommand) {
     case "list": {
-      const list = await client.users.list.query({ organizationId });
-      if (values.json) return io.out(formatJson(list));
-      return io.out(formatUserList(list.users));
+      // Every page (a page holds at most 1,000 users): `nextOffset` says where the next one starts.
+      const users: OrgUserListItem[] = [];
+      for (let offset: number | null = 0; offset !== null;) {
+        const page: { users: OrgUserListItem[]; nextOffset: number | null } = await client.users.list.query({ organizationId, offset });
+        users.push(...page.users);
+        offset = page.nextOffset;
+      }
+      if (values.json) return io.out(formatJson({ users }));
+      return io.out(formatUserList(users));
     }
     case "add":
       result = await client.users.add.mutate({ organizationId, email: first, password, role: role as OrgRole });

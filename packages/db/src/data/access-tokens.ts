@@ -37,7 +37,13 @@ export async function revokeAccessToken(db: DbClient, id: string) {
 }
 
 /** The identity's tokens, newest first: all, only revoked ones, or only those still usable (unrevoked, unexpired, uses left). */
-export async function listAccessTokens(db: DbClient, identityId: string, limit = 100, status: "all" | "active" | "revoked" = "all") {
+export async function listAccessTokens(
+  db: DbClient,
+  identityId: string,
+  limit = 100,
+  status: "all" | "active" | "revoked" = "all",
+  offset = 0,
+) {
   const now = new Date();
   const where: Prisma.IdentityAccessTokenWhereInput =
     status === "revoked"
@@ -54,7 +60,7 @@ export async function listAccessTokens(db: DbClient, identityId: string, limit =
             ],
           }
         : { identityId };
-  return db.identityAccessToken.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit });
+  return db.identityAccessToken.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit, skip: offset });
 }
 
 /** Revokes every unrevoked token of the identity at once; the number revoked. */

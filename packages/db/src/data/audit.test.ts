@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../client";
 import { createTestDatabase } from "../testing";
-import { allAuditEvents, countAuditEvents, insertAuditEvents, listAuditEvents } from "./audit";
+import { auditEventPages, countAuditEvents, insertAuditEvents, listAuditEvents } from "./audit";
 
 describe.each(["pglite", "postgres"] as const)("insertAuditEvents on %s", (kind) => {
   let db: Database;
@@ -48,7 +48,7 @@ describe.each(["pglite", "postgres"] as const)("insertAuditEvents on %s", (kind)
     expect(rows[0]!.createdAt).toBeInstanceOf(Date);
   });
 
-  it("allAuditEvents pages through every match once, newest first, also across equal timestamps; filters by target identity", async () => {
+  it("auditEventPages pages through every match once, newest first, also across equal timestamps; filters by target identity", async () => {
     const org = await db.prisma.organization.create({ data: { name: "paged" } });
     const at = new Date("2026-12-01T00:00:00.000Z");
     const target = "2ad9bace-4fec-4c2d-9734-a0cfbc226a00";
@@ -65,13 +65,18 @@ describe.each(["pglite", "postgres"] as const)("insertAuditEvents on %s", (kind)
       });
     }
     const seen = [];
-    for await (const event of allAuditEvents(db.prisma, { orgId: org.id }, 2)) seen.push(event);
+    const pageSizes = [];
+    for await (const page of auditEventPages(db.prisma, { orgId: org.id }, 2)) {
+      pageSizes.push(page.length);
+      seen.push(...page);
+    }
+    expect(pageSizes).toEqual([2, 2, 2, 1]);
     const listed = await listAuditEvents(db.prisma, { orgId: org.id, limit: 100, offset: 0 });
     expect(seen.map((e) => e.id)).toEqual(listed.events.map((e) => e.id));
     expect(new Set(seen.map((e) => e.id)).size).toBe(7);
 
     const about = [];
-    for await (const event of allAuditEvents(db.prisma, { orgId: org.id, targetIdentityId: target }, 1)) about.push(event);
+    for await (const page of auditEventPages(db.prisma, { orgId: org.id, targetIdentityId: target }, 1)) about.push(...page);
     expect(about.map((e) => (e.metadata as { n: number }).n).sort()).toEqual([0, 3, 6]);
     expect(await countAuditEvents(db.prisma, { orgId: org.id, targetIdentityId: target })).toBe(3);
   });

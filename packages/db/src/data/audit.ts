@@ -40,10 +40,11 @@ function auditEventWhere(query: AuditEventFilters): Prisma.AuditEventWhereInput 
 }
 
 /**
- * Every event matching the filters, newest first, a page at a time (keyset on createdAt, id, so
- * events written meanwhile neither repeat nor shift the pages).
+ * Every event matching the filters, newest first, one page (array) at a time: keyset on
+ * (createdAt, id), so events written meanwhile neither repeat nor shift the pages. The next page
+ * is queried only when the consumer asks for it (exports read as fast as their client does).
  */
-export async function* allAuditEvents(db: DbClient, filters: AuditEventFilters, pageSize = 500) {
+export async function* auditEventPages(db: DbClient, filters: AuditEventFilters, pageSize = 500) {
   let after: { createdAt: Date; id: string } | null = null;
   for (;;) {
     const where: Prisma.AuditEventWhereInput = after
@@ -55,7 +56,7 @@ export async function* allAuditEvents(db: DbClient, filters: AuditEventFilters, 
         }
       : auditEventWhere(filters);
     const page = await db.auditEvent.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: pageSize });
-    yield* page;
+    if (page.length > 0) yield page;
     if (page.length < pageSize) return;
     const last = page[page.length - 1]!;
     after = { createdAt: last.createdAt, id: last.id };

@@ -22,11 +22,13 @@ describe.each(["pglite", "postgres"] as const)("user data functions on %s", (kin
     const a = await addUser("a@example.com", "admin");
     const b = await addUser("b@example.com", "viewer");
     await addUser("elsewhere@example.com", "admin", otherOrgId);
-    const list = await listOrganizationUsers(db.prisma, orgId);
+    const list = await listOrganizationUsers(db.prisma, orgId, { skip: 0, take: 10 });
     expect(list.map((u) => [u.id, u.email, u.role])).toEqual([
       [a.user.id, "a@example.com", "admin"],
       [b.user.id, "b@example.com", "viewer"],
     ]);
+    expect((await listOrganizationUsers(db.prisma, orgId, { skip: 1, take: 10 })).map((u) => u.id)).toEqual([b.user.id]);
+    expect((await listOrganizationUsers(db.prisma, orgId, { skip: 0, take: 1 })).map((u) => u.id)).toEqual([a.user.id]);
     expect(await countOrganizationAdmins(db.prisma, orgId)).toBe(1);
   });
 

@@ -1,10 +1,13 @@
 import type { DbClient } from "../client";
 
 /** The users (dashboard operators) of an organization with their role, oldest first. */
-export async function listOrganizationUsers(db: DbClient, orgId: string) {
+/** The users of an organization with their roles, oldest first: `take` of them from `skip`. */
+export async function listOrganizationUsers(db: DbClient, orgId: string, { skip, take }: { skip: number; take: number }) {
   const memberships = await db.orgMembership.findMany({
     where: { orgId },
     orderBy: [{ createdAt: "asc" }, { userId: "asc" }],
+    skip,
+    take,
     include: { user: { select: { id: true, email: true, createdAt: true } } },
   });
   return memberships.map((m) => ({ id: m.user.id, email: m.user.email, role: m.role, createdAt: m.user.createdAt }));

@@ -1,6 +1,9 @@
 import type { AuditEvent } from "@ociauth/schema";
 import { describe, expect, it } from "vitest";
-import { auditExportFileName, csvField, formatAuditExport } from "./audit-export-fns";
+import { auditExportChunks, auditExportFileName, auditExportHeader, csvField, formatAuditRows } from "./audit-export-fns";
+
+/** A whole export of these events, as one text. */
+const formatAuditExport = (events: AuditEvent[], format: "csv" | "jsonl") => auditExportHeader(format) + formatAuditRows(events, format);
 
 const event = (over: Partial<AuditEvent> = {}): AuditEvent => ({
   id: "e1",
@@ -58,6 +61,15 @@ describe("csvField", () => {
     expect(csvField("@cmd")).toBe("'@cmd");
     expect(csvField("+1,2")).toBe('"\'+1,2"');
   });
+
+  it("also behind zero-width characters, and in full-width form", () => {
+    for (const start of ["\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF", "\u200B\uFEFF"]) {
+      expect(csvField(`${start}=HYPERLINK(1)`)).toBe(`'${start}=HYPERLINK(1)`);
+    }
+    for (const formula of ["＝1+1", "＋1", "－1", "＠cmd", "\u200B＝1"]) expect(csvField(formula)).toBe(`'${formula}`);
+    expect(csvField("\u200Bplain")).toBe("\u200Bplain");
+    expect(csvField("a=b")).toBe("a=b");
+  });
 });
 
 describe("formatAuditExport", () => {
@@ -108,6 +120,42 @@ describe("formatAuditExport", () => {
     ]);
     expect(formatAuditExport([], "jsonl")).toBe("");
     expect(formatAuditExport([], "csv").split("\r\n")).toHaveLength(2);
+  });
+
+  it("JSON lines: U+2028, U+2029 and U+0085 are escaped, so every line splitter sees one event per line", () => {
+    const names = "a\u2028b\u2029c\u0085d";
+    const text = formatAuditExport(
+      [event({ actor: { type: "user", id: "u1", name: names }, metadata: { name: names } }), event()],
+      "jsonl",
+    );
+    expect(text).not.toMatch(/[\u2028\u2029\u0085]/);
+    // Python's str.splitlines (the file separators U+001C–U+001E cannot occur: JSON escapes them).
+    expect(text.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/)).toHaveLength(3);
+    expect(text.split(/\r\n|[\n\r\u2028\u2029]/)).toHaveLength(3); // JavaScript's line terminators
+    const [first] = text.split("\n").map((line) => (line ? JSON.parse(line) : null));
+    expect(first.actor.name).toBe(names);
+    expect(first.metadata.name).toBe(names);
+  });
+
+  it("chunks: the header first, then one chunk per page, read only as asked for", async () => {
+    let pagesRead = 0;
+    async function* pages() {
+      for (const id of ["e1", "e2", "e3"]) {
+        pagesRead++;
+        yield [event({ id })];
+      }
+    }
+    const chunks = auditExportChunks(pages(), "csv");
+    expect((await chunks.next()).value).toBe(auditExportHeader("csv"));
+    expect(pagesRead).toBe(0);
+    expect((await chunks.next()).value).toContain(",e1\r\n");
+    expect(pagesRead).toBe(1);
+    const rest: string[] = [];
+    for await (const chunk of chunks) rest.push(chunk);
+    expect(rest.map((chunk) => chunk.slice(-4, -2))).toEqual(["e2", "e3"]);
+    const jsonl: string[] = [];
+    for await (const chunk of auditExportChunks(pages(), "jsonl")) jsonl.push(chunk);
+    expect(jsonl.map((line) => JSON.parse(line).id)).toEqual(["e1", "e2", "e3"]);
   });
 
   it("names the file after the moment of export", () => {

@@ -1,8 +1,8 @@
-import { allAuditEvents, type AuditEventFilters, countAuditEvents, listAuditEvents, type Prisma } from "@ociauth/db";
+import { budgetedPage } from "../pages/page-budget-fns";
+import { auditEventPages, type AuditEventFilters, countAuditEvents, listAuditEvents, type Prisma } from "@ociauth/db";
 import {
   type AuditEvent,
   type AuditEventType,
-  type AuditExport,
   auditMessages,
   type ExportAuditEventsQuery,
   type ListAuditEventsQuery,
@@ -13,7 +13,11 @@ import type { Actor, AuthedContext, RequestMeta, ServiceContext } from "../../co
 import { badRequest, notFound } from "../../core/errors";
 import { actorRoleInOrg, assertRoleAllows } from "../auth/permissions";
 import { defaultOrgOf } from "../identities/identity-service";
-import { auditExportContentType, auditExportFileName, formatAuditExport } from "./audit-export-fns";
+import type { FileStream } from "../../operations/define-operation";
+import { auditExportChunks, auditExportContentType, auditExportFileName } from "./audit-export-fns";
+
+/** Rows per database page of an export: at the audit event cap, a page is a few MiB at most. */
+const EXPORT_PAGE_ROWS = 100;
 
 export interface AuditEntry {
   orgId: string | null;
@@ -78,23 +82,31 @@ function toAuditEventDto(e: Awaited<ReturnType<typeof listAuditEvents>>["events"
   };
 }
 
+/** A page of the matching events (newest first), within the page byte budget, with where the next one starts. */
 export async function listAudit(ctx: AuthedContext, query: ListAuditEventsQuery) {
   const filters = await auditScope(ctx, query);
   const { events, totalCount } = await listAuditEvents(ctx.db, { ...filters, limit: query.limit, offset: query.offset });
-  return { events: events.map(toAuditEventDto), totalCount };
+  const { rows, ...page } = budgetedPage(events.map(toAuditEventDto), { offset: query.offset, limit: query.limit, total: totalCount });
+  return { events: rows, totalCount, ...page };
 }
 
-/** Every event matching the filters (newest first), as a CSV or JSON-lines file; refused (400) above the export cap. */
-export async function exportAudit(ctx: AuthedContext, { format, ...query }: ExportAuditEventsQuery): Promise<AuditExport> {
+/** The events of each page as the API shows them. */
+async function* toAuditEventDtoPages(pages: AsyncIterable<Parameters<typeof toAuditEventDto>[0][]>) {
+  for await (const page of pages) yield page.map(toAuditEventDto);
+}
+
+/**
+ * Every event matching the filters (newest first), as a CSV or JSON-lines file streamed from the
+ * database: the checks (role, filters, the export cap: 400 above it) run first, then the file is
+ * produced a keyset page at a time while it is sent, so memory stays flat whatever its size.
+ */
+export async function exportAudit(ctx: AuthedContext, { format, ...query }: ExportAuditEventsQuery): Promise<FileStream> {
   const filters = await auditScope(ctx, query);
   const total = await countAuditEvents(ctx.db, filters);
   if (total > MAX_EXPORTED_AUDIT_EVENTS) throw badRequest(auditMessages.exportTooLarge(total));
-  const events: AuditEvent[] = [];
-  for await (const row of allAuditEvents(ctx.db, filters)) events.push(toAuditEventDto(row));
   return {
     fileName: auditExportFileName(format, new Date()),
     contentType: auditExportContentType(format),
-    content: formatAuditExport(events, format),
-    eventCount: events.length,
+    chunks: auditExportChunks(toAuditEventDtoPages(auditEventPages(ctx.db, filters, EXPORT_PAGE_ROWS)), format),
   };
 }

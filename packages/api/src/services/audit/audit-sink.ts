@@ -6,6 +6,7 @@ import {
   runOutsideRequestScope,
   type StatementRunner,
 } from "@ociauth/db";
+import { capAuditEvent } from "./audit-payload-fns";
 
 const MAX_BATCH = 200;
 
@@ -15,6 +16,8 @@ const MAX_BATCH = 200;
  * - `record(event)`: on its own, for reads and logins. Events of concurrent requests are committed
  *   together in one INSERT (group commit), sent to the driver directly; each caller still waits
  *   for its event's commit, so nothing acknowledged is lost.
+ * Both store the event within the audit limits (`capAuditEvent`: long texts cut, oversized
+ * metadata such as a big diff replaced field by field with a marker).
  */
 export class AuditSink {
   private queue: { event: AuditEventInput; resolve: () => void; reject: (e: unknown) => void }[] = [];
@@ -29,12 +32,12 @@ export class AuditSink {
   }
 
   recordIn(tx: DbTransaction, event: AuditEventInput): Promise<void> {
-    return insertAuditEvent(tx, event).then(() => undefined);
+    return insertAuditEvent(tx, capAuditEvent(event)).then(() => undefined);
   }
 
   record(event: AuditEventInput): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ event: capAuditEvent(event), resolve, reject });
       if (this.queue.length >= MAX_BATCH) void this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;

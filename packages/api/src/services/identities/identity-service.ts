@@ -1,3 +1,4 @@
+import { budgetedPage } from "../pages/page-budget-fns";
 import * as data from "@ociauth/db";
 import {
   type CreateIdentityInput,
@@ -91,7 +92,13 @@ export async function listIdentities(ctx: AuthedContext, query: ListIdentitiesIn
     limit: query.limit,
     offset: query.offset,
   });
-  return { identities: identities.map(toIdentityDto), totalCount };
+  return identityPage(identities, totalCount, query);
+}
+
+/** A page of identities within the page byte budget, with where the next one starts. */
+function identityPage(rows: data.IdentityRow[], totalCount: number, { offset, limit }: { offset: number; limit: number }) {
+  const { rows: identities, ...page } = budgetedPage(rows.map(toIdentityDto), { offset, limit, total: totalCount });
+  return { identities, totalCount, ...page };
 }
 
 /** Infisical's search: name/role conditions (`$eq`, `$contains`, `$in`, `$or`), ordered by name or role. */
@@ -104,7 +111,7 @@ export async function searchIdentities(ctx: AuthedContext, query: SearchIdentiti
     limit: query.limit,
     offset: query.offset,
   });
-  return { identities: identities.map(toIdentityDto), totalCount };
+  return identityPage(identities, totalCount, query);
 }
 
 export async function updateIdentity(ctx: AuthedContext, { identityId, ...patch }: UpdateIdentityInput) {

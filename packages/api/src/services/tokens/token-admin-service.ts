@@ -1,3 +1,4 @@
+import { budgetedPage } from "../pages/page-budget-fns";
 import * as data from "@ociauth/db";
 import type { AccessTokenRow } from "@ociauth/db";
 import {
@@ -66,15 +67,18 @@ async function trustedIpsResolver(db: data.DbClient, identityId: string) {
 }
 
 /** The identity's issued tokens, newest first (viewer and up). */
-export async function listIdentityAccessTokens(ctx: AuthedContext, { identityId, limit, status }: ListIdentityAccessTokensInput) {
+export async function listIdentityAccessTokens(ctx: AuthedContext, { identityId, limit, status, offset }: ListIdentityAccessTokensInput) {
   await loadIdentityFor(ctx, identityId, "read");
   // Uses of unlimited tokens are counted in batches (about once a second): store this instance's first.
   await ctx.rt.usage.flush();
   const [rows, trustedIpsOf] = await Promise.all([
-    data.listAccessTokens(ctx.db, identityId, limit, status),
+    // One more than the limit: whether a next page exists.
+    data.listAccessTokens(ctx.db, identityId, limit + 1, status, offset),
     trustedIpsResolver(ctx.db, identityId),
   ]);
-  return { tokens: rows.map((row) => toAccessTokenDto(row, trustedIpsOf(row))) };
+  const tokens = rows.map((row) => toAccessTokenDto(row, trustedIpsOf(row)));
+  const { rows: page, ...continuation } = budgetedPage(tokens, { offset, limit, total: offset + tokens.length });
+  return { tokens: page, ...continuation };
 }
 
 /**

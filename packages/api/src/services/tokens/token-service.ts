@@ -3,6 +3,7 @@ import * as data from "@ociauth/db";
 import { type AccessTokenBody, type AccessTokenResponse, messages, type OciPrincipalType } from "@ociauth/schema";
 import type { ServiceContext } from "../../core/context";
 import { badRequest, forbidden, tokenError, unauthorized } from "../../core/errors";
+import { capAuditEvent } from "../audit/audit-payload-fns";
 import { type AuditEntry, auditEvent, toAuditEvent } from "../audit/audit-service";
 import { createIpMatcher } from "../auth/trusted-ips-fns";
 import { write } from "../writes";
@@ -61,7 +62,7 @@ export async function issueAccessToken(
       ociRegion: input.origin?.region ?? null,
       loginIp: input.origin ? ctx.meta.ip : null,
     },
-    toAuditEvent(ctx.meta, undefined, audit(tokenId)),
+    capAuditEvent(toAuditEvent(ctx.meta, undefined, audit(tokenId))),
   );
   const accessToken = await ctx.rt.tokens.sign(
     { authTokenType: "identityAccessToken", identityId: input.identityId, orgId: input.orgId, authMethod: input.authMethod, jti: tokenId },

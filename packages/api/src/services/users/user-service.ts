@@ -1,3 +1,4 @@
+import { budgetedPage } from "../pages/page-budget-fns";
 import * as data from "@ociauth/db";
 import {
   type AddOrgUserInput,
@@ -5,7 +6,8 @@ import {
   messages,
   type OrgRole,
   type OrgUserParams,
-  type OrgUsersParams,
+  type ListOrgUsersInput,
+  MAX_LISTED_USERS,
   type ResetUserPasswordInput,
   type UpdateOrgUserRoleInput,
   type UserAction,
@@ -66,10 +68,14 @@ async function lockAndLoad(tx: data.DbTransaction, ctx: AuthedContext, { organiz
 
 const isSelf = (actor: Actor, userId: string) => actor.type === "user" && actor.userId === userId;
 
-export async function listOrgUsers(ctx: AuthedContext, { organizationId }: OrgUsersParams) {
+/** A page of the organization's users (oldest first): MAX_LISTED_USERS at most, cut by the page byte budget. */
+export async function listOrgUsers(ctx: AuthedContext, { organizationId, offset }: ListOrgUsersInput) {
   assertAllowed(ctx.actor, await requireRole(ctx.db, ctx.actor, organizationId), "read", null);
-  const users = await data.listOrganizationUsers(ctx.db, organizationId);
-  return { users: users.map((u) => ({ id: u.id, email: u.email, role: storedRole(u.role), createdAt: u.createdAt.toISOString() })) };
+  // One more than a page: whether a next page exists.
+  const users = await data.listOrganizationUsers(ctx.db, organizationId, { skip: offset, take: MAX_LISTED_USERS + 1 });
+  const dtos = users.map((u) => ({ id: u.id, email: u.email, role: storedRole(u.role), createdAt: u.createdAt.toISOString() }));
+  const { rows, ...page } = budgetedPage(dtos, { offset, limit: MAX_LISTED_USERS, total: offset + dtos.length });
+  return { users: rows, ...page };
 }
 
 /** Adds a new user with a role; like identities, nobody gives a role above their own. */
