@@ -96,6 +96,32 @@ describe("list pages are capped by bytes as well as rows, and say where to go on
     expect(trpc.truncated).toBe(true);
   });
 
+  it("identities: a page of small identities is read past its first slice and is whole", async () => {
+    for (let i = 0; i < 45; i++) {
+      const res = await app.rest("POST", "/api/v1/identities", {
+        token: member,
+        body: { name: `small-${String(i).padStart(2, "0")}`, organizationId: orgId, role: "viewer" },
+      });
+      expect(res.status).toBe(200);
+    }
+    const res = await app.rest("POST", "/api/v1/identities/search", {
+      token: viewer,
+      body: { organizationId: orgId, search: { name: { $contains: "small" } }, limit: 100 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ totalCount: 45, truncated: false, nextOffset: null });
+    expect(res.body.identities.map((m: { identity: { name: string } }) => m.identity.name)).toEqual(
+      Array.from({ length: 45 }, (_, i) => `small-${String(i).padStart(2, "0")}`),
+    );
+    const page = await app.rest("POST", "/api/v1/identities/search", {
+      token: viewer,
+      body: { organizationId: orgId, search: { name: { $contains: "small" } }, limit: 30, offset: 10 },
+    });
+    expect(page.body).toMatchObject({ totalCount: 45, truncated: false, nextOffset: 40 });
+    expect(page.body.identities[0].identity.name).toBe("small-10");
+    expect(page.body.identities).toHaveLength(30);
+  });
+
   it("tokens: a hundred tokens with long OCI user names come in budgeted pages", async () => {
     const identityId = await app.createIdentity(admin, orgId, "viewer", "many-tokens");
     await app.db.identityAccessToken.createMany({

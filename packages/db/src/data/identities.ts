@@ -87,6 +87,8 @@ export interface IdentityListQuery {
   orderBy?: { field: "createdAt" | "name" | "role"; direction: "asc" | "desc" };
   limit: number;
   offset: number;
+  /** false: skip counting the matches (a later slice of a page already counted); totalCount is then -1. */
+  count?: boolean;
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
@@ -120,7 +122,7 @@ export async function listIdentities(db: DbClient, query: IdentityListQuery): Pr
       take: query.limit,
       skip: query.offset,
     }),
-    db.identity.count({ where }),
+    query.count === false ? -1 : db.identity.count({ where }),
   ]);
   return { identities: rows.map(toIdentityRow), totalCount };
 }

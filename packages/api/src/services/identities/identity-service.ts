@@ -3,6 +3,7 @@ import * as data from "@ociauth/db";
 import {
   type CreateIdentityInput,
   type ListIdentitiesInput,
+  MAX_PAGE_BYTES,
   messages,
   type IdentityIdParams,
   type SearchIdentitiesInput,
@@ -85,33 +86,47 @@ async function readableOrg(ctx: AuthedContext, organizationId: string | undefine
 /** Newest first; `search` matches names case-insensitively anywhere in the name. */
 export async function listIdentities(ctx: AuthedContext, query: ListIdentitiesInput) {
   const orgId = await readableOrg(ctx, query.organizationId);
-  const { identities, totalCount } = await data.listIdentities(ctx.db, {
+  return identityPage(ctx, {
     orgId,
     filter: query.search ? { name: { contains: query.search } } : {},
     orderBy: { field: "createdAt", direction: "desc" },
     limit: query.limit,
     offset: query.offset,
   });
-  return identityPage(identities, totalCount, query);
 }
 
-/** A page of identities within the page byte budget, with where the next one starts. */
-function identityPage(rows: data.IdentityRow[], totalCount: number, { offset, limit }: { offset: number; limit: number }) {
-  const { rows: identities, ...page } = budgetedPage(rows.map(toIdentityDto), { offset, limit, total: totalCount });
-  return { identities, totalCount, ...page };
+/** The rows of a page's first read: enough to tell small identities from large ones. */
+const FIRST_SLICE_ROWS = 20;
+
+/**
+ * A page of identities within the page byte budget, with where the next one starts. It is read in
+ * two slices: when the first slice's identities are large, only as many as the budget can send
+ * are read (a page of planted 50-entry metadata reads ~20 identities, not 100).
+ */
+async function identityPage(ctx: AuthedContext, query: data.IdentityListQuery) {
+  const { offset, limit } = query;
+  const first = await data.listIdentities(ctx.db, { ...query, limit: Math.min(limit, FIRST_SLICE_ROWS) });
+  const dtos = first.identities.map(toIdentityDto);
+  const bytes = dtos.reduce((sum, dto) => sum + Buffer.byteLength(JSON.stringify(dto)), 0);
+  const more = Math.min(limit - dtos.length, dtos.length === 0 ? 0 : Math.floor((MAX_PAGE_BYTES - bytes) / (bytes / dtos.length)) + 1);
+  if (dtos.length === FIRST_SLICE_ROWS && more > 0) {
+    const rest = await data.listIdentities(ctx.db, { ...query, offset: offset + dtos.length, limit: more, count: false });
+    dtos.push(...rest.identities.map(toIdentityDto));
+  }
+  const { rows: identities, ...page } = budgetedPage(dtos, { offset, limit, total: first.totalCount });
+  return { identities, totalCount: first.totalCount, ...page };
 }
 
 /** Infisical's search: name/role conditions (`$eq`, `$contains`, `$in`, `$or`), ordered by name or role. */
 export async function searchIdentities(ctx: AuthedContext, query: SearchIdentitiesInput) {
   const orgId = await readableOrg(ctx, query.organizationId);
-  const { identities, totalCount } = await data.listIdentities(ctx.db, {
+  return identityPage(ctx, {
     orgId,
     ...toIdentityListFilter(query.search),
     orderBy: { field: query.orderBy, direction: query.orderDirection },
     limit: query.limit,
     offset: query.offset,
   });
-  return identityPage(identities, totalCount, query);
 }
 
 export async function updateIdentity(ctx: AuthedContext, { identityId, ...patch }: UpdateIdentityInput) {
