@@ -98,7 +98,7 @@ describe("tRPC procedures (same services as REST)", () => {
       const listTrpc = await api.identities.list({ organizationId: orgId, search: "trpc", limit: 10, offset: 0 });
       const listRest = await app.rest("GET", `/api/v1/identities?organizationId=${orgId}&search=trpc&limit=10`, { token: adminToken });
       expect(listRest.body).toEqual(toIdentityMembershipList(listTrpc));
-      expect(listTrpc).toEqual({ identities: [created.identity], totalCount: 1 });
+      expect(listTrpc).toEqual({ identities: [created.identity], totalCount: 1, nextOffset: null, truncated: false });
       // Defaults (limit 50, offset 0) apply to tRPC input too.
       expect(toIdentityMembershipList(await api.identities.list({}))).toEqual(
         (await app.rest("GET", "/api/v1/identities", { token: adminToken })).body,
