@@ -104,7 +104,12 @@ describe("audit", () => {
       createdAt: "2024-01-01T00:00:00.000Z",
     };
     expect(ok(auditEventSchema, event)).toEqual(event);
-    expect(ok(auditEventListResponseSchema, { events: [event], totalCount: 1 })).toEqual({ events: [event], totalCount: 1 });
+    expect(ok(auditEventListResponseSchema, { events: [event], totalCount: 1, nextOffset: null, truncated: false })).toEqual({
+      events: [event],
+      totalCount: 1,
+      nextOffset: null,
+      truncated: false,
+    });
     expect(rawIssues(auditEventSchema, { ...event, actor: { ...event.actor, type: "robot" } })[0]?.path).toEqual(["actor", "type"]);
     expect(rawIssues(auditEventSchema, { ...event, extra: 1 })[0]?.code).toBe("unrecognized_keys");
   });

@@ -358,7 +358,12 @@ describe("identity response schemas", () => {
       ok(identitySchema, { ...identity, lastLoginAuthMethod: "oci-auth", lastLoginTime: "2024-05-02T00:00:00.000Z" }).lastLoginAuthMethod,
     ).toBe("oci-auth");
     expect(ok(identityResponseSchema, { identity })).toEqual({ identity });
-    expect(ok(identityListResponseSchema, { identities: [identity], totalCount: 1 })).toEqual({ identities: [identity], totalCount: 1 });
+    expect(ok(identityListResponseSchema, { identities: [identity], totalCount: 1, nextOffset: null, truncated: false })).toEqual({
+      identities: [identity],
+      totalCount: 1,
+      nextOffset: null,
+      truncated: false,
+    });
   });
 
   it("rejects unknown auth methods and extra keys", () => {
@@ -393,7 +398,9 @@ describe("identity response schemas", () => {
       identity: { id: IDENTITY_ID, name: "ci", authMethods: ["oci-auth"], hasDeleteProtection: false },
     };
     expect(ok(identityMembershipResponseSchema, { identity: membership })).toEqual({ identity: membership });
-    expect(ok(identityMembershipListResponseSchema, { identities: [membership], totalCount: 1 }).totalCount).toBe(1);
+    expect(
+      ok(identityMembershipListResponseSchema, { identities: [membership], totalCount: 1, nextOffset: null, truncated: false }).totalCount,
+    ).toBe(1);
     expect(rawIssues(identityMembershipResponseSchema, { identity: { ...membership, customRole: {} } })[0]?.path).toEqual([
       "identity",
       "customRole",

@@ -74,7 +74,11 @@ describe("resetUserPasswordInputSchema", () => {
 describe("orgUserListResponseSchema", () => {
   it("lists users with id, email, role and creation date, nothing else", () => {
     const user = { id: USER_ID, email: "a@b.co", role: "admin", createdAt: "2026-12-03T09:00:00.000Z" };
-    expect(ok(orgUserListResponseSchema, { users: [user] })).toEqual({ users: [user] });
+    expect(ok(orgUserListResponseSchema, { users: [user], nextOffset: null, truncated: false })).toEqual({
+      users: [user],
+      nextOffset: null,
+      truncated: false,
+    });
     expect(rawIssues(orgUserListResponseSchema, { users: [{ ...user, passwordHash: "x" }] })[0]?.code).toBe("unrecognized_keys");
   });
 });
