@@ -216,17 +216,10 @@ export async function insertBulkIdentities(
   return rows;
 }
 
-export async function countRows(target: DbTarget, table: "identities" | "identity_oci_auths" | "identity_access_tokens"): Promise<number> {
-  return withConnection(target, async (exec) => {
-    const result = (await exec(`SELECT count(*)::int AS n FROM ${table}`, [])) as { rows: { n: number }[] };
-    return result.rows[0]!.n;
-  });
-}
-
 const b64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
 
 /**
- * An access token for a bulk row, in the app's format (apps/web/src/server/services/auth/tokens-jwt.ts:
+ * An access token for a bulk row, in the app's format (packages/api/src/services/auth/tokens-jwt.ts:
  * HS256, iss "ociauth", jti = token row id). Checked against the app before use; if the app
  * rejects it the scale run logs in through the API instead.
  */

@@ -1,4 +1,4 @@
-import { createPublicKey, createSign, randomBytes, type KeyObject } from "node:crypto";
+import { createSign, randomBytes, type KeyObject } from "node:crypto";
 import * as der from "./der.js";
 
 const OID = {
@@ -67,8 +67,4 @@ export function buildCertificate(input: CertificateInput): string {
 export function toPem(label: string, derBytes: Buffer): string {
   const lines = derBytes.toString("base64").match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
-}
-
-export function publicKeyOf(privateKey: KeyObject): KeyObject {
-  return createPublicKey(privateKey);
 }

@@ -124,10 +124,6 @@ export const toFetchResponse = (reply: JsonReply | StreamReply) =>
     headers: reply.headers,
   });
 
-export function jsonResponse(body: unknown, status: number, reqId: string, extraHeaders: Record<string, string> = {}): Response {
-  return toFetchResponse(jsonReply(body, status, reqId, extraHeaders));
-}
-
 export function jsonErrorResponse(error: unknown, reqId = newReqId()): Response {
   return toFetchResponse(errorReply(error, reqId));
 }
