@@ -2,10 +2,11 @@
 // (@ociauth/db and its generated Prisma client, @ociauth/schema) compiled in. Every other import
 // stays external and must be a dependency of this package, so Node finds it at run time: the
 // build checks that and names what is missing. Types come from the sources (tsc checks them).
+// `--watch` (what `pnpm dev` runs) builds again whenever a source changes, until stopped.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, context } from "esbuild";
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const started = Date.now();
@@ -21,7 +22,7 @@ const externalUnlessWorkspace = {
   },
 };
 
-const result = await build({
+const options = {
   absWorkingDir: packageDir,
   entryPoints: ["src/index.ts"],
   outfile: "dist/index.js",
@@ -33,25 +34,45 @@ const result = await build({
   metafile: true,
   logLevel: "warning",
   plugins: [externalUnlessWorkspace],
-});
+};
 
-const packageName = (specifier) =>
-  specifier
-    .split("/")
-    .slice(0, specifier.startsWith("@") ? 2 : 1)
-    .join("/");
-const externals = new Set();
-for (const output of Object.values(result.metafile.outputs)) {
-  for (const imported of output.imports)
-    if (imported.external && !imported.path.startsWith("node:")) externals.add(packageName(imported.path));
+if (process.argv.includes("--watch")) {
+  const reportRebuilds = {
+    name: "report-rebuilds",
+    setup(b) {
+      let began = Date.now();
+      b.onStart(() => void (began = Date.now()));
+      b.onEnd((result) => {
+        if (result.errors.length === 0) console.log(`@ociauth/api: rebuilt dist/index.js in ${Date.now() - began} ms`);
+      });
+    },
+  };
+  const watcher = await context({ ...options, plugins: [...options.plugins, reportRebuilds] });
+  await watcher.watch();
+  console.log("@ociauth/api: watching src/ and the workspace packages it compiles in");
+} else {
+  report(await build(options));
 }
-// pnpm links exactly the declared dependencies into node_modules/: that is what Node will find.
-const missing = [...externals].filter((name) => !existsSync(path.join(packageDir, "node_modules", name, "package.json")));
-if (missing.length > 0) {
-  console.error(`@ociauth/api imports ${missing.join(", ")} but does not depend on it: add it to packages/api/package.json.`);
-  process.exit(1);
+
+function report(result) {
+  const packageName = (specifier) =>
+    specifier
+      .split("/")
+      .slice(0, specifier.startsWith("@") ? 2 : 1)
+      .join("/");
+  const externals = new Set();
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const imported of output.imports)
+      if (imported.external && !imported.path.startsWith("node:")) externals.add(packageName(imported.path));
+  }
+  // pnpm links exactly the declared dependencies into node_modules/: that is what Node will find.
+  const missing = [...externals].filter((name) => !existsSync(path.join(packageDir, "node_modules", name, "package.json")));
+  if (missing.length > 0) {
+    console.error(`@ociauth/api imports ${missing.join(", ")} but does not depend on it: add it to packages/api/package.json.`);
+    process.exit(1);
+  }
+  const bytes = result.metafile.outputs["dist/index.js"].bytes;
+  console.log(
+    `@ociauth/api: dist/index.js (${(bytes / 1024).toFixed(0)} KiB, ${externals.size} external packages) in ${Date.now() - started} ms`,
+  );
 }
-const bytes = result.metafile.outputs["dist/index.js"].bytes;
-console.log(
-  `@ociauth/api: dist/index.js (${(bytes / 1024).toFixed(0)} KiB, ${externals.size} external packages) in ${Date.now() - started} ms`,
-);
