@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, watch } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { clearTimeout, setTimeout } from "node:timers";
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const apiDir = path.resolve(appDir, "../../packages/api");
