@@ -390,9 +390,16 @@ describe("attachOciAuthBodySchema — allowedUsernames and trusted IPs", () => {
 });
 
 describe("attachOciAuthBodySchema — strictness", () => {
-  it.each(["identityId", "accessTokenPeriod", "type", "foo", "AccessTokenTTL"])("rejects unknown key %s", (key) => {
+  it.each(["accessTokenPeriod", "type", "foo", "AccessTokenTTL"])("rejects unknown key %s", (key) => {
     const issues = rawIssues(attachOciAuthBodySchema, { ...base, [key]: 1 });
     expect(issues).toEqual([expect.objectContaining({ code: "unrecognized_keys", keys: [key], path: [] })]);
+  });
+
+  it("takes the path's identityId repeated with the same value only", () => {
+    expect(ok(attachOciAuthBodySchema, { ...base, identityId: IDENTITY_ID })).toEqual(ok(attachOciAuthBodySchema, base));
+    expect(fail(attachOciAuthBodySchema, { ...base, identityId: 1 })).toEqual([
+      { path: ["identityId"], message: messages.pathParamMismatch("identityId") },
+    ]);
   });
 
   it.each([null, undefined, "x", 1, []])("rejects non-object body %j", (body) => {
@@ -532,9 +539,13 @@ describe("updateOciAuthBodySchema", () => {
     ]);
   });
 
-  it("is strict", () => {
-    expect(rawIssues(updateOciAuthBodySchema, { identityId: IDENTITY_ID })).toEqual([
-      expect.objectContaining({ code: "unrecognized_keys", keys: ["identityId"] }),
+  it("is strict; the path's identityId may be repeated with the same value only", () => {
+    expect(rawIssues(updateOciAuthBodySchema, { accessTokenPeriod: 1 })).toEqual([
+      expect.objectContaining({ code: "unrecognized_keys", keys: ["accessTokenPeriod"] }),
+    ]);
+    expect(ok(updateOciAuthBodySchema, { identityId: IDENTITY_ID })).toEqual({});
+    expect(fail(updateOciAuthBodySchema, { identityId: "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b" })).toEqual([
+      { path: ["identityId"], message: messages.pathParamMismatch("identityId") },
     ]);
   });
 });
