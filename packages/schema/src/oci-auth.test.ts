@@ -286,10 +286,11 @@ describe("attachOciAuthBodySchema — cross-field TTL rule", () => {
     expect(issues).toEqual([{ path: ["accessTokenNumUsesLimit"], message: "Access token uses limit must be 0 or more" }, ttlIssue]);
   });
 
-  it("ttlWithinMax is a plain <= comparison", () => {
+  it("ttlWithinMax is a plain <= comparison; a max TTL of 0 is no max", () => {
     expect(ttlWithinMax({ accessTokenTTL: 1, accessTokenMaxTTL: 1 })).toBe(true);
     expect(ttlWithinMax({ accessTokenTTL: 0, accessTokenMaxTTL: 1 })).toBe(true);
     expect(ttlWithinMax({ accessTokenTTL: 2, accessTokenMaxTTL: 1 })).toBe(false);
+    expect(ttlWithinMax({ accessTokenTTL: 2, accessTokenMaxTTL: 0 })).toBe(true);
   });
 });
 
@@ -504,9 +505,11 @@ describe("updateOciAuthBodySchema", () => {
     expect(fail(updateOciAuthBodySchema, { accessTokenTTL: MAX_TOKEN_TTL_SECONDS + 1 })).toEqual([
       { path: ["accessTokenTTL"], message: "Access token TTL must be at most 315360000 seconds" },
     ]);
-    expect(fail(updateOciAuthBodySchema, { accessTokenMaxTTL: 0 })).toEqual([
-      { path: ["accessTokenMaxTTL"], message: "Access token max TTL must be 1 or more" },
+    expect(fail(updateOciAuthBodySchema, { accessTokenMaxTTL: -1 })).toEqual([
+      { path: ["accessTokenMaxTTL"], message: "Access token max TTL must be 0 or more" },
     ]);
+    // As in Infisical's update, 0 is no max TTL; any TTL is within it.
+    expect(ok(updateOciAuthBodySchema, { accessTokenMaxTTL: 0, accessTokenTTL: 7200 })).toEqual({ accessTokenMaxTTL: 0, accessTokenTTL: 7200 });
     expect(fail(updateOciAuthBodySchema, { accessTokenNumUsesLimit: MAX_NUM_USES_LIMIT + 1 })).toEqual([
       { path: ["accessTokenNumUsesLimit"], message: "Access token uses limit must be at most 2147483647" },
     ]);
