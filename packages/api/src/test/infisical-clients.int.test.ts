@@ -38,14 +38,13 @@ describe("Infisical's clients against the production server", () => {
   async function call(method: string, path: string, options: { body?: unknown; token?: string; from?: string } = {}) {
     const headers: Record<string, string> = { "user-agent": "go-resty/2.16.5 (https://github.com/go-resty/resty)", accept: "application/json" };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.body !== undefined) headers["content-type"] = "application/json";
-    const res = await rawRequest(server.url, {
-      method,
-      path,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      localAddress: options.from,
-    });
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (body !== undefined) {
+      // Go's net/http sends a byte body with its length (also on DELETE, where Node would send neither that nor chunks).
+      headers["content-type"] = "application/json";
+      headers["content-length"] = String(Buffer.byteLength(body));
+    }
+    const res = await rawRequest(server.url, { method, path, headers, body, localAddress: options.from });
     return { status: res.status, body: res.text ? res.json() : null };
   }
 
