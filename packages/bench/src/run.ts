@@ -233,7 +233,8 @@ async function main(): Promise<void> {
     if (logins)
       text.push("Principal login vs user-key login, same connections (server side: Server-Timing app, OCI's time excluded)", logins, "");
     const goSdk = goSdkLoginTable(results.runs, false);
-    if (goSdk) text.push("Go-SDK-shaped login (g16) beside the oci-common login (c16), 16 connections (server side: Server-Timing app)", goSdk, "");
+    if (goSdk)
+      text.push("Go-SDK-shaped login (g16) beside the oci-common login (c16), 16 connections (server side: Server-Timing app)", goSdk, "");
     const work = dbWorkTable(results.runs, false);
     if (work) text.push("PostgreSQL work per request (pg_stat_database deltas / requests)", work, "");
     const startup = startupTable(results.runs, false);

@@ -5,7 +5,13 @@ import pg from "pg";
 import { createOciAuthClient, OciAuthError } from "@ociauth/client";
 import { type BenchOptions, type ScenarioId } from "./args.js";
 import { runAutocannon, runLoop, type AutocannonRequest, type LoadOptions, type Measurement } from "./load.js";
-import { PRINCIPAL_LOGIN_SCENARIOS, SigningPairs, USER_KEY_LOGIN_SCENARIOS, userKeyLoginConnections, userKeyLoginSigner } from "./login-pool.js";
+import {
+  PRINCIPAL_LOGIN_SCENARIOS,
+  SigningPairs,
+  USER_KEY_LOGIN_SCENARIOS,
+  userKeyLoginConnections,
+  userKeyLoginSigner,
+} from "./login-pool.js";
 import { principalLogins, userKeyLogins } from "./login-scenarios.js";
 import { idleRssMB, lifetimePeakMB } from "./monitor.js";
 import {

@@ -509,7 +509,10 @@ describe("updateOciAuthBodySchema", () => {
       { path: ["accessTokenMaxTTL"], message: "Access token max TTL must be 0 or more" },
     ]);
     // As in Infisical's update, 0 is no max TTL; any TTL is within it.
-    expect(ok(updateOciAuthBodySchema, { accessTokenMaxTTL: 0, accessTokenTTL: 7200 })).toEqual({ accessTokenMaxTTL: 0, accessTokenTTL: 7200 });
+    expect(ok(updateOciAuthBodySchema, { accessTokenMaxTTL: 0, accessTokenTTL: 7200 })).toEqual({
+      accessTokenMaxTTL: 0,
+      accessTokenTTL: 7200,
+    });
     expect(fail(updateOciAuthBodySchema, { accessTokenNumUsesLimit: MAX_NUM_USES_LIMIT + 1 })).toEqual([
       { path: ["accessTokenNumUsesLimit"], message: "Access token uses limit must be at most 2147483647" },
     ]);

@@ -37,7 +37,9 @@ describe("restInput", () => {
   it("refuses a repeated path parameter with another value, naming the key", () => {
     const thrown = thrownBy(() => restInput({ identityId: OTHER, name: "x" }, { identityId: ID }));
     expect(thrown).toBeInstanceOf(z.ZodError);
-    expect((thrown as z.ZodError).issues).toEqual([{ code: "custom", path: ["identityId"], message: messages.pathParamMismatch("identityId") }]);
+    expect((thrown as z.ZodError).issues).toEqual([
+      { code: "custom", path: ["identityId"], message: messages.pathParamMismatch("identityId") },
+    ]);
     expect(messages.pathParamMismatch("identityId")).toContain("identityId");
   });
 

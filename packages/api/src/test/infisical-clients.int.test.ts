@@ -36,7 +36,10 @@ describe("Infisical's clients against the production server", () => {
 
   /** One JSON request as a Go (resty) client sends it; `from` is the local address to connect from. */
   async function call(method: string, path: string, options: { body?: unknown; token?: string; from?: string } = {}) {
-    const headers: Record<string, string> = { "user-agent": "go-resty/2.16.5 (https://github.com/go-resty/resty)", accept: "application/json" };
+    const headers: Record<string, string> = {
+      "user-agent": "go-resty/2.16.5 (https://github.com/go-resty/resty)",
+      accept: "application/json",
+    };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (body !== undefined) {
@@ -49,7 +52,10 @@ describe("Infisical's clients against the production server", () => {
   }
 
   async function identityWithOciAuth() {
-    const created = await call("POST", "/api/v1/identities", { token: adminToken, body: { name: `w-${crypto.randomUUID()}`, organizationId: orgId, role: "member" } });
+    const created = await call("POST", "/api/v1/identities", {
+      token: adminToken,
+      body: { name: `w-${crypto.randomUUID()}`, organizationId: orgId, role: "member" },
+    });
     expect(created.status).toBe(200);
     const id = created.body.identity.id as string;
     expect((await call("POST", `/api/v1/auth/oci-auth/identities/${id}`, { token: adminToken, body: { tenancyOcid } })).status).toBe(200);
@@ -90,7 +96,9 @@ describe("Infisical's clients against the production server", () => {
     expect(boot.status).toBe(200);
     adminToken = boot.body.identity.credentials.token;
     orgId = boot.body.organization.id;
-    oci = await startOciStandIn({ users: [{ id: user.id, compartmentId: tenancyOcid, name: "go-sdk", publicKeys: [user.key.publicKeyPem] }] });
+    oci = await startOciStandIn({
+      users: [{ id: user.id, compartmentId: tenancyOcid, name: "go-sdk", publicKeys: [user.key.publicKeyPem] }],
+    });
     overrideConfigForTesting({ OCI_IDENTITY_ENDPOINT: oci.url, OCI_AUTH_ENDPOINT: oci.url, OCI_REQUEST_TIMEOUT_MS: 5000 });
   });
   afterAll(async () => {
@@ -165,8 +173,16 @@ describe("Infisical's clients against the production server", () => {
       const id = await identityWithOciAuth();
       const challenge = await call("POST", "/api/v1/auth/oci-auth/challenge", { body: { identityId: id } });
       expect(challenge.status).toBe(200);
-      const provider = apiKeyProvider({ tenancyOcid, userOcid: user.id, fingerprint: user.key.fingerprint, privateKeyPem: user.key.privateKeyPem });
-      const inner = await signInnerRequest(provider, { method: "GET", uri: `${server.url}${PRINCIPAL_LOGIN_PATH}?challenge=${challenge.body.challenge}` });
+      const provider = apiKeyProvider({
+        tenancyOcid,
+        userOcid: user.id,
+        fingerprint: user.key.fingerprint,
+        privateKeyPem: user.key.privateKeyPem,
+      });
+      const inner = await signInnerRequest(provider, {
+        method: "GET",
+        uri: `${server.url}${PRINCIPAL_LOGIN_PATH}?challenge=${challenge.body.challenge}`,
+      });
       const outer = await signAuthenticateClient(provider, "https://auth.us-ashburn-1.oraclecloud.com", inner);
       const body = { identityId: id, authenticateClient: { headers: outer.headers, body: outer.body } };
       const first = await call("POST", PRINCIPAL_LOGIN_PATH, { body });
@@ -182,16 +198,31 @@ describe("Infisical's clients against the production server", () => {
       // CreateIdentityRequest
       const created = await call("POST", "/api/v1/identities", {
         token: adminToken,
-        body: { name: "tf-identity", hasDeleteProtection: false, organizationId: orgId, role: "member", metadata: [{ key: "team", value: "a" }] },
+        body: {
+          name: "tf-identity",
+          hasDeleteProtection: false,
+          organizationId: orgId,
+          role: "member",
+          metadata: [{ key: "team", value: "a" }],
+        },
       });
       expect(created.status, JSON.stringify(created.body)).toBe(200);
       const id = created.body.identity.id as string;
-      expect(created.body.identity).toMatchObject({ name: "tf-identity", hasDeleteProtection: false, authMethods: [], metadata: [{ key: "team", value: "a" }] });
+      expect(created.body.identity).toMatchObject({
+        name: "tf-identity",
+        hasDeleteProtection: false,
+        authMethods: [],
+        metadata: [{ key: "team", value: "a" }],
+      });
 
       // Read (GetIdentityResponse: identity.identity, role, orgId, metadata)
       const read = await call("GET", `/api/v1/identities/${id}`, { token: adminToken });
       expect(read.status).toBe(200);
-      expect(read.body.identity).toMatchObject({ identity: { id, name: "tf-identity", hasDeleteProtection: false }, role: "member", orgId });
+      expect(read.body.identity).toMatchObject({
+        identity: { id, name: "tf-identity", hasDeleteProtection: false },
+        role: "member",
+        orgId,
+      });
 
       // UpdateIdentityRequest: identityId (the path's), name, hasDeleteProtection, role, metadata
       const update = { identityId: id, name: "tf-renamed", hasDeleteProtection: true, role: "viewer", metadata: [] };
@@ -199,18 +230,30 @@ describe("Infisical's clients against the production server", () => {
       expect(updated.status, JSON.stringify(updated.body)).toBe(200);
       expect(updated.body.identity).toMatchObject({ id, name: "tf-renamed", hasDeleteProtection: true, metadata: [] });
       const otherId = crypto.randomUUID();
-      const mismatched = await call("PATCH", `/api/v1/identities/${id}`, { token: adminToken, body: { ...update, identityId: otherId, name: "x" } });
+      const mismatched = await call("PATCH", `/api/v1/identities/${id}`, {
+        token: adminToken,
+        body: { ...update, identityId: otherId, name: "x" },
+      });
       expect(mismatched.status).toBe(422);
-      expect(mismatched.body.message).toEqual([expect.objectContaining({ path: ["identityId"], message: messages.pathParamMismatch("identityId") })]);
+      expect(mismatched.body.message).toEqual([
+        expect.objectContaining({ path: ["identityId"], message: messages.pathParamMismatch("identityId") }),
+      ]);
       const unknownKey = await call("PATCH", `/api/v1/identities/${id}`, { token: adminToken, body: { ...update, orgId } });
       expect(unknownKey.status).toBe(422);
 
       // Import: GET by id
       const imported = await call("GET", `/api/v1/identities/${id}`, { token: adminToken });
-      expect(imported.body.identity).toMatchObject({ identity: { id, name: "tf-renamed", hasDeleteProtection: true }, role: "viewer", metadata: [] });
+      expect(imported.body.identity).toMatchObject({
+        identity: { id, name: "tf-renamed", hasDeleteProtection: true },
+        role: "viewer",
+        metadata: [],
+      });
 
       // DeleteIdentityRequest (identityId also in the body); delete protection first off, as Terraform would apply it.
-      const unprotect = await call("PATCH", `/api/v1/identities/${id}`, { token: adminToken, body: { ...update, hasDeleteProtection: false } });
+      const unprotect = await call("PATCH", `/api/v1/identities/${id}`, {
+        token: adminToken,
+        body: { ...update, hasDeleteProtection: false },
+      });
       expect(unprotect.status).toBe(200);
       const deleted = await call("DELETE", `/api/v1/identities/${id}`, { token: adminToken, body: { identityId: id } });
       expect(deleted.status, JSON.stringify(deleted.body)).toBe(200);
@@ -229,7 +272,10 @@ describe("Infisical's clients against the production server", () => {
         ["POST", "/api/v1/identities/not-a-uuid/access-tokens/revoke-all", {}],
       ] as const) {
         const res = await call(method, path, { token: adminToken, body });
-        expect(res, `${method} ${path}`).toMatchObject({ status: 404, body: { error: "NotFound", message: messages.identityNotFound("not-a-uuid") } });
+        expect(res, `${method} ${path}`).toMatchObject({
+          status: 404,
+          body: { error: "NotFound", message: messages.identityNotFound("not-a-uuid") },
+        });
       }
     });
 

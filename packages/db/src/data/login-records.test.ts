@@ -74,7 +74,9 @@ describe.each(["pglite", "postgres"] as const)("login challenges and signatures 
 
   it("of concurrent identical uses from one address all pass the grace, exactly one as the first", async () => {
     const forgetAfter = new Date(Date.now() + 60_000);
-    const uses = await Promise.all(Array.from({ length: 8 }, () => rememberLoginSignature(db.execute, "c8", forgetAfter, "10.0.0.9", 2000)));
+    const uses = await Promise.all(
+      Array.from({ length: 8 }, () => rememberLoginSignature(db.execute, "c8", forgetAfter, "10.0.0.9", 2000)),
+    );
     expect(uses.filter((use) => use === "first")).toHaveLength(1);
     expect(uses.filter((use) => use === "again")).toHaveLength(7);
     const mixed = await Promise.all(
