@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   // (each login needs its own (key, second) pair: login-pool.ts). One compute instance in the same
   // tenancy logs in as an instance principal in (p1)/(p16).
   const key = createTestApiKey();
-  if (poolKeyCount > 0) log(`generating ${poolKeyCount} more RSA keys for the bench user (the login pools of (c)/(c1)/(c16))…`);
+  if (poolKeyCount > 0) log(`generating ${poolKeyCount} more RSA keys for the bench user (the login pools of (c)/(c1)/(c16)/(g16))…`);
   const poolKeys = Array.from({ length: poolKeyCount }, () => createTestApiKey());
   const user: OciUser = {
     tenancyOcid: createTestOcid("tenancy"),
