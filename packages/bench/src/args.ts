@@ -1,6 +1,6 @@
 import { ALL_BASELINES, type BaselineKind, type DbKind } from "./servers.js";
 
-export const ALL_SCENARIOS = ["a", "b", "c", "c1", "c16", "p1", "p16", "d", "d1", "e"] as const;
+export const ALL_SCENARIOS = ["a", "b", "c", "c1", "c16", "g16", "p1", "p16", "d", "d1", "e"] as const;
 export type ScenarioId = (typeof ALL_SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -37,7 +37,7 @@ export const USAGE = `pnpm bench [flags]
   --connections N          concurrent connections / calls in flight (default 64)
   --duration S             measured seconds per scenario (default 10; --quick: 3)
   --warmup S               warm-up seconds before each measurement (default 2; --quick: 1)
-  --scenarios a,b,c,c1,c16,p1,p16,d,d1,e  which scenarios (default: all)
+  --scenarios a,b,c,c1,c16,g16,p1,p16,d,d1,e  which scenarios (default: all)
   --repeat N               measure (a) and each baseline N times, report the median (default 1)
   --no-db-stats            skip the PostgreSQL work-per-request measurement (off with --quick)
   --baselines raw-node,fastify,l0,l1  which baselines of (a) (default: all)

@@ -4,7 +4,7 @@
 // (key, second) pair: the bench user gets extra API keys, and a pool of header sets over keys ×
 // seconds is signed before the load starts (client-side RSA signing does not compete with the
 // server while it is measured).
-import { signGetUserWithOciCommon } from "@ociauth/oci-stand-in";
+import { signGetUserGoStyle, signGetUserWithOciCommon } from "@ociauth/oci-stand-in";
 import { type BenchOptions } from "./args.js";
 import { type OciKey, type OciUser } from "./seed.js";
 
@@ -51,13 +51,23 @@ export function signingWindow(runSeconds: number, nowSec = Math.floor(Date.now()
   return { from, to };
 }
 
-/** The user-key login scenarios: (c) at `--connections`, (c1) at 1 and (c16) at 16 (like (p1)/(p16)). */
-export const USER_KEY_LOGIN_SCENARIOS = ["c", "c1", "c16"] as const;
+/**
+ * The user-key login scenarios: (c) at `--connections`, (c1) at 1 and (c16) at 16 (like
+ * (p1)/(p16)), signed by oci-common; (g16) at 16 signed as Infisical's Go SDK signs (beside (c16)).
+ */
+export const USER_KEY_LOGIN_SCENARIOS = ["c", "c1", "c16", "g16"] as const;
 export type UserKeyLoginScenario = (typeof USER_KEY_LOGIN_SCENARIOS)[number];
 
 export function userKeyLoginConnections(id: UserKeyLoginScenario, options: Pick<BenchOptions, "connections">): number {
   return id === "c" ? options.connections : id === "c1" ? 1 : 16;
 }
+
+/**
+ * How a scenario's logins are signed: by oci-common (`x-date`, its header order), or as the Go
+ * SDK's OciAuthLogin sends them (`date (request-target) host`, header names lowercased).
+ */
+export type LoginSigner = "oci-common" | "go-sdk";
+export const userKeyLoginSigner = (id: UserKeyLoginScenario): LoginSigner => (id === "g16" ? "go-sdk" : "oci-common");
 
 /**
  * The principal login scenarios, each compared with the user-key login at the same connections:
@@ -145,6 +155,7 @@ export async function presignLogins(
   count: number,
   runSeconds: number,
   log: (line: string) => void,
+  signer: LoginSigner = "oci-common",
 ): Promise<LoginPool> {
   const started = Date.now();
   const window = signingWindow(runSeconds, Math.floor(started / 1000));
@@ -158,14 +169,19 @@ export async function presignLogins(
   const bodies: string[] = [];
   let lastReport = started;
   for (const { key, second } of chosen) {
-    const signed = await signGetUserWithOciCommon({
+    const input = {
       tenancyOcid: user.tenancyOcid,
       userOcid: user.userOcid,
       fingerprint: key.fingerprint,
       privateKeyPem: key.privateKeyPem,
       date: new Date(second * 1000),
-    });
-    const headers = { authorization: signed.authorization, host: signed.host, "x-date": signed["x-date"] };
+    };
+    let headers: Record<string, string>;
+    if (signer === "go-sdk") headers = signGetUserGoStyle(input);
+    else {
+      const signed = await signGetUserWithOciCommon(input);
+      headers = { authorization: signed.authorization, host: signed.host, "x-date": signed["x-date"] };
+    }
     bodies.push(JSON.stringify({ identityId, userOcid: user.userOcid, headers }));
     if (Date.now() - lastReport >= 2_000) {
       lastReport = Date.now();

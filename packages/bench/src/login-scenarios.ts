@@ -16,7 +16,7 @@ import {
   type LoopMeasurement,
   type PostResponse,
 } from "./load.js";
-import { LoginPool, loginPoolSize, presignLogins, PRESIGN_BUDGET_SECONDS, type SigningPairs } from "./login-pool.js";
+import { LoginPool, type LoginSigner, loginPoolSize, presignLogins, PRESIGN_BUDGET_SECONDS, type SigningPairs } from "./login-pool.js";
 import { OCI_CHALLENGE_TTL_SECONDS } from "@ociauth/schema";
 import { ApiError, type OciUser } from "./seed.js";
 
@@ -182,18 +182,20 @@ const userKeyLogin =
   };
 
 /**
- * (c)/(c1)/(c16): user-key logins. Each login posts its own header set from a pool signed before
- * the load (one (key, second) pair each: a set logs in once), sized for the run; a pool used up
- * ends the loop early and says so.
+ * (c)/(c1)/(c16)/(g16): user-key logins. Each login posts its own header set from a pool signed
+ * before the load (one (key, second) pair each: a set logs in once), sized for the run; a pool
+ * used up ends the loop early and says so. `signer`: oci-common's, or the Go SDK's request.
  */
 export async function userKeyLogins(
   baseUrl: string,
   load: LoadOptions,
   seed: UserKeyLoginSeed,
   log: (line: string) => void,
+  signer: LoginSigner = "oci-common",
 ): Promise<LoopMeasurement> {
   const runSeconds = load.warmupSec + load.durationSec;
-  const pool = await presignLogins(seed.user, seed.identityId, seed.pairs, loginPoolSize(load.connections, runSeconds), runSeconds, log);
+  const size = loginPoolSize(load.connections, runSeconds);
+  const pool = await presignLogins(seed.user, seed.identityId, seed.pairs, size, runSeconds, log, signer);
   if (pool.size === 0) throw new Error("no login header set could be signed (no unused key/second pair)");
   let usedBeforeWindow = 0;
   const m = await timedLogins(baseUrl, load, `POST ${USER_KEY_LOGIN_PATH}`, userKeyLogin(pool), () => (usedBeforeWindow = pool.used));

@@ -529,3 +529,45 @@ export function loginComparisonTable(runs: DbRun[], markdown: boolean): string |
     markdown,
   );
 }
+
+/**
+ * (g16) beside (c16): the same user-key login at the same connections, signed as Infisical's Go
+ * SDK signs it rather than by oci-common (server side: Server-Timing app, OCI's time excluded).
+ */
+export function goSdkLoginTable(runs: DbRun[], markdown: boolean): string | null {
+  const rows: Row[] = [];
+  for (const run of runs) {
+    const go = find(run.scenarios, "g16");
+    if (!go) continue;
+    const common = find(run.scenarios, "c16");
+    const loginsPerSec = (s: ScenarioResult | undefined) => s?.requestsPerSec ?? null;
+    rows.push({
+      cells: [
+        run.db,
+        pair(appTiming(common) ?? null),
+        pair(appTiming(go) ?? null),
+        (() => {
+          const r = ratio(appTiming(go)?.p50, appTiming(common)?.p50);
+          return r === null ? "–" : `${r.toFixed(2)}×`;
+        })(),
+        `${fmt(loginsPerSec(common))} / ${fmt(loginsPerSec(go))}`,
+        pair(go.latencyMs ?? null),
+        fmt(go.non2xx),
+      ],
+    });
+  }
+  if (!rows.length) return null;
+  return table(
+    [
+      "db",
+      "(c16) oci-common app p50 / p99 ms",
+      "(g16) Go SDK app p50 / p99 ms",
+      "Go SDK / oci-common (app p50)",
+      "logins/s (c16 / g16)",
+      "(g16) e2e p50 / p99 ms",
+      "(g16) non-2xx",
+    ],
+    rows,
+    markdown,
+  );
+}

@@ -17,6 +17,7 @@ import {
   startupTable,
   headline,
   loginComparisonTable,
+  goSdkLoginTable,
   ratioTable,
   scaleTable,
   scenarioTable,
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
   // (each login needs its own (key, second) pair: login-pool.ts). One compute instance in the same
   // tenancy logs in as an instance principal in (p1)/(p16).
   const key = createTestApiKey();
-  if (poolKeyCount > 0) log(`generating ${poolKeyCount} more RSA keys for the bench user (the login pools of (c)/(c1)/(c16))…`);
+  if (poolKeyCount > 0) log(`generating ${poolKeyCount} more RSA keys for the bench user (the login pools of (c)/(c1)/(c16)/(g16))…`);
   const poolKeys = Array.from({ length: poolKeyCount }, () => createTestApiKey());
   const user: OciUser = {
     tenancyOcid: createTestOcid("tenancy"),
@@ -231,6 +232,9 @@ async function main(): Promise<void> {
     const logins = loginComparisonTable(results.runs, false);
     if (logins)
       text.push("Principal login vs user-key login, same connections (server side: Server-Timing app, OCI's time excluded)", logins, "");
+    const goSdk = goSdkLoginTable(results.runs, false);
+    if (goSdk)
+      text.push("Go-SDK-shaped login (g16) beside the oci-common login (c16), 16 connections (server side: Server-Timing app)", goSdk, "");
     const work = dbWorkTable(results.runs, false);
     if (work) text.push("PostgreSQL work per request (pg_stat_database deltas / requests)", work, "");
     const startup = startupTable(results.runs, false);
@@ -264,6 +268,8 @@ async function main(): Promise<void> {
     md.push("## Scenarios", "", scenarioTable(results.runs, true), "", "## Ratio to the baselines", "", ratioTable(results.runs, true), "");
   const loginsMd = loginComparisonTable(results.runs, true);
   if (loginsMd) md.push("## Principal login vs user-key login", "", loginsMd, "");
+  const goSdkMd = goSdkLoginTable(results.runs, true);
+  if (goSdkMd) md.push("## Go-SDK-shaped login beside the oci-common login", "", goSdkMd, "");
   const workMd = dbWorkTable(results.runs, true);
   if (workMd) md.push("## PostgreSQL work per request", "", workMd, "");
   const startupMd = startupTable(results.runs, true);

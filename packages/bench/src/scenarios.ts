@@ -5,7 +5,13 @@ import pg from "pg";
 import { createOciAuthClient, OciAuthError } from "@ociauth/client";
 import { type BenchOptions, type ScenarioId } from "./args.js";
 import { runAutocannon, runLoop, type AutocannonRequest, type LoadOptions, type Measurement } from "./load.js";
-import { PRINCIPAL_LOGIN_SCENARIOS, SigningPairs, USER_KEY_LOGIN_SCENARIOS, userKeyLoginConnections } from "./login-pool.js";
+import {
+  PRINCIPAL_LOGIN_SCENARIOS,
+  SigningPairs,
+  USER_KEY_LOGIN_SCENARIOS,
+  userKeyLoginConnections,
+  userKeyLoginSigner,
+} from "./login-pool.js";
 import { principalLogins, userKeyLogins } from "./login-scenarios.js";
 import { idleRssMB, lifetimePeakMB } from "./monitor.js";
 import {
@@ -114,6 +120,7 @@ export const TITLES: Record<ScenarioId | BaselineKind, string> = {
   c: "(c) OCI login against the stand-in",
   c1: "(c1) OCI login, 1 connection (no queueing)",
   c16: "(c16) OCI login, 16 connections",
+  g16: "(g16) OCI login signed as Infisical's Go SDK signs (date (request-target) host), 16 connections",
   p1: "(p1) principal login (challenge + login, instance principal) alternating with user-key logins, 1 connection",
   p16: "(p16) principal login (challenge + login, instance principal) alternating with user-key logins, 16 connections",
   d: "(d) tRPC read, typed client, one shared client (batching)",
@@ -453,7 +460,7 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env, freshTarge
     const userKeySeed = { user: env.user, identityId: seed.loginId, pairs: seed.loginPairs };
     for (const id of USER_KEY_LOGIN_SCENARIOS.filter((s) => want.has(s))) {
       const load = { ...loadOptions(env, app, db), connections: userKeyLoginConnections(id, env.options) };
-      run.scenarios.push(await guarded(id, env, () => userKeyLogins(app.url, load, userKeySeed, env.log)));
+      run.scenarios.push(await guarded(id, env, () => userKeyLogins(app.url, load, userKeySeed, env.log, userKeyLoginSigner(id))));
     }
     for (const { id, connections } of PRINCIPAL_LOGIN_SCENARIOS.filter((p) => want.has(p.id))) {
       const load = { ...loadOptions(env, app, db), connections };

@@ -28,6 +28,7 @@ export const messages = {
   tokenRevokedMessage: "Successfully revoked access token",
   alreadyBootstrapped: "Instance has already been set up",
   invalidCredentials: "Invalid email or password",
+  pathParamMismatch: (name: string) => `${name} must equal the ${name} in the path (or be left out)`,
   identityNotFound: (id: string) => `Failed to find identity with ID ${id}`,
   organizationNotFound: (id: string) => `Failed to find organization with ID ${id}`,
   identityDeleteProtected: "Cannot delete identity while delete protection is enabled",

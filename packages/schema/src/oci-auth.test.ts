@@ -286,10 +286,11 @@ describe("attachOciAuthBodySchema — cross-field TTL rule", () => {
     expect(issues).toEqual([{ path: ["accessTokenNumUsesLimit"], message: "Access token uses limit must be 0 or more" }, ttlIssue]);
   });
 
-  it("ttlWithinMax is a plain <= comparison", () => {
+  it("ttlWithinMax is a plain <= comparison; a max TTL of 0 is no max", () => {
     expect(ttlWithinMax({ accessTokenTTL: 1, accessTokenMaxTTL: 1 })).toBe(true);
     expect(ttlWithinMax({ accessTokenTTL: 0, accessTokenMaxTTL: 1 })).toBe(true);
     expect(ttlWithinMax({ accessTokenTTL: 2, accessTokenMaxTTL: 1 })).toBe(false);
+    expect(ttlWithinMax({ accessTokenTTL: 2, accessTokenMaxTTL: 0 })).toBe(true);
   });
 });
 
@@ -390,9 +391,16 @@ describe("attachOciAuthBodySchema — allowedUsernames and trusted IPs", () => {
 });
 
 describe("attachOciAuthBodySchema — strictness", () => {
-  it.each(["identityId", "accessTokenPeriod", "type", "foo", "AccessTokenTTL"])("rejects unknown key %s", (key) => {
+  it.each(["accessTokenPeriod", "type", "foo", "AccessTokenTTL"])("rejects unknown key %s", (key) => {
     const issues = rawIssues(attachOciAuthBodySchema, { ...base, [key]: 1 });
     expect(issues).toEqual([expect.objectContaining({ code: "unrecognized_keys", keys: [key], path: [] })]);
+  });
+
+  it("takes the path's identityId repeated with the same value only", () => {
+    expect(ok(attachOciAuthBodySchema, { ...base, identityId: IDENTITY_ID })).toEqual(ok(attachOciAuthBodySchema, base));
+    expect(fail(attachOciAuthBodySchema, { ...base, identityId: 1 })).toEqual([
+      { path: ["identityId"], message: messages.pathParamMismatch("identityId") },
+    ]);
   });
 
   it.each([null, undefined, "x", 1, []])("rejects non-object body %j", (body) => {
@@ -497,9 +505,14 @@ describe("updateOciAuthBodySchema", () => {
     expect(fail(updateOciAuthBodySchema, { accessTokenTTL: MAX_TOKEN_TTL_SECONDS + 1 })).toEqual([
       { path: ["accessTokenTTL"], message: "Access token TTL must be at most 315360000 seconds" },
     ]);
-    expect(fail(updateOciAuthBodySchema, { accessTokenMaxTTL: 0 })).toEqual([
-      { path: ["accessTokenMaxTTL"], message: "Access token max TTL must be 1 or more" },
+    expect(fail(updateOciAuthBodySchema, { accessTokenMaxTTL: -1 })).toEqual([
+      { path: ["accessTokenMaxTTL"], message: "Access token max TTL must be 0 or more" },
     ]);
+    // As in Infisical's update, 0 is no max TTL; any TTL is within it.
+    expect(ok(updateOciAuthBodySchema, { accessTokenMaxTTL: 0, accessTokenTTL: 7200 })).toEqual({
+      accessTokenMaxTTL: 0,
+      accessTokenTTL: 7200,
+    });
     expect(fail(updateOciAuthBodySchema, { accessTokenNumUsesLimit: MAX_NUM_USES_LIMIT + 1 })).toEqual([
       { path: ["accessTokenNumUsesLimit"], message: "Access token uses limit must be at most 2147483647" },
     ]);
@@ -532,9 +545,13 @@ describe("updateOciAuthBodySchema", () => {
     ]);
   });
 
-  it("is strict", () => {
-    expect(rawIssues(updateOciAuthBodySchema, { identityId: IDENTITY_ID })).toEqual([
-      expect.objectContaining({ code: "unrecognized_keys", keys: ["identityId"] }),
+  it("is strict; the path's identityId may be repeated with the same value only", () => {
+    expect(rawIssues(updateOciAuthBodySchema, { accessTokenPeriod: 1 })).toEqual([
+      expect.objectContaining({ code: "unrecognized_keys", keys: ["accessTokenPeriod"] }),
+    ]);
+    expect(ok(updateOciAuthBodySchema, { identityId: IDENTITY_ID })).toEqual({});
+    expect(fail(updateOciAuthBodySchema, { identityId: "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b" })).toEqual([
+      { path: ["identityId"], message: messages.pathParamMismatch("identityId") },
     ]);
   });
 });

@@ -52,14 +52,20 @@ export const accessTokenMaxTTLSchema = wholeNumberSchema("Access token max TTL",
   description: "Longest total lifetime of an access token, renewals included, in seconds.",
   example: 86400,
 });
+/** On update, as in Infisical, 0 is allowed too: no max TTL (renewals extend a token without end). */
+export const updatedAccessTokenMaxTTLSchema = wholeNumberSchema("Access token max TTL", 0, MAX_TOKEN_TTL_SECONDS, "seconds").meta({
+  description:
+    "Longest total lifetime of an access token, renewals included, in seconds (0: no max TTL, a token lives by its TTL and renewals without end).",
+  example: 86400,
+});
 export const accessTokenNumUsesLimitSchema = wholeNumberSchema("Access token uses limit", 0, MAX_NUM_USES_LIMIT).meta({
   description: "How many requests one access token may make (0: unlimited).",
   example: 0,
 });
 
-/** The cross-field rule, shared by attach (on the body) and update (on the merged result). */
+/** The cross-field rule, shared by attach (on the body) and update (on the merged result); a max TTL of 0 is no max. */
 export function ttlWithinMax(config: { accessTokenTTL: number; accessTokenMaxTTL: number }): boolean {
-  return config.accessTokenTTL <= config.accessTokenMaxTTL;
+  return config.accessTokenMaxTTL === 0 || config.accessTokenTTL <= config.accessTokenMaxTTL;
 }
 
 const identityIdShape = {
@@ -98,7 +104,7 @@ const updateShape = {
   allowedUsernames: allowedUsernamesSchema.optional(),
   accessTokenTrustedIps: trustedIpsInputSchema.optional(),
   accessTokenTTL: accessTokenTTLSchema.optional(),
-  accessTokenMaxTTL: accessTokenMaxTTLSchema.optional(),
+  accessTokenMaxTTL: updatedAccessTokenMaxTTLSchema.optional(),
   accessTokenNumUsesLimit: accessTokenNumUsesLimitSchema.optional(),
   ...updatePrincipalRules,
 };

@@ -1,19 +1,19 @@
 import { z } from "zod";
+import { messages } from "./messages";
 
 /**
  * The input of an operation called over REST: its JSON body (or query) plus the parameters of its
- * path. The body may not repeat a path parameter: it is refused as an unknown key, as any other
- * key the operation does not take.
+ * path. A body may repeat a path parameter with the same value (Terraform's identity update sends
+ * `identityId` in the body of `PATCH /api/v1/identities/{identityId}`); a different value is
+ * refused, naming the key. Any other key the operation does not take stays an unknown key.
  */
 export function restInput(part: unknown, params: Record<string, string>): unknown {
   const names = Object.keys(params);
   if (names.length === 0 || typeof part !== "object" || part === null || Array.isArray(part)) return part;
   const repeated = names.filter((name) => Object.hasOwn(part, name));
-  if (repeated.length > 0) {
-    const quoted = repeated.map((name) => `"${name}"`).join(", ");
-    throw new z.ZodError([
-      { code: "unrecognized_keys", keys: repeated, path: [], message: `Unrecognized key${repeated.length > 1 ? "s" : ""}: ${quoted}` },
-    ]);
+  const mismatched = repeated.filter((name) => (part as Record<string, unknown>)[name] !== params[name]);
+  if (mismatched.length > 0) {
+    throw new z.ZodError(mismatched.map((name) => ({ code: "custom" as const, path: [name], message: messages.pathParamMismatch(name) })));
   }
   return { ...part, ...params };
 }

@@ -148,7 +148,8 @@ function changedFields(parsed: OciAuthPatch, stored: IdentityOciAuth): OciAuthPa
 function ttlPreview(text: string, kind: "ttl" | "max"): string | null {
   const value = toNumber(text);
   if (value === undefined || !Number.isInteger(value) || value < 0 || value > MAX_TOKEN_TTL_SECONDS) return null;
-  if (value === 0) return kind === "ttl" ? "No lifetime of its own: tokens last until the max TTL." : null;
+  if (value === 0)
+    return kind === "ttl" ? "No lifetime of its own: tokens last until the max TTL." : "No max TTL: renewals extend a token without end.";
   return `= ${formatDuration(value)}`;
 }
 

@@ -101,7 +101,7 @@ export function OciAuthConfigView({ config }: { config: IdentityOciAuth }) {
       </dd>
       <dt>Access token max TTL</dt>
       <dd>
-        <Seconds value={config.accessTokenMaxTTL} />
+        <Seconds value={config.accessTokenMaxTTL} zero="None (renewals extend a token without end)" />
       </dd>
       <dt>Uses per token</dt>
       <dd>{config.accessTokenNumUsesLimit === 0 ? "Unlimited" : config.accessTokenNumUsesLimit.toLocaleString("en-US")}</dd>

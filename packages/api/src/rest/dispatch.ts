@@ -1,4 +1,4 @@
-import { restInput } from "@ociauth/schema";
+import { idSchema, messages, restInput } from "@ociauth/schema";
 import { createRequestContext } from "../core/context";
 import { AppError, badRequest, notFound } from "../core/errors";
 import { getLogger } from "../core/logger";
@@ -46,6 +46,17 @@ function match(method: string, pathname: string): Match {
 export function restRouteTemplate(method: string, pathname: string): string | null {
   const found = match(method, pathname);
   return found && "route" in found ? found.route.rest.path : null;
+}
+
+/** Path ids answered like a missing record when they are not UUIDs (Terraform's import reads the 404 as "not found"). */
+const NOT_FOUND_UNLESS_UUID: Record<string, (id: string) => string> = { identityId: messages.identityNotFound };
+const uuid = idSchema("id");
+
+function refuseUnknownPathIds(params: Record<string, string>): void {
+  for (const [name, value] of Object.entries(params)) {
+    const missing = NOT_FOUND_UNLESS_UUID[name];
+    if (missing && !uuid.safeParse(value).success) throw notFound(missing(value));
+  }
 }
 
 async function readJsonBody(req: ApiRequest): Promise<unknown> {
@@ -104,6 +115,7 @@ export async function dispatchRest(req: ApiRequest, connection: ConnectionInfo =
     const baseCtx = await createRequestContext(requestMeta(req, connection, reqId));
     // As in Infisical, authentication comes before validation: 401/403 take precedence over 422.
     const ctx = operation.auth ? await authenticate(baseCtx) : baseCtx;
+    refuseUnknownPathIds(params);
     const input = operation.input ? operation.input.parse(restInput(part, params)) : undefined;
     const result = await operation.handler(ctx, input);
     if (operation.kind === "stream") return streamReply(result as FileStream, reqId, serverTimingHeaders(ctx.meta.timings));

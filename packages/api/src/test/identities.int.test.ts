@@ -1,3 +1,4 @@
+import { messages } from "@ociauth/schema";
 import { createTestApiKey, createTestOcid, type OciStandIn, signGetUserWithOciCommon, startOciStandIn } from "@ociauth/oci-stand-in";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { overrideConfigForTesting } from "../core/config";
@@ -393,12 +394,13 @@ describe("identities REST API (Infisical's shapes)", () => {
       expect(row).toMatchObject({ name: "other-org-workload", role: "member" });
     });
 
-    it("422 for a non-UUID id", async () => {
+    it("404 for a non-UUID id, as for a missing identity (Terraform's import: No identity found)", async () => {
       for (const method of ["GET", "PATCH", "DELETE"]) {
         const res = await expectUnchanged(app, () =>
           app.rest(method, "/api/v1/identities/not-a-uuid", { token: adminToken, body: method === "PATCH" ? { name: "x" } : undefined }),
         );
-        expectValidation(res, [{ path: ["identityId"], message: "identityId must be a UUID" }]);
+        expect(res.status).toBe(404);
+        expect(res.body).toMatchObject({ error: "NotFound", message: messages.identityNotFound("not-a-uuid") });
       }
     });
 

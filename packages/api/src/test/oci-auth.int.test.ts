@@ -1,3 +1,4 @@
+import { messages } from "@ociauth/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp, TENANCY } from "./harness";
 
@@ -235,9 +236,11 @@ describe("OCI auth configuration API (REST)", () => {
     });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.message).toBe("Content-Type must be application/json");
-    const notUuid = await app.rest("GET", path("1234"), { token });
-    expect(notUuid.status).toBe(422);
-    expect(notUuid.body.message[0]).toMatchObject({ path: ["identityId"], message: "identityId must be a UUID" });
+    for (const method of ["GET", "POST", "PATCH", "DELETE"]) {
+      const notUuid = await app.rest(method, path("1234"), { token, body: method === "GET" || method === "DELETE" ? undefined : {} });
+      expect(notUuid.status).toBe(404);
+      expect(notUuid.body).toMatchObject({ error: "NotFound", message: messages.identityNotFound("1234") });
+    }
     const arrayBody = await app.rest("POST", path(id), { token, body: [TENANCY] });
     expect(arrayBody.status).toBe(422);
     expect(await configCount(id)).toBe(0);

@@ -196,13 +196,13 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
     expect(await lastFailure(id)).toMatchObject({ reasonCode: "oci_rejected" });
   });
 
-  describe("replay protection: each signed header set logs in at most once", () => {
-    it("refuses the same headers a second time (401, signature_replayed) without calling OCI", async () => {
+  describe("replay protection: a signed header set logs in once, and again only from its address within 2 s", () => {
+    it("refuses the same headers from another address (401, signature_replayed) without calling OCI", async () => {
       const id = await identityWithOciAuth();
       const headers = await sign(alice);
       expect((await login(id, alice.id, headers)).status).toBe(200);
       const before = oci.requests.length;
-      const again = await login(id, alice.id, headers);
+      const again = await login(id, alice.id, headers, "10.20.30.40");
       expect(again.status).toBe(401);
       expect(again.body).toMatchObject({ error: "UnauthorizedError", message: loginMessages.signatureReplayed });
       expect(oci.requests.length).toBe(before);
@@ -214,7 +214,7 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
       const second = await identityWithOciAuth();
       const headers = await sign(alice);
       expect((await login(first, alice.id, headers)).status).toBe(200);
-      const elsewhere = await login(second, alice.id, headers);
+      const elsewhere = await login(second, alice.id, headers, "10.20.30.40");
       expect(elsewhere.status).toBe(401);
       expect(elsewhere.body.message).toBe(loginMessages.signatureReplayed);
       expect(await lastFailure(second)).toMatchObject({ reasonCode: "signature_replayed" });
@@ -226,7 +226,7 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
       expect((await login(id, alice.id, headers)).status).toBe(200);
       const params = [...headers.authorization.matchAll(/(\w+)="([^"]*)"/g)].map((m) => `${m[1]}="${m[2]}"`);
       const reordered = `Signature ${[...params].reverse().join(", ")}`;
-      expect((await login(id, alice.id, { ...headers, authorization: reordered })).status).toBe(401);
+      expect((await login(id, alice.id, { ...headers, authorization: reordered }, "10.20.30.40")).status).toBe(401);
       expect(await lastFailure(id)).toMatchObject({ reasonCode: "signature_replayed" });
       // A 2048-bit signature is 256 bytes: base64 ending in "X==" whose last character carries 4
       // unused bits. Setting one gives other text for the same bytes.
@@ -237,18 +237,32 @@ describe("OCI login with real signatures (oci-common signer, local OCI stand-in)
       expect(Buffer.from(/signature="([^"]*)"/.exec(spelled)![1]!, "base64")).toEqual(
         Buffer.from(/signature="([^"]*)"/.exec(headers.authorization)![1]!, "base64"),
       );
-      expect((await login(id, alice.id, { ...headers, authorization: spelled })).status).toBe(401);
+      expect((await login(id, alice.id, { ...headers, authorization: spelled }, "10.20.30.40")).status).toBe(401);
       expect(await lastFailure(id)).toMatchObject({ reasonCode: "signature_replayed" });
     });
 
-    it("lets exactly one of 5 concurrent copies log in", async () => {
+    it("lets exactly one of 5 concurrent copies from 5 addresses log in", async () => {
       const ids = await Promise.all(Array.from({ length: 5 }, () => identityWithOciAuth()));
       const headers = await sign(alice);
       const before = oci.requests.length;
-      const results = await Promise.all(ids.map((id) => login(id, alice.id, headers)));
+      const results = await Promise.all(ids.map((id, i) => login(id, alice.id, headers, `10.0.0.${i + 1}`)));
       expect(results.map((r) => r.status).sort()).toEqual([200, 401, 401, 401, 401]);
       expect(oci.requests.length).toBe(before + 1);
       for (const r of results.filter((r) => r.status === 401)) expect(r.body.message).toBe(loginMessages.signatureReplayed);
+    });
+
+    it("accepts the same headers again from the same address within 2 s of their first use, not after", async () => {
+      const id = await identityWithOciAuth();
+      const headers = await sign(alice);
+      const first = await login(id, alice.id, headers, "10.1.1.1");
+      const again = await login(id, alice.id, headers, "10.1.1.1");
+      expect([first.status, again.status]).toEqual([200, 200]);
+      expect(again.body.accessToken).not.toBe(first.body.accessToken);
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      const late = await login(id, alice.id, headers, "10.1.1.1");
+      expect(late.status).toBe(401);
+      expect(late.body.message).toBe(loginMessages.signatureReplayed);
+      expect(await lastFailure(id)).toMatchObject({ reasonCode: "signature_replayed" });
     });
 
     it("remembers a signature until 6 minutes after its signed date, then prunes it", async () => {

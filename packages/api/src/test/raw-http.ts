@@ -14,12 +14,27 @@ export interface RawResponse {
  */
 export function rawRequest(
   baseUrl: string,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string | { streamBytes: number } },
+  options: {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string | { streamBytes: number };
+    /** The local address to connect from, e.g. 127.0.0.2 to be another caller on loopback. */
+    localAddress?: string;
+  },
 ): Promise<RawResponse> {
   const base = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: base.hostname, port: base.port, method: options.method ?? "GET", path: options.path, headers: options.headers },
+      {
+        host: base.hostname,
+        port: base.port,
+        method: options.method ?? "GET",
+        path: options.path,
+        headers: options.headers,
+        // From another local address on a connection of its own (a pooled one keeps its address).
+        ...(options.localAddress ? { localAddress: options.localAddress, agent: false } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

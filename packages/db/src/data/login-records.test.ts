@@ -50,12 +50,39 @@ describe.each(["pglite", "postgres"] as const)("login challenges and signatures 
 
   it("a signature is remembered once; forgotten, it may be remembered again; pruned after its window", async () => {
     const forgetAfter = new Date(Date.now() + 60_000);
-    expect(await rememberLoginSignature(db.execute, "s1", forgetAfter)).toBe(true);
-    expect(await rememberLoginSignature(db.execute, "s1", forgetAfter)).toBe(false);
+    expect(await rememberLoginSignature(db.execute, "s1", forgetAfter, null, 2000)).toBe("first");
+    expect(await rememberLoginSignature(db.execute, "s1", forgetAfter, null, 2000)).toBe("replayed");
     await forgetLoginSignature(db.execute, "s1");
-    expect(await rememberLoginSignature(db.execute, "s1", forgetAfter)).toBe(true);
+    expect(await rememberLoginSignature(db.execute, "s1", forgetAfter, null, 2000)).toBe("first");
     expect(await pruneLoginSignatures(db.execute, new Date())).toBe(0);
     expect(await pruneLoginSignatures(db.execute, new Date(Date.now() + 120_000))).toBe(1);
-    expect(await rememberLoginSignature(db.execute, "s1", forgetAfter)).toBe(true);
+    expect(await rememberLoginSignature(db.execute, "s1", forgetAfter, null, 2000)).toBe("first");
+  });
+
+  it("a signature is used again only from its first address within the grace", async () => {
+    const forgetAfter = new Date(Date.now() + 60_000);
+    expect(await rememberLoginSignature(db.execute, "g1", forgetAfter, "10.0.0.1", 2000)).toBe("first");
+    expect(await rememberLoginSignature(db.execute, "g1", forgetAfter, "10.0.0.1", 2000)).toBe("again");
+    expect(await rememberLoginSignature(db.execute, "g1", forgetAfter, "10.0.0.2", 2000)).toBe("replayed");
+    // Used again, it is no longer forgotten when its first use fails upstream.
+    await forgetLoginSignature(db.execute, "g1");
+    expect(await rememberLoginSignature(db.execute, "g1", forgetAfter, "10.0.0.2", 2000)).toBe("replayed");
+    expect(await rememberLoginSignature(db.execute, "g2", forgetAfter, "10.0.0.1", 50)).toBe("first");
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await rememberLoginSignature(db.execute, "g2", forgetAfter, "10.0.0.1", 50)).toBe("replayed");
+  });
+
+  it("of concurrent identical uses from one address all pass the grace, exactly one as the first", async () => {
+    const forgetAfter = new Date(Date.now() + 60_000);
+    const uses = await Promise.all(
+      Array.from({ length: 8 }, () => rememberLoginSignature(db.execute, "c8", forgetAfter, "10.0.0.9", 2000)),
+    );
+    expect(uses.filter((use) => use === "first")).toHaveLength(1);
+    expect(uses.filter((use) => use === "again")).toHaveLength(7);
+    const mixed = await Promise.all(
+      ["10.0.0.1", "10.0.0.2", "10.0.0.3"].map((ip) => rememberLoginSignature(db.execute, "c3", forgetAfter, ip, 2000)),
+    );
+    expect(mixed.filter((use) => use === "first")).toHaveLength(1);
+    expect(mixed.filter((use) => use === "replayed")).toHaveLength(2);
   });
 });

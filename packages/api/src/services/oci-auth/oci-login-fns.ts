@@ -4,6 +4,13 @@ import { createHash } from "node:crypto";
 export const OCI_CLOCK_SKEW_SECONDS = 300;
 /** A used signature is remembered this much longer than the window (clocks of app instances differ a little). */
 export const SIGNATURE_MEMORY_MARGIN_SECONDS = 60;
+/**
+ * Identical signed headers are accepted again from the address that first used them within this
+ * long of that first use: OCI dates have one-second resolution and RSA PKCS#1 v1.5 is
+ * deterministic, so concurrent logins with one key (a client per reconcile, no retry on 401) sign
+ * identically. Another address, or later, is a replay.
+ */
+export const SIGNATURE_REUSE_GRACE_MS = 2000;
 /** Retry-After when OCI throttles without a usable one of its own, and the longest we pass on. */
 export const OCI_THROTTLED_DEFAULT_RETRY_SECONDS = 5;
 export const OCI_THROTTLED_MAX_RETRY_SECONDS = 600;

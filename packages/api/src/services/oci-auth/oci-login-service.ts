@@ -6,7 +6,14 @@ import { checkRateLimit, enforceRateLimit } from "../rate-limit/rate-limit-servi
 import { issueAccessToken } from "../tokens/token-service";
 import { fail, loginActor, type LoginFailure, runLoginAttempt } from "./login-attempt";
 import { getOciUser } from "./oci-identity-client";
-import { checkSignedDate, OCI_CLOCK_SKEW_SECONDS, ociRetryAfterSeconds, type SignedDateCheck, signatureReplayKey } from "./oci-login-fns";
+import {
+  checkSignedDate,
+  OCI_CLOCK_SKEW_SECONDS,
+  ociRetryAfterSeconds,
+  SIGNATURE_REUSE_GRACE_MS,
+  type SignedDateCheck,
+  signatureReplayKey,
+} from "./oci-login-fns";
 import {
   type LoginPrincipal,
   loginOrigin,
@@ -33,7 +40,7 @@ export const loginMessages = {
     `OCI's ${endpoint} endpoint is throttling requests (429). Try again in ${seconds} seconds.`,
   userInactive: "Access denied: OCI user is not active.",
   signatureReplayed:
-    "Access denied: this signed request has already been used to log in. Sign a new request for every login (one key signs identically within the same second).",
+    "Access denied: this signed request has already been used to log in. Sign a new request for every login (the same signed headers are accepted again only from the same address within 2 seconds of their first use).",
   signatureDateMissing: `Access denied: the signature must cover an x-date or date header that is sent along, within ${SKEW} of the server's clock (OCI's allowed clock skew).`,
   signatureDateUnparseable: (header: string) =>
     `Access denied: the signed ${header} header is not an HTTP date such as "Fri, 27 Nov 2026 18:10:26 GMT" (it must be within ${SKEW} of the server's clock).`,
@@ -58,7 +65,8 @@ async function pruneOldSignatures(ctx: ServiceContext, now: number) {
  * Lock-out resistance: every attempt counts against the caller's IP (an unknown IP shares one
  * bucket); the identity's own budget is spent only by attempts whose signature OCI verified, so
  * requests that prove nothing cannot lock the real workload out. Replay protection: a signature
- * is remembered (atomically, before OCI is called) until its signed date leaves the window.
+ * is remembered (atomically, before OCI is called) until its signed date leaves the window; it is
+ * accepted again only from the same address within SIGNATURE_REUSE_GRACE_MS of its first use.
  */
 export function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Promise<AccessTokenResponse> {
   return runLoginAttempt(ctx, "oci-auth", body.identityId, { ociUserOcid: null }, async (attempt) => {
@@ -85,9 +93,8 @@ export function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Promise<A
     await checkRateLimit(ctx, "login-identity", identity.id);
     await pruneOldSignatures(ctx, now);
     const replayKey = signatureReplayKey(signer.signature);
-    if (!(await rememberLoginSignature(ctx.rt.sql, replayKey, dated.forgetAfter))) {
-      throw fail("signature_replayed", unauthorized(loginMessages.signatureReplayed));
-    }
+    const use = await rememberLoginSignature(ctx.rt.sql, replayKey, dated.forgetAfter, ctx.meta.ip, SIGNATURE_REUSE_GRACE_MS);
+    if (use === "replayed") throw fail("signature_replayed", unauthorized(loginMessages.signatureReplayed));
 
     const forwarded: Record<string, string> = { authorization: headers.authorization, host: headers.host };
     if (headers["x-date"] !== undefined) forwarded["x-date"] = headers["x-date"];
@@ -102,7 +109,7 @@ export function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Promise<A
     attempt.ociMs = result.elapsedMs;
     if (result.kind !== "ok" && (result.kind === "unreachable" || result.status === 429 || result.status >= 500)) {
       // OCI never judged the signature: the same headers may be sent again.
-      await forgetLoginSignature(ctx.rt.sql, replayKey);
+      if (use === "first") await forgetLoginSignature(ctx.rt.sql, replayKey);
       throw ociUnavailable(result.kind === "rejected" && result.status === 429 ? result.retryAfter : undefined, "identity");
     }
     if (result.kind === "rejected") throw fail("oci_rejected", unauthorized(loginMessages.ociRejected(result.code)));
