@@ -426,11 +426,23 @@ describe("ociauth token-auth (in process, against the server)", () => {
   it("usage errors exit 2 with the subcommand's usage; help topics print it", async () => {
     for (const [args, message, usage] of [
       [["token-auth"], "error: missing subcommand (get, attach, update, revoke or tokens)", "ociauth token-auth get <identityId>"],
-      [["token-auth", "tokens"], "error: missing subcommand (create, list, rename or revoke)", "ociauth token-auth tokens create <identityId>"],
+      [
+        ["token-auth", "tokens"],
+        "error: missing subcommand (create, list, rename or revoke)",
+        "ociauth token-auth tokens create <identityId>",
+      ],
       [["token-auth", "tokens", "rename", "x"], "error: missing <name>", "ociauth token-auth tokens rename <tokenId> <name>"],
       [["token-auth", "attach"], "error: missing <identityId>", "ociauth token-auth attach <identityId> [options]"],
-      [["token-auth", "update", "x", "--token", "t"], "error: nothing to update: pass at least one configuration option", "ociauth token-auth update"],
-      [["token-auth", "tokens", "list", "x", "--limit", "many"], 'error: --limit must be a whole number of at least 0, got "many"', "ociauth token-auth tokens list"],
+      [
+        ["token-auth", "update", "x", "--token", "t"],
+        "error: nothing to update: pass at least one configuration option",
+        "ociauth token-auth update",
+      ],
+      [
+        ["token-auth", "tokens", "list", "x", "--limit", "many"],
+        'error: --limit must be a whole number of at least 0, got "many"',
+        "ociauth token-auth tokens list",
+      ],
     ] as const) {
       const run = await runCliInProcess([...args], {});
       expect(run, args.join(" ")).toMatchObject({ code: 2, stdout: "" });
@@ -438,6 +450,8 @@ describe("ociauth token-auth (in process, against the server)", () => {
       expect(run.stderr).toContain(usage);
     }
     expect((await runCliInProcess(["help", "token-auth", "tokens", "create"])).stdout).toContain("ociauth token-auth tokens create — ");
-    expect((await runCliInProcess(["token-auth", "tokens", "--help"])).stdout).toContain("ociauth token-auth tokens rename <tokenId> <name>");
+    expect((await runCliInProcess(["token-auth", "tokens", "--help"])).stdout).toContain(
+      "ociauth token-auth tokens rename <tokenId> <name>",
+    );
   });
 });

@@ -59,7 +59,12 @@ function AttachTokenAuthForm({ identityId, onAttached }: { identityId: string; o
     <form ref={formRef} onSubmit={onSubmit} noValidate aria-label="Attach Token Auth">
       <FormAlert error={serverError} />
       <div className="form-grid">
-        <Field id="token-auth-ttl" label="Access token TTL (seconds)" hint="0: tokens last until the max TTL." error={errors.accessTokenTTL}>
+        <Field
+          id="token-auth-ttl"
+          label="Access token TTL (seconds)"
+          hint="0: tokens last until the max TTL."
+          error={errors.accessTokenTTL}
+        >
           {(p) => <input {...p} {...number(ttl, setTtl)} />}
         </Field>
         <Field
@@ -80,7 +85,14 @@ function AttachTokenAuthForm({ identityId, onAttached }: { identityId: string; o
           error={ipError}
         >
           {(p) => (
-            <input {...p} className="input input-mono" value={ips} onChange={(e) => setIps(e.target.value)} autoComplete="off" spellCheck={false} />
+            <input
+              {...p}
+              className="input input-mono"
+              value={ips}
+              onChange={(e) => setIps(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+            />
           )}
         </Field>
       </div>
@@ -114,7 +126,14 @@ function CreateTokenForm({ identityId, onCreated }: { identityId: string; onCrea
       <FormAlert error={serverError} />
       <Field id="token-auth-token-name" label="Token name (optional)" error={errors.name}>
         {(p) => (
-          <input {...p} className="input" value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" placeholder="e.g. ci-deploy" />
+          <input
+            {...p}
+            className="input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            autoComplete="off"
+            placeholder="e.g. ci-deploy"
+          />
         )}
       </Field>
       <button type="submit" className="btn btn-primary" disabled={create.isPending}>
@@ -127,7 +146,8 @@ function CreateTokenForm({ identityId, onCreated }: { identityId: string; onCrea
 function tokenState(token: TokenAuthToken): { label: string; tone: "success" | "neutral" | "danger" } {
   if (token.isAccessTokenRevoked) return { label: "Revoked", tone: "danger" };
   if (token.expiresAt && Date.parse(token.expiresAt) <= Date.now()) return { label: "Expired", tone: "neutral" };
-  if (token.accessTokenNumUsesLimit > 0 && token.accessTokenNumUses >= token.accessTokenNumUsesLimit) return { label: "Used up", tone: "neutral" };
+  if (token.accessTokenNumUsesLimit > 0 && token.accessTokenNumUses >= token.accessTokenNumUsesLimit)
+    return { label: "Used up", tone: "neutral" };
   return { label: "Active", tone: "success" };
 }
 
@@ -185,8 +205,8 @@ export function TokenAuthSection({ identity, actorRole }: { identity: Identity; 
     body = canAttach ? (
       <>
         <p className="muted">
-          Not configured. Attach Token Auth to create access tokens for <strong>{identity.name}</strong> here, without OCI: for scripts,
-          or a new admin token when the bootstrap token is lost.
+          Not configured. Attach Token Auth to create access tokens for <strong>{identity.name}</strong> here, without OCI: for scripts, or
+          a new admin token when the bootstrap token is lost.
         </p>
         <AttachTokenAuthForm
           identityId={identityId}
@@ -223,10 +243,7 @@ export function TokenAuthSection({ identity, actorRole }: { identity: Identity; 
           <Alert tone="success" title="Token created">
             <p>Copy it now: it is shown only once, and the service keeps no copy.</p>
             <p className="token-once">
-              <code aria-label="New access token">
-                {created}
-              </code>{" "}
-              <CopyButton value={created} label="Copy token" />
+              <code aria-label="New access token">{created}</code> <CopyButton value={created} label="Copy token" />
             </p>
           </Alert>
         ) : null}

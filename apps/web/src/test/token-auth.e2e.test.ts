@@ -55,7 +55,11 @@ describe("identity page: Token Auth", () => {
     const boot = await post("/api/v1/admin/bootstrap", { ...ADMIN, organization: "Acme" });
     orgId = boot.organization.id;
     // A second admin identity: what an operator who lost the bootstrap token gives a new token.
-    const created = await post("/api/v1/identities", { name: "break-glass", organizationId: orgId, role: "admin" }, boot.identity.credentials.token);
+    const created = await post(
+      "/api/v1/identities",
+      { name: "break-glass", organizationId: orgId, role: "admin" },
+      boot.identity.credentials.token,
+    );
     identityId = created.identity.id;
 
     browser = await launchBrowser(url);
@@ -96,7 +100,9 @@ describe("identity page: Token Auth", () => {
     expect(await browser.page.evaluate(() => navigator.clipboard.readText())).toBe(token);
 
     expect(await curlStatus(token)).toBe("200");
-    const row = section().getByRole("table", { name: "Token Auth tokens" }).getByRole("row", { name: /e2e-curl/ });
+    const row = section()
+      .getByRole("table", { name: "Token Auth tokens" })
+      .getByRole("row", { name: /e2e-curl/ });
     await row.getByText("Active").waitFor();
     await browser.capture("identity-token-auth");
   });
@@ -104,7 +110,9 @@ describe("identity page: Token Auth", () => {
   it("revoking the token in the dashboard makes the same curl answer 401", async () => {
     await section().getByRole("button", { name: "Revoke token e2e-curl" }).click();
     await browser.page.getByRole("dialog").getByRole("button", { name: "Revoke token" }).click();
-    const row = section().getByRole("table", { name: "Token Auth tokens" }).getByRole("row", { name: /e2e-curl/ });
+    const row = section()
+      .getByRole("table", { name: "Token Auth tokens" })
+      .getByRole("row", { name: /e2e-curl/ });
     await row.getByText("Revoked").waitFor();
     expect(await curlStatus(token)).toBe("401");
     expect(browser.pageErrors).toEqual([]);

@@ -106,10 +106,25 @@ describe("Token Auth (REST)", () => {
     const revoked = await app.rest("DELETE", configPath(id), { token: admin });
     expect(revoked.status).toBe(200);
     expect(revoked.body.identityTokenAuth.id).toBe(attached.body.identityTokenAuth.id);
-    expectError(await app.rest("GET", configPath(id), { token: admin }), 404, "NotFound", "Token Auth configuration not found for identity");
+    expectError(
+      await app.rest("GET", configPath(id), { token: admin }),
+      404,
+      "NotFound",
+      "Token Auth configuration not found for identity",
+    );
     expectError(await app.rest("DELETE", configPath(id), { token: admin }), 400, "BadRequest", "The identity does not have Token Auth");
-    expectError(await app.rest("PATCH", configPath(id), { token: admin, body: { accessTokenTTL: 5 } }), 400, "BadRequest", "The identity does not have Token Auth");
-    expectError(await app.rest("POST", tokensPath(id), { token: admin, body: {} }), 400, "BadRequest", "The identity does not have Token Auth");
+    expectError(
+      await app.rest("PATCH", configPath(id), { token: admin, body: { accessTokenTTL: 5 } }),
+      400,
+      "BadRequest",
+      "The identity does not have Token Auth",
+    );
+    expectError(
+      await app.rest("POST", tokensPath(id), { token: admin, body: {} }),
+      400,
+      "BadRequest",
+      "The identity does not have Token Auth",
+    );
   });
 
   it("creates a token that calls the API with the identity's role; lists it without the secret; renames and revokes it", async () => {
@@ -172,7 +187,9 @@ describe("Token Auth (REST)", () => {
       const onOther = () => other.callerWith(accessToken).identities.list({ organizationId: orgId });
       expect((await onOther()).identities.length).toBeGreaterThan(0); // now cached there
       expect((await app.rest("POST", `${tokenPath(tokenData.id)}/revoke`, { token: admin })).status).toBe(200);
-      await eventually(() => expect(onOther()).rejects.toMatchObject({ code: "UNAUTHORIZED", message: "Failed to authorize: token has been revoked" }));
+      await eventually(() =>
+        expect(onOther()).rejects.toMatchObject({ code: "UNAUTHORIZED", message: "Failed to authorize: token has been revoked" }),
+      );
     } finally {
       await other.close();
     }
@@ -206,14 +223,15 @@ describe("Token Auth (REST)", () => {
     expectError(await listIdentities(accessToken), 403, "TokenError", "Your token has expired. Please re-authenticate.");
 
     expectValidation(
-      await expectUnchanged(app, () => app.rest("POST", configPath(UNKNOWN_ID), { token: admin, body: { accessTokenTTL: 200, accessTokenMaxTTL: 100 } })),
+      await expectUnchanged(app, () =>
+        app.rest("POST", configPath(UNKNOWN_ID), { token: admin, body: { accessTokenTTL: 200, accessTokenMaxTTL: 100 } }),
+      ),
       [{ path: ["accessTokenTTL"], message: "Access Token TTL cannot be greater than Access Token Max TTL." }],
     );
     // An update is checked against the stored values it does not change.
-    expectValidation(
-      await expectUnchanged(app, () => app.rest("PATCH", configPath(id), { token: admin, body: { accessTokenTTL: 500 } })),
-      [{ path: ["accessTokenTTL"], message: "Access Token TTL cannot be greater than Access Token Max TTL." }],
-    );
+    expectValidation(await expectUnchanged(app, () => app.rest("PATCH", configPath(id), { token: admin, body: { accessTokenTTL: 500 } })), [
+      { path: ["accessTokenTTL"], message: "Access Token TTL cannot be greater than Access Token Max TTL." },
+    ]);
   });
 
   it("trusted IPs apply to minted tokens, also to those minted before a change", async () => {
@@ -315,7 +333,12 @@ describe("Token Auth (REST)", () => {
     const tokensBefore = await app.db.identityAccessToken.count();
     for (const [method, path, body, issue] of [
       ["POST", configPath(await app.createIdentity(admin, orgId)), { accessTokenTTL: -1 }, { path: ["accessTokenTTL"] }],
-      ["POST", configPath(id), { accessTokenTrustedIps: [{ ipAddress: "not-an-ip" }] }, { path: ["accessTokenTrustedIps", 0, "ipAddress"] }],
+      [
+        "POST",
+        configPath(id),
+        { accessTokenTrustedIps: [{ ipAddress: "not-an-ip" }] },
+        { path: ["accessTokenTrustedIps", 0, "ipAddress"] },
+      ],
       ["PATCH", configPath(id), { accessTokenNumUsesLimit: "five" }, { path: ["accessTokenNumUsesLimit"] }],
       ["PATCH", configPath(id), { unknown: 1 }, { code: "unrecognized_keys" }],
       ["POST", tokensPath(id), { name: "x".repeat(256) }, { path: ["name"], message: "Token name must be at most 255 characters" }],
@@ -327,7 +350,12 @@ describe("Token Auth (REST)", () => {
       expect(res.body.message).toEqual(expect.arrayContaining([expect.objectContaining(issue)]));
     }
     expect(await app.db.identityAccessToken.count()).toBe(tokensBefore);
-    expectError(await app.rest("PATCH", tokenPath(UNKNOWN_ID), { token: admin, body: { name: "x" } }), 404, "NotFound", `Token with ID ${UNKNOWN_ID} not found`);
+    expectError(
+      await app.rest("PATCH", tokenPath(UNKNOWN_ID), { token: admin, body: { name: "x" } }),
+      404,
+      "NotFound",
+      `Token with ID ${UNKNOWN_ID} not found`,
+    );
   });
 
   it("tRPC: the same operations under tokenAuth.*", async () => {

@@ -59,7 +59,14 @@ export function formatTokenAuthTokens(tokens: TokenAuthToken[]): string {
   ]);
   const header = ["ID", "NAME", "STATE", "USES", "CREATED", "EXPIRES"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export function formatOciAuth(config: IdentityOciAuth): string {

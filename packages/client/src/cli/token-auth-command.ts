@@ -67,7 +67,8 @@ async function tokensCommand(args: string[], io: CliIo): Promise<void> {
   if (subcommand === undefined) throw new UsageError("missing subcommand (create, list, rename or revoke)", TOKEN_AUTH_TOKENS_USAGE);
   if (isHelp(subcommand)) return io.out(TOKEN_AUTH_TOKENS_USAGE);
   const usage = TOKEN_AUTH_TOKENS_SUBCOMMAND_USAGE[subcommand];
-  if (usage === undefined) throw new UsageError(`unknown token-auth tokens subcommand ${JSON.stringify(subcommand)}`, TOKEN_AUTH_TOKENS_USAGE);
+  if (usage === undefined)
+    throw new UsageError(`unknown token-auth tokens subcommand ${JSON.stringify(subcommand)}`, TOKEN_AUTH_TOKENS_USAGE);
 
   if (subcommand === "create") {
     const { values, positionals } = parseCommandArgs(rest, CREATE_OPTIONS, usage);
@@ -93,7 +94,14 @@ async function tokensCommand(args: string[], io: CliIo): Promise<void> {
   if (subcommand === "rename") {
     const [tokenId, name] = positionalsOf(positionals, ["tokenId", "name"], usage) as [string, string];
     const { token } = await clientFor(values, io, usage).tokenAuth.updateToken.mutate({ tokenId, name });
-    return io.out(values.json ? formatJson({ token }) : formatTable([["id", token.id], ["name", token.name ?? ""]]));
+    return io.out(
+      values.json
+        ? formatJson({ token })
+        : formatTable([
+            ["id", token.id],
+            ["name", token.name ?? ""],
+          ]),
+    );
   }
   const [tokenId] = positionalsOf(positionals, ["tokenId"], usage) as [string];
   const result = await clientFor(values, io, usage).tokenAuth.revokeToken.mutate({ tokenId });

@@ -98,9 +98,9 @@ Examples:
   ociauth login --auth resource_principal --identity-id ${ID}     # in an OCI Function
   ociauth login … --json     # {"accessToken": "…", "expiresIn": 2592000, …, "expiresAt": "…"}`;
 
-const TOKEN_CONFIG: OptionLine[] = CONFIG.filter(([flag]) => ["--trusted-ips", "--ttl", "--max-ttl", "--num-uses-limit"].includes(flag.split(" ")[0]!)).map(
-  ([flag, text]) => [flag, text.replace("counted from login", "counted from creation")],
-);
+const TOKEN_CONFIG: OptionLine[] = CONFIG.filter(([flag]) =>
+  ["--trusted-ips", "--ttl", "--max-ttl", "--num-uses-limit"].includes(flag.split(" ")[0]!),
+).map(([flag, text]) => [flag, text.replace("counted from login", "counted from creation")]);
 const TOKEN_ID = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
 
 export const TOKEN_AUTH_USAGE = `ociauth token-auth — manage an identity's Token Auth: create access tokens for it without OCI

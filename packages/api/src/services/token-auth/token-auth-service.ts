@@ -29,7 +29,10 @@ export async function attachTokenAuth(ctx: AuthedContext, { identityId, ...body 
   if (identity.tokenAuth) throw badRequest(messages.tokenAuthAlreadyAttached);
   try {
     return await write(ctx, { identity: identityId }, async (tx) => {
-      const row = await data.insertTokenAuth(tx, identityId, { ...body, accessTokenTrustedIps: toStoredTrustedIps(body.accessTokenTrustedIps) });
+      const row = await data.insertTokenAuth(tx, identityId, {
+        ...body,
+        accessTokenTrustedIps: toStoredTrustedIps(body.accessTokenTrustedIps),
+      });
       const dto = toTokenAuthDto(row);
       await ctx.rt.audit.recordIn(
         tx,
@@ -144,7 +147,9 @@ export async function listTokenAuthTokens(ctx: AuthedContext, { identityId, offs
   // One more than the limit: whether a next page exists.
   const rows = await data.listTokenAuthTokens(ctx.db, identityId, limit + 1, offset);
   const tokens = rows.map(toTokenAuthTokenDto);
-  await ctx.rt.audit.record(auditEvent(ctx, { orgId: identity.orgId, eventType: "get-tokens-identity-token-auth", metadata: { identityId } }));
+  await ctx.rt.audit.record(
+    auditEvent(ctx, { orgId: identity.orgId, eventType: "get-tokens-identity-token-auth", metadata: { identityId } }),
+  );
   const { rows: page, ...continuation } = budgetedPage(tokens, { offset, limit, total: offset + tokens.length });
   return { tokens: page, ...continuation };
 }
