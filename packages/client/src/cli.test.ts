@@ -384,3 +384,74 @@ describe("ociauth users (in process, against the server)", () => {
     expect(noFile).toMatchObject({ code: 1, stderr: "error: Could not read the password file /nonexistent/pw: ENOENT\n" });
   });
 });
+
+describe("ociauth token-auth (in process, against the server)", () => {
+  it("attach, get, update; tokens create (a token that works), list, rename, revoke; revoke", async () => {
+    const identityId = await newIdentity("cli-token-auth");
+    const attach = await runCliInProcess(["token-auth", "attach", identityId, "--ttl", "600", "--max-ttl", "3600"], admin());
+    expect(attach).toMatchObject({ code: 0, stderr: "" });
+    expect(attach.stdout).toMatch(new RegExp(`^Token Auth attached to identity ${identityId}\\n\\nidentityId: +${identityId}\\n`));
+    expect(attach.stdout).toMatch(/accessTokenTTL: +600 \(10m\)\n/);
+    const got = JSON.parse((await runCliInProcess(["token-auth", "get", identityId, "--json"], admin())).stdout);
+    expect(got.identityTokenAuth).toMatchObject({ identityId, accessTokenTTL: 600, accessTokenMaxTTL: 3600, accessTokenNumUsesLimit: 0 });
+    const update = await runCliInProcess(["token-auth", "update", identityId, "--num-uses-limit", "50"], admin());
+    expect(update).toMatchObject({ code: 0, stdout: expect.stringMatching(/accessTokenNumUsesLimit: +50\n/) });
+
+    const create = await runCliInProcess(["token-auth", "tokens", "create", identityId, "--name", "cli-made"], admin());
+    expect(create).toMatchObject({ code: 0, stderr: "" });
+    const token = create.stdout.trim();
+    expect(token).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+    const asIdentity = createOciAuthClient({ url: fixture().url, token });
+    expect((await asIdentity.identities.get.query({ identityId })).identity.id).toBe(identityId);
+
+    const list = await runCliInProcess(["token-auth", "tokens", "list", identityId], admin());
+    expect(list.code).toBe(0);
+    expect(list.stdout.split("\n")[0]).toMatch(/^ID\s+NAME\s+STATE\s+USES\s+CREATED\s+EXPIRES$/);
+    expect(list.stdout).toMatch(/[0-9a-f-]{36}\s+cli-made\s+active\s+1\/50\s+\d{4}-/);
+    expect(list.stdout).not.toContain(token);
+    const tokenId = /^([0-9a-f-]{36})/m.exec(list.stdout.split("\n")[1]!)![1]!;
+
+    const rename = await runCliInProcess(["token-auth", "tokens", "rename", tokenId, "cli-renamed", "--json"], admin());
+    expect(JSON.parse(rename.stdout).token).toMatchObject({ id: tokenId, name: "cli-renamed" });
+    const revoke = await runCliInProcess(["token-auth", "tokens", "revoke", tokenId], admin());
+    expect(revoke).toMatchObject({ code: 0, stdout: `Token ${tokenId} revoked\n` });
+    await expect(asIdentity.auth.me.query()).rejects.toMatchObject({ status: 401 });
+    const again = await runCliInProcess(["token-auth", "tokens", "revoke", tokenId], admin());
+    expect(again).toMatchObject({ code: 1, stderr: `error: 404 NotFound: Token with ID ${tokenId} not found or already revoked\n` });
+
+    const detach = await runCliInProcess(["token-auth", "revoke", identityId], admin());
+    expect(detach).toMatchObject({ code: 0, stdout: expect.stringContaining(`Token Auth removed from identity ${identityId}`) });
+  });
+
+  it("usage errors exit 2 with the subcommand's usage; help topics print it", async () => {
+    for (const [args, message, usage] of [
+      [["token-auth"], "error: missing subcommand (get, attach, update, revoke or tokens)", "ociauth token-auth get <identityId>"],
+      [
+        ["token-auth", "tokens"],
+        "error: missing subcommand (create, list, rename or revoke)",
+        "ociauth token-auth tokens create <identityId>",
+      ],
+      [["token-auth", "tokens", "rename", "x"], "error: missing <name>", "ociauth token-auth tokens rename <tokenId> <name>"],
+      [["token-auth", "attach"], "error: missing <identityId>", "ociauth token-auth attach <identityId> [options]"],
+      [
+        ["token-auth", "update", "x", "--token", "t"],
+        "error: nothing to update: pass at least one configuration option",
+        "ociauth token-auth update",
+      ],
+      [
+        ["token-auth", "tokens", "list", "x", "--limit", "many"],
+        'error: --limit must be a whole number of at least 0, got "many"',
+        "ociauth token-auth tokens list",
+      ],
+    ] as const) {
+      const run = await runCliInProcess([...args], {});
+      expect(run, args.join(" ")).toMatchObject({ code: 2, stdout: "" });
+      expect(run.stderr.startsWith(`${message}\n\n`), run.stderr).toBe(true);
+      expect(run.stderr).toContain(usage);
+    }
+    expect((await runCliInProcess(["help", "token-auth", "tokens", "create"])).stdout).toContain("ociauth token-auth tokens create — ");
+    expect((await runCliInProcess(["token-auth", "tokens", "--help"])).stdout).toContain(
+      "ociauth token-auth tokens rename <tokenId> <name>",
+    );
+  });
+});

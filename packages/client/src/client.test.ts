@@ -22,6 +22,30 @@ describe("createOciAuthClient against the running server", () => {
     expect(list.identities.map((i) => i.name)).toContain("svc");
   });
 
+  it("attaches Token Auth and creates, lists, renames and revokes a token with typed results", async () => {
+    const client = adminClient();
+    const { identity } = await client.identities.create.mutate({ name: "svc-token", organizationId: fixture().orgId, role: "viewer" });
+    const { identityTokenAuth } = await client.tokenAuth.attach.mutate({
+      identityId: identity.id,
+      accessTokenTTL: 120,
+      accessTokenMaxTTL: 240,
+    });
+    expectTypeOf(identityTokenAuth.accessTokenMaxTTL).toEqualTypeOf<number>();
+    const created = await client.tokenAuth.createToken.mutate({ identityId: identity.id, name: "typed" });
+    expectTypeOf(created.accessToken).toEqualTypeOf<string>();
+    expect(created).toMatchObject({ expiresIn: 120, accessTokenMaxTTL: 240, tokenType: "Bearer", tokenData: { name: "typed" } });
+    const asIdentity = createOciAuthClient({ url: fixture().url, token: created.accessToken });
+    expect((await asIdentity.auth.me.query()).type).toBe("identity");
+    const { tokens } = await client.tokenAuth.listTokens.query({ identityId: identity.id });
+    expect(tokens.map((t) => [t.id, t.name])).toEqual([[created.tokenData.id, "typed"]]);
+    expect((await client.tokenAuth.updateToken.mutate({ tokenId: created.tokenData.id, name: "renamed" })).token.name).toBe("renamed");
+    expect(await client.tokenAuth.revokeToken.mutate({ tokenId: created.tokenData.id })).toEqual({
+      message: "Successfully revoked access token",
+    });
+    await expect(asIdentity.auth.me.query()).rejects.toMatchObject({ status: 401 });
+    expect((await client.tokenAuth.revoke.mutate({ identityId: identity.id })).identityTokenAuth.id).toBe(identityTokenAuth.id);
+  });
+
   it("splits more concurrent calls than one batch may carry into several batches (all succeed)", async () => {
     let requests = 0;
     const client = createOciAuthClient({

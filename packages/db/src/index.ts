@@ -15,6 +15,7 @@ export * from "./data/accounts";
 export * from "./data/users";
 export * from "./data/identities";
 export * from "./data/oci-auth";
+export * from "./data/token-auth";
 export * from "./data/access-tokens";
 export * from "./data/audit";
 export type { Prisma } from "./generated/prisma/client";

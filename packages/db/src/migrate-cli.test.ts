@@ -73,7 +73,7 @@ describe("prisma migrate deploy through the CLI", () => {
       const triggers = await db.prisma.$queryRawUnsafe<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM pg_trigger WHERE tgname LIKE '%notify%'`,
       );
-      expect(triggers).toEqual([{ n: 5 }]);
+      expect(triggers).toEqual([{ n: 6 }]);
       await db.close();
     } finally {
       await server.stop();

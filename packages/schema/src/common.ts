@@ -72,7 +72,7 @@ export const nameSchema = (label: string) =>
     .max(MAX_NAME_LENGTH, `${label} must be at most ${MAX_NAME_LENGTH} characters`);
 
 /** A whole number taken from a query string ("50") or JSON (50). */
-const queryWholeNumber = (label: string, min: number, max: number) =>
+export const queryWholeNumber = (label: string, min: number, max: number) =>
   z.coerce
     .number({ error: `${label} must be a whole number` })
     .int(`${label} must be a whole number`)

@@ -18,7 +18,7 @@ import {
   MAX_SEARCH_TERM_LENGTH,
 } from "./limits";
 
-export const authMethods = ["oci-auth", "token"] as const;
+export const authMethods = ["oci-auth", "token-auth", "token"] as const;
 export const authMethodSchema = z.enum(authMethods);
 
 // ---------- Metadata: key/value pairs, as Infisical's identity metadata ----------

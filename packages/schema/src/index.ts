@@ -5,6 +5,7 @@ export * from "./header-values";
 export * from "./trusted-ip";
 export * from "./usernames";
 export * from "./oci-auth";
+export * from "./token-auth";
 export * from "./identities";
 export * from "./accounts";
 export * from "./users";

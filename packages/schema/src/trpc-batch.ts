@@ -11,6 +11,7 @@ export const TRPC_HEAVY_PROCEDURES: Readonly<Record<string, number>> = {
   "identities.list": TRPC_CALL_WEIGHT.list,
   "identities.search": TRPC_CALL_WEIGHT.list,
   "tokens.list": TRPC_CALL_WEIGHT.list,
+  "tokenAuth.listTokens": TRPC_CALL_WEIGHT.list,
   "bootstrap.setup": TRPC_CALL_WEIGHT.login,
   "auth.login": TRPC_CALL_WEIGHT.login,
   "users.list": TRPC_CALL_WEIGHT.list,

@@ -1,4 +1,4 @@
-import type { TrustedIp } from "@ociauth/schema";
+import { authMethods, type TrustedIp } from "@ociauth/schema";
 
 const UNITS: [label: string, seconds: number][] = [
   ["year", 365 * 86_400],
@@ -56,3 +56,10 @@ export function formatUses(uses: number, limit: number): string {
 export const ROLE_LABELS = { admin: "Admin", member: "Member", viewer: "Viewer", "no-access": "No access" } as const;
 
 export const AUTH_METHOD_LABELS: Record<string, string> = { "oci-auth": "OCI auth", token: "Token" };
+
+type AuthMethod = (typeof authMethods)[number];
+
+/** An identity's auth methods with `method` added or removed (in the API's order). */
+export function withAuthMethod(methods: readonly AuthMethod[], method: AuthMethod, on: boolean): AuthMethod[] {
+  return authMethods.filter((m) => (m === method ? on : methods.includes(m)));
+}

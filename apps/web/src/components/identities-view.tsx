@@ -18,13 +18,19 @@ import { useTRPC } from "./trpc";
 import { Alert, Badge, EmptyState, PageHeader, RoleBadge, SkeletonRows, Spinner } from "./ui";
 import { useUrlParams } from "./url-state";
 
+const AUTH_METHOD_LABELS: Record<Identity["authMethods"][number], string> = {
+  "oci-auth": "OCI auth",
+  "token-auth": "Token Auth",
+  token: "Token",
+};
+
 export function AuthMethods({ methods }: { methods: Identity["authMethods"] }) {
   if (methods.length === 0) return <span className="muted">None</span>;
   return (
     <span className="chip-list">
       {methods.map((method) => (
         <Badge key={method} tone="success">
-          {method === "oci-auth" ? "OCI auth" : "Token"}
+          {AUTH_METHOD_LABELS[method]}
         </Badge>
       ))}
     </span>

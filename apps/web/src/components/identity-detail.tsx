@@ -15,6 +15,7 @@ import { LoginCommandsSection } from "./login-commands-section";
 import { OciAuthSection } from "./oci-auth-section";
 import { canManage } from "./permissions";
 import { QueryError } from "./query-error";
+import { TokenAuthSection } from "./token-auth-section";
 import { TokensSection } from "./tokens-section";
 import { useTRPC } from "./trpc";
 import { Alert, EmptyState, PageHeader, RoleBadge } from "./ui";
@@ -138,6 +139,7 @@ export function IdentityDetail({ identityId, session, created }: { identityId: s
       ) : null}
       <DeleteProtectionSection identity={identity} canEdit={canEdit} />
       <OciAuthSection identity={identity} actorRole={session.role} />
+      <TokenAuthSection identity={identity} actorRole={session.role} />
       <LoginCommandsSection
         identityId={identity.id}
         tenancyOcid={attached ? (ociAuth.data?.identityOciAuth.tenancyOcid ?? null) : null}

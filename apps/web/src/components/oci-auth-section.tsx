@@ -8,6 +8,7 @@ import { errorInfo } from "./errors";
 import { formatDateTime, formatDuration, formatTrustedIp, isAllAddresses } from "./format";
 import { OciAuthForm, WorkloadSummary } from "./oci-auth-form";
 import { canManage } from "./permissions";
+import { withAuthMethod } from "./format";
 import { QueryError } from "./query-error";
 import { useTRPC } from "./trpc";
 import { Alert, Badge, EmptyState, SkeletonRows } from "./ui";
@@ -128,7 +129,7 @@ export function OciAuthSection({ identity, actorRole }: { identity: Identity; ac
   const identityKey = trpc.identities.get.queryKey({ identityId });
   function setAttached(value: boolean) {
     queryClient.setQueryData(identityKey, (old) =>
-      old ? { identity: { ...old.identity, authMethods: value ? ["oci-auth" as const] : [] } } : old,
+      old ? { identity: { ...old.identity, authMethods: withAuthMethod(old.identity.authMethods, "oci-auth", value) } } : old,
     );
     void queryClient.invalidateQueries(trpc.identities.list.queryFilter());
   }

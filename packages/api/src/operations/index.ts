@@ -3,6 +3,16 @@ import {
   accessTokenResponseSchema,
   addOrgUserInputSchema,
   attachOciAuthInputSchema,
+  attachTokenAuthInputSchema,
+  createTokenAuthTokenInputSchema,
+  createTokenAuthTokenResponseSchema,
+  identityTokenAuthResponseSchema,
+  listTokenAuthTokensInputSchema,
+  tokenAuthTokenListResponseSchema,
+  tokenAuthTokenResponseSchema,
+  tokenIdParamsSchema,
+  updateTokenAuthInputSchema,
+  updateTokenAuthTokenInputSchema,
   auditEventListResponseSchema,
   exportAuditEventsQuerySchema,
   revokeAllAccessTokensInputSchema,
@@ -54,6 +64,7 @@ import * as ociAuth from "../services/oci-auth/oci-auth-service";
 import { issueOciChallenge } from "../services/oci-auth/oci-challenge-service";
 import { loginWithOci } from "../services/oci-auth/oci-login-service";
 import { loginWithOciPrincipal } from "../services/oci-auth/oci-principal-login-service";
+import * as tokenAuth from "../services/token-auth/token-auth-service";
 import * as tokenAdmin from "../services/tokens/token-admin-service";
 import * as tokens from "../services/tokens/token-service";
 import * as users from "../services/users/user-service";
@@ -67,6 +78,8 @@ import {
 } from "./identity-views";
 
 const OCI_AUTH_PATH = "/api/v1/auth/oci-auth/identities/:identityId";
+const TOKEN_AUTH_PATH = "/api/v1/auth/token-auth/identities/:identityId";
+const TOKEN_AUTH_TOKEN_PATH = "/api/v1/auth/token-auth/tokens/:tokenId";
 const IDENTITY_PATH = "/api/v1/identities/:identityId";
 const ORG_USERS_PATH = "/api/v1/organizations/:organizationId/users";
 const ORG_USER_PATH = `${ORG_USERS_PATH}/:userId`;
@@ -180,6 +193,123 @@ export const operations = {
         summary: "Log in as an OCI instance principal, resource principal or API-key user with a challenge-bound request that OCI verifies",
         tag: "OCI Auth",
         errors: ["UNAUTHORIZED", "RATE_LIMITED", "BAD_GATEWAY"],
+      },
+    }),
+  },
+
+  /** Token Auth (Infisical's): operators mint named access tokens for an identity. */
+  tokenAuth: {
+    attach: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: attachTokenAuthInputSchema,
+      output: identityTokenAuthResponseSchema,
+      handler: tokenAuth.attachTokenAuth,
+      rest: {
+        method: "POST",
+        path: TOKEN_AUTH_PATH,
+        operationId: "attachTokenAuth",
+        summary: "Attach Token Auth to an identity",
+        tag: "Token Auth",
+      },
+    }),
+    get: defineOperation({
+      kind: "query",
+      auth: true,
+      input: identityIdParamsSchema,
+      output: identityTokenAuthResponseSchema,
+      handler: tokenAuth.getTokenAuth,
+      rest: {
+        method: "GET",
+        path: TOKEN_AUTH_PATH,
+        operationId: "getTokenAuth",
+        summary: "Retrieve the Token Auth configuration of an identity",
+        tag: "Token Auth",
+      },
+    }),
+    update: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: updateTokenAuthInputSchema,
+      output: identityTokenAuthResponseSchema,
+      handler: tokenAuth.updateTokenAuth,
+      rest: {
+        method: "PATCH",
+        path: TOKEN_AUTH_PATH,
+        operationId: "updateTokenAuth",
+        summary: "Update the Token Auth configuration of an identity (omitted fields stay unchanged)",
+        tag: "Token Auth",
+      },
+    }),
+    revoke: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: identityIdParamsSchema,
+      output: identityTokenAuthResponseSchema,
+      handler: tokenAuth.revokeTokenAuth,
+      rest: {
+        method: "DELETE",
+        path: TOKEN_AUTH_PATH,
+        operationId: "deleteTokenAuth",
+        summary: "Revoke Token Auth from an identity (and every token it minted)",
+        tag: "Token Auth",
+      },
+    }),
+    createToken: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: createTokenAuthTokenInputSchema,
+      output: createTokenAuthTokenResponseSchema,
+      handler: tokenAuth.createTokenAuthToken,
+      rest: {
+        method: "POST",
+        path: `${TOKEN_AUTH_PATH}/tokens`,
+        operationId: "createTokenAuthToken",
+        summary: "Create an access token for an identity with Token Auth (shown once)",
+        tag: "Token Auth",
+      },
+    }),
+    listTokens: defineOperation({
+      weight: TRPC_CALL_WEIGHT.list,
+      kind: "query",
+      auth: true,
+      input: listTokenAuthTokensInputSchema,
+      output: tokenAuthTokenListResponseSchema,
+      handler: tokenAuth.listTokenAuthTokens,
+      rest: {
+        method: "GET",
+        path: `${TOKEN_AUTH_PATH}/tokens`,
+        operationId: "getTokenAuthTokens",
+        summary: "List the Token Auth tokens of an identity (newest first; never the tokens themselves)",
+        tag: "Token Auth",
+      },
+    }),
+    updateToken: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: updateTokenAuthTokenInputSchema,
+      output: tokenAuthTokenResponseSchema,
+      handler: tokenAuth.updateTokenAuthToken,
+      rest: {
+        method: "PATCH",
+        path: TOKEN_AUTH_TOKEN_PATH,
+        operationId: "updateTokenAuthToken",
+        summary: "Rename a Token Auth token",
+        tag: "Token Auth",
+      },
+    }),
+    revokeToken: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: tokenIdParamsSchema,
+      output: revokeTokenResponseSchema,
+      handler: tokenAuth.revokeTokenAuthToken,
+      rest: {
+        method: "POST",
+        path: `${TOKEN_AUTH_TOKEN_PATH}/revoke`,
+        operationId: "revokeTokenAuthToken",
+        summary: "Revoke a Token Auth token",
+        tag: "Token Auth",
       },
     }),
   },

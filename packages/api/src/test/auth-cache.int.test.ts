@@ -89,6 +89,27 @@ describe("auth cache invalidation across instances", () => {
     await expect(onOtherInstance(token.jwt, "10.2.3.4")).resolves.toMatchObject({ actor: { identityId: id } });
   });
 
+  it("changed Token Auth trusted IPs and its removal reach every instance's cache", async () => {
+    const id = await app.createIdentity(adminToken, orgId);
+    const path = `/api/v1/auth/token-auth/identities/${id}`;
+    expect((await app.rest("POST", path, { token: adminToken, body: {} })).status).toBe(200);
+    const { accessToken } = (await app.rest("POST", `${path}/tokens`, { token: adminToken, body: {} })).body;
+    await onOtherInstance(accessToken); // now cached there
+    await app.rest("PATCH", path, { token: adminToken, body: { accessTokenTrustedIps: [{ ipAddress: "10.0.0.0/8" }] } });
+    await eventually(async () => {
+      await expect(onOtherInstance(accessToken)).rejects.toMatchObject({
+        message: expect.stringMatching(/^You are not allowed to access this resource from the current IP address/),
+      });
+    });
+    await expect(onOtherInstance(accessToken, "10.2.3.4")).resolves.toMatchObject({ actor: { identityId: id } });
+    expect((await app.rest("DELETE", path, { token: adminToken })).status).toBe(200);
+    await eventually(async () => {
+      await expect(onOtherInstance(accessToken, "10.2.3.4")).rejects.toMatchObject({
+        message: "Failed to authorize: token has been revoked",
+      });
+    });
+  });
+
   it("a role change reaches every instance's cache", async () => {
     const id = await app.createIdentity(adminToken, orgId, "member");
     await app.rest("POST", `/api/v1/auth/oci-auth/identities/${id}`, { token: adminToken, body: { tenancyOcid: TENANCY } });

@@ -149,15 +149,16 @@ export async function userToken(
 
 /** Everything a management request may change (token use counters excluded: using a token counts). */
 export async function snapshot(app: TestApp) {
-  const [identities, ociAuths, users, memberships, organizations, auditEvents] = await Promise.all([
+  const [identities, ociAuths, tokenAuths, users, memberships, organizations, auditEvents] = await Promise.all([
     app.db.identity.findMany({ orderBy: { id: "asc" } }),
     app.db.identityOciAuth.findMany({ orderBy: { id: "asc" } }),
+    app.db.identityTokenAuth.findMany({ orderBy: { id: "asc" } }),
     app.db.user.findMany({ orderBy: { id: "asc" } }),
     app.db.orgMembership.findMany({ orderBy: { id: "asc" } }),
     app.db.organization.findMany({ orderBy: { id: "asc" } }),
     app.db.auditEvent.count(),
   ]);
-  return { identities, ociAuths, users, memberships, organizations, auditEvents };
+  return { identities, ociAuths, tokenAuths, users, memberships, organizations, auditEvents };
 }
 
 /** Runs `reject` (a request that must be refused) and asserts the database is exactly as before. */

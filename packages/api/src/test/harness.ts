@@ -100,15 +100,18 @@ export async function createTestApp() {
   /**
    * Another app instance on the same database: on PostgreSQL its own pool, auth cache and change
    * feed; PGlite is one process per folder, so there it is this instance again. `caller` is a
-   * tRPC caller on it without credentials.
+   * tRPC caller on it without credentials, `callerWith(token)` one with.
    */
   async function otherInstance() {
-    if (database.target.kind !== "postgres") return { rt, caller: callerOn(rt), close: async () => {} };
+    if (database.target.kind !== "postgres") {
+      return { rt, caller: callerOn(rt), callerWith: (token: string) => callerOn(rt, token), close: async () => {} };
+    }
     const second = await data.openDatabase(database.target);
     const secondRt = await startRuntime(second);
     return {
       rt: secondRt,
       caller: callerOn(secondRt),
+      callerWith: (token: string) => callerOn(secondRt, token),
       close: async () => {
         await secondRt.close();
         await second.close();

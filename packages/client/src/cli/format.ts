@@ -3,6 +3,8 @@ import { describeAllowedWorkloads } from "@ociauth/schema";
 import type { OciAuthError } from "../errors";
 
 export type IdentityOciAuth = Awaited<ReturnType<OciAuthClient["ociAuth"]["get"]["query"]>>["identityOciAuth"];
+export type IdentityTokenAuth = Awaited<ReturnType<OciAuthClient["tokenAuth"]["get"]["query"]>>["identityTokenAuth"];
+export type TokenAuthToken = Awaited<ReturnType<OciAuthClient["tokenAuth"]["listTokens"]["query"]>>["tokens"][number];
 
 /** "key:  value" lines with aligned values. */
 export function formatTable(rows: [string, string][]): string {
@@ -23,16 +25,56 @@ function seconds(value: number, zeroMeaning: string): string {
   return unit ? `${value} (${value / unit[0]}${unit[1]})` : String(value);
 }
 
-export function formatOciAuth(config: IdentityOciAuth): string {
+/** The token rules both auth methods share, as table rows. */
+function tokenRules(config: IdentityTokenAuth): [string, string][] {
   const ips = config.accessTokenTrustedIps.map((ip) => (ip.prefix === undefined ? ip.ipAddress : `${ip.ipAddress}/${ip.prefix}`));
-  const table = formatTable([
-    ["identityId", config.identityId],
-    ["tenancyOcid", config.tenancyOcid],
-    ["allowedUsernames", config.allowedUsernames ?? "(any user of the tenancy)"],
+  return [
     ["accessTokenTrustedIps", ips.join(", ")],
     ["accessTokenTTL", seconds(config.accessTokenTTL, "bounded by the max TTL only")],
     ["accessTokenMaxTTL", seconds(config.accessTokenMaxTTL, "none")],
     ["accessTokenNumUsesLimit", config.accessTokenNumUsesLimit === 0 ? "0 (unlimited)" : String(config.accessTokenNumUsesLimit)],
+  ];
+}
+
+export function formatTokenAuth(config: IdentityTokenAuth): string {
+  return formatTable([
+    ["identityId", config.identityId],
+    ...tokenRules(config),
+    ["id", config.id],
+    ["createdAt", config.createdAt],
+    ["updatedAt", config.updatedAt],
+  ]);
+}
+
+/** One line per token: id, name, state, uses, creation and expiry. */
+export function formatTokenAuthTokens(tokens: TokenAuthToken[]): string {
+  if (tokens.length === 0) return "No tokens.";
+  const rows = tokens.map((t) => [
+    t.id,
+    t.name || "(unnamed)",
+    t.isAccessTokenRevoked ? "revoked" : t.expiresAt && Date.parse(t.expiresAt) <= Date.now() ? "expired" : "active",
+    t.accessTokenNumUsesLimit === 0 ? String(t.accessTokenNumUses) : `${t.accessTokenNumUses}/${t.accessTokenNumUsesLimit}`,
+    t.createdAt,
+    t.expiresAt ?? "never",
+  ]);
+  const header = ["ID", "NAME", "STATE", "USES", "CREATED", "EXPIRES"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+export function formatOciAuth(config: IdentityOciAuth): string {
+  const table = formatTable([
+    ["identityId", config.identityId],
+    ["tenancyOcid", config.tenancyOcid],
+    ["allowedUsernames", config.allowedUsernames ?? "(any user of the tenancy)"],
+    ...tokenRules(config),
     ["allowedPrincipalTypes", (config.allowedPrincipalTypes ?? ["user"]).join(", ") + (config.allowedPrincipalTypes ? "" : " (default)")],
     ["allowedCompartmentOcids", config.allowedCompartmentOcids ?? "(any compartment)"],
     ["allowedPrincipalOcids", config.allowedPrincipalOcids ?? "(any principal)"],

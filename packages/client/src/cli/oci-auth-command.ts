@@ -1,19 +1,15 @@
 import { type OciPrincipalType, splitCommaList } from "@ociauth/schema";
 import { createOciAuthClient } from "../create-client";
-import { CONNECTION_OPTIONS, parseCommandArgs, parseCount, serviceUrl, UsageError } from "./cli-args";
+import { parseCommandArgs, serviceUrl, UsageError } from "./cli-args";
+import { AUTHED_OPTIONS, configFromFlags as tokenConfigFromFlags, TOKEN_CONFIG_OPTIONS } from "./config-flags";
 import type { CliIo } from "./cli-io";
 import { formatJson, formatOciAuth, type IdentityOciAuth } from "./format";
 import { OCI_AUTH_SUBCOMMAND_USAGE, OCI_AUTH_USAGE } from "./usage";
 
-const AUTHED_OPTIONS = { ...CONNECTION_OPTIONS, token: { type: "string" } } as const;
 const CONFIG_OPTIONS = {
-  ...AUTHED_OPTIONS,
+  ...TOKEN_CONFIG_OPTIONS,
   "tenancy-ocid": { type: "string" },
   "allowed-usernames": { type: "string" },
-  "trusted-ips": { type: "string" },
-  ttl: { type: "string" },
-  "max-ttl": { type: "string" },
-  "num-uses-limit": { type: "string" },
   "allowed-principal-types": { type: "string" },
   "allowed-compartment-ocids": { type: "string" },
   "allowed-principal-ocids": { type: "string" },
@@ -66,32 +62,17 @@ export async function ociAuthCommand(args: string[], io: CliIo): Promise<void> {
 
 /** Only the flags given become fields, so update leaves the others unchanged. */
 function configFromFlags(values: ConfigValues, usage: string) {
-  const config: {
+  const config: ReturnType<typeof tokenConfigFromFlags> & {
     tenancyOcid?: string;
     allowedUsernames?: string | null;
-    accessTokenTrustedIps?: { ipAddress: string }[];
-    accessTokenTTL?: number;
-    accessTokenMaxTTL?: number;
-    accessTokenNumUsesLimit?: number;
     allowedPrincipalTypes?: OciPrincipalType[] | null;
     allowedCompartmentOcids?: string | null;
     allowedPrincipalOcids?: string | null;
     allowedRegions?: string | null;
-  } = {};
+  } = tokenConfigFromFlags(values, usage);
   if (values["tenancy-ocid"] !== undefined) config.tenancyOcid = values["tenancy-ocid"];
   if (values["allowed-usernames"] !== undefined)
     config.allowedUsernames = values["allowed-usernames"].trim() === "" ? null : values["allowed-usernames"];
-  if (values["trusted-ips"] !== undefined) {
-    config.accessTokenTrustedIps = values["trusted-ips"]
-      .split(",")
-      .map((ip) => ip.trim())
-      .filter(Boolean)
-      .map((ipAddress) => ({ ipAddress }));
-  }
-  if (values.ttl !== undefined) config.accessTokenTTL = parseCount("ttl", values.ttl, usage);
-  if (values["max-ttl"] !== undefined) config.accessTokenMaxTTL = parseCount("max-ttl", values["max-ttl"], usage);
-  if (values["num-uses-limit"] !== undefined)
-    config.accessTokenNumUsesLimit = parseCount("num-uses-limit", values["num-uses-limit"], usage);
   const types = values["allowed-principal-types"];
   // The server names a wrong type; "" restores the default (users only).
   if (types !== undefined) config.allowedPrincipalTypes = types.trim() === "" ? null : (splitCommaList(types) as OciPrincipalType[]);

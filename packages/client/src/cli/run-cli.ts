@@ -2,19 +2,34 @@ import { OciAuthError } from "../errors";
 import { UsageError } from "./cli-args";
 import type { CliIo } from "./cli-io";
 import { formatApiError } from "./format";
-import { LOGIN_USAGE, MAIN_USAGE, OCI_AUTH_SUBCOMMAND_USAGE, OCI_AUTH_USAGE, USERS_SUBCOMMAND_USAGE, USERS_USAGE } from "./usage";
+import {
+  LOGIN_USAGE,
+  MAIN_USAGE,
+  OCI_AUTH_SUBCOMMAND_USAGE,
+  OCI_AUTH_USAGE,
+  TOKEN_AUTH_SUBCOMMAND_USAGE,
+  TOKEN_AUTH_TOKENS_SUBCOMMAND_USAGE,
+  TOKEN_AUTH_TOKENS_USAGE,
+  TOKEN_AUTH_USAGE,
+  USERS_SUBCOMMAND_USAGE,
+  USERS_USAGE,
+} from "./usage";
 
 // Loaded on demand: help and usage errors stay fast (no tRPC client, no oci-common).
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<void>> = {
   login: async (args, io) => (await import("./login-command")).loginCommand(args, io),
   "oci-auth": async (args, io) => (await import("./oci-auth-command")).ociAuthCommand(args, io),
+  "token-auth": async (args, io) => (await import("./token-auth-command")).tokenAuthCommand(args, io),
   users: async (args, io) => (await import("./users-command")).usersCommand(args, io),
 };
 
 function helpFor(topic: string[]): string {
-  const [command, subcommand] = topic;
+  const [command, subcommand, tokensSubcommand] = topic;
   if (command === "login") return LOGIN_USAGE;
   if (command === "oci-auth") return (subcommand && OCI_AUTH_SUBCOMMAND_USAGE[subcommand]) || OCI_AUTH_USAGE;
+  if (command === "token-auth" && subcommand === "tokens")
+    return (tokensSubcommand && TOKEN_AUTH_TOKENS_SUBCOMMAND_USAGE[tokensSubcommand]) || TOKEN_AUTH_TOKENS_USAGE;
+  if (command === "token-auth") return (subcommand && TOKEN_AUTH_SUBCOMMAND_USAGE[subcommand]) || TOKEN_AUTH_USAGE;
   if (command === "users") return (subcommand && USERS_SUBCOMMAND_USAGE[subcommand]) || USERS_USAGE;
   if (command === undefined) return MAIN_USAGE;
   throw new UsageError(`unknown command ${JSON.stringify(command)}`, MAIN_USAGE);

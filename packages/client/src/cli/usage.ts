@@ -37,6 +37,9 @@ Commands:
   oci-auth attach     Attach OCI auth to an identity
   oci-auth update     Change an identity's OCI auth (only the options given)
   oci-auth revoke     Remove OCI auth from an identity (revokes the tokens it issued)
+  token-auth attach   Attach Token Auth to an identity (get, update and revoke likewise)
+  token-auth tokens create  Create an access token for an identity with Token Auth; prints it once
+  token-auth tokens list    List an identity's Token Auth tokens (rename and revoke likewise)
   users list          List the users (dashboard operators) of the organization
   users add           Add a user with a role
   users set-role      Change a user's role
@@ -94,6 +97,138 @@ Examples:
   ociauth login --auth instance_principal --identity-id ${ID}     # on a compute instance
   ociauth login --auth resource_principal --identity-id ${ID}     # in an OCI Function
   ociauth login … --json     # {"accessToken": "…", "expiresIn": 2592000, …, "expiresAt": "…"}`;
+
+const TOKEN_CONFIG: OptionLine[] = CONFIG.filter(([flag]) =>
+  ["--trusted-ips", "--ttl", "--max-ttl", "--num-uses-limit"].includes(flag.split(" ")[0]!),
+).map(([flag, text]) => [flag, text.replace("counted from login", "counted from creation")]);
+const TOKEN_ID = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
+
+export const TOKEN_AUTH_USAGE = `ociauth token-auth — manage an identity's Token Auth: create access tokens for it without OCI
+
+Usage:
+  ociauth token-auth get <identityId>
+  ociauth token-auth attach <identityId> [options]
+  ociauth token-auth update <identityId> [options]
+  ociauth token-auth revoke <identityId>
+  ociauth token-auth tokens create|list|rename|revoke …
+
+Every subcommand takes --url, --token and --json; see "ociauth token-auth <subcommand> --help".
+A token created for an identity acts with the identity's role; nobody creates one for an identity
+more privileged than themselves.
+
+Examples:
+  ociauth token-auth attach ${ID} --ttl 3600 --max-ttl 86400
+  TOKEN=$(ociauth token-auth tokens create ${ID} --name ci-deploy)`;
+
+export const TOKEN_AUTH_SUBCOMMAND_USAGE: Record<string, string> = {
+  get: `ociauth token-auth get — show an identity's Token Auth configuration
+
+Usage:
+  ociauth token-auth get <identityId> [--json] [--url <url>] [--token <token>]
+
+Options:
+${options([...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth token-auth get ${ID} --json`,
+
+  attach: `ociauth token-auth attach — attach Token Auth to an identity
+
+Usage:
+  ociauth token-auth attach <identityId> [options]
+
+Options:
+${options([...TOKEN_CONFIG, ...TOKEN, ...CONNECTION])}
+
+Examples:
+  ociauth token-auth attach ${ID}
+  ociauth token-auth attach ${ID} --trusted-ips 10.0.0.0/8 --ttl 3600 --max-ttl 86400 --num-uses-limit 100`,
+
+  update: `ociauth token-auth update — change an identity's Token Auth; options not given stay unchanged
+
+Usage:
+  ociauth token-auth update <identityId> [options]
+
+Options:
+${options([...TOKEN_CONFIG, ...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth token-auth update ${ID} --ttl 900`,
+
+  revoke: `ociauth token-auth revoke — remove Token Auth from an identity; the tokens it created are revoked too
+
+Usage:
+  ociauth token-auth revoke <identityId> [--json] [--url <url>] [--token <token>]
+
+Options:
+${options([...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth token-auth revoke ${ID}`,
+};
+
+export const TOKEN_AUTH_TOKENS_USAGE = `ociauth token-auth tokens — create, list, rename and revoke an identity's Token Auth tokens
+
+Usage:
+  ociauth token-auth tokens create <identityId> [--name <name>]
+  ociauth token-auth tokens list <identityId> [--offset <n>] [--limit <n>]
+  ociauth token-auth tokens rename <tokenId> <name>
+  ociauth token-auth tokens revoke <tokenId>
+
+Every subcommand takes --url, --token and --json; see "ociauth token-auth tokens <subcommand> --help".
+
+Examples:
+  TOKEN=$(ociauth token-auth tokens create ${ID} --name ci-deploy)
+  ociauth token-auth tokens list ${ID}`;
+
+export const TOKEN_AUTH_TOKENS_SUBCOMMAND_USAGE: Record<string, string> = {
+  create: `ociauth token-auth tokens create — create an access token for an identity with Token Auth
+
+Usage:
+  ociauth token-auth tokens create <identityId> [--name <name>] [--json] [--url <url>] [--token <token>]
+
+Prints the token alone (for TOKEN=$(…)), or the whole response with --json. It is shown only
+now: the service keeps no copy.
+
+Options:
+${options([["--name <name>", "A name to tell the token apart"], ...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth token-auth tokens create ${ID} --name break-glass`,
+
+  list: `ociauth token-auth tokens list — list an identity's Token Auth tokens, newest first (never the tokens themselves)
+
+Usage:
+  ociauth token-auth tokens list <identityId> [--offset <n>] [--limit <n>] [--json] [--url <url>] [--token <token>]
+
+Options:
+${options([["--offset <n>", "Tokens to skip (default 0)"], ["--limit <n>", "Page size, 1 to 100 (default 20)"], ...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth token-auth tokens list ${ID} --json`,
+
+  rename: `ociauth token-auth tokens rename — rename a Token Auth token
+
+Usage:
+  ociauth token-auth tokens rename <tokenId> <name> [--json] [--url <url>] [--token <token>]
+
+Options:
+${options([...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth token-auth tokens rename ${TOKEN_ID} ci-release`,
+
+  revoke: `ociauth token-auth tokens revoke — revoke a Token Auth token (refused everywhere from then on)
+
+Usage:
+  ociauth token-auth tokens revoke <tokenId> [--json] [--url <url>] [--token <token>]
+
+Options:
+${options([...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth token-auth tokens revoke ${TOKEN_ID}`,
+};
 
 export const OCI_AUTH_USAGE = `ociauth oci-auth — manage an identity's OCI auth configuration
 

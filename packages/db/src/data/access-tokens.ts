@@ -100,10 +100,14 @@ export async function findTokenAuthContext(db: DbClient, tokenId: string) {
            c.id AS "configId", c.type, c."tenancyOcid", c."allowedUsernames", c."accessTokenTTL", c."accessTokenMaxTTL",
            c."accessTokenNumUsesLimit" AS "configNumUsesLimit", c."accessTokenTrustedIps", c."accessTokenPeriod",
            c."allowedPrincipalTypes", c."allowedCompartmentOcids", c."allowedPrincipalOcids", c."allowedRegions",
-           c."createdAt" AS "configCreatedAt", c."updatedAt" AS "configUpdatedAt"
+           c."createdAt" AS "configCreatedAt", c."updatedAt" AS "configUpdatedAt",
+           ta.id AS "tokenAuthId", ta."accessTokenTTL" AS "tokenAuthTTL", ta."accessTokenMaxTTL" AS "tokenAuthMaxTTL",
+           ta."accessTokenNumUsesLimit" AS "tokenAuthNumUsesLimit", ta."accessTokenTrustedIps" AS "tokenAuthTrustedIps",
+           ta."accessTokenPeriod" AS "tokenAuthPeriod", ta."createdAt" AS "tokenAuthCreatedAt", ta."updatedAt" AS "tokenAuthUpdatedAt"
       FROM identity_access_tokens t
       JOIN identities i ON i.id = t."identityId"
       LEFT JOIN identity_oci_auths c ON c."identityId" = t."identityId"
+      LEFT JOIN identity_token_auths ta ON ta."identityId" = t."identityId"
      WHERE t.id = ${tokenId}::uuid`;
   const r = rows[0];
   if (!r) return null;
@@ -143,6 +147,19 @@ export async function findTokenAuthContext(db: DbClient, tokenId: string) {
           updatedAt: new Date(r.configUpdatedAt!),
         }
       : null,
+    tokenAuth: r.tokenAuthId
+      ? {
+          id: r.tokenAuthId,
+          identityId: r.identityId,
+          accessTokenTTL: Number(r.tokenAuthTTL),
+          accessTokenMaxTTL: Number(r.tokenAuthMaxTTL),
+          accessTokenNumUsesLimit: Number(r.tokenAuthNumUsesLimit),
+          accessTokenTrustedIps: parseStoredTrustedIps(r.tokenAuthTrustedIps),
+          accessTokenPeriod: Number(r.tokenAuthPeriod),
+          createdAt: new Date(r.tokenAuthCreatedAt!),
+          updatedAt: new Date(r.tokenAuthUpdatedAt!),
+        }
+      : null,
   };
   return { token, identity };
 }
@@ -174,6 +191,14 @@ interface RawAuthContext {
   allowedRegions: string | null;
   configCreatedAt: Date | string | null;
   configUpdatedAt: Date | string | null;
+  tokenAuthId: string | null;
+  tokenAuthTTL: number | null;
+  tokenAuthMaxTTL: number | null;
+  tokenAuthNumUsesLimit: number | null;
+  tokenAuthTrustedIps: unknown;
+  tokenAuthPeriod: number | null;
+  tokenAuthCreatedAt: Date | string | null;
+  tokenAuthUpdatedAt: Date | string | null;
 }
 
 /**
@@ -190,7 +215,7 @@ export async function createAccessTokenWithAudit(
     Partial<
       Pick<
         AccessTokenRow,
-        "ociUserOcid" | "ociUsername" | "loginIp" | "ociPrincipalType" | "ociPrincipalOcid" | "ociCompartmentOcid" | "ociRegion"
+        "ociUserOcid" | "ociUsername" | "loginIp" | "ociPrincipalType" | "ociPrincipalOcid" | "ociCompartmentOcid" | "ociRegion" | "name"
       >
     >,
   event: AuditEventInput,
@@ -198,8 +223,8 @@ export async function createAccessTokenWithAudit(
   await sql(
     `WITH issued AS (
       INSERT INTO identity_access_tokens (id, "identityId", "authMethod", "accessTokenTTL", "accessTokenMaxTTL", "accessTokenNumUsesLimit", "expiresAt",
-                                          "ociUserOcid", "ociUsername", "loginIp", "ociPrincipalType", "ociPrincipalOcid", "ociCompartmentOcid", "ociRegion")
-      VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::timestamptz, $8, $9, $10, $11, $12, $13, $14)
+                                          "ociUserOcid", "ociUsername", "loginIp", "ociPrincipalType", "ociPrincipalOcid", "ociCompartmentOcid", "ociRegion", name)
+      VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::timestamptz, $8, $9, $10, $11, $12, $13, $14, $24)
       RETURNING id, "identityId"),
     logged_in AS (
       UPDATE identities AS i SET "lastLoginAuthMethod" = $3, "lastLoginTime" = now()
@@ -231,6 +256,7 @@ export async function createAccessTokenWithAudit(
       JSON.stringify(event.metadata),
       event.ipAddress,
       event.userAgent,
+      token.name ?? null,
     ],
   );
 }

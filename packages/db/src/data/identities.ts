@@ -2,14 +2,15 @@ import { randomUUID } from "node:crypto";
 import type { DbClient } from "../client";
 import type { Prisma } from "../generated/prisma/client";
 import { type OciAuthRow, toOciAuthRow } from "./oci-auth";
+import { type TokenAuthRow, toTokenAuthRow } from "./token-auth";
 
 /** One stored metadata pair; the id is assigned when the pair is written. */
 export type IdentityMetadataEntry = { id: string; key: string; value: string };
 
-const withAuthMethods = { ociAuth: { select: { id: true } } } as const;
+const withAuthMethods = { ociAuth: { select: { id: true } }, tokenAuth: { select: { id: true } } } as const;
 type StoredIdentity = Prisma.IdentityGetPayload<{ include: typeof withAuthMethods }>;
 
-/** An identity as the API shows it: every column, metadata parsed, and whether OCI auth is attached. */
+/** An identity as the API shows it: every column, metadata parsed, and whether OCI auth and Token Auth are attached. */
 export type IdentityRow = Omit<StoredIdentity, "metadata"> & { metadata: IdentityMetadataEntry[] };
 
 /** Parses the `metadata` jsonb column; anything but an array of {id, key, value} strings is corrupt data. */
@@ -159,9 +160,9 @@ export async function deleteIdentity(db: DbClient, id: string) {
 export async function findIdentityWithOciAuth(db: DbClient, id: string): Promise<IdentityWithOciAuth | null> {
   const identity = await db.identity.findUnique({
     where: { id },
-    select: { id: true, orgId: true, name: true, role: true, createdAt: true, updatedAt: true, ociAuth: true },
+    select: { id: true, orgId: true, name: true, role: true, createdAt: true, updatedAt: true, ociAuth: true, tokenAuth: true },
   });
-  return identity && { ...identity, ociAuth: toOciAuthRow(identity.ociAuth) };
+  return identity && { ...identity, ociAuth: toOciAuthRow(identity.ociAuth), tokenAuth: toTokenAuthRow(identity.tokenAuth) };
 }
 
 export interface IdentityWithOciAuth {
@@ -172,4 +173,5 @@ export interface IdentityWithOciAuth {
   createdAt: Date;
   updatedAt: Date;
   ociAuth: OciAuthRow | null;
+  tokenAuth: TokenAuthRow | null;
 }

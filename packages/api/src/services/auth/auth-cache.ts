@@ -10,6 +10,18 @@ export interface IdentityState {
   identity: IdentityWithOciAuth;
   /** Matcher of the OCI auth config's trusted IPs, built once per loaded config. */
   allowsIp: ((ip: string | null) => boolean) | null;
+  /** The same for the Token Auth config. */
+  tokenAuthAllowsIp: ((ip: string | null) => boolean) | null;
+}
+
+/**
+ * The trusted-IP matcher a token of this auth method is held to now: undefined for a method
+ * without trusted IPs (the bootstrap token), null when its config is gone (the token counts as revoked).
+ */
+export function ipMatcherFor(state: IdentityState, authMethod: string) {
+  if (authMethod === "oci-auth") return state.identity.ociAuth ? state.allowsIp : null;
+  if (authMethod === "token-auth") return state.identity.tokenAuth ? state.tokenAuthAllowsIp : null;
+  return undefined;
 }
 
 interface Entry<T> {
@@ -124,9 +136,14 @@ export class AuthCache {
   }
 }
 
-/** An identity with the matcher of its OCI auth config's trusted IPs, built once per load. */
+/** An identity with the matchers of its auth configs' trusted IPs, built once per load. */
 export function toIdentityState(identity: IdentityWithOciAuth | null): IdentityState | null {
   if (!identity) return null;
   const ips = identity.ociAuth?.accessTokenTrustedIps;
-  return { identity, allowsIp: ips ? createIpMatcher(ips) : null };
+  const tokenAuthIps = identity.tokenAuth?.accessTokenTrustedIps;
+  return {
+    identity,
+    allowsIp: ips ? createIpMatcher(ips) : null,
+    tokenAuthAllowsIp: tokenAuthIps ? createIpMatcher(tokenAuthIps) : null,
+  };
 }

@@ -4,6 +4,7 @@ import type { Actor, AuthedContext, ServiceContext } from "../../core/context";
 import { AppError, forbidden, tokenError, unauthorized } from "../../core/errors";
 import { tokenRefusal } from "../tokens/token-fns";
 import { loadTokenContext } from "./identity-state";
+import { ipMatcherFor } from "./auth-cache";
 import { tokenChecks } from "../../core/metrics";
 
 /** Parses `Authorization: Bearer <token>`; everything after "Bearer " is the token (as Infisical). */
@@ -70,7 +71,7 @@ async function checkToken(ctx: ServiceContext): Promise<AuthedContext> {
   if (!state) throw tokenError(messages.tokenInvalid);
   const { identity } = state;
   // Trusted IPs are those of the current config, so changing them applies to tokens already issued.
-  const allowsIp = row.authMethod === "oci-auth" ? (identity.ociAuth ? state.allowsIp : null) : undefined;
+  const allowsIp = ipMatcherFor(state, row.authMethod);
   const refusal = tokenRefusal(row, { now: Date.now(), allowsIp, ip: ctx.meta.ip });
   if (refusal === "revoked") throw unauthorized(messages.tokenRevoked);
   if (refusal === "expired") throw tokenError(messages.tokenExpired);

@@ -8,7 +8,7 @@ export function toIdentityDto(row: IdentityRow): Identity {
     name: row.name,
     organizationId: row.orgId,
     role: row.role,
-    authMethods: row.ociAuth ? ["oci-auth"] : [],
+    authMethods: [...(row.ociAuth ? (["oci-auth"] as const) : []), ...(row.tokenAuth ? (["token-auth"] as const) : [])],
     hasDeleteProtection: row.hasDeleteProtection,
     metadata: row.metadata,
     lastLoginAuthMethod: row.lastLoginAuthMethod,

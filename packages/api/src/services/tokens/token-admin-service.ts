@@ -59,11 +59,12 @@ export function toAccessTokenDto(row: AccessTokenRow, trustedIps: TrustedIp[] | 
   };
 }
 
-/** OCI auth tokens are bound to the identity's current trusted IPs (read live on every use); others are not. */
+/** OCI auth and Token Auth tokens are bound to their config's current trusted IPs (read live on every use); others are not. */
 async function trustedIpsResolver(db: data.DbClient, identityId: string) {
-  const config = await data.findOciAuth(db, identityId);
+  const [config, tokenAuth] = await Promise.all([data.findOciAuth(db, identityId), data.findTokenAuth(db, identityId)]);
   const ociIps = config ? config.accessTokenTrustedIps : [];
-  return (row: AccessTokenRow) => (row.authMethod === "oci-auth" ? ociIps : null);
+  const tokenAuthIps = tokenAuth ? tokenAuth.accessTokenTrustedIps : [];
+  return (row: AccessTokenRow) => (row.authMethod === "oci-auth" ? ociIps : row.authMethod === "token-auth" ? tokenAuthIps : null);
 }
 
 /** The identity's issued tokens, newest first (viewer and up). */

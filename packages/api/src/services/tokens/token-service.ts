@@ -37,6 +37,8 @@ export async function issueAccessToken(
     numUsesLimit: number;
     /** OCI logins: who signed the login, kept on the token row. */
     origin?: LoginOrigin;
+    /** Token Auth: the name the operator gave the token. */
+    name?: string | null;
   },
   audit: (tokenId: string) => AuditEntry,
 ): Promise<AccessTokenResponse> {
@@ -61,6 +63,7 @@ export async function issueAccessToken(
       ociCompartmentOcid: input.origin?.compartmentOcid ?? null,
       ociRegion: input.origin?.region ?? null,
       loginIp: input.origin ? ctx.meta.ip : null,
+      name: input.name ?? null,
     },
     capAuditEvent(toAuditEvent(ctx.meta, undefined, audit(tokenId))),
   );
@@ -85,7 +88,12 @@ async function loadIdentityToken(ctx: ServiceContext, accessToken: string) {
 /** New expiry within the max TTL budget; a new JWT with the same id. */
 export async function renewAccessToken(ctx: ServiceContext, { accessToken }: AccessTokenBody): Promise<AccessTokenResponse> {
   const { row, claims } = await loadIdentityToken(ctx, accessToken);
-  const config = row.authMethod === "oci-auth" ? await data.findOciAuth(ctx.db, row.identityId) : undefined;
+  const config =
+    row.authMethod === "oci-auth"
+      ? await data.findOciAuth(ctx.db, row.identityId)
+      : row.authMethod === "token-auth"
+        ? await data.findTokenAuth(ctx.db, row.identityId)
+        : undefined;
   const allowsIp = config === undefined ? undefined : config && createIpMatcher(config.accessTokenTrustedIps);
   const now = Date.now();
   const refusal = tokenRefusal(row, { now, allowsIp, ip: ctx.meta.ip });
