@@ -19,3 +19,4 @@ export * from "./oci-principals";
 export * from "./principal-login";
 export * from "./oci-regions";
 export * from "./trpc-batch";
+export * from "./organizations";

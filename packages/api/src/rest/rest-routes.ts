@@ -13,12 +13,19 @@ export interface RestRoute {
 }
 
 export const restRoutes: RestRoute[] = operationList.flatMap(({ name, operation }) => {
-  const rest: RestBinding | undefined = operation.rest;
-  if (!rest) return [];
-  const segments = rest.path.split("/");
-  const pathParams = segments.filter((segment) => segment.startsWith(":")).map((segment) => segment.slice(1));
+    const rest: RestBinding | undefined = operation.rest;
+    if (!rest) return [];
+    const segments = rest.path.split("/");
+    const pathParams = segments.filter((segment) => segment.startsWith(":")).map((segment) => segment.slice(1));
   return [{ name, operation, rest, segments, pathParams }];
 });
+
+/**
+ * The order requests are matched in: fewer `:param` segments first (otherwise the table's order),
+ * so a fixed path wins over a template that also matches it: GET /api/v1/identities/details is
+ * not GET /api/v1/identities/:identityId with identityId "details".
+ */
+export const restRoutesInMatchOrder: RestRoute[] = [...restRoutes].sort((a, b) => a.pathParams.length - b.pathParams.length);
 
 /** Where the rest of the input comes from besides the path. */
 export function inputSource(method: RestBinding["method"]): "body" | "query" | "none" {
