@@ -17,8 +17,8 @@ export const slugMessages = {
 export const organizationSlugSchema = z
   .string({ error: typeError("Slug", "text") })
   .trim()
-  .min(1, slugMessages.empty)
-  .max(MAX_SLUG_LENGTH, slugMessages.tooLong)
+  .min(1, { error: slugMessages.empty, abort: true })
+  .max(MAX_SLUG_LENGTH, { error: slugMessages.tooLong, abort: true })
   .regex(SLUG_PATTERN, slugMessages.format)
   .meta({ description: "Unique name of the organization in URLs and logins (lowercase letters, digits, hyphens).", example: "acme" });
 
