@@ -2,13 +2,23 @@ import { OciAuthError } from "../errors";
 import { UsageError } from "./cli-args";
 import type { CliIo } from "./cli-io";
 import { formatApiError } from "./format";
-import { LOGIN_USAGE, MAIN_USAGE, OCI_AUTH_SUBCOMMAND_USAGE, OCI_AUTH_USAGE, USERS_SUBCOMMAND_USAGE, USERS_USAGE } from "./usage";
+import {
+  LOGIN_USAGE,
+  MAIN_USAGE,
+  OCI_AUTH_SUBCOMMAND_USAGE,
+  OCI_AUTH_USAGE,
+  ORGS_SUBCOMMAND_USAGE,
+  ORGS_USAGE,
+  USERS_SUBCOMMAND_USAGE,
+  USERS_USAGE,
+} from "./usage";
 
 // Loaded on demand: help and usage errors stay fast (no tRPC client, no oci-common).
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<void>> = {
   login: async (args, io) => (await import("./login-command")).loginCommand(args, io),
   "oci-auth": async (args, io) => (await import("./oci-auth-command")).ociAuthCommand(args, io),
   users: async (args, io) => (await import("./users-command")).usersCommand(args, io),
+  orgs: async (args, io) => (await import("./orgs-command")).orgsCommand(args, io),
 };
 
 function helpFor(topic: string[]): string {
@@ -16,6 +26,7 @@ function helpFor(topic: string[]): string {
   if (command === "login") return LOGIN_USAGE;
   if (command === "oci-auth") return (subcommand && OCI_AUTH_SUBCOMMAND_USAGE[subcommand]) || OCI_AUTH_USAGE;
   if (command === "users") return (subcommand && USERS_SUBCOMMAND_USAGE[subcommand]) || USERS_USAGE;
+  if (command === "orgs") return (subcommand && ORGS_SUBCOMMAND_USAGE[subcommand]) || ORGS_USAGE;
   if (command === undefined) return MAIN_USAGE;
   throw new UsageError(`unknown command ${JSON.stringify(command)}`, MAIN_USAGE);
 }
