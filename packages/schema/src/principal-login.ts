@@ -97,7 +97,7 @@ export const ociPrincipalLoginBodySchema = z.strictObject(
         description:
           "The workload's signed POST https://auth.<region>.oraclecloud.com/v1/authentication/authenticateClient request, forwarded unchanged to OCI.",
       }),
-     organizationSlug: loginOrganizationSlugSchema,
+    organizationSlug: loginOrganizationSlugSchema,
   },
   { error: objectError("The request body") },
 );

@@ -9,7 +9,8 @@ import { DialogActions, FormAlert, useSchemaForm } from "./schema-form";
 import { useTRPC } from "./trpc";
 import { Field } from "./ui";
 
-const SLUG_HINT = "Lowercase letters, digits and hyphens. Infisical clients name the organization by it (INFISICAL_AUTH_ORGANIZATION_SLUG).";
+const SLUG_HINT =
+  "Lowercase letters, digits and hyphens. Infisical clients name the organization by it (INFISICAL_AUTH_ORGANIZATION_SLUG).";
 
 /** After a change the list and the header's switcher (rendered by the server) show it. */
 function useRefreshOrganizations() {
@@ -42,18 +43,35 @@ function NameAndSlugFields({
   return (
     <>
       <Field id={`${prefix}-name`} label="Name" error={errors.name}>
-        {(p) => <input {...p} name="name" className="input" value={name} onChange={(e) => onName(e.target.value)} autoFocus autoComplete="off" />}
+        {(p) => (
+          <input {...p} name="name" className="input" value={name} onChange={(e) => onName(e.target.value)} autoFocus autoComplete="off" />
+        )}
       </Field>
       <Field id={`${prefix}-slug`} label="Slug" hint={slugHint} error={errors.slug}>
-        {(p) => <input {...p} name="slug" className="input mono" value={slug} onChange={(e) => onSlug(e.target.value)} autoComplete="off" />}
+        {(p) => (
+          <input {...p} name="slug" className="input mono" value={slug} onChange={(e) => onSlug(e.target.value)} autoComplete="off" />
+        )}
       </Field>
     </>
   );
 }
 
-export function CreateOrganizationDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (name: string) => void }) {
+export function CreateOrganizationDialog({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onCreated: (name: string) => void;
+}) {
   return (
-    <Modal open={open} onClose={onClose} title="Create organization" description="You become its admin. Switch to it with the organization menu in the header.">
+    <Modal
+      open={open}
+      onClose={onClose}
+      title="Create organization"
+      description="You become its admin. Switch to it with the organization menu in the header."
+    >
       <CreateOrganizationForm onCancel={onClose} onCreated={onCreated} />
     </Modal>
   );
@@ -101,8 +119,15 @@ export function EditOrganizationDialog({
   onSaved: (name: string) => void;
 }) {
   return (
-    <Modal open={organization !== null} onClose={onClose} title="Edit organization" description="A new slug applies at once: logins naming the old one are refused.">
-      {organization ? <EditOrganizationForm key={organization.id} organization={organization} onCancel={onClose} onSaved={onSaved} /> : null}
+    <Modal
+      open={organization !== null}
+      onClose={onClose}
+      title="Edit organization"
+      description="A new slug applies at once: logins naming the old one are refused."
+    >
+      {organization ? (
+        <EditOrganizationForm key={organization.id} organization={organization} onCancel={onClose} onSaved={onSaved} />
+      ) : null}
     </Modal>
   );
 }

@@ -81,7 +81,12 @@ export function OrganizationsView({ session }: { session: DashboardSession }) {
                     <td data-label="Created">{formatDateTime(org.createdAt)}</td>
                     <td className="col-actions" data-label="Actions">
                       {org.userRole === "admin" ? (
-                        <button type="button" className="btn btn-secondary btn-sm" onClick={() => setEditing(org)} aria-label={`Edit ${org.name}`}>
+                        <button
+                          type="button"
+                          className="btn btn-secondary btn-sm"
+                          onClick={() => setEditing(org)}
+                          aria-label={`Edit ${org.name}`}
+                        >
                           Edit
                         </button>
                       ) : null}

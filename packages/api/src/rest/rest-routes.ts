@@ -13,10 +13,10 @@ export interface RestRoute {
 }
 
 export const restRoutes: RestRoute[] = operationList.flatMap(({ name, operation }) => {
-    const rest: RestBinding | undefined = operation.rest;
-    if (!rest) return [];
-    const segments = rest.path.split("/");
-    const pathParams = segments.filter((segment) => segment.startsWith(":")).map((segment) => segment.slice(1));
+  const rest: RestBinding | undefined = operation.rest;
+  if (!rest) return [];
+  const segments = rest.path.split("/");
+  const pathParams = segments.filter((segment) => segment.startsWith(":")).map((segment) => segment.slice(1));
   return [{ name, operation, rest, segments, pathParams }];
 });
 

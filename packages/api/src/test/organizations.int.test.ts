@@ -61,7 +61,9 @@ describe("organizations: slugs, create, list, update, scoping", () => {
     it("takes a slug of the caller's choosing; a taken one answers 400 and creates nothing", async () => {
       const res = await app.rest("POST", CREATE, { token: ownerToken, body: { name: "Chosen", slug: "team-blue" } });
       expect(res.body.organization.slug).toBe("team-blue");
-      const taken = await expectUnchanged(app, () => app.rest("POST", CREATE, { token: ownerToken, body: { name: "Other", slug: "team-blue" } }));
+      const taken = await expectUnchanged(app, () =>
+        app.rest("POST", CREATE, { token: ownerToken, body: { name: "Other", slug: "team-blue" } }),
+      );
       expectError(taken, 400, "BadRequest", messages.organizationSlugTaken("team-blue"));
     });
 
@@ -109,7 +111,12 @@ describe("organizations: slugs, create, list, update, scoping", () => {
     it("GET /api/v1/organization/{id}: one the caller belongs to; any other is 404", async () => {
       expect((await app.rest("GET", ORG(second.id), { token: ownerToken })).body.organization).toMatchObject({ slug: "acme-2" });
       const outsider = await userToken(app, orgId, "viewer");
-      expectError(await app.rest("GET", ORG(second.id), { token: outsider.token }), 404, "NotFound", messages.organizationNotFound(second.id));
+      expectError(
+        await app.rest("GET", ORG(second.id), { token: outsider.token }),
+        404,
+        "NotFound",
+        messages.organizationNotFound(second.id),
+      );
       expectError(await app.rest("GET", ORG(second.id), { token: adminToken }), 404, "NotFound", messages.organizationNotFound(second.id));
     });
   });
@@ -118,7 +125,10 @@ describe("organizations: slugs, create, list, update, scoping", () => {
     it("an admin renames it and changes its slug (audited with before and after)", async () => {
       const res = await app.rest("PATCH", ORG(second.id), { token: ownerToken, body: { name: "Acme Two", slug: "acme-two" } });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ message: messages.organizationUpdated, organization: { id: second.id, name: "Acme Two", slug: "acme-two" } });
+      expect(res.body).toMatchObject({
+        message: messages.organizationUpdated,
+        organization: { id: second.id, name: "Acme Two", slug: "acme-two" },
+      });
       const event = await app.db.auditEvent.findFirst({ where: { eventType: "update-organization", orgId: second.id } });
       expect(event?.metadata).toMatchObject({
         changedFields: ["name", "slug"],
@@ -192,7 +202,12 @@ describe("organizations: slugs, create, list, update, scoping", () => {
     });
 
     it("a user session gets 403; no token 401", async () => {
-      expectError(await app.rest("GET", "/api/v1/identities/details", { token: ownerToken }), 403, "ForbiddenError", messages.identityDetailsNeedsIdentity);
+      expectError(
+        await app.rest("GET", "/api/v1/identities/details", { token: ownerToken }),
+        403,
+        "ForbiddenError",
+        messages.identityDetailsNeedsIdentity,
+      );
       expect((await app.rest("GET", "/api/v1/identities/details")).status).toBe(401);
     });
   });
@@ -219,12 +234,18 @@ describe("organizations: slugs, create, list, update, scoping", () => {
       });
     const lastReason = async () =>
       (
-        (await app.db.auditEvent.findFirst({ where: { eventType: "login-identity-oci-auth-failed", actorId: identityId }, orderBy: { createdAt: "desc" } }))
-          ?.metadata as { reasonCode?: string }
+        (
+          await app.db.auditEvent.findFirst({
+            where: { eventType: "login-identity-oci-auth-failed", actorId: identityId },
+            orderBy: { createdAt: "desc" },
+          })
+        )?.metadata as { reasonCode?: string }
       )?.reasonCode;
 
     beforeAll(async () => {
-      oci = await startOciStandIn({ users: [{ id: user.id, compartmentId: tenancyOcid, name: "ci", publicKeys: [user.key.publicKeyPem] }] });
+      oci = await startOciStandIn({
+        users: [{ id: user.id, compartmentId: tenancyOcid, name: "ci", publicKeys: [user.key.publicKeyPem] }],
+      });
       overrideConfigForTesting({ OCI_IDENTITY_ENDPOINT: oci.url, OCI_REQUEST_TIMEOUT_MS: 2000 });
       identityId = await app.createIdentity(adminToken, orgId, "member", "slugged");
       const attach = await app.rest("POST", `/api/v1/auth/oci-auth/identities/${identityId}`, { token: adminToken, body: { tenancyOcid } });

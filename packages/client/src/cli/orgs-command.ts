@@ -54,7 +54,8 @@ export async function orgsCommand(args: string[], io: CliIo): Promise<void> {
         });
   if (values.json) return io.out(formatJson(result));
   const { organization } = result;
-  const title = subcommand === "create" ? `Organization ${organization.name} created; you are its admin` : `Organization ${organization.id} updated`;
+  const title =
+    subcommand === "create" ? `Organization ${organization.name} created; you are its admin` : `Organization ${organization.id} updated`;
   io.out(
     `${title}\n\n${formatTable([
       ["id", organization.id],
