@@ -62,6 +62,8 @@ describe("organizations: create, switch, edit (headless Chromium against pnpm st
     await page.waitForURL((u) => u.pathname === "/identities");
     await page.getByRole("link", { name: "acme-runner", exact: true }).waitFor();
     const switcher = page.getByTestId("org-switcher");
+    const shownRow = (slug: string) =>
+      page.locator(`[data-testid="organization-row"][data-organization-slug="${slug}"]`).getByText("Shown", { exact: true });
     expect(await switcher.inputValue()).toBe(orgId);
 
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Organizations" }).click();
@@ -82,11 +84,8 @@ describe("organizations: create, switch, edit (headless Chromium against pnpm st
     // The header's switcher lists the new organization (the layout was refreshed): choose it.
     await switcher.locator(`option[value="${staging.id}"]`).waitFor({ state: "attached" });
     await switcher.selectOption(staging.id);
-    await page.waitForURL((u) => u.pathname === "/organizations");
-    await page.waitForFunction(
-      (id) => (document.querySelector('[data-testid="org-switcher"]') as HTMLSelectElement | null)?.value === id,
-      staging.id,
-    );
+    // The server action stored the choice and reloaded the section: the page now marks it as shown.
+    await shownRow("acme-staging").waitFor();
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Identities" }).click();
     await page.waitForURL((u) => u.pathname === "/identities");
     await page.getByText("No machine identities yet").waitFor();
@@ -105,10 +104,7 @@ describe("organizations: create, switch, edit (headless Chromium against pnpm st
 
     // Back to Acme: its identity is listed again.
     await page.getByTestId("org-switcher").selectOption(orgId);
-    await page.waitForFunction(
-      (id) => (document.querySelector('[data-testid="org-switcher"]') as HTMLSelectElement | null)?.value === id,
-      orgId,
-    );
+    await shownRow("acme").waitFor();
     await admin.go("/identities");
     await page.getByRole("link", { name: "acme-runner", exact: true }).waitFor();
   });
