@@ -397,7 +397,9 @@ describe("ociauth orgs (in process, against the server)", () => {
   it("create (slug from the name or given), list with slugs and roles, update name and slug", async () => {
     const created = await runCliInProcess(["orgs", "create", "CLI Made Org"], await human());
     expect(created).toMatchObject({ code: 0, stderr: "" });
-    expect(created.stdout).toMatch(/^Organization CLI Made Org created; you are its admin\n\nid: +[0-9a-f-]{36}\nname: +CLI Made Org\nslug: +cli-made-org\n$/);
+    expect(created.stdout).toMatch(
+      /^Organization CLI Made Org created; you are its admin\n\nid: +[0-9a-f-]{36}\nname: +CLI Made Org\nslug: +cli-made-org\n$/,
+    );
     const orgId = /id:\s+([0-9a-f-]{36})/.exec(created.stdout)![1]!;
 
     const chosen = JSON.parse((await runCliInProcess(["orgs", "create", "Other", "--slug", "cli-chosen", "--json"], await human())).stdout);
@@ -425,7 +427,10 @@ describe("ociauth orgs (in process, against the server)", () => {
     expect(taken.code).toBe(1);
     expect(taken.stderr).toMatch(/^error: 400 BadRequest: An organization with the slug "cli-chosen" already exists/);
     const noChange = await runCliInProcess(["orgs", "update", fixture().orgId], admin());
-    expect(noChange).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: give --name, --slug or both\n\nociauth orgs update/) });
+    expect(noChange).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^error: give --name, --slug or both\n\nociauth orgs update/),
+    });
     const missing = await runCliInProcess(["orgs", "create"], admin());
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: missing <name>/) });
   });

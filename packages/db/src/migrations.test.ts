@@ -141,7 +141,9 @@ describe.each(["pglite", "postgres"] as const)("start-up migrations on %s", (kin
       "acme-2-00000007aaaa4bbb8ccc123456789abc",
     ]);
     await expect(
-      after.database.prisma.$executeRawUnsafe(`INSERT INTO organizations (id, name, slug, "updatedAt") VALUES (gen_random_uuid(), 'x', 'acme', now())`),
+      after.database.prisma.$executeRawUnsafe(
+        `INSERT INTO organizations (id, name, slug, "updatedAt") VALUES (gen_random_uuid(), 'x', 'acme', now())`,
+      ),
     ).rejects.toThrow();
     await after.database.close();
   });

@@ -51,6 +51,8 @@ describe("organization inputs", () => {
   });
   it("update: a new name or slug, at least one", () => {
     expect(ok(updateOrganizationInputSchema, { organizationId: ORG_ID, slug: "acme" })).toEqual({ organizationId: ORG_ID, slug: "acme" });
-    expect(fail(updateOrganizationInputSchema, { organizationId: ORG_ID })).toEqual([{ path: ["name"], message: "Give a new name or slug" }]);
+    expect(fail(updateOrganizationInputSchema, { organizationId: ORG_ID })).toEqual([
+      { path: ["name"], message: "Give a new name or slug" },
+    ]);
   });
 });

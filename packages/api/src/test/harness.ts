@@ -87,7 +87,9 @@ export async function createTestApp() {
 
   /** A second organization with its own admin user (for cross-organization tests). */
   async function otherOrganization(name = "Other") {
-    const org = await db.organization.create({ data: { name, slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomUUID().slice(0, 8)}` } });
+    const org = await db.organization.create({
+      data: { name, slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomUUID().slice(0, 8)}` },
+    });
     const token = await userWithRole(org.id, "admin");
     return { orgId: org.id, token };
   }
