@@ -15,6 +15,7 @@ describe("organizations: create, switch, edit (headless Chromium against pnpm st
   const cleanups: (() => Promise<void> | void)[] = [];
   let url: string;
   let orgId: string;
+  let runnerId: string;
   let admin: Browser;
 
   const api = async (method: string, p: string, body?: unknown, token?: string) => {
@@ -45,6 +46,7 @@ describe("organizations: create, switch, edit (headless Chromium against pnpm st
       boot.body.identity.credentials.token,
     );
     expect(created.status).toBe(200);
+    runnerId = created.body.identity.id;
     admin = await launchBrowser(url);
     cleanups.push(() => admin.close());
   });
@@ -90,6 +92,9 @@ describe("organizations: create, switch, edit (headless Chromium against pnpm st
     await page.waitForURL((u) => u.pathname === "/identities");
     await page.getByText("No machine identities yet").waitFor();
     expect(await page.getByRole("link", { name: "acme-runner", exact: true }).count()).toBe(0);
+    // Acme's identity page is not shown while another organization is chosen.
+    await admin.go(`/identities/${runnerId}`);
+    await page.getByRole("heading", { name: "Identity not found" }).waitFor();
 
     // Edit the slug of the shown organization.
     await admin.go("/organizations");
