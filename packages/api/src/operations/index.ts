@@ -103,7 +103,7 @@ export const operations = {
         operationId: "loginWithOciAuth",
         summary: "Log in with a signed OCI request and get an access token",
         tag: "OCI Auth",
-        errors: ["UNAUTHORIZED", "RATE_LIMITED", "BAD_GATEWAY"],
+        errors: ["UNAUTHORIZED", "FORBIDDEN", "RATE_LIMITED", "BAD_GATEWAY"],
       },
     }),
     attach: defineOperation({
@@ -190,7 +190,7 @@ export const operations = {
         operationId: "loginWithOciPrincipal",
         summary: "Log in as an OCI instance principal, resource principal or API-key user with a challenge-bound request that OCI verifies",
         tag: "OCI Auth",
-        errors: ["UNAUTHORIZED", "RATE_LIMITED", "BAD_GATEWAY"],
+        errors: ["UNAUTHORIZED", "FORBIDDEN", "RATE_LIMITED", "BAD_GATEWAY"],
       },
     }),
   },
