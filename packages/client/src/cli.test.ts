@@ -417,6 +417,15 @@ describe("ociauth orgs (in process, against the server)", () => {
     expect(organizations.find((o) => o.id === orgId)).toMatchObject({ name: "CLI Org", slug: "cli-org", userRole: "admin" });
   });
 
+  it("login --organization-slug (or INFISICAL_AUTH_ORGANIZATION_SLUG): the identity's organization's logs in, an unknown one exits 1 with 404", async () => {
+    const identityId = await createIdentityWithOciAuth();
+    const ok = await runCliInProcess(loginArgs(identityId, { "--organization-slug": "client-tests" }));
+    expect(ok).toMatchObject({ code: 0, stderr: "" });
+    expect(ok.stdout).toMatch(/^eyJ/);
+    const refused = await runCliInProcess(loginArgs(identityId), { INFISICAL_AUTH_ORGANIZATION_SLUG: "no-such-org" });
+    expect(refused).toMatchObject({ code: 1, stdout: "", stderr: "error: 404 NotFound: Organization with slug no-such-org not found\n" });
+  });
+
   it("an identity lists its own organization only and cannot create one (exit 1); usage errors exit 2", async () => {
     const list = JSON.parse((await runCliInProcess(["orgs", "list", "--json"], admin())).stdout);
     expect(list.organizations.map((o: { id: string }) => o.id)).toEqual([fixture().orgId]);
