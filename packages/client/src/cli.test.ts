@@ -453,5 +453,63 @@ describe("ociauth token-auth (in process, against the server)", () => {
     expect((await runCliInProcess(["token-auth", "tokens", "--help"])).stdout).toContain(
       "ociauth token-auth tokens rename <tokenId> <name>",
     );
+
+describe("ociauth orgs (in process, against the server)", () => {
+  let humanToken: string | undefined;
+  const human = async () => {
+    humanToken ??= (
+      await createOciAuthClient({ url: fixture().url }).auth.login.mutate({ email: "ops@example.com", password: "long-enough-password" })
+    ).token;
+    return { OCIAUTH_URL: fixture().url, OCIAUTH_TOKEN: humanToken };
+  };
+
+  it("create (slug from the name or given), list with slugs and roles, update name and slug", async () => {
+    const created = await runCliInProcess(["orgs", "create", "CLI Made Org"], await human());
+    expect(created).toMatchObject({ code: 0, stderr: "" });
+    expect(created.stdout).toMatch(
+      /^Organization CLI Made Org created; you are its admin\n\nid: +[0-9a-f-]{36}\nname: +CLI Made Org\nslug: +cli-made-org\n$/,
+    );
+    const orgId = /id:\s+([0-9a-f-]{36})/.exec(created.stdout)![1]!;
+
+    const chosen = JSON.parse((await runCliInProcess(["orgs", "create", "Other", "--slug", "cli-chosen", "--json"], await human())).stdout);
+    expect(chosen.organization).toMatchObject({ name: "Other", slug: "cli-chosen" });
+
+    const list = await runCliInProcess(["orgs", "list"], await human());
+    expect(list.code).toBe(0);
+    expect(list.stdout.split("\n")[0]).toMatch(/^ID\s+SLUG\s+ROLE\s+NAME$/);
+    expect(list.stdout).toMatch(new RegExp(`${orgId}\\s+cli-made-org\\s+admin\\s+CLI Made Org`));
+
+    const update = await runCliInProcess(["orgs", "update", orgId, "--name", "CLI Org", "--slug", "cli-org"], await human());
+    expect(update).toMatchObject({ code: 0, stdout: expect.stringContaining(`Organization ${orgId} updated`) });
+    expect(update.stdout).toMatch(/slug: +cli-org/);
+    const { organizations } = await createOciAuthClient({ url: fixture().url, token: humanToken }).organizations.list.query();
+    expect(organizations.find((o) => o.id === orgId)).toMatchObject({ name: "CLI Org", slug: "cli-org", userRole: "admin" });
+  });
+
+  it("login --organization-slug (or INFISICAL_AUTH_ORGANIZATION_SLUG): the identity's organization's logs in, an unknown one exits 1 with 404", async () => {
+    const identityId = await createIdentityWithOciAuth();
+    const ok = await runCliInProcess(loginArgs(identityId, { "--organization-slug": "client-tests" }));
+    expect(ok).toMatchObject({ code: 0, stderr: "" });
+    expect(ok.stdout).toMatch(/^eyJ/);
+    const refused = await runCliInProcess(loginArgs(identityId), { INFISICAL_AUTH_ORGANIZATION_SLUG: "no-such-org" });
+    expect(refused).toMatchObject({ code: 1, stdout: "", stderr: "error: 404 NotFound: Organization with slug no-such-org not found\n" });
+  });
+
+  it("an identity lists its own organization only and cannot create one (exit 1); usage errors exit 2", async () => {
+    const list = JSON.parse((await runCliInProcess(["orgs", "list", "--json"], admin())).stdout);
+    expect(list.organizations.map((o: { id: string }) => o.id)).toEqual([fixture().orgId]);
+    const refused = await runCliInProcess(["orgs", "create", "Machine Made"], admin());
+    expect(refused).toMatchObject({ code: 1, stdout: "" });
+    expect(refused.stderr).toMatch(/^error: 403 ForbiddenError: Machine identities cannot create organizations/);
+    const taken = await runCliInProcess(["orgs", "create", "Again", "--slug", "cli-chosen"], await human());
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/^error: 400 BadRequest: An organization with the slug "cli-chosen" already exists/);
+    const noChange = await runCliInProcess(["orgs", "update", fixture().orgId], admin());
+    expect(noChange).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^error: give --name, --slug or both\n\nociauth orgs update/),
+    });
+    const missing = await runCliInProcess(["orgs", "create"], admin());
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: missing <name>/) });
   });
 });

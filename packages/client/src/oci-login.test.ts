@@ -23,6 +23,18 @@ describe("loginWithOci against the server and the OCI stand-in", () => {
     expect(identityOciAuth.tenancyOcid).toBe(fixture().oci.tenancyOcid);
   });
 
+  it("sends organizationSlug: the identity's organization's logs in, an unknown one is 404; the token reads the slug", async () => {
+    const result = await loginWithOci(loginOptions(identityId, { organizationSlug: "client-tests" }));
+    const client = createOciAuthClient({ url: fixture().url, token: result.accessToken });
+    expect((await client.identities.details.query()).identityDetails.organization).toMatchObject({
+      id: fixture().orgId,
+      slug: "client-tests",
+    });
+    const refused = await loginWithOci(loginOptions(identityId, { organizationSlug: "no-such-org" })).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OciAuthError);
+    expect(refused).toMatchObject({ status: 404, error: "NotFound", message: "Organization with slug no-such-org not found" });
+  });
+
   it("several logins with one key in the same process all succeed (each signature gets its own second)", async () => {
     const results = await Promise.all([1, 2, 3].map(() => loginWithOci(loginOptions(identityId))));
     expect(results.map((r) => r.tokenType)).toEqual(["Bearer", "Bearer", "Bearer"]);

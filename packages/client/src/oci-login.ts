@@ -25,6 +25,8 @@ export type OciUserLoginOptions = PrivateKeySource & {
   fetch?: typeof fetch;
   /** Abort the login request after this many milliseconds (default 30 000). */
   timeoutMs?: number;
+  /** The identity's organization's slug (Infisical's INFISICAL_AUTH_ORGANIZATION_SLUG): the login is refused if it names another. */
+  organizationSlug?: string;
 };
 
 /** How a workload logs in: Infisical's user login, or as an instance, resource or API-key principal. */
@@ -50,6 +52,7 @@ export async function loginWithOci(options: OciLoginOptions): Promise<OciLoginRe
         identityId: options.identityId,
         userOcid: options.userOcid,
         headers,
+        ...(options.organizationSlug ? { organizationSlug: options.organizationSlug } : {}),
       });
       return withExpiresAt(response);
     } catch (error) {

@@ -11,6 +11,8 @@ const DEFAULT_METADATA_URL = "http://169.254.169.254/opc/v2";
 interface PrincipalLoginBase extends RestCallOptions {
   /** The machine identity to log in as (its OCI auth must allow this principal type). */
   identityId: string;
+  /** The identity's organization's slug: the login is refused if it names another (unknown 404, another's 403). */
+  organizationSlug?: string;
 }
 
 /** A compute instance: its instance principal (certificate from the instance metadata service). */
@@ -135,6 +137,7 @@ export async function loginWithOciPrincipal(options: OciPrincipalLoginOptions): 
   const response = await postJson<AccessTokenResponse>(options, PRINCIPAL_LOGIN_PATH, {
     identityId: options.identityId,
     authenticateClient: { headers: outer, body },
+    ...(options.organizationSlug ? { organizationSlug: options.organizationSlug } : {}),
   });
   return withExpiresAt(response);
 }

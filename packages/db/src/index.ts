@@ -13,6 +13,7 @@ export * from "./data/errors";
 export * from "./data/settings";
 export * from "./data/accounts";
 export * from "./data/users";
+export * from "./data/organizations";
 export * from "./data/identities";
 export * from "./data/oci-auth";
 export * from "./data/token-auth";

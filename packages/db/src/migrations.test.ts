@@ -105,6 +105,49 @@ describe.each(["pglite", "postgres"] as const)("start-up migrations on %s", (kin
     await next.database.close();
   });
 
+  it("the organization slugs migration gives existing organizations unique slugs from their names", async () => {
+    const dir = copyMigrations();
+    const slugsMigration = "20261207161000_organization_slugs";
+    const held = path.join(root, `held-${counter++}`);
+    cpSync(path.join(dir, slugsMigration), held, { recursive: true });
+    rmSync(path.join(dir, slugsMigration), { recursive: true });
+    const target = await newTarget(kind);
+    const before = await migrate(target, dir);
+    const names = ["Acme", "acme", "ACME!", "Café Zürich", "***", "", "Build & Deploy -- Team", "Acme 2"];
+    for (const [i, name] of names.entries()) {
+      await before.database.prisma.$executeRawUnsafe(
+        `INSERT INTO organizations (id, name, "createdAt", "updatedAt") VALUES ($1::uuid, $2, now() + ($3 || ' seconds')::interval, now())`,
+        `0000000${i}-aaaa-4bbb-8ccc-123456789abc`,
+        name,
+        String(i),
+      );
+    }
+    await before.database.close();
+    cpSync(held, path.join(dir, slugsMigration), { recursive: true });
+
+    const after = await migrate(target, dir);
+    expect(after.report).toEqual({ deployed: true, applied: [slugsMigration] });
+    const rows = await after.database.prisma.$queryRawUnsafe<{ name: string; slug: string }[]>(
+      `SELECT name, slug FROM organizations ORDER BY "createdAt"`,
+    );
+    expect(rows.map((row) => row.slug)).toEqual([
+      "acme",
+      "acme-2",
+      "acme-3",
+      "cafe-zurich",
+      "org",
+      "org-2",
+      "build-deploy-team",
+      "acme-2-00000007aaaa4bbb8ccc123456789abc",
+    ]);
+    await expect(
+      after.database.prisma.$executeRawUnsafe(
+        `INSERT INTO organizations (id, name, slug, "updatedAt") VALUES (gen_random_uuid(), 'x', 'acme', now())`,
+      ),
+    ).rejects.toThrow();
+    await after.database.close();
+  });
+
   it("an applied migration edited afterwards is refused, where Prisma's deploy would ignore it", async () => {
     const dir = copyMigrations();
     const target = await newTarget(kind);

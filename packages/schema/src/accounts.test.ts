@@ -108,7 +108,7 @@ describe("bootstrapBodySchema", () => {
 describe("bootstrapResponseSchema", () => {
   const response = {
     user: { id: "u1", email: "admin@example.com" },
-    organization: { id: ORG_ID, name: "Acme" },
+    organization: { id: ORG_ID, name: "Acme", slug: "acme" },
     identity: { id: "i1", name: "admin", credentials: { token: "jwt" } },
   };
 

@@ -26,7 +26,7 @@ export const bootstrapBodySchema = z.strictObject(
 
 export const bootstrapResponseSchema = z.strictObject({
   user: z.strictObject({ id: z.string(), email: z.string() }),
-  organization: z.strictObject({ id: z.string(), name: z.string() }),
+  organization: z.strictObject({ id: z.string(), name: z.string(), slug: z.string() }),
   identity: z.strictObject({
     id: z.string(),
     name: z.string(),
@@ -69,6 +69,11 @@ export const orgUserResponseSchema = z.strictObject({
   user: z.strictObject({ id: z.string(), email: z.string(), role: orgRoleSchema }),
 });
 
+/** `auth.me`: the organization to answer for (the dashboard's choice); the user's first one when absent or not theirs. */
+export const whoAmIInputSchema = z
+  .strictObject({ organizationId: idSchema("organizationId").optional() }, { error: objectError("The request") })
+  .optional();
+
 export const bootstrapStatusResponseSchema = z.strictObject({ isSetUp: z.boolean() });
 
 /** Who the caller is: a dashboard user (organization and role of its first membership) or a machine identity. */
@@ -90,3 +95,4 @@ export type BootstrapBody = z.infer<typeof bootstrapBodySchema>;
 export type BootstrapResponse = z.infer<typeof bootstrapResponseSchema>;
 export type UserLoginBody = z.infer<typeof userLoginBodySchema>;
 export type AddOrgUserInput = z.infer<typeof addOrgUserInputSchema>;
+export type WhoAmIInput = z.infer<typeof whoAmIInputSchema>;

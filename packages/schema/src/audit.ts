@@ -32,6 +32,8 @@ export const auditEventTypes = [
   "change-own-password",
   "reset-user-password",
   "unlock-org-user",
+  "create-organization",
+  "update-organization",
 ] as const;
 export const auditEventTypeSchema = z.enum(auditEventTypes);
 export type AuditEventType = z.infer<typeof auditEventTypeSchema>;
@@ -68,6 +70,8 @@ export const auditEventLabels: Record<AuditEventType, string> = {
   "change-own-password": "Own password changed",
   "reset-user-password": "User password reset",
   "unlock-org-user": "User sign-in delay cleared",
+  "create-organization": "Organization created",
+  "update-organization": "Organization updated",
 };
 
 /** The label of a stored event type; a type this version does not know reads as itself. */

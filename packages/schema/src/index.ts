@@ -20,3 +20,4 @@ export * from "./oci-principals";
 export * from "./principal-login";
 export * from "./oci-regions";
 export * from "./trpc-batch";
+export * from "./organizations";

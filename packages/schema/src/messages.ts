@@ -36,6 +36,15 @@ export const messages = {
   pathParamMismatch: (name: string) => `${name} must equal the ${name} in the path (or be left out)`,
   identityNotFound: (id: string) => `Failed to find identity with ID ${id}`,
   organizationNotFound: (id: string) => `Failed to find organization with ID ${id}`,
+  organizationSlugTaken: (slug: string) => `An organization with the slug "${slug}" already exists: choose another slug`,
+  /** Login with an `organizationSlug` no organization has (Infisical: "Sub organization with slug … not found"). */
+  loginOrganizationNotFound: (slug: string) => `Organization with slug ${slug} not found`,
+  /** Login with another organization's slug (Infisical: "Identity not authorized to access sub organization …"). */
+  loginOrganizationDenied: (slug: string) => `Identity not authorized to access organization ${slug}`,
+  organizationUpdated: "Successfully changed organization name",
+  organizationEditDenied: "You are not allowed to edit this organization: only its admins may rename it or change its slug",
+  identityCreatesOrganization: "Machine identities cannot create organizations: a signed-in user creates one and becomes its admin",
+  identityDetailsNeedsIdentity: "Only a machine identity access token has identity details: call this with an identity's token",
   identityDeleteProtected: "Cannot delete identity while delete protection is enabled",
   userNotFound: (id: string) => `Failed to find user with ID ${id} in this organization`,
   userEmailTaken: "A user with this email already exists",

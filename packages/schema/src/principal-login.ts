@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { idSchema, objectError, typeError } from "./common";
 import { isHeaderValueText } from "./header-values";
+import { loginOrganizationSlugSchema } from "./organizations";
 import { MAX_AUTHENTICATE_CLIENT_BODY_BYTES, OCI_CHALLENGE_TTL_SECONDS } from "./limits";
 
 /** The path a workload signs (with `?challenge=…`) to bind a challenge into its inner request. */
@@ -96,6 +97,7 @@ export const ociPrincipalLoginBodySchema = z.strictObject(
         description:
           "The workload's signed POST https://auth.<region>.oraclecloud.com/v1/authentication/authenticateClient request, forwarded unchanged to OCI.",
       }),
+    organizationSlug: loginOrganizationSlugSchema,
   },
   { error: objectError("The request body") },
 );

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { idSchema, objectError, typeError } from "./common";
 import { messages } from "./messages";
+import { loginOrganizationSlugSchema } from "./organizations";
 
 /** HTTP header names are case-insensitive: accept `Authorization`/`Host`/`Date` as sent by some SDKs. */
 /** Two spellings of one header with different values are ambiguous: rejected. */
@@ -61,12 +62,7 @@ export const ociLoginBodySchema = z.strictObject(
           .refine((h) => h.date !== undefined || h["x-date"] !== undefined, { message: messages.dateRequired, path: ["date"] }),
       )
       .meta({ description: "Headers of a signed GET /20160918/users/{userOcid} request to OCI's identity endpoint." }),
-    organizationSlug: z
-      .string({ error: typeError("organizationSlug", "text") })
-      .trim()
-      .max(64, "organizationSlug must be at most 64 characters")
-      .meta({ description: "Accepted for Infisical compatibility; ignored." })
-      .optional(),
+    organizationSlug: loginOrganizationSlugSchema,
   },
   { error: objectError("The request body") },
 );

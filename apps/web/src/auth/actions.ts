@@ -1,11 +1,11 @@
 "use server";
 
-import { bootstrapBodySchema, userLoginBodySchema } from "@ociauth/schema";
+import { bootstrapBodySchema, idSchema, userLoginBodySchema } from "@ociauth/schema";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { api } from "@/server-api";
-import { dashboardCaller, getSessionToken } from "./session";
+import { dashboardCaller, getSessionToken, ORGANIZATION_COOKIE } from "./session";
 import { loginPath, safeReturnTo } from "./return-to";
 
 export interface ActionFailure {
@@ -113,4 +113,27 @@ export async function logoutAction(): Promise<void> {
     maxAge: 0,
   });
   redirect(loginPath(undefined, "signed-out"));
+}
+
+/** The dashboard's sections: switching organizations lands on the same section, never on another organization's page. */
+const SECTIONS = ["/identities", "/users", "/audit", "/organizations", "/account"];
+
+/**
+ * The organization switcher: remembers the chosen organization in a cookie (the pages read it
+ * through auth.me, which falls back to the user's first organization when they are not a member
+ * of it) and reloads the section the user was on.
+ */
+export async function switchOrganizationAction(form: FormData): Promise<void> {
+  const organizationId = idSchema("organizationId").safeParse(form.get("organizationId"));
+  const from = String(form.get("returnTo") ?? "");
+  if (organizationId.success) {
+    (await cookies()).set(ORGANIZATION_COOKIE, organizationId.data, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: await requestIsHttps(),
+      path: "/",
+      maxAge: 400 * 24 * 60 * 60,
+    });
+  }
+  redirect(SECTIONS.find((section) => from === section || from.startsWith(`${section}/`)) ?? "/identities");
 }

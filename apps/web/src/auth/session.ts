@@ -1,10 +1,19 @@
-import { type OrgRole, orgRoleSchema } from "@ociauth/schema";
+import { idSchema, type OrgRole, orgRoleSchema } from "@ociauth/schema";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { RequestMeta, ServiceContext } from "@ociauth/api";
 import { api } from "@/server-api";
 import { loginPath } from "./return-to";
+
+/** The organization the dashboard shows (its id): chosen with the header's organization switcher. */
+export const ORGANIZATION_COOKIE = "ociauth_org";
+
+/** The chosen organization's id from its cookie, or null (then the user's first organization is shown). */
+async function chosenOrganizationId(): Promise<string | null> {
+  const value = api.readCookie((await headers()).get("cookie"), ORGANIZATION_COOKIE);
+  return value && idSchema("organizationId").safeParse(value).success ? value : null;
+}
 
 /** The dashboard user's session token from the HTTP-only cookie. */
 export async function getSessionToken(): Promise<string | null> {
@@ -37,7 +46,9 @@ export async function dashboardCaller(options: { anonymous?: boolean } = {}) {
 export interface DashboardSession {
   userId: string;
   email: string;
+  /** The organization the pages show: the switcher's choice when the user belongs to it, else their first. */
   organizationId: string | null;
+  /** The user's role in that organization. */
   role: OrgRole;
 }
 
@@ -47,7 +58,8 @@ const isAuthFailure = (error: unknown) => error instanceof api.TRPCError && (err
 export const getSession = cache(async (): Promise<DashboardSession | null> => {
   if (!(await getSessionToken())) return null;
   try {
-    const me = await (await dashboardCaller()).auth.me();
+    const organizationId = await chosenOrganizationId();
+    const me = await (await dashboardCaller()).auth.me(organizationId ? { organizationId } : undefined);
     if (me.type !== "user") return null;
     return { userId: me.id, email: me.name, organizationId: me.organizationId, role: orgRoleSchema.catch("no-access").parse(me.role) };
   } catch (error) {

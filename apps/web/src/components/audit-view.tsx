@@ -7,7 +7,7 @@ import type { DashboardSession } from "@/auth/session";
 import { formatDateTime } from "./format";
 import { Pagination } from "./pagination";
 import {
-  ACTOR_CHOICES_INPUT,
+  actorChoicesInput,
   AUDIT_PAGE_SIZE,
   type AuditFilters,
   auditListInput,
@@ -100,9 +100,10 @@ function EventDetails({ event }: { event: AuditEvent }) {
   );
 }
 
-/** The export endpoint's query: the list's filters under the API's names. */
-function exportHref(filters: AuditFilters, format: "csv" | "jsonl") {
+/** The export endpoint's query: the list's organization and filters under the API's names. */
+function exportHref(organizationId: string | null, filters: AuditFilters, format: "csv" | "jsonl") {
   const params = new URLSearchParams({ format });
+  if (organizationId) params.set("organizationId", organizationId);
   if (filters.eventType) params.set("eventType", filters.eventType);
   if (filters.actorId) params.set("actorId", filters.actorId);
   if (filters.targetIdentityId) params.set("targetIdentityId", filters.targetIdentityId);
@@ -125,9 +126,9 @@ export function AuditView({ session }: { session: DashboardSession }) {
   }, [filters.startDate, filters.endDate]);
 
   const rangeError = from && to && from > to ? "The start of the range must be before its end." : null;
-  const input = auditListInput(filters, page);
+  const input = auditListInput(session.organizationId, filters, page);
   const events = useQuery(trpc.audit.list.queryOptions(input, { placeholderData: keepPreviousData }));
-  const actors = useQuery(trpc.identities.list.queryOptions(ACTOR_CHOICES_INPUT));
+  const actors = useQuery(trpc.identities.list.queryOptions(actorChoicesInput(session.organizationId)));
 
   function apply(next: AuditFilters, nextPage = 0) {
     const query = new URLSearchParams(auditParamsFromState(next, nextPage));
@@ -263,10 +264,10 @@ export function AuditView({ session }: { session: DashboardSession }) {
             Clear filters
           </button>
           <span className="toolbar-exports">
-            <a className="btn btn-secondary" href={exportHref(filters, "csv")} download>
+            <a className="btn btn-secondary" href={exportHref(session.organizationId, filters, "csv")} download>
               Export CSV
             </a>
-            <a className="btn btn-secondary" href={exportHref(filters, "jsonl")} download>
+            <a className="btn btn-secondary" href={exportHref(session.organizationId, filters, "jsonl")} download>
               Export JSON lines
             </a>
           </span>

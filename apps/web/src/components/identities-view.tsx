@@ -60,7 +60,7 @@ export function IdentitiesView({ session }: { session: DashboardSession }) {
     if (!own && applied !== search.trim()) setSearch(applied);
   }, [applied]);
   const setPage = (next: number, mode: "push" | "replace" = "push") => setParams({ page: next > 0 ? String(next + 1) : undefined }, mode);
-  const input = identitiesListInput(applied, page);
+  const input = identitiesListInput(session.organizationId, applied, page);
   const list = useQuery(trpc.identities.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Identity | null>(null);

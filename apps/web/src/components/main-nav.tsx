@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/identities", label: "Identities" },
   { href: "/users", label: "Users" },
   { href: "/audit", label: "Audit log" },
+  { href: "/organizations", label: "Organizations" },
   { href: "/account", label: "Account" },
 ];
 

@@ -32,7 +32,7 @@ describe("URL state of the lists", () => {
     const { filters, page } = auditStateFromParams({ identity, eventType: "update-identity", page: "3" });
     expect(filters).toEqual({ targetIdentityId: identity, eventType: "update-identity" });
     expect(auditParamsFromState(filters, page)).toBe(`eventType=update-identity&identity=${identity}&page=3`);
-    expect(auditListInput(filters, page)).toMatchObject({ targetIdentityId: identity, offset: 50 });
+    expect(auditListInput(null, filters, page)).toMatchObject({ targetIdentityId: identity, offset: 50 });
     expect(auditStateFromParams({ identity: "nope" }).filters).toEqual({});
   });
 

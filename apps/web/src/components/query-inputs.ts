@@ -14,11 +14,16 @@ import {
  */
 export const IDENTITY_PAGE_SIZE = 20;
 export const AUDIT_PAGE_SIZE = 25;
-/** The audit page's actor filter lists identities by name (the first 100). */
-export const ACTOR_CHOICES_INPUT = { limit: 100, offset: 0 } as const;
+/** The organization a list is of: the dashboard's chosen one (none: the API's default, the user's first). */
+const inOrganization = (organizationId: string | null) => (organizationId ? { organizationId } : {});
 
-export function identitiesListInput(search: string, page: number) {
-  return { ...(search ? { search } : {}), limit: IDENTITY_PAGE_SIZE, offset: page * IDENTITY_PAGE_SIZE };
+/** The audit page's actor filter lists the organization's identities by name (the first 100). */
+export function actorChoicesInput(organizationId: string | null) {
+  return { ...inOrganization(organizationId), limit: 100, offset: 0 };
+}
+
+export function identitiesListInput(organizationId: string | null, search: string, page: number) {
+  return { ...inOrganization(organizationId), ...(search ? { search } : {}), limit: IDENTITY_PAGE_SIZE, offset: page * IDENTITY_PAGE_SIZE };
 }
 
 const MAX_PAGE = 10_000;
@@ -57,8 +62,12 @@ export interface AuditFilters {
   endDate?: string;
 }
 
-export function auditListInput(filters: AuditFilters, page: number) {
-  const input: AuditFilters & { limit: number; offset: number } = { limit: AUDIT_PAGE_SIZE, offset: page * AUDIT_PAGE_SIZE };
+export function auditListInput(organizationId: string | null, filters: AuditFilters, page: number) {
+  const input: AuditFilters & { organizationId?: string; limit: number; offset: number } = {
+    ...inOrganization(organizationId),
+    limit: AUDIT_PAGE_SIZE,
+    offset: page * AUDIT_PAGE_SIZE,
+  };
   if (filters.eventType) input.eventType = filters.eventType;
   if (filters.actorId) input.actorId = filters.actorId;
   if (filters.targetIdentityId) input.targetIdentityId = filters.targetIdentityId;

@@ -22,6 +22,14 @@ import {
   bootstrapStatusResponseSchema,
   changeOwnPasswordBodySchema,
   createIdentityInputSchema,
+  createOrganizationBodySchema,
+  identityDetailsResponseSchema,
+  organizationIdParamsSchema,
+  organizationListResponseSchema,
+  organizationResponseSchema,
+  updateOrganizationInputSchema,
+  updateOrganizationResponseSchema,
+  whoAmIInputSchema,
   createIdentityResponseSchema,
   deleteIdentityResponseSchema,
   identityAccessTokenListResponseSchema,
@@ -61,6 +69,7 @@ import { exportAudit, listAudit } from "../services/audit/audit-service";
 import * as account from "../services/bootstrap/bootstrap-service";
 import * as identities from "../services/identities/identity-service";
 import * as ociAuth from "../services/oci-auth/oci-auth-service";
+import * as organizations from "../services/organizations/organization-service";
 import { issueOciChallenge } from "../services/oci-auth/oci-challenge-service";
 import { loginWithOci } from "../services/oci-auth/oci-login-service";
 import { loginWithOciPrincipal } from "../services/oci-auth/oci-principal-login-service";
@@ -82,6 +91,8 @@ const TOKEN_AUTH_PATH = "/api/v1/auth/token-auth/identities/:identityId";
 const TOKEN_AUTH_TOKEN_PATH = "/api/v1/auth/token-auth/tokens/:tokenId";
 const IDENTITY_PATH = "/api/v1/identities/:identityId";
 const ORG_USERS_PATH = "/api/v1/organizations/:organizationId/users";
+/** Infisical's organization paths: `/api/v1/organization` (singular) to list, read and update; `/api/v2/organizations` to create. */
+const ORGANIZATION_PATH = "/api/v1/organization/:organizationId";
 const ORG_USER_PATH = `${ORG_USERS_PATH}/:userId`;
 
 /**
@@ -105,7 +116,7 @@ export const operations = {
         operationId: "loginWithOciAuth",
         summary: "Log in with a signed OCI request and get an access token",
         tag: "OCI Auth",
-        errors: ["UNAUTHORIZED", "RATE_LIMITED", "BAD_GATEWAY"],
+        errors: ["UNAUTHORIZED", "FORBIDDEN", "RATE_LIMITED", "BAD_GATEWAY"],
       },
     }),
     attach: defineOperation({
@@ -192,7 +203,7 @@ export const operations = {
         operationId: "loginWithOciPrincipal",
         summary: "Log in as an OCI instance principal, resource principal or API-key user with a challenge-bound request that OCI verifies",
         tag: "OCI Auth",
-        errors: ["UNAUTHORIZED", "RATE_LIMITED", "BAD_GATEWAY"],
+        errors: ["UNAUTHORIZED", "FORBIDDEN", "RATE_LIMITED", "BAD_GATEWAY"],
       },
     }),
   },
@@ -428,6 +439,20 @@ export const operations = {
         view: { response: identityMembershipListResponseSchema, present: toIdentityMembershipList },
       },
     }),
+    /** Infisical's identity details: the calling identity's organization (Terraform's infisical_identity_details). */
+    details: defineOperation({
+      kind: "query",
+      auth: true,
+      output: identityDetailsResponseSchema,
+      handler: organizations.getIdentityDetails,
+      rest: {
+        method: "GET",
+        path: "/api/v1/identities/details",
+        operationId: "getIdentityDetails",
+        summary: "Get the calling machine identity's organization (id, name, slug); identity access tokens only",
+        tag: "Identities",
+      },
+    }),
     get: defineOperation({
       kind: "query",
       auth: true,
@@ -513,7 +538,7 @@ export const operations = {
       },
     }),
     logout: defineOperation({ kind: "mutation", auth: true, output: okResponseSchema, handler: account.logoutUser }),
-    me: defineOperation({ kind: "query", auth: true, output: whoAmIResponseSchema, handler: account.whoAmI }),
+    me: defineOperation({ kind: "query", auth: true, input: whoAmIInputSchema, output: whoAmIResponseSchema, handler: account.whoAmI }),
   },
 
   /** The users (dashboard operators) of an organization. */
@@ -623,7 +648,63 @@ export const operations = {
     }),
   },
 
+  /** Organizations: Infisical's paths and shapes (create is users only: an identity belongs to one organization). */
   organizations: {
+    create: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: createOrganizationBodySchema,
+      output: organizationResponseSchema,
+      handler: organizations.createOrganization,
+      rest: {
+        method: "POST",
+        path: "/api/v2/organizations",
+        operationId: "createOrganization",
+        summary: "Create an organization; the signed-in user becomes its admin (users only, not machine identities)",
+        tag: "Organizations",
+      },
+    }),
+    list: defineOperation({
+      kind: "query",
+      auth: true,
+      output: organizationListResponseSchema,
+      handler: organizations.listOrganizations,
+      rest: {
+        method: "GET",
+        path: "/api/v1/organization",
+        operationId: "listOrganizations",
+        summary: "List the caller's organizations with its role in each (an identity: its own)",
+        tag: "Organizations",
+      },
+    }),
+    get: defineOperation({
+      kind: "query",
+      auth: true,
+      input: organizationIdParamsSchema,
+      output: organizationResponseSchema,
+      handler: organizations.getOrganization,
+      rest: {
+        method: "GET",
+        path: ORGANIZATION_PATH,
+        operationId: "getOrganizationById",
+        summary: "Get an organization the caller belongs to",
+        tag: "Organizations",
+      },
+    }),
+    update: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: updateOrganizationInputSchema,
+      output: updateOrganizationResponseSchema,
+      handler: organizations.updateOrganization,
+      rest: {
+        method: "PATCH",
+        path: ORGANIZATION_PATH,
+        operationId: "updateOrganization",
+        summary: "Rename an organization or change its slug (admins)",
+        tag: "Organizations",
+      },
+    }),
     /** The same operation as `users.add` (POST /api/v1/organizations/:organizationId/users), under its first tRPC name. */
     addUser: defineOperation({
       weight: TRPC_CALL_WEIGHT.login,

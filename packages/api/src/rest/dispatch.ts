@@ -6,7 +6,7 @@ import { authenticate } from "../services/auth/authenticate";
 import type { FileStream } from "../operations/define-operation";
 import { errorReply, type JsonReply, jsonReply, newReqId, serverTimingHeader, type StreamReply, toFetchResponse } from "./error-envelope";
 import { type ApiRequest, type ConnectionInfo, requestMeta } from "./request-meta";
-import { inputSource, type RestRoute, restRoutes } from "./rest-routes";
+import { inputSource, type RestRoute, restRoutesInMatchOrder } from "./rest-routes";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -16,7 +16,7 @@ type Match = { route: RestRoute; params: Record<string, string> } | { allow: str
 function match(method: string, pathname: string): Match {
   const parts = pathname.replace(/\/+$/, "").split("/");
   const allow: string[] = [];
-  for (const route of restRoutes) {
+  for (const route of restRoutesInMatchOrder) {
     const { segments } = route;
     if (segments.length !== parts.length) continue;
     const params: Record<string, string> = {};

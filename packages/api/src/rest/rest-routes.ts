@@ -20,6 +20,13 @@ export const restRoutes: RestRoute[] = operationList.flatMap(({ name, operation 
   return [{ name, operation, rest, segments, pathParams }];
 });
 
+/**
+ * The order requests are matched in: fewer `:param` segments first (otherwise the table's order),
+ * so a fixed path wins over a template that also matches it: GET /api/v1/identities/details is
+ * not GET /api/v1/identities/:identityId with identityId "details".
+ */
+export const restRoutesInMatchOrder: RestRoute[] = [...restRoutes].sort((a, b) => a.pathParams.length - b.pathParams.length);
+
 /** Where the rest of the input comes from besides the path. */
 export function inputSource(method: RestBinding["method"]): "body" | "query" | "none" {
   if (method === "GET") return "query";

@@ -81,7 +81,8 @@ describe("bootstrap and users", () => {
     it("returns {user, organization, identity:{id,name,credentials:{token}}} and a working admin identity token", async () => {
       expect(Object.keys(first).sort()).toEqual(["identity", "organization", "user"]);
       expect(Object.keys(first.user).sort()).toEqual(["email", "id"]);
-      expect(Object.keys(first.organization).sort()).toEqual(["id", "name"]);
+      expect(Object.keys(first.organization).sort()).toEqual(["id", "name", "slug"]);
+      expect(first.organization.slug).toBe(first.organization.name.toLowerCase().replace(" ", "-")); // "Org 3" → "org-3"
       expect(Object.keys(first.identity).sort()).toEqual(["credentials", "id", "name"]);
       expect(Object.keys(first.identity.credentials)).toEqual(["token"]);
       const user = await app.db.user.findUniqueOrThrow({ where: { id: first.user.id } });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createTestDatabase } from "@ociauth/db/testing";
 import * as data from "@ociauth/db";
 import { startRuntime } from "../core/runtime";
@@ -86,7 +87,9 @@ export async function createTestApp() {
 
   /** A second organization with its own admin user (for cross-organization tests). */
   async function otherOrganization(name = "Other") {
-    const org = await db.organization.create({ data: { name } });
+    const org = await db.organization.create({
+      data: { name, slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomUUID().slice(0, 8)}` },
+    });
     const token = await userWithRole(org.id, "admin");
     return { orgId: org.id, token };
   }

@@ -145,7 +145,7 @@ describe("list pages are capped by bytes as well as rows, and say where to go on
   });
 
   it("users: pages of at most MAX_LISTED_USERS, with where the next one starts", async () => {
-    const org = await app.db.organization.create({ data: { name: "Crowded" } });
+    const org = await app.db.organization.create({ data: { name: "Crowded", slug: "crowded" } });
     await app.database.execute(
       `WITH new_users AS (
          INSERT INTO users (id, email, "passwordHash", "updatedAt")

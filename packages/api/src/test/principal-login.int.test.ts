@@ -14,7 +14,7 @@ import {
   type StandInResource,
   startOciStandIn,
 } from "@ociauth/oci-stand-in";
-import { CHALLENGE_HEADER, PRINCIPAL_LOGIN_PATH } from "@ociauth/schema";
+import { CHALLENGE_HEADER, messages, PRINCIPAL_LOGIN_PATH } from "@ociauth/schema";
 import { createSign } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { overrideConfigForTesting } from "../core/config";
@@ -256,6 +256,25 @@ describe("principal login: challenge-bound, verified by OCI's authenticateClient
         ociUserOcid: alice.id,
         ociCompartmentOcid: tenancyOcid,
       });
+    });
+
+    it("with organizationSlug: the identity's own → 200, unknown → 404, another organization's → 403", async () => {
+      const id = await identityWith();
+      const own = (await app.db.organization.findFirstOrThrow({ where: { identities: { some: { id } } } })).slug;
+      const other = await app.otherOrganization("Principal Elsewhere");
+      const otherSlug = (await app.db.organization.findUniqueOrThrow({ where: { id: other.orgId } })).slug;
+      const withSlug = async (organizationSlug: string) =>
+        post({ ...(await signedLogin(id, providers.alice, await challengeFor(id))), organizationSlug });
+      expect((await withSlug(own)).status).toBe(200);
+      await expectRefused(
+        await withSlug("no-such-org"),
+        id,
+        404,
+        "organization_not_found",
+        messages.loginOrganizationNotFound("no-such-org"),
+      );
+      await expectRefused(await withSlug(otherSlug), id, 403, "organization_not_allowed", messages.loginOrganizationDenied(otherSlug));
+      expect(await tokenRows(id)).toHaveLength(1);
     });
 
     it("with the challenge in a signed x-ociauth-challenge header (a custom signer's choice)", async () => {

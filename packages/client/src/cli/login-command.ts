@@ -18,6 +18,7 @@ const LOGIN_OPTIONS = {
   auth: { type: "string" },
   "metadata-url": { type: "string" },
   "federation-endpoint": { type: "string" },
+  "organization-slug": { type: "string" },
 } as const;
 
 const AUTH_METHODS = ["instance_principal", "resource_principal", "api_key"] as const;
@@ -50,7 +51,8 @@ export async function loginCommand(args: string[], io: CliIo): Promise<void> {
       throw new UsageError((error as Error).message, LOGIN_USAGE);
     }
   }
-  const connection = { url: serviceUrl(values.url, io.env), identityId: values["identity-id"] as string };
+  const organizationSlug = values["organization-slug"] || io.env.INFISICAL_AUTH_ORGANIZATION_SLUG || undefined;
+  const connection = { url: serviceUrl(values.url, io.env), identityId: values["identity-id"] as string, organizationSlug };
   const apiKey = () => ({
     userOcid: values["user-ocid"] as string,
     tenancyOcid: tenancy as string,

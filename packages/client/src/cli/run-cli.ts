@@ -7,6 +7,8 @@ import {
   MAIN_USAGE,
   OCI_AUTH_SUBCOMMAND_USAGE,
   OCI_AUTH_USAGE,
+  ORGS_SUBCOMMAND_USAGE,
+  ORGS_USAGE,
   TOKEN_AUTH_SUBCOMMAND_USAGE,
   TOKEN_AUTH_TOKENS_SUBCOMMAND_USAGE,
   TOKEN_AUTH_TOKENS_USAGE,
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<void>> = {
   "oci-auth": async (args, io) => (await import("./oci-auth-command")).ociAuthCommand(args, io),
   "token-auth": async (args, io) => (await import("./token-auth-command")).tokenAuthCommand(args, io),
   users: async (args, io) => (await import("./users-command")).usersCommand(args, io),
+  orgs: async (args, io) => (await import("./orgs-command")).orgsCommand(args, io),
 };
 
 function helpFor(topic: string[]): string {
@@ -31,6 +34,7 @@ function helpFor(topic: string[]): string {
     return (tokensSubcommand && TOKEN_AUTH_TOKENS_SUBCOMMAND_USAGE[tokensSubcommand]) || TOKEN_AUTH_TOKENS_USAGE;
   if (command === "token-auth") return (subcommand && TOKEN_AUTH_SUBCOMMAND_USAGE[subcommand]) || TOKEN_AUTH_USAGE;
   if (command === "users") return (subcommand && USERS_SUBCOMMAND_USAGE[subcommand]) || USERS_USAGE;
+  if (command === "orgs") return (subcommand && ORGS_SUBCOMMAND_USAGE[subcommand]) || ORGS_USAGE;
   if (command === undefined) return MAIN_USAGE;
   throw new UsageError(`unknown command ${JSON.stringify(command)}`, MAIN_USAGE);
 }

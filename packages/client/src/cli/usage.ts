@@ -26,7 +26,7 @@ const CONFIG: OptionLine[] = [
 ];
 const ID = "d3148b26-fdd0-4875-b3b3-d0e0b7a0726c";
 
-export const MAIN_USAGE = `ociauth — log machine identities in with OCI API keys, manage their OCI auth and the organization's users
+export const MAIN_USAGE = `ociauth — log machine identities in with OCI API keys, manage their OCI auth, the organization's users and organizations
 
 Usage:
   ociauth <command> [options]
@@ -46,6 +46,9 @@ Commands:
   users remove        Remove a user (ends their sessions)
   users reset-password  Set another user's password (admins; ends their sessions)
   users unlock        Clear a user's sign-in delay after failed password logins (admins)
+  orgs list           List your organizations (slug, your role)
+  orgs create         Create an organization (signed-in users; you become its admin)
+  orgs update         Rename an organization or change its slug (admins)
   help [command]      Show help for a command
 
 Run "ociauth <command> --help" for a command's options.
@@ -78,6 +81,7 @@ Options:
 ${options([
   ["--identity-id <id>", "Machine identity to log in as (it must have OCI auth attached)"],
   ["--auth <method>", "instance_principal, resource_principal or api_key (principal login); omit for Infisical's login"],
+  ["--organization-slug <slug>", "Refuse the login unless the identity is in this organization (env INFISICAL_AUTH_ORGANIZATION_SLUG)"],
   ["--user-ocid <ocid>", "OCI user that owns the API key (ocid1.user.oc1..…)"],
   ["--tenancy <ocid>", "The user's tenancy OCID (alias --tenancy-ocid)"],
   ["--fingerprint <fp>", "API key fingerprint, 12:34:…:ef"],
@@ -396,4 +400,61 @@ ${options([...ORG, ...TOKEN, ...CONNECTION])}
 
 Example:
   ociauth users unlock ${USER_ID}`,
+};
+
+const ORG_ID = "2f1c5a9e-8b3d-4c6f-9a1e-7d2b4c6e8f01";
+const SLUG_RULE = "lowercase letters, digits and single hyphens, at most 64 characters";
+
+export const ORGS_USAGE = `ociauth orgs — list, create and update organizations
+
+Usage:
+  ociauth orgs list
+  ociauth orgs create <name> [--slug <slug>]
+  ociauth orgs update <organizationId> [--name <name>] [--slug <slug>]
+
+Every subcommand takes --url, --token and --json; see "ociauth orgs <subcommand> --help".
+A machine identity sees only its own organization and cannot create one; a signed-in user
+(a session token, e.g. from POST /api/v1/auth/login) creates organizations and becomes their admin.
+
+Examples:
+  ociauth orgs list
+  ociauth orgs create "Acme Staging" --slug acme-staging`;
+
+export const ORGS_SUBCOMMAND_USAGE: Record<string, string> = {
+  list: `ociauth orgs list — list your organizations with their slug and your role
+
+Usage:
+  ociauth orgs list [--json] [--url <url>] [--token <token>]
+
+Options:
+${options([...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth orgs list --json`,
+
+  create: `ociauth orgs create — create an organization; you become its admin (users only)
+
+Usage:
+  ociauth orgs create <name> [--slug <slug>] [options]
+
+Without --slug the slug comes from the name ("Acme Staging" → acme-staging, with -2, -3, … when taken).
+
+Options:
+${options([["--slug <slug>", `The organization's slug: ${SLUG_RULE}`], ...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth orgs create "Acme Staging" --slug acme-staging`,
+
+  update: `ociauth orgs update — rename an organization or change its slug (its admins)
+
+Usage:
+  ociauth orgs update <organizationId> [--name <name>] [--slug <slug>] [options]
+
+A changed slug applies at once: logins naming the old slug (organizationSlug) are refused.
+
+Options:
+${options([["--name <name>", "The new name"], ["--slug <slug>", `The new slug: ${SLUG_RULE}`], ...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth orgs update ${ORG_ID} --slug acme-prod`,
 };

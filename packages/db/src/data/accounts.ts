@@ -13,11 +13,11 @@ export async function countUsers(db: DbClient): Promise<number> {
  */
 export async function createInstanceOwner(
   db: DbClient,
-  input: { email: string; passwordHash: string; organizationName: string; identityName: string },
+  input: { email: string; passwordHash: string; organizationName: string; organizationSlug: string; identityName: string },
 ) {
   await db.instanceSetting.create({ data: { key: BOOTSTRAP_MARKER_KEY, value: new Date().toISOString() } });
   const user = await db.user.create({ data: { email: input.email, passwordHash: input.passwordHash } });
-  const organization = await db.organization.create({ data: { name: input.organizationName } });
+  const organization = await db.organization.create({ data: { name: input.organizationName, slug: input.organizationSlug } });
   await db.orgMembership.create({ data: { orgId: organization.id, userId: user.id, role: "admin" } });
   const identity = await db.identity.create({
     data: { orgId: organization.id, name: input.identityName, role: "admin", hasDeleteProtection: true },

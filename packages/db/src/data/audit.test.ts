@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../client";
 import { createTestDatabase } from "../testing";
@@ -11,7 +12,7 @@ describe.each(["pglite", "postgres"] as const)("insertAuditEvents on %s", (kind)
   afterAll(() => db.close());
 
   it("stores a batch in one statement, nulls and JSON intact", async () => {
-    const org = await db.prisma.organization.create({ data: { name: "o" } });
+    const org = await db.prisma.organization.create({ data: { name: "o", slug: `o-${randomUUID()}` } });
     await insertAuditEvents(db.execute, [
       {
         orgId: org.id,
@@ -49,7 +50,7 @@ describe.each(["pglite", "postgres"] as const)("insertAuditEvents on %s", (kind)
   });
 
   it("auditEventPages pages through every match once, newest first, also across equal timestamps; filters by target identity", async () => {
-    const org = await db.prisma.organization.create({ data: { name: "paged" } });
+    const org = await db.prisma.organization.create({ data: { name: "paged", slug: `paged-${randomUUID()}` } });
     const at = new Date("2026-12-01T00:00:00.000Z");
     const target = "2ad9bace-4fec-4c2d-9734-a0cfbc226a00";
     // Seven events, five sharing one instant, two about the target identity.

@@ -25,7 +25,7 @@ describe.each(["pglite", "postgres"] as const)("identity data functions on %s", 
   let orgId: string;
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    orgId = (await db.prisma.organization.create({ data: { name: "o" } })).id;
+    orgId = (await db.prisma.organization.create({ data: { name: "o", slug: `o-${randomUUID()}` } })).id;
   });
   afterAll(() => db.close());
 
@@ -82,7 +82,7 @@ describe.each(["pglite", "postgres"] as const)("identity data functions on %s", 
   });
 
   it("lists with filters: all of `filter`, one of `anyOf`; literal wildcards; ordering", async () => {
-    const org = (await db.prisma.organization.create({ data: { name: "list" } })).id;
+    const org = (await db.prisma.organization.create({ data: { name: "list", slug: `list-${randomUUID()}` } })).id;
     for (const [name, role] of [
       ["alpha", "admin"],
       ["Alpha_2", "member"],

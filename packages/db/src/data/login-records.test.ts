@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../client";
 import { createTestDatabase } from "../testing";
@@ -12,7 +13,7 @@ describe.each(["pglite", "postgres"] as const)("login challenges and signatures 
   const inFiveMinutes = () => new Date(Date.now() + 300_000);
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    const org = await db.prisma.organization.create({ data: { name: "o" } });
+    const org = await db.prisma.organization.create({ data: { name: "o", slug: `o-${randomUUID()}` } });
     const make = async (name: string) => (await db.prisma.identity.create({ data: { orgId: org.id, name, role: "member" } })).id;
     identityA = await make("a");
     identityB = await make("b");

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../client";
 import { createTestDatabase } from "../testing";
@@ -31,7 +32,7 @@ describe.each(["pglite", "postgres"] as const)("OCI auth rows on %s", (kind) => 
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    const orgId = (await db.prisma.organization.create({ data: { name: "o" } })).id;
+    const orgId = (await db.prisma.organization.create({ data: { name: "o", slug: `o-${randomUUID()}` } })).id;
     identityId = (await db.prisma.identity.create({ data: { orgId, name: "w", role: "member" } })).id;
   });
   afterAll(() => db.close());

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../client";
 import { createTestDatabase } from "../testing";
@@ -10,8 +11,8 @@ describe.each(["pglite", "postgres"] as const)("user data functions on %s", (kin
   let otherOrgId: string;
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    orgId = (await db.prisma.organization.create({ data: { name: "o" } })).id;
-    otherOrgId = (await db.prisma.organization.create({ data: { name: "other" } })).id;
+    orgId = (await db.prisma.organization.create({ data: { name: "o", slug: `o-${randomUUID()}` } })).id;
+    otherOrgId = (await db.prisma.organization.create({ data: { name: "other", slug: `other-${randomUUID()}` } })).id;
   });
   afterAll(() => db.close());
 

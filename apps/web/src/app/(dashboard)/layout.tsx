@@ -2,14 +2,16 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { BrandMark } from "@/components/brand";
 import { MainNav } from "@/components/main-nav";
+import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { TRPCReactProvider } from "@/components/trpc";
 import { RoleBadge } from "@/components/ui";
 import { logoutAction } from "@/auth/actions";
-import { requireSession } from "@/auth/session";
+import { dashboardCaller, requireSession } from "@/auth/session";
 import "../dashboard.css";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const session = await requireSession("/identities");
+  const { organizations } = await (await dashboardCaller()).organizations.list();
   return (
     <div className="dashboard-body">
       <a href="#main" className="skip-link">
@@ -22,6 +24,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <span>OCI Auth</span>
           </Link>
           <MainNav />
+          <OrganizationSwitcher organizations={organizations} currentId={session.organizationId} />
           <div className="user-menu">
             <span className="user-email" title={session.email}>
               <span className="sr-only">Signed in as </span>

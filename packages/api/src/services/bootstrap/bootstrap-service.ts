@@ -1,6 +1,6 @@
 import * as data from "@ociauth/db";
 import { logins } from "../../core/metrics";
-import { type BootstrapBody, messages, type UserLoginBody } from "@ociauth/schema";
+import { type BootstrapBody, messages, slugFromName, type UserLoginBody, type WhoAmIInput } from "@ociauth/schema";
 import type { AuthedContext, ServiceContext } from "../../core/context";
 import { badRequest, unauthorized } from "../../core/errors";
 import { auditEvent } from "../audit/audit-service";
@@ -36,6 +36,7 @@ export async function bootstrapInstance(ctx: ServiceContext, body: BootstrapBody
         email: body.email,
         passwordHash,
         organizationName: body.organization,
+        organizationSlug: slugFromName(body.organization),
         identityName: ADMIN_IDENTITY_NAME,
       });
       await ctx.rt.audit.recordIn(
@@ -65,7 +66,7 @@ export async function bootstrapInstance(ctx: ServiceContext, body: BootstrapBody
   );
   return {
     user: { id: created.user.id, email: created.user.email },
-    organization: { id: created.organization.id, name: created.organization.name },
+    organization: { id: created.organization.id, name: created.organization.name, slug: created.organization.slug },
     identity: { id: created.identity.id, name: created.identity.name, credentials: { token } },
   };
 }
@@ -112,17 +113,22 @@ export async function logoutUser(ctx: AuthedContext) {
   return { ok: true as const };
 }
 
-export async function whoAmI(ctx: AuthedContext) {
+/**
+ * Who the caller is. For a user: the organization asked for when they belong to it (the
+ * dashboard's choice), else their first one, with their role in it.
+ */
+export async function whoAmI(ctx: AuthedContext, input: WhoAmIInput) {
   const { actor } = ctx;
   if (actor.type === "identity") {
     return { type: "identity" as const, id: actor.identityId, name: actor.name, organizationId: actor.orgId, role: actor.role };
   }
   const memberships = await data.listMembershipsOfUser(ctx.db, actor.userId);
+  const chosen = memberships.find((m) => m.orgId === input?.organizationId) ?? memberships[0];
   return {
     type: "user" as const,
     id: actor.userId,
     name: actor.email,
-    organizationId: memberships[0]?.orgId ?? null,
-    role: memberships[0] ? storedRole(memberships[0].role) : null,
+    organizationId: chosen?.orgId ?? null,
+    role: chosen ? storedRole(chosen.role) : null,
   };
 }

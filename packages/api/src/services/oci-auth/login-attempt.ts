@@ -1,7 +1,7 @@
-import type { OciAuthRow } from "@ociauth/db";
+import { findOrganizationIdBySlug, type OciAuthRow } from "@ociauth/db";
 import { type AccessTokenResponse, messages } from "@ociauth/schema";
 import type { ServiceContext } from "../../core/context";
-import { type AppError, notFound } from "../../core/errors";
+import { type AppError, forbidden, notFound } from "../../core/errors";
 import { logins } from "../../core/metrics";
 import { auditEvent } from "../audit/audit-service";
 import { loadIdentityState } from "../auth/identity-state";
@@ -27,7 +27,9 @@ export type LoginFailureReason =
   | "oci_rejected"
   | "oci_unreachable"
   | "oci_throttled"
-  | "user_inactive";
+  | "user_inactive"
+  | "organization_not_found"
+  | "organization_not_allowed";
 
 export class LoginFailure extends Error {
   constructor(
@@ -102,3 +104,15 @@ export async function runLoginAttempt(
 
 /** The actor of a login's success event. */
 export const loginActor = (identity: LoginAttempt["identity"]) => ({ type: "identity" as const, id: identity.id, name: identity.name });
+
+/**
+ * A login's `organizationSlug` (Infisical's clients send INFISICAL_AUTH_ORGANIZATION_SLUG) must name
+ * the identity's own organization: an unknown slug → 404, another organization's → 403. A login
+ * without one pays no lookup.
+ */
+export async function checkOrganizationSlug(ctx: ServiceContext, orgId: string, slug: string | undefined): Promise<void> {
+  if (!slug) return;
+  const slugOrgId = await findOrganizationIdBySlug(ctx.db, slug);
+  if (slugOrgId === null) throw fail("organization_not_found", notFound(messages.loginOrganizationNotFound(slug)));
+  if (slugOrgId !== orgId) throw fail("organization_not_allowed", forbidden(messages.loginOrganizationDenied(slug)));
+}

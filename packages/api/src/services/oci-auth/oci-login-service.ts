@@ -4,7 +4,7 @@ import type { ServiceContext } from "../../core/context";
 import { AppError, badRequest, serviceUnavailable, unauthorized } from "../../core/errors";
 import { checkRateLimit, enforceRateLimit } from "../rate-limit/rate-limit-service";
 import { issueAccessToken } from "../tokens/token-service";
-import { fail, loginActor, type LoginFailure, runLoginAttempt } from "./login-attempt";
+import { checkOrganizationSlug, fail, loginActor, type LoginFailure, runLoginAttempt } from "./login-attempt";
 import { getOciUser } from "./oci-identity-client";
 import {
   checkSignedDate,
@@ -133,6 +133,7 @@ export function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Promise<A
     };
     const refused = refusePrincipal(principalRulesOf(config), principal, { usernameKnown: true });
     if (refused) throw fail(refused.reason, unauthorized(refused.message));
+    await checkOrganizationSlug(ctx, identity.orgId, body.organizationSlug);
 
     return issueAccessToken(
       ctx,

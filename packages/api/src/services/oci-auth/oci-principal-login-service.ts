@@ -11,7 +11,7 @@ import type { ServiceContext } from "../../core/context";
 import { badRequest, unauthorized } from "../../core/errors";
 import { checkRateLimit, enforceRateLimit } from "../rate-limit/rate-limit-service";
 import { issueAccessToken } from "../tokens/token-service";
-import { fail, loginActor, runLoginAttempt } from "./login-attempt";
+import { checkOrganizationSlug, fail, loginActor, runLoginAttempt } from "./login-attempt";
 import { authenticateClient } from "./oci-authenticate-client";
 import { challengeHash } from "./oci-challenge-service";
 import { checkSignedDate } from "./oci-login-fns";
@@ -166,6 +166,7 @@ export function loginWithOciPrincipal(ctx: ServiceContext, body: OciPrincipalLog
     if (!principal) throw fail("oci_rejected", unauthorized(principalLoginMessages.principalUnknown));
     const refused = refusePrincipal(principalRulesOf(config), principal, { usernameKnown: false });
     if (refused) throw fail(refused.reason, unauthorized(refused.message));
+    await checkOrganizationSlug(ctx, identity.orgId, body.organizationSlug);
 
     const isUser = principal.type === "user";
     return issueAccessToken(

@@ -1,5 +1,5 @@
 import { AuditView } from "@/components/audit-view";
-import { ACTOR_CHOICES_INPUT, auditListInput, auditStateFromParams } from "@/components/query-inputs";
+import { actorChoicesInput, auditListInput, auditStateFromParams } from "@/components/query-inputs";
 import { getQueryClient, HydrateClient, serverTrpc } from "@/trpc/query";
 import { requireSession } from "@/auth/session";
 
@@ -12,8 +12,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const session = await requireSession("/audit");
   const queryClient = getQueryClient();
   await Promise.all([
-    queryClient.prefetchQuery(serverTrpc.audit.list.queryOptions(auditListInput(filters, page))),
-    queryClient.prefetchQuery(serverTrpc.identities.list.queryOptions(ACTOR_CHOICES_INPUT)),
+    queryClient.prefetchQuery(serverTrpc.audit.list.queryOptions(auditListInput(session.organizationId, filters, page))),
+    queryClient.prefetchQuery(serverTrpc.identities.list.queryOptions(actorChoicesInput(session.organizationId))),
   ]);
   return (
     <HydrateClient>

@@ -9,7 +9,7 @@ export const metadata = { title: "Identities · OCI Auth" };
 export default async function IdentitiesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireSession("/identities");
   const { search, page } = identitiesStateFromParams(await searchParams);
-  await getQueryClient().prefetchQuery(serverTrpc.identities.list.queryOptions(identitiesListInput(search, page)));
+  await getQueryClient().prefetchQuery(serverTrpc.identities.list.queryOptions(identitiesListInput(session.organizationId, search, page)));
   return (
     <HydrateClient>
       <IdentitiesView session={session} />

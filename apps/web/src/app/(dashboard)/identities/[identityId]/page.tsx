@@ -26,6 +26,8 @@ export default async function IdentityPage({
   try {
     const { identity } = await queryClient.fetchQuery(serverTrpc.identities.get.queryOptions({ identityId }));
     attached = identity.authMethods.includes("oci-auth");
+    // The dashboard shows one organization at a time (the header's choice): another one's identity is not here.
+    missing = identity.organizationId !== session.organizationId;
   } catch (error) {
     // Other failures (e.g. no access) are shown by the client with the API's message.
     missing = error instanceof api.TRPCError && error.code === "NOT_FOUND";
