@@ -453,6 +453,8 @@ describe("ociauth token-auth (in process, against the server)", () => {
     expect((await runCliInProcess(["token-auth", "tokens", "--help"])).stdout).toContain(
       "ociauth token-auth tokens rename <tokenId> <name>",
     );
+  });
+});
 
 describe("ociauth orgs (in process, against the server)", () => {
   let humanToken: string | undefined;

@@ -26,6 +26,11 @@ export interface RestBinding<TResult = unknown> {
   path: string;
   /** OpenAPI operationId (Infisical's where it has one), one-line summary and tag. */
   operationId: string;
+  /**
+   * Further paths that serve the same operation (same method, same `:name` fields), each with its
+   * own OpenAPI operationId: e.g. Infisical's path for an operation this API also serves elsewhere.
+   */
+  aliases?: { path: string; operationId: string }[];
   summary: string;
   tag: string;
   /**

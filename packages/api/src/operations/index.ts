@@ -91,7 +91,10 @@ const TOKEN_AUTH_PATH = "/api/v1/auth/token-auth/identities/:identityId";
 const TOKEN_AUTH_TOKEN_PATH = "/api/v1/auth/token-auth/tokens/:tokenId";
 const IDENTITY_PATH = "/api/v1/identities/:identityId";
 const ORG_USERS_PATH = "/api/v1/organizations/:organizationId/users";
-/** Infisical's organization paths: `/api/v1/organization` (singular) to list, read and update; `/api/v2/organizations` to create. */
+/**
+ * Infisical's organization paths: `/api/v1/organization` (singular) to list, read and update;
+ * `/api/v2/organizations` to create, also served as `/api/v1/organizations` beside the users' paths.
+ */
 const ORGANIZATION_PATH = "/api/v1/organization/:organizationId";
 const ORG_USER_PATH = `${ORG_USERS_PATH}/:userId`;
 
@@ -658,8 +661,9 @@ export const operations = {
       handler: organizations.createOrganization,
       rest: {
         method: "POST",
-        path: "/api/v2/organizations",
+        path: "/api/v1/organizations",
         operationId: "createOrganization",
+        aliases: [{ path: "/api/v2/organizations", operationId: "createOrganizationV2" }],
         summary: "Create an organization; the signed-in user becomes its admin (users only, not machine identities)",
         tag: "Organizations",
       },

@@ -45,7 +45,7 @@ function match(method: string, pathname: string): Match {
 /** The REST route's path template for metrics labels (`/api/v1/identities/:identityId`), or null when none matches. */
 export function restRouteTemplate(method: string, pathname: string): string | null {
   const found = match(method, pathname);
-  return found && "route" in found ? found.route.rest.path : null;
+  return found && "route" in found ? found.route.path : null;
 }
 
 /** Path ids answered like a missing record when they are not UUIDs (Terraform's import reads the 404 as "not found"). */

@@ -99,8 +99,8 @@ describe("the OpenAPI document lists each operation's error answers from the err
   });
 
   it("gives 401 and 403 to the operations that need a caller, and to the public ones that check credentials", () => {
-    for (const { rest, operation } of restRoutes) {
-      if (operation.auth) expect(statusesOf(rest.operationId), rest.operationId).toEqual(expect.arrayContaining(["401", "403"]));
+    for (const { operationId, operation } of restRoutes) {
+      if (operation.auth) expect(statusesOf(operationId), operationId).toEqual(expect.arrayContaining(["401", "403"]));
     }
     expect(statusesOf("renewAccessToken")).toEqual(expect.arrayContaining(["401", "403"]));
     expect(statusesOf("bootstrapInstance")).not.toContain("401");

@@ -111,7 +111,7 @@ function operationObject(route: RestRoute) {
   }
   const { parameters, body } = inputParts(route);
   return {
-    operationId: rest.operationId,
+    operationId: route.operationId,
     summary: rest.summary,
     tags: [rest.tag],
     ...(operation.kind === "stream" ? {} : { "x-trpc-procedure": route.name }),
@@ -126,7 +126,7 @@ function operationObject(route: RestRoute) {
 export function buildOpenApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of restRoutes) {
-    const path = toOpenApiPath(route.rest.path);
+    const path = toOpenApiPath(route.path);
     paths[path] ??= {};
     paths[path][route.rest.method.toLowerCase()] = operationObject(route);
   }

@@ -7,6 +7,9 @@ export interface RestRoute {
   name: string;
   operation: AnyOperation;
   rest: RestBinding;
+  /** The path this route matches: the binding's own or one of its aliases. */
+  path: string;
+  operationId: string;
   segments: string[];
   /** Names of the `:param` segments: fields of the input taken from the path. */
   pathParams: string[];
@@ -15,9 +18,11 @@ export interface RestRoute {
 export const restRoutes: RestRoute[] = operationList.flatMap(({ name, operation }) => {
   const rest: RestBinding | undefined = operation.rest;
   if (!rest) return [];
-  const segments = rest.path.split("/");
-  const pathParams = segments.filter((segment) => segment.startsWith(":")).map((segment) => segment.slice(1));
-  return [{ name, operation, rest, segments, pathParams }];
+  return [{ path: rest.path, operationId: rest.operationId }, ...(rest.aliases ?? [])].map(({ path, operationId }) => {
+    const segments = path.split("/");
+    const pathParams = segments.filter((segment) => segment.startsWith(":")).map((segment) => segment.slice(1));
+    return { name, operation, rest, path, operationId, segments, pathParams };
+  });
 });
 
 /**
