@@ -5,9 +5,10 @@ import { type Browser, launchBrowser } from "./browser";
 import { startApp, stop, tempDataDir } from "./run-app";
 
 /**
- * Token Auth on the identity page (headless Chromium against `pnpm start`): an operator attaches it
- * with TTLs, creates a token (shown once, copied with the copy button), the token works with curl,
- * and revoking it in the dashboard makes the same curl answer 401.
+ * Token Auth in a second organization (headless Chromium against `pnpm start`): the admin creates
+ * an organization, switches to it, creates an identity there, attaches Token Auth with TTLs and
+ * creates a token (shown once, copied with the copy button); the token works with curl in its own
+ * organization only, and revoking it in the dashboard makes the same curl answer 401.
  */
 
 const ADMIN = { email: "owner@example.com", password: "a-long-owner-password" };
@@ -16,14 +17,15 @@ const run = promisify(execFile);
 describe("identity page: Token Auth", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   let url: string;
+  /** The bootstrap organization, Acme; the token's is the second one, created in the dashboard. */
+  let acmeId: string;
   let orgId: string;
-  let identityId: string;
   let browser: Browser;
   let token: string;
 
   const section = () => browser.page.getByRole("region", { name: "Token Auth" });
   /** The status code curl gets for listing the organization's identities with `bearer`. */
-  async function curlStatus(bearer: string): Promise<string> {
+  async function curlStatus(bearer: string, organizationId = orgId): Promise<string> {
     const { stdout } = await run("curl", [
       "-sS",
       "-o",
@@ -32,7 +34,7 @@ describe("identity page: Token Auth", () => {
       "%{http_code}",
       "-H",
       `Authorization: Bearer ${bearer}`,
-      `${url}/api/v1/identities?organizationId=${orgId}`,
+      `${url}/api/v1/identities?organizationId=${organizationId}`,
     ]);
     return stdout;
   }
@@ -53,26 +55,48 @@ describe("identity page: Token Auth", () => {
       return (await res.json()) as any;
     };
     const boot = await post("/api/v1/admin/bootstrap", { ...ADMIN, organization: "Acme" });
-    orgId = boot.organization.id;
-    // A second admin identity: what an operator who lost the bootstrap token gives a new token.
-    const created = await post(
-      "/api/v1/identities",
-      { name: "break-glass", organizationId: orgId, role: "admin" },
-      boot.identity.credentials.token,
-    );
-    identityId = created.identity.id;
+    acmeId = boot.organization.id;
 
     browser = await launchBrowser(url);
     cleanups.push(() => browser.close());
-    await browser.go(`/login?next=${encodeURIComponent(`/identities/${identityId}`)}`);
+    await browser.go(`/login?next=${encodeURIComponent("/organizations")}`);
     await browser.page.getByLabel("Email").fill(ADMIN.email);
     await browser.page.getByLabel("Password").fill(ADMIN.password);
     await browser.page.getByRole("button", { name: "Sign in" }).click();
-    await browser.page.waitForURL((u) => u.pathname === `/identities/${identityId}`);
+    await browser.page.waitForURL((u) => u.pathname === "/organizations");
   });
 
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it("creates a second organization, switches to it and creates an admin identity there", async () => {
+    const { page } = browser;
+    await page.getByRole("button", { name: "Create organization" }).first().click();
+    const form = page.getByTestId("create-organization-form");
+    await form.getByLabel("Name").fill("Acme Ops");
+    await form.getByRole("button", { name: "Create organization" }).click();
+    const row = page.locator('[data-testid="organization-row"][data-organization-slug="acme-ops"]');
+    await row.waitFor();
+    const { organizations } = (await page.evaluate(async () => (await fetch("/api/v1/organization")).json())) as {
+      organizations: { id: string; slug: string }[];
+    };
+    orgId = organizations.find((o) => o.slug === "acme-ops")!.id;
+    const switcher = page.getByTestId("org-switcher");
+    await switcher.locator(`option[value="${orgId}"]`).waitFor({ state: "attached" });
+    await switcher.selectOption(orgId);
+    await row.getByText("Shown", { exact: true }).waitFor();
+
+    // An admin identity of the new organization: what an operator who lost the bootstrap token gives a new token.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Identities" }).click();
+    await page.getByText("No machine identities yet").waitFor();
+    await page.getByRole("button", { name: "Create identity" }).first().click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name").fill("break-glass");
+    await dialog.getByLabel("Role in the organization").selectOption("admin");
+    await dialog.getByRole("button", { name: "Create identity" }).click();
+    await page.waitForURL(/\/identities\/[0-9a-f-]{36}\?created=1$/);
+    await page.getByRole("heading", { name: /break-glass/ }).waitFor();
   });
 
   it("attaches Token Auth with TTLs", async () => {
@@ -87,7 +111,7 @@ describe("identity page: Token Auth", () => {
     await section().getByText("Configured", { exact: true }).waitFor();
   });
 
-  it("creates a token shown once; the copied token works with curl", async () => {
+  it("creates a token shown once; the copied token works with curl, in its organization only", async () => {
     const form = section().getByRole("form", { name: "Create a token" });
     await form.getByLabel("Token name (optional)").fill("e2e-curl");
     await form.getByRole("button", { name: "Create token" }).click();
@@ -100,6 +124,7 @@ describe("identity page: Token Auth", () => {
     expect(await browser.page.evaluate(() => navigator.clipboard.readText())).toBe(token);
 
     expect(await curlStatus(token)).toBe("200");
+    expect(await curlStatus(token, acmeId)).toBe("404"); // Acme is another organization: not even its existence shows
     const row = section()
       .getByRole("table", { name: "Token Auth tokens" })
       .getByRole("row", { name: /e2e-curl/ });
