@@ -97,6 +97,17 @@ export const updateTokenAuthTokenInputSchema = z.strictObject(
 
 export const tokenIdParamsSchema = z.strictObject(tokenIdShape, { error: objectError("The request") });
 
+/** Revoke: Infisical's Terraform provider also sends the token's `identityId`; when given, it must be the token's (else 404). */
+export const revokeTokenAuthTokenInputSchema = z.strictObject(
+  {
+    ...tokenIdShape,
+    identityId: identityIdShape.identityId
+      .optional()
+      .meta({ description: "Id of the token's machine identity (optional; Terraform sends it). Another identity's answers 404." }),
+  },
+  { error: objectError("The request body") },
+);
+
 export const identityTokenAuthSchema = z.strictObject({
   id: z.string(),
   identityId: z.string(),
@@ -141,5 +152,6 @@ export type CreateTokenAuthTokenInput = z.infer<typeof createTokenAuthTokenInput
 export type ListTokenAuthTokensInput = z.infer<typeof listTokenAuthTokensInputSchema>;
 export type UpdateTokenAuthTokenInput = z.infer<typeof updateTokenAuthTokenInputSchema>;
 export type TokenIdParams = z.infer<typeof tokenIdParamsSchema>;
+export type RevokeTokenAuthTokenInput = z.infer<typeof revokeTokenAuthTokenInputSchema>;
 export type IdentityTokenAuth = z.infer<typeof identityTokenAuthSchema>;
 export type TokenAuthToken = z.infer<typeof tokenAuthTokenSchema>;

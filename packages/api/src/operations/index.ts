@@ -11,6 +11,7 @@ import {
   tokenAuthTokenListResponseSchema,
   tokenAuthTokenResponseSchema,
   tokenIdParamsSchema,
+  revokeTokenAuthTokenInputSchema,
   updateTokenAuthInputSchema,
   updateTokenAuthTokenInputSchema,
   auditEventListResponseSchema,
@@ -312,10 +313,24 @@ export const operations = {
         tag: "Token Auth",
       },
     }),
+    getToken: defineOperation({
+      kind: "query",
+      auth: true,
+      input: tokenIdParamsSchema,
+      output: tokenAuthTokenResponseSchema,
+      handler: tokenAuth.getTokenAuthToken,
+      rest: {
+        method: "GET",
+        path: TOKEN_AUTH_TOKEN_PATH,
+        operationId: "getTokenAuthToken",
+        summary: "Retrieve one Token Auth token (never its secret)",
+        tag: "Token Auth",
+      },
+    }),
     revokeToken: defineOperation({
       kind: "mutation",
       auth: true,
-      input: tokenIdParamsSchema,
+      input: revokeTokenAuthTokenInputSchema,
       output: revokeTokenResponseSchema,
       handler: tokenAuth.revokeTokenAuthToken,
       rest: {

@@ -1,3 +1,4 @@
+import { messages } from "@ociauth/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, expectError, expectUnchanged, expectValidation, UNKNOWN_ID, userToken } from "./expect-helpers";
 import { createTestApp, type TestApp } from "./harness";
@@ -61,6 +62,43 @@ describe("Token Auth (REST)", () => {
     ({ adminToken: admin, orgId } = await app.bootstrap());
   });
   afterAll(() => app.close());
+
+  it("serves Terraform's token resource cycle: create, read by id, rename, revoke with the identity in the body", async () => {
+    const id = await app.createIdentity(admin, orgId, "viewer");
+    // infisical_identity_token_auth: the identity id repeated in the body, as the provider sends it.
+    expect((await app.rest("POST", configPath(id), { token: admin, body: { identityId: id, accessTokenTTL: 3600 } })).status).toBe(200);
+    const created = await app.rest("POST", tokensPath(id), { token: admin, body: { identityId: id, name: "tf" } });
+    expect(created.status).toBe(200);
+    const tokenId = created.body.tokenData.id as string;
+    // Refresh: GET one token by id → {token} (no secret), what the provider reads into its state.
+    const read = await app.rest("GET", tokenPath(tokenId), { token: admin });
+    expect(read.status).toBe(200);
+    expect(Object.keys(read.body)).toEqual(["token"]);
+    expect(Object.keys(read.body.token).sort()).toEqual(TOKEN_DATA_KEYS);
+    expect(read.body.token).toMatchObject({ id: tokenId, identityId: id, name: "tf", isAccessTokenRevoked: false });
+    expect(JSON.stringify(read.body)).not.toContain(created.body.accessToken);
+    expect((await app.rest("PATCH", tokenPath(tokenId), { token: admin, body: { tokenId, name: "tf-2" } })).body.token.name).toBe("tf-2");
+    // Destroy: POST …/revoke {identityId, tokenId}; another identity's id answers 404 and revokes nothing.
+    const other = await app.createIdentity(admin, orgId, "viewer");
+    await expectUnchanged(app, async () => {
+      await expectError(
+        await app.rest("POST", `${tokenPath(tokenId)}/revoke`, { token: admin, body: { identityId: other, tokenId } }),
+        404,
+        "NotFound",
+        messages.tokenAuthTokenNotFoundOrRevoked(tokenId),
+      );
+    });
+    const revoked = await app.rest("POST", `${tokenPath(tokenId)}/revoke`, { token: admin, body: { identityId: id, tokenId } });
+    expect(revoked.status).toBe(200);
+    expect((await app.rest("GET", tokenPath(tokenId), { token: admin })).body.token.isAccessTokenRevoked).toBe(true);
+    expect((await listIdentities(created.body.accessToken)).status).toBe(401);
+    await expectError(
+      await app.rest("GET", tokenPath(UNKNOWN_ID), { token: admin }),
+      404,
+      "NotFound",
+      messages.tokenAuthTokenNotFound(UNKNOWN_ID),
+    );
+  });
 
   it("attaches with Infisical's defaults, reads, updates and revokes the configuration", async () => {
     const id = await app.createIdentity(admin, orgId, "viewer");
@@ -342,7 +380,6 @@ describe("Token Auth (REST)", () => {
       ["PATCH", configPath(id), { accessTokenNumUsesLimit: "five" }, { path: ["accessTokenNumUsesLimit"] }],
       ["PATCH", configPath(id), { unknown: 1 }, { code: "unrecognized_keys" }],
       ["POST", tokensPath(id), { name: "x".repeat(256) }, { path: ["name"], message: "Token name must be at most 255 characters" }],
-      ["POST", tokensPath("not-a-uuid"), {}, { path: ["identityId"] }],
       ["PATCH", tokenPath("not-a-uuid"), { name: "x" }, { path: ["tokenId"] }],
     ] as const) {
       const res = await expectUnchanged(app, () => app.rest(method, path, { token: admin, body }));
@@ -350,6 +387,13 @@ describe("Token Auth (REST)", () => {
       expect(res.body.message).toEqual(expect.arrayContaining([expect.objectContaining(issue)]));
     }
     expect(await app.db.identityAccessToken.count()).toBe(tokensBefore);
+    // An identity id that is not a UUID is a missing identity (as on every identity path).
+    expectError(
+      await expectUnchanged(app, () => app.rest("POST", tokensPath("not-a-uuid"), { token: admin, body: {} })),
+      404,
+      "NotFound",
+      messages.identityNotFound("not-a-uuid"),
+    );
     expectError(
       await app.rest("PATCH", tokenPath(UNKNOWN_ID), { token: admin, body: { name: "x" } }),
       404,

@@ -5,6 +5,7 @@ import {
   type IdentityIdParams,
   type ListTokenAuthTokensInput,
   messages,
+  type RevokeTokenAuthTokenInput,
   type TokenIdParams,
   ttlWithinMax,
   type UpdateTokenAuthInput,
@@ -154,12 +155,34 @@ export async function listTokenAuthTokens(ctx: AuthedContext, { identityId, offs
   return { tokens: page, ...continuation };
 }
 
+/** One token (no secret), as Infisical's Terraform provider reads a token it manages. */
+export async function getTokenAuthToken(ctx: AuthedContext, { tokenId }: TokenIdParams) {
+  const missing = () => notFound(messages.tokenAuthTokenNotFound(tokenId));
+  // Uses of unlimited tokens are counted in batches: store this instance's first.
+  await ctx.rt.usage.flush();
+  const { row, identity } = await loadTokenFor(ctx, tokenId, "read token of", missing, "read");
+  await ctx.rt.audit.record(
+    auditEvent(ctx, {
+      orgId: identity.orgId,
+      eventType: "get-tokens-identity-token-auth",
+      metadata: { identityId: row.identityId, tokenId },
+    }),
+  );
+  return { token: toTokenAuthTokenDto(row) };
+}
+
 /** The Token Auth token and its identity, if the actor may `operation` it; anything else reads as `missing`. */
-async function loadTokenFor(ctx: AuthedContext, tokenId: string, operation: string, missing: () => AppError) {
+async function loadTokenFor(
+  ctx: AuthedContext,
+  tokenId: string,
+  operation: string,
+  missing: () => AppError,
+  action: "read" | "edit" = "edit",
+) {
   const row = await data.findAccessToken(ctx.db, tokenId);
   if (!row || row.authMethod !== data.TOKEN_AUTH_METHOD) throw missing();
   try {
-    const { identity } = await loadIdentityFor(ctx, row.identityId, "edit", operation);
+    const { identity } = await loadIdentityFor(ctx, row.identityId, action, operation);
     return { row, identity };
   } catch (error) {
     if (error instanceof AppError && error.code === "NOT_FOUND") throw missing();
@@ -190,10 +213,10 @@ export async function updateTokenAuthToken(ctx: AuthedContext, { tokenId, name }
 }
 
 /** Revokes one token: refused on every instance from then on (the change feed). */
-export async function revokeTokenAuthToken(ctx: AuthedContext, { tokenId }: TokenIdParams) {
+export async function revokeTokenAuthToken(ctx: AuthedContext, { tokenId, identityId }: RevokeTokenAuthTokenInput) {
   const missing = () => notFound(messages.tokenAuthTokenNotFoundOrRevoked(tokenId));
   const { row, identity } = await loadTokenFor(ctx, tokenId, "revoke token of", missing);
-  if (row.revokedAt) throw missing();
+  if (row.revokedAt || (identityId !== undefined && identityId !== row.identityId)) throw missing();
   await write(ctx, { token: tokenId }, async (tx) => {
     if (!(await data.revokeAccessToken(tx, tokenId))) throw missing();
     await ctx.rt.audit.recordIn(
