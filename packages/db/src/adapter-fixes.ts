@@ -1,6 +1,6 @@
 /**
  * Small, isolated fixes for the driver adapters of Prisma 6.19. Each names its upstream issue
- * and is covered by a test in adapter-fixes.test.ts, so it can be deleted when upstream fixes it.
+ * and is covered by a test in adapter-fixes.int.test.ts, so it can be deleted when upstream fixes it.
  */
 import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
