@@ -11,8 +11,7 @@ import {
 } from "@ociauth/schema";
 import type { Actor, AuthedContext, RequestMeta, ServiceContext } from "../../core/context";
 import { badRequest, notFound } from "../../core/errors";
-import { actorRoleInOrg, assertRoleAllows } from "../auth/permissions";
-import { defaultOrgOf } from "../identities/identity-service";
+import { actorRoleInOrg, assertRoleAllows, defaultOrgOf } from "../auth/permissions";
 import type { FileStream } from "../../operations/define-operation";
 import { auditExportChunks, auditExportContentType, auditExportFileName } from "./audit-export-fns";
 

@@ -1,4 +1,4 @@
-import { findMembership, type IdentityWithOciAuth } from "@ociauth/db";
+import { findMembership, type IdentityWithOciAuth, listMembershipsOfUser } from "@ociauth/db";
 import { messages, orgRoleSchema, type OrgRole } from "@ociauth/schema";
 import type { AuthedContext } from "../../core/context";
 import { AppError, notFound } from "../../core/errors";
@@ -12,6 +12,13 @@ export async function actorRoleInOrg(ctx: AuthedContext, orgId: string): Promise
   const membership = await findMembership(ctx.db, actor.userId, orgId);
   if (!membership) return null;
   return storedRole(membership.role);
+}
+
+/** The organization an actor works in when a request names none: its own (identity) or its first (user). */
+export async function defaultOrgOf(ctx: AuthedContext): Promise<string | null> {
+  if (ctx.actor.type === "identity") return ctx.actor.orgId;
+  const memberships = await listMembershipsOfUser(ctx.db, ctx.actor.userId);
+  return memberships[0]?.orgId ?? null;
 }
 
 /** A membership's stored role; one this version does not know grants nothing. */

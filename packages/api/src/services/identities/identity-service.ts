@@ -12,16 +12,9 @@ import {
 import type { AuthedContext } from "../../core/context";
 import { badRequest, notFound } from "../../core/errors";
 import { auditEvent } from "../audit/audit-service";
-import { actorRoleInOrg, assertRoleAllows, assertWithinBoundary, loadIdentityFor } from "../auth/permissions";
+import { actorRoleInOrg, assertRoleAllows, assertWithinBoundary, defaultOrgOf, loadIdentityFor } from "../auth/permissions";
 import { write } from "../writes";
 import { identityChanges, toIdentityDto, toIdentityListFilter } from "./identity-fns";
-
-/** The organization an actor works in when a request names none: its own (identity) or its first (user). */
-export async function defaultOrgOf(ctx: AuthedContext): Promise<string | null> {
-  if (ctx.actor.type === "identity") return ctx.actor.orgId;
-  const memberships = await data.listMembershipsOfUser(ctx.db, ctx.actor.userId);
-  return memberships[0]?.orgId ?? null;
-}
 
 /**
  * Creates an identity (role default no-access, no metadata, no delete protection; the schemas
