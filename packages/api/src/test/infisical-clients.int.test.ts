@@ -127,6 +127,30 @@ describe("Infisical's clients against the production server", () => {
       expect((await call("GET", `/api/v1/auth/oci-auth/identities/${id}`, { token })).status).toBe(401);
     });
 
+    it("with INFISICAL_AUTH_ORGANIZATION_SLUG: the identity's slug logs in; an unknown one is 404, another organization's 403", async () => {
+      const id = await identityWithOciAuth();
+      const own = await call("GET", `/api/v1/organization/${orgId}`, { token: adminToken });
+      expect(own.status).toBe(200);
+      const slug = own.body.organization.slug as string;
+      const other = await call("POST", "/api/v1/organizations", {
+        token: (await call("POST", "/api/v1/auth/login", { body: { email: "clients@example.com", password: "a-long-password!" } })).body
+          .token,
+        body: { name: "Elsewhere" },
+      });
+      expect(other.status).toBe(200);
+      // Each login signs anew a second apart (one key signs identically within a second).
+      const at = (seconds: number) => new Date(Date.now() + seconds * 1000);
+      const ok = await call("POST", LOGIN, { body: { ...goSdkLoginBody(id, at(0)), organizationSlug: slug } });
+      expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+      const unknown = await call("POST", LOGIN, { body: { ...goSdkLoginBody(id, at(-1)), organizationSlug: "no-such-org" } });
+      expect(unknown).toMatchObject({ status: 404, body: { error: "NotFound" } });
+      const foreign = await call("POST", LOGIN, {
+        body: { ...goSdkLoginBody(id, at(-2)), organizationSlug: other.body.organization.slug },
+      });
+      expect(foreign).toMatchObject({ status: 403 });
+      expect(await lastFailureReason(id)).toBe("organization_not_allowed");
+    });
+
     it("8 concurrent identical logins from one address: 8 × 200, 8 tokens, 8 audit events; another address or after 2 s: signature_replayed", async () => {
       const id = await identityWithOciAuth();
       const body = goSdkLoginBody(id);
