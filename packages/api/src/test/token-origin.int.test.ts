@@ -142,7 +142,7 @@ describe("tokens: who logged in (OCI user, login IP), status filter, revoke all"
     expect(again).toEqual({ revokedCount: 0 });
   });
 
-  it("viewers may not; unknown identities are 404; a malformed id is 422; nothing changes", async () => {
+  it("viewers may not; unknown and malformed identity ids are 404; nothing changes", async () => {
     await login(alice, "198.51.100.4");
     const { token: viewer } = await userToken(app, orgId, "viewer");
     const path = `/api/v1/identities/${identityId}/access-tokens/revoke-all`;
@@ -155,7 +155,8 @@ describe("tokens: who logged in (OCI user, login IP), status filter, revoke all"
     const malformed = await expectUnchanged(app, () =>
       app.rest("POST", "/api/v1/identities/nope/access-tokens/revoke-all", { token: adminToken }),
     );
-    expect(malformed.status).toBe(422);
+    // A malformed identity id is a missing identity (Terraform's import reads 404 as "No identity found").
+    expect(malformed.status).toBe(404);
     const { token: member } = await userToken(app, orgId, "member");
     expect((await app.rest("POST", path, { token: member })).body).toEqual({ revokedCount: 1 });
   });
