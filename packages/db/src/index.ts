@@ -11,6 +11,7 @@ export {
 export { DataFolderInUseError } from "./folder-lock";
 export * from "./data/errors";
 export * from "./data/settings";
+export * from "./data/signing-keys";
 export * from "./data/accounts";
 export * from "./data/users";
 export * from "./data/organizations";

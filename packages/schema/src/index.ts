@@ -21,3 +21,4 @@ export * from "./principal-login";
 export * from "./oci-regions";
 export * from "./trpc-batch";
 export * from "./organizations";
+export * from "./token-verification";

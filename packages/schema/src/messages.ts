@@ -41,6 +41,8 @@ export const messages = {
   loginOrganizationNotFound: (slug: string) => `Organization with slug ${slug} not found`,
   /** Login with another organization's slug (Infisical: "Identity not authorized to access sub organization …"). */
   loginOrganizationDenied: (slug: string) => `Identity not authorized to access organization ${slug}`,
+  loginAudienceDenied: (audience: string) =>
+    `Audience ${audience} is not allowed for this identity: add it to the identity's allowedAudiences, or leave audience out for a token for this service`,
   organizationUpdated: "Successfully changed organization name",
   organizationEditDenied: "You are not allowed to edit this organization: only its admins may rename it or change its slug",
   identityCreatesOrganization: "Machine identities cannot create organizations: a signed-in user creates one and becomes its admin",

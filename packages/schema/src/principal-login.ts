@@ -2,6 +2,7 @@ import { z } from "zod";
 import { idSchema, objectError, typeError } from "./common";
 import { isHeaderValueText } from "./header-values";
 import { loginOrganizationSlugSchema } from "./organizations";
+import { audienceSchema } from "./token-verification";
 import { MAX_AUTHENTICATE_CLIENT_BODY_BYTES, OCI_CHALLENGE_TTL_SECONDS } from "./limits";
 
 /** The path a workload signs (with `?challenge=…`) to bind a challenge into its inner request. */
@@ -98,6 +99,10 @@ export const ociPrincipalLoginBodySchema = z.strictObject(
           "The workload's signed POST https://auth.<region>.oraclecloud.com/v1/authentication/authenticateClient request, forwarded unchanged to OCI.",
       }),
     organizationSlug: loginOrganizationSlugSchema,
+    audience: audienceSchema.optional().meta({
+      description: "The service the token is for (one of the identity's allowedAudiences); default: this service.",
+      example: "billing-api",
+    }),
   },
   { error: objectError("The request body") },
 );

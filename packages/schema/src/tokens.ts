@@ -2,6 +2,7 @@ import { z } from "zod";
 import { idSchema, objectError, typeError } from "./common";
 import { messages } from "./messages";
 import { loginOrganizationSlugSchema } from "./organizations";
+import { audienceSchema } from "./token-verification";
 
 /** HTTP header names are case-insensitive: accept `Authorization`/`Host`/`Date` as sent by some SDKs. */
 /** Two spellings of one header with different values are ambiguous: rejected. */
@@ -63,6 +64,10 @@ export const ociLoginBodySchema = z.strictObject(
       )
       .meta({ description: "Headers of a signed GET /20160918/users/{userOcid} request to OCI's identity endpoint." }),
     organizationSlug: loginOrganizationSlugSchema,
+    audience: audienceSchema.optional().meta({
+      description: "The service the token is for (one of the identity's allowedAudiences); default: this service.",
+      example: "billing-api",
+    }),
   },
   { error: objectError("The request body") },
 );

@@ -53,6 +53,12 @@ const envSchema = z.object({
   METRICS_PORT: port("METRICS_PORT").optional(),
   METRICS_TOKEN: z.string().min(32, "METRICS_TOKEN must be at least 32 characters").optional(),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+  AUTH_SECRET_PREVIOUS: z.string().min(32, "AUTH_SECRET_PREVIOUS must be at least 32 characters").optional(),
+  SIGNING_KEY_ROTATION_DAYS: z.coerce
+    .number("SIGNING_KEY_ROTATION_DAYS must be a number of days")
+    .min(0.0001, "SIGNING_KEY_ROTATION_DAYS must be more than 0")
+    .max(3650, "SIGNING_KEY_ROTATION_DAYS must be at most 3650")
+    .default(30),
   OCI_IDENTITY_ENDPOINT: z.url().optional(),
   OCI_AUTH_ENDPOINT: z.url().optional(),
   OCI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
@@ -93,6 +99,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  if (parsed.data.AUTH_SECRET_PREVIOUS !== undefined && parsed.data.AUTH_SECRET === undefined) {
+    throw new Error("Invalid configuration:\n  AUTH_SECRET_PREVIOUS: set it only beside AUTH_SECRET (the new root secret) while moving to that secret");
+  }
+  if (parsed.data.AUTH_SECRET !== undefined && parsed.data.AUTH_SECRET === parsed.data.AUTH_SECRET_PREVIOUS) {
+    throw new Error("Invalid configuration:\n  AUTH_SECRET_PREVIOUS: it equals AUTH_SECRET; unset it once every instance runs with the new secret");
   }
   // Metrics on the main port are public unless a token guards them: refuse to start rather than expose them.
   if (parsed.data.METRICS === "on" && parsed.data.METRICS_PORT === undefined && parsed.data.METRICS_TOKEN === undefined) {

@@ -1,16 +1,17 @@
 import { type ChangeFeed, type Database, type Db, type StatementRunner, subscribeToChanges } from "@ociauth/db";
-import { type AppConfig, getConfig } from "./config";
+import { type AppConfig, getConfig, servicePublicUrl } from "./config";
 import { getLogger } from "./logger";
 import { setMetricsSources } from "./metrics";
 import { AuditSink } from "../services/audit/audit-sink";
 import { AuthCache } from "../services/auth/auth-cache";
 import { TokenSigner } from "../services/auth/token-signer";
+import { Keyring } from "../services/keys/keyring";
 import { UsageRecorder } from "../services/tokens/usage-recorder";
 
 /**
  * Everything a process keeps per database, handed to every request in its context (`ctx.rt`):
  * the auth cache (fed by the database's change feed), the use counter of unlimited tokens, the
- * audit sink and the token signer. Nothing finds these by a side channel.
+ * audit sink and the token signer with its keyring. Nothing finds these by a side channel.
  */
 export interface Runtime {
   db: Db;
@@ -23,16 +24,25 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** How often each instance checks whether the signing key is due for rotation. */
+const ROTATION_CHECK_MS = 60_000;
+
 export async function startRuntime(database: Database, config: AppConfig = getConfig()): Promise<Runtime> {
   const db = database.prisma;
+  // Before anything else: a root secret that opens none of the keys stops the start here.
+  const keyring = await Keyring.open(database, config);
   // The cache asks the feed whether it may serve; the feed feeds the cache: one holds the other late.
   const feedRef: { current?: ChangeFeed } = {};
   const authCache = new AuthCache(() => feedRef.current?.isFresh() ?? false);
   const feed = (feedRef.current = await subscribeToChanges(database, {
-    onChange: (payload) => authCache.onChange(payload),
+    onChange: (payload) => {
+      if (payload.startsWith("signing-keys:")) void keyring.reload();
+      else authCache.onChange(payload);
+    },
     onReset: () => {
       getLogger().warn("change feed reconnecting: auth cache cleared");
       authCache.clear();
+      void keyring.reload();
     },
   }));
   const pool = database.pool;
@@ -43,14 +53,20 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
     pool: () => (pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null),
   });
   const usage = new UsageRecorder(db);
+  const rotation = setInterval(() => {
+    keyring.rotateIfDue().catch((error: unknown) => getLogger().error({ err: error }, "signing key rotation failed"));
+  }, ROTATION_CHECK_MS);
+  rotation.unref();
+  await keyring.rotateIfDue();
   return {
     db,
     sql: database.execute,
     authCache,
     usage,
     audit,
-    tokens: new TokenSigner(db, config),
+    tokens: new TokenSigner(keyring, servicePublicUrl(config).url.origin),
     async close() {
+      clearInterval(rotation);
       await usage.close();
       await feed.close();
     },

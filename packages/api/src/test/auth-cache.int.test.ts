@@ -4,7 +4,6 @@ import { getConfig } from "../core/config";
 import { type AuthedContext, createContextInner } from "../core/context";
 import { type Runtime, startRuntime } from "../core/runtime";
 import { authenticate } from "../services/auth/authenticate";
-import { signToken } from "../services/auth/tokens-jwt";
 import { eventually } from "./expect-helpers";
 import { createTestApp, type TestApp, TENANCY } from "./harness";
 
@@ -38,11 +37,9 @@ describe("auth cache invalidation across instances", () => {
     const row = await app.db.identityAccessToken.create({
       data: { identityId, authMethod: "oci-auth", accessTokenTTL: 600, accessTokenMaxTTL: 600, expiresAt: new Date(Date.now() + 600_000) },
     });
-    const key = await app.rt.tokens.key();
     return {
       id: row.id,
-      jwt: await signToken(
-        key,
+      jwt: await app.rt.tokens.sign(
         { authTokenType: "identityAccessToken", identityId, orgId, authMethod: "oci-auth", jti: row.id },
         row.expiresAt,
       ),

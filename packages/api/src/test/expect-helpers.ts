@@ -3,7 +3,6 @@ import { REQ_ID_PATTERN } from "@ociauth/schema";
 import * as data from "@ociauth/db";
 import type { OrgRole } from "@ociauth/schema";
 import { hashPassword } from "../services/auth/passwords";
-import { signToken } from "../services/auth/tokens-jwt";
 import { PASSWORD, type RestResult, type TestApp } from "./harness";
 
 /** The fields of zod issues a client relies on (the rest — origin, format, … — is zod's business). */
@@ -109,7 +108,7 @@ export function expectMembershipShape(membership: Record<string, any>) {
 
 /**
  * An access token for an existing identity (auth method "token", no expiry), minted the way the
- * bootstrap mints the admin identity's: a database row plus a JWT signed with the test AUTH_SECRET.
+ * bootstrap mints the admin identity's: a database row plus a JWT signed with the instance's signing key.
  * Lets tests act as identities of any role without going through an OCI login.
  */
 export async function identityToken(app: TestApp, identityId: string): Promise<string> {
@@ -117,9 +116,7 @@ export async function identityToken(app: TestApp, identityId: string): Promise<s
   const row = await app.db.identityAccessToken.create({
     data: { identityId, authMethod: "token", accessTokenTTL: 0, accessTokenMaxTTL: 0 },
   });
-  const key = await app.rt.tokens.key();
-  return signToken(
-    key,
+  return app.rt.tokens.sign(
     { authTokenType: "identityAccessToken", identityId, orgId: identity.orgId, authMethod: "token", jti: row.id },
     null,
   );
@@ -142,8 +139,7 @@ export async function userToken(
   const { user } = await data.createUserInOrganization(app.db, { email, passwordHash: await passwordHash, orgId, role });
   const expiresAt = new Date(Date.now() + 3600_000);
   const session = await data.createUserSession(app.db, user.id, expiresAt);
-  const key = await app.rt.tokens.key();
-  const token = await signToken(key, { authTokenType: "accessToken", userId: user.id, jti: session.id }, expiresAt);
+  const token = await app.rt.tokens.sign({ authTokenType: "accessToken", userId: user.id, jti: session.id }, expiresAt);
   return { token, userId: user.id, email };
 }
 

@@ -330,13 +330,15 @@ describe("permissions", () => {
 
     it("a correctly signed JWT past its exp → 403 TokenError expired", async () => {
       const { jti, userId } = decodeJwt(actors["admin user"]!.token) as { jti: string; userId: string };
+      const key = app.rt.tokens.currentKey();
       const expired = await new SignJWT({ authTokenType: "accessToken", userId })
-        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-        .setIssuer("ociauth")
+        .setProtectedHeader({ alg: key.alg, kid: key.id, typ: "JWT" })
+        .setIssuer(app.rt.tokens.issuer)
+        .setAudience(app.rt.tokens.issuer)
         .setJti(jti)
         .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
         .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
-        .sign(new TextEncoder().encode(process.env.AUTH_SECRET));
+        .sign(key.privateKey!);
       expectError(await create({ authorization: `Bearer ${expired}` }), 403, "TokenError", TOKEN_EXPIRED, null);
     });
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signToken } from "../services/auth/tokens-jwt";
 import { createTestApp, type TestApp, TENANCY } from "./harness";
 
 describe("races on one identity", () => {
@@ -91,9 +90,7 @@ describe("races on one identity", () => {
         expiresAt: new Date(Date.now() + 600_000),
       },
     });
-    const key = await app.rt.tokens.key();
-    const limited = await signToken(
-      key,
+    const limited = await app.rt.tokens.sign(
       { authTokenType: "identityAccessToken", identityId: id, orgId, authMethod: "oci-auth", jti: row.id },
       row.expiresAt,
     );

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DbClient, StatementRunner } from "../client";
 import type { Prisma } from "../generated/prisma/client";
 import type { AuditEventInput } from "./audit";
-import type { IdentityWithOciAuth } from "./identities";
+import { type IdentityWithOciAuth, parseAudiences } from "./identities";
 import { parseStoredTrustedIps } from "./oci-auth";
 
 export async function findAccessToken(db: DbClient, id: string) {
@@ -23,10 +23,10 @@ export async function consumeAccessTokenUse(db: DbClient, id: string, ip: string
   return updated === 1;
 }
 
-export async function renewAccessToken(db: DbClient, id: string, expiresAt: Date | null) {
+export async function renewAccessToken(db: DbClient, id: string, expiresAt: Date | null, signingKeyId: string | null = null) {
   const { count } = await db.identityAccessToken.updateMany({
     where: { id, revokedAt: null },
-    data: { expiresAt, lastRenewedAt: new Date() },
+    data: { expiresAt, lastRenewedAt: new Date(), signingKeyId },
   });
   return count === 1;
 }
@@ -96,7 +96,7 @@ export async function addAccessTokenUses(db: DbClient, uses: { id: string; count
 export async function findTokenAuthContext(db: DbClient, tokenId: string) {
   const rows = await db.$queryRaw<RawAuthContext[]>`
     SELECT t.id AS "tokenId", t."identityId", t."authMethod", t."revokedAt", t."expiresAt", t."accessTokenNumUsesLimit",
-           i."orgId", i.name, i.role, i."createdAt" AS "identityCreatedAt", i."updatedAt" AS "identityUpdatedAt",
+           i."orgId", o.slug AS "orgSlug", i."allowedAudiences", i.name, i.role, i."createdAt" AS "identityCreatedAt", i."updatedAt" AS "identityUpdatedAt",
            c.id AS "configId", c.type, c."tenancyOcid", c."allowedUsernames", c."accessTokenTTL", c."accessTokenMaxTTL",
            c."accessTokenNumUsesLimit" AS "configNumUsesLimit", c."accessTokenTrustedIps", c."accessTokenPeriod",
            c."allowedPrincipalTypes", c."allowedCompartmentOcids", c."allowedPrincipalOcids", c."allowedRegions",
@@ -106,6 +106,7 @@ export async function findTokenAuthContext(db: DbClient, tokenId: string) {
            ta."accessTokenPeriod" AS "tokenAuthPeriod", ta."createdAt" AS "tokenAuthCreatedAt", ta."updatedAt" AS "tokenAuthUpdatedAt"
       FROM identity_access_tokens t
       JOIN identities i ON i.id = t."identityId"
+      JOIN organizations o ON o.id = i."orgId"
       LEFT JOIN identity_oci_auths c ON c."identityId" = t."identityId"
       LEFT JOIN identity_token_auths ta ON ta."identityId" = t."identityId"
      WHERE t.id = ${tokenId}::uuid`;
@@ -123,6 +124,8 @@ export async function findTokenAuthContext(db: DbClient, tokenId: string) {
   const identity: IdentityWithOciAuth = {
     id: r.identityId,
     orgId: r.orgId,
+    orgSlug: r.orgSlug,
+    allowedAudiences: parseAudiences(r.allowedAudiences),
     name: r.name,
     role: r.role,
     createdAt: new Date(r.identityCreatedAt),
@@ -171,6 +174,8 @@ interface RawAuthContext {
   revokedAt: Date | string | null;
   expiresAt: Date | string | null;
   accessTokenNumUsesLimit: number;
+  orgSlug: string;
+  allowedAudiences: unknown;
   orgId: string;
   name: string;
   role: string;
@@ -215,7 +220,15 @@ export async function createAccessTokenWithAudit(
     Partial<
       Pick<
         AccessTokenRow,
-        "ociUserOcid" | "ociUsername" | "loginIp" | "ociPrincipalType" | "ociPrincipalOcid" | "ociCompartmentOcid" | "ociRegion" | "name"
+        | "ociUserOcid"
+        | "ociUsername"
+        | "loginIp"
+        | "ociPrincipalType"
+        | "ociPrincipalOcid"
+        | "ociCompartmentOcid"
+        | "ociRegion"
+        | "name"
+        | "signingKeyId"
       >
     >,
   event: AuditEventInput,
@@ -223,8 +236,8 @@ export async function createAccessTokenWithAudit(
   await sql(
     `WITH issued AS (
       INSERT INTO identity_access_tokens (id, "identityId", "authMethod", "accessTokenTTL", "accessTokenMaxTTL", "accessTokenNumUsesLimit", "expiresAt",
-                                          "ociUserOcid", "ociUsername", "loginIp", "ociPrincipalType", "ociPrincipalOcid", "ociCompartmentOcid", "ociRegion", name)
-      VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::timestamptz, $8, $9, $10, $11, $12, $13, $14, $24)
+                                          "ociUserOcid", "ociUsername", "loginIp", "ociPrincipalType", "ociPrincipalOcid", "ociCompartmentOcid", "ociRegion", name, "signingKeyId")
+      VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::timestamptz, $8, $9, $10, $11, $12, $13, $14, $24, $25)
       RETURNING id, "identityId"),
     logged_in AS (
       UPDATE identities AS i SET "lastLoginAuthMethod" = $3, "lastLoginTime" = now()
@@ -257,6 +270,7 @@ export async function createAccessTokenWithAudit(
       event.ipAddress,
       event.userAgent,
       token.name ?? null,
+      token.signingKeyId ?? null,
     ],
   );
 }

@@ -13,7 +13,14 @@ export async function countUsers(db: DbClient): Promise<number> {
  */
 export async function createInstanceOwner(
   db: DbClient,
-  input: { email: string; passwordHash: string; organizationName: string; organizationSlug: string; identityName: string },
+  input: {
+    email: string;
+    passwordHash: string;
+    organizationName: string;
+    organizationSlug: string;
+    identityName: string;
+    signingKeyId: string | null;
+  },
 ) {
   await db.instanceSetting.create({ data: { key: BOOTSTRAP_MARKER_KEY, value: new Date().toISOString() } });
   const user = await db.user.create({ data: { email: input.email, passwordHash: input.passwordHash } });
@@ -23,7 +30,7 @@ export async function createInstanceOwner(
     data: { orgId: organization.id, name: input.identityName, role: "admin", hasDeleteProtection: true },
   });
   const token = await db.identityAccessToken.create({
-    data: { identityId: identity.id, authMethod: "token", accessTokenTTL: 0, accessTokenMaxTTL: 0 },
+    data: { identityId: identity.id, authMethod: "token", accessTokenTTL: 0, accessTokenMaxTTL: 0, signingKeyId: input.signingKeyId },
   });
   return { user, organization, identity, token };
 }
@@ -50,8 +57,8 @@ export async function createUserInOrganization(db: DbClient, input: { email: str
   return { user, membership };
 }
 
-export async function createUserSession(db: DbClient, userId: string, expiresAt: Date) {
-  return db.userSession.create({ data: { userId, expiresAt } });
+export async function createUserSession(db: DbClient, userId: string, expiresAt: Date, signingKeyId: string | null = null) {
+  return db.userSession.create({ data: { userId, expiresAt, signingKeyId } });
 }
 
 export async function findUserSession(db: DbClient, id: string) {

@@ -160,15 +160,42 @@ export async function deleteIdentity(db: DbClient, id: string) {
 export async function findIdentityWithOciAuth(db: DbClient, id: string): Promise<IdentityWithOciAuth | null> {
   const identity = await db.identity.findUnique({
     where: { id },
-    select: { id: true, orgId: true, name: true, role: true, createdAt: true, updatedAt: true, ociAuth: true, tokenAuth: true },
+    select: {
+      id: true,
+      orgId: true,
+      name: true,
+      role: true,
+      createdAt: true,
+      updatedAt: true,
+      allowedAudiences: true,
+      org: { select: { slug: true } },
+      ociAuth: true,
+      tokenAuth: true,
+    },
   });
-  return identity && { ...identity, ociAuth: toOciAuthRow(identity.ociAuth), tokenAuth: toTokenAuthRow(identity.tokenAuth) };
+  if (!identity) return null;
+  const { org, allowedAudiences, ...rest } = identity;
+  return {
+    ...rest,
+    orgSlug: org.slug,
+    allowedAudiences: parseAudiences(allowedAudiences),
+    ociAuth: toOciAuthRow(identity.ociAuth),
+    tokenAuth: toTokenAuthRow(identity.tokenAuth),
+  };
+}
+
+/** The stored audiences (a JSON array of strings); anything else reads as none. */
+export function parseAudiences(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
 export interface IdentityWithOciAuth {
   id: string;
   orgId: string;
+  orgSlug: string;
   name: string;
+  /** Audiences a login may ask a token for, besides this service. */
+  allowedAudiences: string[];
   role: string;
   createdAt: Date;
   updatedAt: Date;

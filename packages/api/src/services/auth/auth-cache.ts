@@ -83,11 +83,17 @@ export class AuthCache {
     return both ? { token: both.token, state } : null;
   }
 
-  /** `identity:<id>` or `token:<id>`, as sent by the change feed. */
+  /** `identity:<id>`, `token:<id>` or `organization:<id>` (a new slug), as sent by the change feed. */
   onChange(payload: string) {
     const [kind, id] = payload.split(":");
     if (kind === "identity" && id) this.evictIdentity(id);
     else if (kind === "token" && id) this.evictToken(id);
+    else if (kind === "organization" && id) this.evictOrganization(id);
+  }
+
+  evictOrganization(orgId: string) {
+    this.generation++;
+    for (const [id, entry] of this.identities) if (entry.value?.identity.orgId === orgId) this.identities.delete(id);
   }
 
   evictIdentity(id: string) {

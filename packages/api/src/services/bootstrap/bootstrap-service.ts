@@ -8,6 +8,7 @@ import { getDummyPasswordHash, hashPassword, verifyPassword } from "../auth/pass
 import { storedRole } from "../auth/permissions";
 import { claimPasswordAttempt, clearPasswordBackoff } from "../rate-limit/login-backoff-service";
 import { enforceRateLimit } from "../rate-limit/rate-limit-service";
+import { tokenClaimsOf } from "../tokens/token-claims-fns";
 import { write } from "../writes";
 
 export const ADMIN_IDENTITY_NAME = "admin";
@@ -28,7 +29,7 @@ export async function bootstrapInstance(ctx: ServiceContext, body: BootstrapBody
   await enforceRateLimit(ctx, "bootstrap-ip", ctx.meta.ip);
   if (await isInstanceSetUp(ctx)) throw badRequest(messages.alreadyBootstrapped);
   const passwordHash = await hashPassword(body.password);
-  await ctx.rt.tokens.key(); // the signing secret is settled before the instance exists
+  const key = ctx.rt.tokens.currentKey();
   let created: Awaited<ReturnType<typeof data.createInstanceOwner>>;
   try {
     created = await write(ctx, {}, async (tx) => {
@@ -38,6 +39,7 @@ export async function bootstrapInstance(ctx: ServiceContext, body: BootstrapBody
         organizationName: body.organization,
         organizationSlug: slugFromName(body.organization),
         identityName: ADMIN_IDENTITY_NAME,
+        signingKeyId: key.id,
       });
       await ctx.rt.audit.recordIn(
         tx,
@@ -63,6 +65,15 @@ export async function bootstrapInstance(ctx: ServiceContext, body: BootstrapBody
       jti: created.token.id,
     },
     null,
+    {
+      key,
+      extra: tokenClaimsOf({
+        orgId: created.organization.id,
+        orgSlug: created.organization.slug,
+        identityName: created.identity.name,
+        authMethod: "token",
+      }),
+    },
   );
   return {
     user: { id: created.user.id, email: created.user.email },
@@ -92,7 +103,8 @@ export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
   }
   await clearPasswordBackoff(ctx.db, body.email);
   const expiresAt = new Date(Date.now() + ctx.config.SESSION_TTL_SECONDS * 1000);
-  const session = await data.createUserSession(ctx.db, user.id, expiresAt);
+  const key = ctx.rt.tokens.currentKey();
+  const session = await data.createUserSession(ctx.db, user.id, expiresAt, key.id);
   const memberships = await data.listMembershipsOfUser(ctx.db, user.id);
   await ctx.rt.audit.record(
     auditEvent(ctx, {
@@ -102,7 +114,7 @@ export async function loginUser(ctx: ServiceContext, body: UserLoginBody) {
       metadata: { userId: user.id },
     }),
   );
-  const token = await ctx.rt.tokens.sign({ authTokenType: "accessToken", userId: user.id, jti: session.id }, expiresAt);
+  const token = await ctx.rt.tokens.sign({ authTokenType: "accessToken", userId: user.id, jti: session.id }, expiresAt, { key });
   logins.inc({ method: "password", outcome: "success" });
   return { token, expiresAt: expiresAt.toISOString(), user: { id: user.id, email: user.email } };
 }

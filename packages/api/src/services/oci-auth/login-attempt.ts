@@ -1,4 +1,4 @@
-import { findOrganizationIdBySlug, type OciAuthRow } from "@ociauth/db";
+import { findOrganizationIdBySlug, type IdentityWithOciAuth, type OciAuthRow } from "@ociauth/db";
 import { type AccessTokenResponse, messages } from "@ociauth/schema";
 import type { ServiceContext } from "../../core/context";
 import { type AppError, forbidden, notFound } from "../../core/errors";
@@ -29,7 +29,8 @@ export type LoginFailureReason =
   | "oci_throttled"
   | "user_inactive"
   | "organization_not_found"
-  | "organization_not_allowed";
+  | "organization_not_allowed"
+  | "audience_not_allowed";
 
 export class LoginFailure extends Error {
   constructor(
@@ -44,7 +45,7 @@ export const fail = (reason: LoginFailureReason, error: AppError) => new LoginFa
 
 /** One login attempt: the identity it is for, and what the failure audit may say about who tried. */
 export interface LoginAttempt {
-  identity: { id: string; name: string; orgId: string };
+  identity: Pick<IdentityWithOciAuth, "id" | "name" | "orgId" | "orgSlug" | "allowedAudiences">;
   config: OciAuthRow;
   /** Who signed, once known (never the signature itself): e.g. `{ociUserOcid}` or `{principalOcid}`. */
   signer: Record<string, string | null>;
@@ -110,6 +111,17 @@ export const loginActor = (identity: LoginAttempt["identity"]) => ({ type: "iden
  * the identity's own organization: an unknown slug → 404, another organization's → 403. A login
  * without one pays no lookup.
  */
+/**
+ * The audience a login asks for: none (or this service's own issuer) means this service; another
+ * one must be among the identity's allowed audiences (403 otherwise).
+ */
+export function loginAudience(ctx: ServiceContext, identity: { allowedAudiences: string[] }, requested: string | undefined) {
+  if (requested === undefined || requested === ctx.rt.tokens.issuer) return undefined;
+  if (!identity.allowedAudiences.includes(requested))
+    throw fail("audience_not_allowed", forbidden(messages.loginAudienceDenied(requested)));
+  return requested;
+}
+
 export async function checkOrganizationSlug(ctx: ServiceContext, orgId: string, slug: string | undefined): Promise<void> {
   if (!slug) return;
   const slugOrgId = await findOrganizationIdBySlug(ctx.db, slug);

@@ -4,7 +4,7 @@ import type { ServiceContext } from "../../core/context";
 import { AppError, badRequest, serviceUnavailable, unauthorized } from "../../core/errors";
 import { checkRateLimit, enforceRateLimit } from "../rate-limit/rate-limit-service";
 import { issueAccessToken } from "../tokens/token-service";
-import { checkOrganizationSlug, fail, loginActor, type LoginFailure, runLoginAttempt } from "./login-attempt";
+import { checkOrganizationSlug, loginAudience, fail, loginActor, type LoginFailure, runLoginAttempt } from "./login-attempt";
 import { getOciUser } from "./oci-identity-client";
 import {
   checkSignedDate,
@@ -134,12 +134,13 @@ export function loginWithOci(ctx: ServiceContext, body: OciLoginBody): Promise<A
     const refused = refusePrincipal(principalRulesOf(config), principal, { usernameKnown: true });
     if (refused) throw fail(refused.reason, unauthorized(refused.message));
     await checkOrganizationSlug(ctx, identity.orgId, body.organizationSlug);
+    const audience = loginAudience(ctx, identity, body.audience);
 
     return issueAccessToken(
       ctx,
       {
-        identityId: identity.id,
-        orgId: identity.orgId,
+        identity,
+        audience,
         authMethod: "oci-auth",
         ttl: config.accessTokenTTL,
         maxTtl: config.accessTokenMaxTTL,

@@ -301,6 +301,7 @@ export function loginOrigin(principal: LoginPrincipal) {
   return {
     principalType: principal.type,
     principalOcid: principal.ocid,
+    tenancyOcid: principal.tenancyOcid,
     compartmentOcid: principal.compartmentOcid,
     region: recordedRegion(principal),
     userOcid: null,

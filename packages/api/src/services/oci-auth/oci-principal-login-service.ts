@@ -11,7 +11,7 @@ import type { ServiceContext } from "../../core/context";
 import { badRequest, unauthorized } from "../../core/errors";
 import { checkRateLimit, enforceRateLimit } from "../rate-limit/rate-limit-service";
 import { issueAccessToken } from "../tokens/token-service";
-import { checkOrganizationSlug, fail, loginActor, runLoginAttempt } from "./login-attempt";
+import { checkOrganizationSlug, loginAudience, fail, loginActor, runLoginAttempt } from "./login-attempt";
 import { authenticateClient } from "./oci-authenticate-client";
 import { challengeHash } from "./oci-challenge-service";
 import { checkSignedDate } from "./oci-login-fns";
@@ -167,13 +167,14 @@ export function loginWithOciPrincipal(ctx: ServiceContext, body: OciPrincipalLog
     const refused = refusePrincipal(principalRulesOf(config), principal, { usernameKnown: false });
     if (refused) throw fail(refused.reason, unauthorized(refused.message));
     await checkOrganizationSlug(ctx, identity.orgId, body.organizationSlug);
+    const tokenAudience = loginAudience(ctx, identity, body.audience);
 
     const isUser = principal.type === "user";
     return issueAccessToken(
       ctx,
       {
-        identityId: identity.id,
-        orgId: identity.orgId,
+        identity,
+        audience: tokenAudience,
         authMethod: "oci-auth",
         ttl: config.accessTokenTTL,
         maxTtl: config.accessTokenMaxTTL,

@@ -116,8 +116,7 @@ export async function createTokenAuthToken(ctx: AuthedContext, { identityId, nam
   const issued = await issueAccessToken(
     ctx,
     {
-      identityId,
-      orgId: identity.orgId,
+      identity,
       authMethod: data.TOKEN_AUTH_METHOD,
       ttl: config.accessTokenTTL,
       maxTtl: config.accessTokenMaxTTL,

@@ -1,12 +1,22 @@
 import { randomUUID } from "node:crypto";
 import * as data from "@ociauth/db";
-import { type AccessTokenBody, type AccessTokenResponse, messages, type OciPrincipalType } from "@ociauth/schema";
+import {
+  type AccessTokenBody,
+  type AccessTokenResponse,
+  messages,
+  OCI_PRINCIPAL_TYPES,
+  OCIAUTH_CLAIM,
+  type OciPrincipalType,
+} from "@ociauth/schema";
+import { z } from "zod";
 import type { ServiceContext } from "../../core/context";
 import { badRequest, forbidden, tokenError, unauthorized } from "../../core/errors";
 import { capAuditEvent } from "../audit/audit-payload-fns";
 import { type AuditEntry, auditEvent, toAuditEvent } from "../audit/audit-service";
+import { loadIdentityState } from "../auth/identity-state";
 import { createIpMatcher } from "../auth/trusted-ips-fns";
 import { write } from "../writes";
+import { tokenClaimsOf } from "./token-claims-fns";
 import { expiresInSeconds, tokenLifetimeMs, tokenRefusal } from "./token-fns";
 
 export const TOKEN_MAX_TTL_REACHED = "Cannot renew: identity access token has reached its max TTL";
@@ -16,6 +26,7 @@ export const TOKEN_EXHAUSTED = "Cannot renew exhausted access token";
 export interface LoginOrigin {
   principalType: OciPrincipalType;
   principalOcid: string;
+  tenancyOcid?: string;
   compartmentOcid: string;
   region: string;
   userOcid: string | null;
@@ -29,9 +40,10 @@ export interface LoginOrigin {
 export async function issueAccessToken(
   ctx: ServiceContext,
   input: {
-    identityId: string;
-    orgId: string;
+    identity: { id: string; orgId: string; orgSlug: string; name: string };
     authMethod: string;
+    /** Another service the token is for (one of the identity's allowed audiences); default: this service. */
+    audience?: string;
     ttl: number;
     maxTtl: number;
     numUsesLimit: number;
@@ -46,11 +58,14 @@ export async function issueAccessToken(
   const lifetime = tokenLifetimeMs({ ttl: input.ttl, maxTtl: input.maxTtl, createdAtMs: now, nowMs: now });
   const expiresAt = lifetime === null ? null : new Date(now + lifetime);
   const tokenId = randomUUID();
+  const { identity } = input;
+  // Taken before the row is written, so the row names the key that signs its JWT.
+  const key = ctx.rt.tokens.currentKey();
   await data.createAccessTokenWithAudit(
     ctx.rt.sql,
     {
       id: tokenId,
-      identityId: input.identityId,
+      identityId: identity.id,
       authMethod: input.authMethod,
       accessTokenTTL: input.ttl,
       accessTokenMaxTTL: input.maxTtl,
@@ -64,12 +79,24 @@ export async function issueAccessToken(
       ociRegion: input.origin?.region ?? null,
       loginIp: input.origin ? ctx.meta.ip : null,
       name: input.name ?? null,
+      signingKeyId: key.id,
     },
     capAuditEvent(toAuditEvent(ctx.meta, undefined, audit(tokenId))),
   );
   const accessToken = await ctx.rt.tokens.sign(
-    { authTokenType: "identityAccessToken", identityId: input.identityId, orgId: input.orgId, authMethod: input.authMethod, jti: tokenId },
+    { authTokenType: "identityAccessToken", identityId: identity.id, orgId: identity.orgId, authMethod: input.authMethod, jti: tokenId },
     expiresAt,
+    {
+      key,
+      audience: input.audience,
+      extra: tokenClaimsOf({
+        orgId: identity.orgId,
+        orgSlug: identity.orgSlug,
+        identityName: identity.name,
+        authMethod: input.authMethod,
+        principal: input.origin,
+      }),
+    },
   );
   return { accessToken, expiresIn: expiresInSeconds(lifetime), accessTokenMaxTTL: input.maxTtl, tokenType: "Bearer" };
 }
@@ -82,12 +109,12 @@ async function loadIdentityToken(ctx: ServiceContext, accessToken: string) {
   if (!row) throw unauthorized(messages.tokenRevoked); // its identity was deleted
   if (row.identityId !== verified.claims.identityId) throw tokenError(messages.tokenInvalid);
   if (row.revokedAt) throw unauthorized(messages.tokenRevoked);
-  return { row, claims: verified.claims };
+  return { row, claims: verified.claims, payload: verified.payload };
 }
 
 /** New expiry within the max TTL budget; a new JWT with the same id. */
 export async function renewAccessToken(ctx: ServiceContext, { accessToken }: AccessTokenBody): Promise<AccessTokenResponse> {
-  const { row, claims } = await loadIdentityToken(ctx, accessToken);
+  const { row, claims, payload } = await loadIdentityToken(ctx, accessToken);
   const config =
     row.authMethod === "oci-auth"
       ? await data.findOciAuth(ctx.db, row.identityId)
@@ -109,7 +136,8 @@ export async function renewAccessToken(ctx: ServiceContext, { accessToken }: Acc
   });
   if (lifetime !== null && lifetime < 1000) throw unauthorized(TOKEN_MAX_TTL_REACHED);
   const expiresAt = lifetime === null ? null : new Date(now + lifetime);
-  const renewed = await write(ctx, { token: row.id }, (tx) => data.renewAccessToken(tx, row.id, expiresAt));
+  const key = ctx.rt.tokens.currentKey();
+  const renewed = await write(ctx, { token: row.id }, (tx) => data.renewAccessToken(tx, row.id, expiresAt, key.id));
   if (!renewed) throw unauthorized(messages.tokenRevoked);
   await ctx.rt.audit.record(
     auditEvent(ctx, {
@@ -119,13 +147,43 @@ export async function renewAccessToken(ctx: ServiceContext, { accessToken }: Acc
       metadata: { identityId: row.identityId, identityAccessTokenId: row.id },
     }),
   );
-  const accessTokenJwt = await ctx.rt.tokens.sign({ ...claims }, expiresAt);
+  // The same claims and audience as the token renewed, under the key that signs now.
+  const accessTokenJwt = await ctx.rt.tokens.sign({ ...claims }, expiresAt, {
+    key,
+    audience: typeof payload.aud === "string" && payload.aud !== payload.iss ? payload.aud : undefined,
+    extra: payload[OCIAUTH_CLAIM] === undefined ? await claimsOfRow(ctx, row) : { [OCIAUTH_CLAIM]: payload[OCIAUTH_CLAIM] },
+  });
   return {
     accessToken: accessTokenJwt,
     expiresIn: expiresInSeconds(lifetime),
     accessTokenMaxTTL: row.accessTokenMaxTTL,
     tokenType: "Bearer",
   };
+}
+
+/** The namespaced claims of a token signed before they existed (a legacy token being renewed). */
+async function claimsOfRow(ctx: ServiceContext, row: data.AccessTokenRow) {
+  const state = await loadIdentityState(ctx, row.identityId);
+  if (!state) throw unauthorized(messages.tokenRevoked);
+  const { identity } = state;
+  const principalType = z.enum(OCI_PRINCIPAL_TYPES).safeParse(row.ociPrincipalType);
+  return tokenClaimsOf({
+    orgId: identity.orgId,
+    orgSlug: identity.orgSlug,
+    identityName: identity.name,
+    authMethod: row.authMethod,
+    principal:
+      principalType.success && row.ociPrincipalOcid && row.ociCompartmentOcid
+        ? {
+            principalType: principalType.data,
+            principalOcid: row.ociPrincipalOcid,
+            compartmentOcid: row.ociCompartmentOcid,
+            region: row.ociRegion ?? "",
+            userOcid: row.ociUserOcid,
+            username: row.ociUsername,
+          }
+        : undefined,
+  });
 }
 
 export async function revokeAccessToken(ctx: ServiceContext, { accessToken }: AccessTokenBody) {
