@@ -6,7 +6,10 @@ import { defineConfig } from "prisma/config";
 import { createPgAdapterFactory, createPgliteAdapterFactory } from "./src/adapter-fixes";
 import { describeTarget, resolveDatabaseTarget, resolveMigrationsDir } from "./src/database-target";
 import { openPGlite } from "./src/pglite";
+import { applySecretFilesOf } from "./src/secret-files";
 
+// DATABASE_URL_FILE (a mounted secret, e.g. in the migration Job) stands for DATABASE_URL.
+applySecretFilesOf(["DATABASE_URL"]);
 const target = resolveDatabaseTarget();
 
 // (1) The CLI still looks for the Rust engine unless DATABASE_URL is a valid postgresql:// URL.

@@ -15,7 +15,7 @@ function prisma(args: string[], env: Record<string, string>, config = "prisma.co
   const started = Date.now();
   const result = spawnSync("pnpm", ["exec", "prisma", ...args, "--config", config], {
     cwd: packageDir,
-    env: { ...process.env, DATABASE_URL: "", PGLITE_DIR: "", ...env },
+    env: { ...process.env, DATABASE_URL: "", DATABASE_URL_FILE: "", PGLITE_DIR: "", ...env },
     encoding: "utf8",
     timeout: 90_000,
   });
@@ -66,6 +66,19 @@ describe("prisma migrate deploy through the CLI", () => {
       const status = prisma(["migrate", "status"], { DATABASE_URL: url });
       expect(status.status, status.output).toBe(0);
       expect(status.output).toContain("Database schema is up to date");
+      // DATABASE_URL_FILE (a mounted secret, as in the migration Job) stands for DATABASE_URL.
+      const urlFile = path.join(mkdtempSync(path.join(os.tmpdir(), "ociauth-url-")), "database-url");
+      try {
+        writeFileSync(urlFile, `${url}\n`);
+        const fromFile = prisma(["migrate", "status"], { DATABASE_URL_FILE: urlFile });
+        expect(fromFile.status, fromFile.output).toBe(0);
+        expect(fromFile.output).toContain("Database schema is up to date");
+        const both = prisma(["migrate", "status"], { DATABASE_URL: url, DATABASE_URL_FILE: urlFile });
+        expect(both.status).not.toBe(0);
+        expect(both.output).toContain("DATABASE_URL and DATABASE_URL_FILE are both set: set one of them");
+      } finally {
+        rmSync(path.dirname(urlFile), { recursive: true, force: true });
+      }
       const db = await openDatabase({ kind: "postgres", url });
       expect(await snapshotMigrations(db)).toEqual(await expectedMigrationSnapshot());
       expect(await db.prisma.organization.count()).toBe(0);

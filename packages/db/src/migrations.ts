@@ -159,6 +159,7 @@ export async function runPrismaMigrateDeploy(target: DatabaseTarget, options: De
   const env = {
     ...process.env,
     DATABASE_URL: target.kind === "postgres" ? target.url : "",
+    DATABASE_URL_FILE: "", // the target is resolved already
     PGLITE_DIR: target.kind === "pglite" ? target.dataDir : "",
     OCIAUTH_MIGRATIONS_DIR: options.migrationsDir,
   };

@@ -1,13 +1,25 @@
 import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { appDir, tempDataDir } from "./run-app";
+import { appDir, startApp, stop, tempDataDir } from "./run-app";
 
 /** Runs the production entry (`node server.mjs`) until it exits by itself, with its exit code and output. */
 function runServerUntilExit(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ["server.mjs"], {
     cwd: appDir,
-    env: { ...process.env, DATABASE_URL: "", AUTH_SECRET: "", PORT: "0", HOST: "127.0.0.1", ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: "",
+      AUTH_SECRET: "",
+      DATABASE_URL_FILE: "",
+      AUTH_SECRET_FILE: "",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -66,5 +78,71 @@ describe("configuration errors stop the server with a message naming the variabl
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe("secrets given as files (X_FILE)", () => {
+  const data = tempDataDir();
+  afterAll(() => data.remove());
+  /** A secret file beside the data folder (its parent exists; PGlite creates the data folder itself). */
+  const secretFile = (name: string, content: string) => {
+    const file = path.join(path.dirname(data.dir), name);
+    writeFileSync(file, content);
+    return file;
+  };
+  const authSecret = "e2e-secret-from-a-mounted-file-at-least-32-characters";
+
+  it("AUTH_SECRET_FILE: the server starts and signs tokens with the file's secret", async () => {
+    const app = await startApp({ PGLITE_DIR: data.dir, AUTH_SECRET_FILE: secretFile("auth-secret", `${authSecret}\n`) });
+    try {
+      expect((await fetch(`${app.url}/api/status`)).status).toBe(200);
+      const res = await fetch(`${app.url}/api/v1/admin/bootstrap`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "files@example.com", password: "a-long-password!", organization: "Files" }),
+      });
+      expect(res.status).toBe(200);
+      const boot = (await res.json()) as { organization: { id: string }; identity: { credentials: { token: string } } };
+      const token = boot.identity.credentials.token;
+      const [header, payload, signature] = token.split(".");
+      // HS256 over the file's content, the trailing newline trimmed.
+      expect(createHmac("sha256", authSecret).update(`${header}.${payload}`).digest("base64url")).toBe(signature);
+      const identities = await fetch(`${app.url}/api/v1/identities?organizationId=${boot.organization.id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(identities.status).toBe(200);
+    } finally {
+      await stop(app.child);
+    }
+  });
+
+  it("AUTH_SECRET and AUTH_SECRET_FILE both set: exits naming both", async () => {
+    const { code, output } = await runServerUntilExit({
+      PGLITE_DIR: data.dir,
+      AUTH_SECRET: authSecret,
+      AUTH_SECRET_FILE: secretFile("auth-secret-both", authSecret),
+    });
+    expect(code).toBe(1);
+    expect(output).toContain("AUTH_SECRET and AUTH_SECRET_FILE are both set: set one of them");
+    expect(output).toContain("The server was not started.");
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it("a missing file: exits naming the variable and the path", async () => {
+    const missing = path.join(path.dirname(data.dir), "no-such-secret");
+    const { code, output } = await runServerUntilExit({ PGLITE_DIR: data.dir, METRICS_TOKEN_FILE: missing });
+    expect(code).toBe(1);
+    expect(output).toContain(`METRICS_TOKEN_FILE: cannot read ${missing}: no such file`);
+    expect(output).toContain("The server was not started.");
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it("DATABASE_URL_FILE reaches the database settings (checked before anything connects)", async () => {
+    const { code, output } = await runServerUntilExit({
+      PGLITE_DIR: data.dir,
+      DATABASE_URL_FILE: secretFile("database-url", "mysql://db/app\n"),
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql:…")');
   });
 });

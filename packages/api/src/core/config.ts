@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { resolveSecretFiles } from "./secret-files";
 
 const csv = z
   .string()
@@ -93,8 +94,8 @@ let cached: AppConfig | undefined;
 
 /** Validated once at start-up; a bad value stops the server with a clear message. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  // An empty variable means "not set" (e.g. `AUTH_SECRET= pnpm start`).
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  // An empty variable means "not set" (e.g. `AUTH_SECRET= pnpm start`). Secrets may come from files (X_FILE).
+  const present = Object.fromEntries(Object.entries(resolveSecretFiles(env)).filter(([, value]) => value !== ""));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);

@@ -2,6 +2,7 @@ import { describeTarget, resolveDatabaseTarget } from "@ociauth/db";
 import { migrateDatabase } from "@ociauth/db/migrations";
 import { loadConfig, publicUrlWarning } from "../core/config";
 import { flushLogsSync, getLogger } from "../core/logger";
+import { applySecretFiles } from "../core/secret-files";
 import { closeRuntime, getRuntime } from "../core/process-runtime";
 import { createAppServer, type PageHandler } from "./app-server";
 import { listen } from "./listen";
@@ -21,6 +22,8 @@ export interface RunServerOptions {
  * through the page renderer. SIGINT/SIGTERM close connections and the database cleanly.
  */
 export async function runServer(options: RunServerOptions): Promise<void> {
+  // Secrets given as files (X_FILE) become X in process.env first: @ociauth/db reads DATABASE_URL there.
+  applySecretFiles();
   const config = loadConfig(); // fail fast on bad configuration
   const { PORT: port, HOST: hostname } = config;
   await migrateDatabase(); // runs Prisma's migrate deploy only when migrations are pending
