@@ -60,12 +60,12 @@ export async function bootstrap(baseUrl: string): Promise<Bootstrap> {
   return { orgId: res.organization.id, adminToken: res.identity.credentials.token, adminIdentityId: res.identity.id };
 }
 
-export async function createIdentity(baseUrl: string, boot: Bootstrap, name: string): Promise<string> {
+export async function createIdentity(baseUrl: string, boot: Bootstrap, name: string, role = "member"): Promise<string> {
   const res = await api<{ identity: { id: string } }>(
     baseUrl,
     "POST",
     "/api/v1/identities",
-    { name, organizationId: boot.orgId, role: "member" },
+    { name, organizationId: boot.orgId, role },
     boot.adminToken,
   );
   return res.identity.id;
