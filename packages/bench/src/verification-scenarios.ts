@@ -61,24 +61,35 @@ export interface VerificationRun {
 interface VerificationSeed {
   orgId: string;
   hotId: string;
+  resourceServerId: string;
+}
+
+interface VerificationTokens {
   hotToken: string;
   /** The resource server's own token (an identity of the same organization, viewer role). */
   resourceServerToken: string;
 }
 
+/** The organization, the hot token's identity and the resource server's (viewer role), OCI auth attached. */
 async function seed(baseUrl: string, env: Env): Promise<VerificationSeed> {
-  const { user } = env;
   const boot = await bootstrap(baseUrl);
   const hotId = await createIdentity(baseUrl, boot, "bench-hot");
   const resourceServerId = await createIdentity(baseUrl, boot, "bench-resource-server", "viewer");
-  await attachOciAuth(baseUrl, boot, hotId, user.tenancyOcid);
-  await attachOciAuth(baseUrl, boot, resourceServerId, user.tenancyOcid);
+  await attachOciAuth(baseUrl, boot, hotId, env.user.tenancyOcid);
+  await attachOciAuth(baseUrl, boot, resourceServerId, env.user.tenancyOcid);
+  return { orgId: boot.orgId, hotId, resourceServerId };
+}
+
+/**
+ * The two OCI logins, on the app that is measured: a token's issuer is the PUBLIC_URL of the app
+ * that signed it, and each start of the app gets another port.
+ */
+async function login(baseUrl: string, seeded: VerificationSeed, env: Env): Promise<VerificationTokens> {
+  const { user } = env;
   const [hotDate, rsDate] = distinctSigningDates(2);
   return {
-    orgId: boot.orgId,
-    hotId,
-    hotToken: await ociLogin(baseUrl, hotId, user, await signedLoginHeaders(user, hotDate)),
-    resourceServerToken: await ociLogin(baseUrl, resourceServerId, user, await signedLoginHeaders(user, rsDate)),
+    hotToken: await ociLogin(baseUrl, seeded.hotId, user, await signedLoginHeaders(user, hotDate)),
+    resourceServerToken: await ociLogin(baseUrl, seeded.resourceServerId, user, await signedLoginHeaders(user, rsDate)),
   };
 }
 
@@ -248,6 +259,7 @@ export async function runVerification(db: DbKind, target: DbTarget, env: Env): P
   env.log(`[${db}] token verification: ${rows.length} identities with a token each inserted (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   app = await start("measure");
   try {
+    const issued = await login(app.url, seeded, env);
     const tokens = await Promise.all(rows.map((row) => mintAccessToken(key, app.url, seeded.orgId, row)));
     const load = {
       connections,
@@ -258,25 +270,25 @@ export async function runVerification(db: DbKind, target: DbTarget, env: Env): P
     if (want.has("i16") || want.has("iu16")) {
       run.scenarios.push(
         await measured("h16", env, async () => {
-          const res = await fetch(`${app.url}${readPath(seeded.hotId)}`, { headers: { authorization: `Bearer ${seeded.hotToken}` } });
+          const res = await fetch(`${app.url}${readPath(seeded.hotId)}`, { headers: { authorization: `Bearer ${issued.hotToken}` } });
           if (!res.ok) throw new Error(`GET ${readPath(seeded.hotId)}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
           await res.arrayBuffer().catch(() => undefined);
           return runAutocannon(
             app.url,
-            [{ method: "GET", path: readPath(seeded.hotId), headers: { authorization: `Bearer ${seeded.hotToken}` } }],
+            [{ method: "GET", path: readPath(seeded.hotId), headers: { authorization: `Bearer ${issued.hotToken}` } }],
             load,
           );
         }),
       );
     }
     const introspection = async (pick: () => string, sample: string) => {
-      await sanityIntrospect(app.url, seeded.resourceServerToken, sample);
+      await sanityIntrospect(app.url, issued.resourceServerToken, sample);
       const inactive = { count: 0 };
-      const m = await runAutocannon(app.url, [introspectRequest(seeded.resourceServerToken, pick, inactive)], load);
+      const m = await runAutocannon(app.url, [introspectRequest(issued.resourceServerToken, pick, inactive)], load);
       m.extra = { ...m.extra, inactiveAnswers: inactive.count };
       return m;
     };
-    if (want.has("i16")) run.scenarios.push(await measured("i16", env, () => introspection(() => seeded.hotToken, seeded.hotToken)));
+    if (want.has("i16")) run.scenarios.push(await measured("i16", env, () => introspection(() => issued.hotToken, issued.hotToken)));
     if (want.has("iu16")) {
       run.scenarios.push(
         await measured("iu16", env, () => introspection(() => tokens[Math.floor(Math.random() * tokens.length)]!, tokens[0]!)),
@@ -286,7 +298,7 @@ export async function runVerification(db: DbKind, target: DbTarget, env: Env): P
       env.log(`  (v) offline verification in this process, ${env.options.durationSec} s each side …`);
       await sleep(500);
       try {
-        run.offline = await offlineVerification(app.url, seeded.hotToken, tokens, env);
+        run.offline = await offlineVerification(app.url, issued.hotToken, tokens, env);
       } catch (error) {
         const message = (error as Error).message;
         env.log(`    FAILED: ${message}`);
