@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -92,7 +91,9 @@ describe("secrets given as files (X_FILE)", () => {
   };
   const authSecret = "e2e-secret-from-a-mounted-file-at-least-32-characters";
 
-  it("AUTH_SECRET_FILE: the server starts and signs tokens with the file's secret", async () => {
+  it("AUTH_SECRET_FILE: the server starts and wraps its keys under the file's secret", async () => {
+    let bootToken = "";
+    let bootOrgId = "";
     const app = await startApp({ PGLITE_DIR: data.dir, AUTH_SECRET_FILE: secretFile("auth-secret", `${authSecret}\n`) });
     try {
       expect((await fetch(`${app.url}/api/status`)).status).toBe(200);
@@ -104,9 +105,8 @@ describe("secrets given as files (X_FILE)", () => {
       expect(res.status).toBe(200);
       const boot = (await res.json()) as { organization: { id: string }; identity: { credentials: { token: string } } };
       const token = boot.identity.credentials.token;
-      const [header, payload, signature] = token.split(".");
-      // HS256 over the file's content, the trailing newline trimmed.
-      expect(createHmac("sha256", authSecret).update(`${header}.${payload}`).digest("base64url")).toBe(signature);
+      bootToken = token;
+      bootOrgId = boot.organization.id;
       const identities = await fetch(`${app.url}/api/v1/identities?organizationId=${boot.organization.id}`, {
         headers: { authorization: `Bearer ${token}` },
       });
@@ -114,6 +114,18 @@ describe("secrets given as files (X_FILE)", () => {
     } finally {
       await stop(app.child);
     }
+    // The keys were wrapped under the file's content, its trailing newline trimmed: the same secret
+    // given directly opens them (the token still works), another one is refused at start.
+    const again = await startApp({ PGLITE_DIR: data.dir, AUTH_SECRET: authSecret });
+    try {
+      const res = await fetch(`${again.url}/api/v1/identities?organizationId=${bootOrgId}`, { headers: { authorization: `Bearer ${bootToken}` } });
+      expect(res.status).toBe(200);
+    } finally {
+      await stop(again.child);
+    }
+    const other = await runServerUntilExit({ PGLITE_DIR: data.dir, AUTH_SECRET: `${authSecret}-another` });
+    expect(other.code).not.toBe(0);
+    expect(other.output).toContain("AUTH_SECRET does not match the secret this database's signing keys are stored under");
   });
 
   it("AUTH_SECRET and AUTH_SECRET_FILE both set: exits naming both", async () => {
