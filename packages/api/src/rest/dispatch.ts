@@ -78,7 +78,9 @@ async function readBody(req: ApiRequest, acceptsForm: boolean): Promise<unknown>
   const type = req.headers.get("content-type") ?? "";
   const isForm = acceptsForm && FORM_TYPE.test(type);
   if (!isForm && !/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
-    throw badRequest(acceptsForm ? "Content-Type must be application/json or application/x-www-form-urlencoded" : "Content-Type must be application/json");
+    throw badRequest(
+      acceptsForm ? "Content-Type must be application/json or application/x-www-form-urlencoded" : "Content-Type must be application/json",
+    );
   }
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "Request body is too large (limit 1 MiB)");
   if (isForm) return parseFormBody(text);
@@ -126,7 +128,8 @@ export async function dispatchRest(req: ApiRequest, connection: ConnectionInfo =
     const { route, params } = found;
     const { operation, rest } = route;
     const source = inputSource(rest.method);
-    const part = source === "body" ? await readBody(req, rest.formBody === true) : source === "query" ? Object.fromEntries(url.searchParams) : {};
+    const part =
+      source === "body" ? await readBody(req, rest.formBody === true) : source === "query" ? Object.fromEntries(url.searchParams) : {};
     const baseCtx = await createRequestContext(requestMeta(req, connection, reqId));
     // As in Infisical, authentication comes before validation: 401/403 take precedence over 422.
     const ctx = operation.auth ? await authenticate(baseCtx) : baseCtx;

@@ -121,7 +121,10 @@ function operationObject(route: RestRoute) {
       ? {
           requestBody: {
             required: true,
-            content: { "application/json": { schema: body }, ...(rest.formBody ? { "application/x-www-form-urlencoded": { schema: body } } : {}) },
+            content: {
+              "application/json": { schema: body },
+              ...(rest.formBody ? { "application/x-www-form-urlencoded": { schema: body } } : {}),
+            },
           },
         }
       : {}),

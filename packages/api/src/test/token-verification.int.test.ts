@@ -70,7 +70,11 @@ describe("tokens other services can verify: discovery, JWKS, introspection, sign
 
   const introspect = (callerToken: string, body: Record<string, string>, form = false) =>
     form
-      ? app.rest("POST", INTROSPECT, { token: callerToken, rawBody: new URLSearchParams(body).toString(), contentType: "application/x-www-form-urlencoded" })
+      ? app.rest("POST", INTROSPECT, {
+          token: callerToken,
+          rawBody: new URLSearchParams(body).toString(),
+          contentType: "application/x-www-form-urlencoded",
+        })
       : app.rest("POST", INTROSPECT, { token: callerToken, body });
 
   /** An API call that counts one use of the token: reading its own identity's OCI auth config. */
@@ -131,7 +135,12 @@ describe("tokens other services can verify: discovery, JWKS, introspection, sign
 
       const head = await rawRequest(baseUrl, { method: "HEAD", path: "/.well-known/jwks.json" });
       expect([head.status, head.text]).toEqual([200, ""]);
-      const post = await rawRequest(baseUrl, { method: "POST", path: "/.well-known/jwks.json", headers: { "content-type": "application/json" }, body: "{}" });
+      const post = await rawRequest(baseUrl, {
+        method: "POST",
+        path: "/.well-known/jwks.json",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
       expect(post.status).toBe(405);
       expect(post.headers.allow).toBe("GET, HEAD");
       expect(post.json()).toMatchObject({ statusCode: 405, error: "MethodNotAllowed" });
@@ -161,7 +170,10 @@ describe("tokens other services can verify: discovery, JWKS, introspection, sign
 
     it("a login for an allowed audience: aud is that audience; this API refuses it, introspection answers it", async () => {
       const id = await identityWithOciAuth();
-      const patched = await app.rest("PATCH", `/api/v1/identities/${id}`, { token: adminToken, body: { allowedAudiences: ["billing-api"] } });
+      const patched = await app.rest("PATCH", `/api/v1/identities/${id}`, {
+        token: adminToken,
+        body: { allowedAudiences: ["billing-api"] },
+      });
       expect(patched.status).toBe(200);
       expect(patched.body.identity.allowedAudiences).toEqual(["billing-api"]);
       expect((await app.caller(adminToken).identities.get({ identityId: id })).identity.allowedAudiences).toEqual(["billing-api"]);

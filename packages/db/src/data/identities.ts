@@ -11,7 +11,10 @@ const withAuthMethods = { ociAuth: { select: { id: true } }, tokenAuth: { select
 type StoredIdentity = Prisma.IdentityGetPayload<{ include: typeof withAuthMethods }>;
 
 /** An identity as the API shows it: every column, metadata and audiences parsed, and whether OCI auth and Token Auth are attached. */
-export type IdentityRow = Omit<StoredIdentity, "metadata" | "allowedAudiences"> & { metadata: IdentityMetadataEntry[]; allowedAudiences: string[] };
+export type IdentityRow = Omit<StoredIdentity, "metadata" | "allowedAudiences"> & {
+  metadata: IdentityMetadataEntry[];
+  allowedAudiences: string[];
+};
 
 /** Parses the `metadata` jsonb column; anything but an array of {id, key, value} strings is corrupt data. */
 export function parseIdentityMetadata(value: Prisma.JsonValue): IdentityMetadataEntry[] {

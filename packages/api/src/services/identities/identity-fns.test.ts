@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { identityChanges, toIdentityListFilter } from "./identity-fns";
 
 describe("identityChanges", () => {
-  const before = { name: "a", role: "member", hasDeleteProtection: false, metadata: [{ id: "1", key: "k", value: "v" }], allowedAudiences: [] };
+  const before = {
+    name: "a",
+    role: "member",
+    hasDeleteProtection: false,
+    metadata: [{ id: "1", key: "k", value: "v" }],
+    allowedAudiences: [],
+  };
 
   it("lists only what really changed, with the new values", () => {
     const sameWithNewIds = [{ id: "2", key: "k", value: "v" }];

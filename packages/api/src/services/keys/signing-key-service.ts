@@ -49,6 +49,13 @@ export async function rotateSigningKey(ctx: AuthedContext): Promise<{ key: Signi
   const rotated = await keyring.rotate();
   await ctx.rt.audit.record(auditEvent(ctx, { orgId, eventType: "rotate-signing-key", metadata: { kid: rotated.id, previousKid } }));
   const status = (await keyring.status()).find((key) => key.id === rotated.id);
-  const key = status ?? { id: rotated.id, alg: rotated.alg, createdAt: rotated.createdAt, state: "signing", liveTokens: 0, publicJwk: null };
+  const key = status ?? {
+    id: rotated.id,
+    alg: rotated.alg,
+    createdAt: rotated.createdAt,
+    state: "signing",
+    liveTokens: 0,
+    publicJwk: null,
+  };
   return { key: toSigningKeyView(key) };
 }
