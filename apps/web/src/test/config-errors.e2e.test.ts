@@ -1,40 +1,9 @@
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { appDir, startApp, stop, tempDataDir } from "./run-app";
-
-/** Runs the production entry (`node server.mjs`) until it exits by itself, with its exit code and output. */
-function runServerUntilExit(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["server.mjs"], {
-    cwd: appDir,
-    env: {
-      ...process.env,
-      DATABASE_URL: "",
-      AUTH_SECRET: "",
-      DATABASE_URL_FILE: "",
-      AUTH_SECRET_FILE: "",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the server did not exit within ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+import { startApp, stop, tempDataDir } from "./run-app";
+import { runServerUntilExit } from "./server-process";
 
 describe("configuration errors stop the server with a message naming the variable", () => {
   const data = tempDataDir();
