@@ -136,8 +136,8 @@ export function AllowedAudiencesSection({ identity, canEdit }: { identity: Ident
           <h2 id="allowed-audiences-heading">Allowed audiences</h2>
           <p>
             Services this identity&apos;s tokens may be issued for (the token&apos;s <code>aud</code>), such as{" "}
-            <code>sts.amazonaws.com</code> or an internal service name. A login asks for one with <code>audience</code> in its body;
-            without it the token is for this service. A token for another audience is refused by this service&apos;s own API.
+            <code>sts.amazonaws.com</code> or an internal service name. A login asks for one with <code>audience</code> in its body; without
+            it the token is for this service. A token for another audience is refused by this service&apos;s own API.
           </p>
         </div>
       </div>

@@ -137,13 +137,12 @@ export function SigningKeysView({ session }: { session: DashboardSession }) {
         <div className="card-body">
           <p>
             Rotating creates a new key: from then on every new token and session is signed with it, on every instance within a second.
-            Nothing stops working: tokens signed with an older key stay valid until they expire or are revoked, and that key stays
-            published so other services can still verify them. Once the last of them has ended, the key is retired and no longer
-            published.
+            Nothing stops working: tokens signed with an older key stay valid until they expire or are revoked, and that key stays published
+            so other services can still verify them. Once the last of them has ended, the key is retired and no longer published.
           </p>
           <p>
-            The service also rotates by itself every <code>SIGNING_KEY_ROTATION_DAYS</code> days (30 by default). Rotate now when a key
-            may have been exposed; revoke the tokens it signed as well if they must stop working at once.
+            The service also rotates by itself every <code>SIGNING_KEY_ROTATION_DAYS</code> days (30 by default). Rotate now when a key may
+            have been exposed; revoke the tokens it signed as well if they must stop working at once.
           </p>
           {!isAdmin ? <p className="muted">Only admins can rotate the signing key.</p> : null}
         </div>
