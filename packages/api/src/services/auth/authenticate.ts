@@ -47,6 +47,8 @@ async function checkToken(ctx: ServiceContext): Promise<AuthedContext> {
   if (!token) throw unauthorized(messages.tokenMissing);
   const verified = await ctx.rt.tokens.verify(token);
   if (!verified.ok) throw tokenError(verified.reason === "expired" ? messages.tokenExpired : messages.tokenInvalid);
+  // A token issued for another service (its audience) is not a credential for this one.
+  if (!verified.forThisService) throw tokenError(messages.tokenInvalid);
   const { claims } = verified;
 
   if (claims.authTokenType === "accessToken") {
