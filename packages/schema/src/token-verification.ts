@@ -78,7 +78,10 @@ export const introspectionRequestSchema = z.object({
   client_ip: z
     .string({ error: typeError("client_ip", "text") })
     .trim()
-    .refine((value) => !value.includes("/") && parseTrustedIp(value) !== null, "client_ip must be an IPv4 or IPv6 address (the address the token was presented from)")
+    .refine(
+      (value) => !value.includes("/") && parseTrustedIp(value) !== null,
+      "client_ip must be an IPv4 or IPv6 address (the address the token was presented from)",
+    )
     .optional()
     .meta({ description: "The address the token was presented from; checked against the token's trusted IPs when it has any." }),
 });

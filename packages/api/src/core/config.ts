@@ -102,10 +102,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   if (parsed.data.AUTH_SECRET_PREVIOUS !== undefined && parsed.data.AUTH_SECRET === undefined) {
-    throw new Error("Invalid configuration:\n  AUTH_SECRET_PREVIOUS: set it only beside AUTH_SECRET (the new root secret) while moving to that secret");
+    throw new Error(
+      "Invalid configuration:\n  AUTH_SECRET_PREVIOUS: set it only beside AUTH_SECRET (the new root secret) while moving to that secret",
+    );
   }
   if (parsed.data.AUTH_SECRET !== undefined && parsed.data.AUTH_SECRET === parsed.data.AUTH_SECRET_PREVIOUS) {
-    throw new Error("Invalid configuration:\n  AUTH_SECRET_PREVIOUS: it equals AUTH_SECRET; unset it once every instance runs with the new secret");
+    throw new Error(
+      "Invalid configuration:\n  AUTH_SECRET_PREVIOUS: it equals AUTH_SECRET; unset it once every instance runs with the new secret",
+    );
   }
   // Metrics on the main port are public unless a token guards them: refuse to start rather than expose them.
   if (parsed.data.METRICS === "on" && parsed.data.METRICS_PORT === undefined && parsed.data.METRICS_TOKEN === undefined) {

@@ -39,7 +39,12 @@ const newSecret = () => randomBytes(36).toString("base64url");
 const ENV_SECRET = getConfig().AUTH_SECRET!;
 
 /** The process configuration with its root secrets replaced (and any other setting given). */
-const configWith = (settings: Partial<AppConfig>): AppConfig => ({ ...getConfig(), AUTH_SECRET: undefined, AUTH_SECRET_PREVIOUS: undefined, ...settings });
+const configWith = (settings: Partial<AppConfig>): AppConfig => ({
+  ...getConfig(),
+  AUTH_SECRET: undefined,
+  AUTH_SECRET_PREVIOUS: undefined,
+  ...settings,
+});
 
 /** Runtimes and extra database handles a test opened, closed after it. */
 const opened: { close(): Promise<void> }[] = [];
@@ -85,9 +90,20 @@ async function seed(db: Db): Promise<Fixture> {
 async function issue(rt: Runtime, fx: Fixture): Promise<string> {
   const key = rt.tokens.currentKey();
   const row = await rt.db.identityAccessToken.create({
-    data: { identityId: fx.identityId, authMethod: "token", accessTokenTTL: 3600, accessTokenMaxTTL: 7200, expiresAt: new Date(Date.now() + 3600_000), signingKeyId: key.id },
+    data: {
+      identityId: fx.identityId,
+      authMethod: "token",
+      accessTokenTTL: 3600,
+      accessTokenMaxTTL: 7200,
+      expiresAt: new Date(Date.now() + 3600_000),
+      signingKeyId: key.id,
+    },
   });
-  return rt.tokens.sign({ authTokenType: "identityAccessToken", identityId: fx.identityId, orgId: fx.orgId, authMethod: "token", jti: row.id }, row.expiresAt, { key });
+  return rt.tokens.sign(
+    { authTokenType: "identityAccessToken", identityId: fx.identityId, orgId: fx.orgId, authMethod: "token", jti: row.id },
+    row.expiresAt,
+    { key },
+  );
 }
 
 const legacySign = (payload: Record<string, unknown>, jti: string, secret: string | Uint8Array) =>
@@ -102,17 +118,29 @@ const legacySign = (payload: Record<string, unknown>, jti: string, secret: strin
 /** What a version before signing keys left: a token row and a session without a key, JWTs signed HS256 with its secret. */
 async function legacyTokens(db: Db, fx: Fixture, secret: string) {
   const row = await db.identityAccessToken.create({
-    data: { identityId: fx.identityId, authMethod: "token", accessTokenTTL: 3600, accessTokenMaxTTL: 7200, expiresAt: new Date(Date.now() + 3600_000) },
+    data: {
+      identityId: fx.identityId,
+      authMethod: "token",
+      accessTokenTTL: 3600,
+      accessTokenMaxTTL: 7200,
+      expiresAt: new Date(Date.now() + 3600_000),
+    },
   });
   const session = await db.userSession.create({ data: { userId: fx.userId, expiresAt: new Date(Date.now() + 3600_000) } });
   return {
-    token: await legacySign({ authTokenType: "identityAccessToken", identityId: fx.identityId, orgId: fx.orgId, authMethod: "token" }, row.id, secret),
+    token: await legacySign(
+      { authTokenType: "identityAccessToken", identityId: fx.identityId, orgId: fx.orgId, authMethod: "token" },
+      row.id,
+      secret,
+    ),
     session: await legacySign({ authTokenType: "accessToken", userId: fx.userId }, session.id, secret),
   };
 }
 
 const authOn = (rt: Runtime, jwt: string) =>
-  authenticate(createContextInner({ rt, meta: { reqId: "req-signingkeys0000", ip: "127.0.0.1", userAgent: null, authorization: `Bearer ${jwt}` } }));
+  authenticate(
+    createContextInner({ rt, meta: { reqId: "req-signingkeys0000", ip: "127.0.0.1", userAgent: null, authorization: `Bearer ${jwt}` } }),
+  );
 
 const expectRefused = async (rt: Runtime, jwt: string) => {
   expect(await rt.tokens.verify(jwt)).toEqual({ ok: false, reason: "invalid" });
@@ -138,7 +166,9 @@ async function everyRow(db: Db): Promise<{ table: string; row: string }[]> {
     const found = await db.$queryRawUnsafe<{ row: string }[]>(`SELECT row_to_json(t)::text AS row FROM "${name}" t`);
     rows.push(...found.map(({ row }) => ({ table: name, row })));
   }
-  expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["signing_keys", "signing_key_wraps", "identity_access_tokens", "instance_settings"]));
+  expect(tables.map((t) => t.name)).toEqual(
+    expect.arrayContaining(["signing_keys", "signing_key_wraps", "identity_access_tokens", "instance_settings"]),
+  );
   return rows;
 }
 
@@ -189,7 +219,12 @@ async function privateKeyForms(db: Db, secret: string): Promise<string[]> {
     const der = privateKey.export({ format: "der", type: "pkcs8" });
     const d = privateKey.export({ format: "jwk" }).d!;
     expect(d.length).toBeGreaterThan(40);
-    forms.push(...pem!.split("\n").filter((line) => line.length >= 40 && !line.startsWith("-----")), der.toString("base64"), der.toString("hex"), d);
+    forms.push(
+      ...pem!.split("\n").filter((line) => line.length >= 40 && !line.startsWith("-----")),
+      der.toString("base64"),
+      der.toString("hex"),
+      d,
+    );
   }
   return forms;
 }
@@ -523,8 +558,18 @@ const SERVICE = "https://ociauth.example.com";
 const tenancyOcid = createTestOcid("tenancy");
 const compartment = createTestOcid("compartment");
 const alice = { id: createTestOcid("user"), key: createTestApiKey() };
-const web: StandInInstance = { id: createTestOcid("instance", "iad"), compartmentId: compartment, tenancyId: tenancyOcid, region: "us-ashburn-1" };
-const fn: StandInResource = { id: createTestOcid("fnfunc", "iad"), compartmentId: compartment, tenancyId: tenancyOcid, region: "us-ashburn-1" };
+const web: StandInInstance = {
+  id: createTestOcid("instance", "iad"),
+  compartmentId: compartment,
+  tenancyId: tenancyOcid,
+  region: "us-ashburn-1",
+};
+const fn: StandInResource = {
+  id: createTestOcid("fnfunc", "iad"),
+  compartmentId: compartment,
+  tenancyId: tenancyOcid,
+  region: "us-ashburn-1",
+};
 
 describe("token claims of logins, and no key material in the database", () => {
   let app: TestApp;
@@ -541,7 +586,12 @@ describe("token claims of logins, and no key material in the database", () => {
       users: [{ id: alice.id, compartmentId: tenancyOcid, name: "alice", publicKeys: [alice.key.publicKeyPem] }],
       instances: [web],
     });
-    overrideConfigForTesting({ OCI_AUTH_ENDPOINT: oci.url, OCI_IDENTITY_ENDPOINT: oci.url, OCI_REQUEST_TIMEOUT_MS: 2000, PUBLIC_URL: SERVICE });
+    overrideConfigForTesting({
+      OCI_AUTH_ENDPOINT: oci.url,
+      OCI_IDENTITY_ENDPOINT: oci.url,
+      OCI_REQUEST_TIMEOUT_MS: 2000,
+      PUBLIC_URL: SERVICE,
+    });
   });
   afterAll(async () => {
     await oci?.close();
@@ -571,7 +621,15 @@ describe("token claims of logins, and no key material in the database", () => {
     expect(header).toEqual({ alg: "ES256", kid: app.rt.tokens.currentKey().id, typ: "JWT" });
     const claims = decodeJwt(token);
     const issuer = app.rt.tokens.issuer;
-    expect(claims).toMatchObject({ iss: issuer, sub: identityId, aud: issuer, authTokenType: "identityAccessToken", identityId, orgId, authMethod: "oci-auth" });
+    expect(claims).toMatchObject({
+      iss: issuer,
+      sub: identityId,
+      aud: issuer,
+      authTokenType: "identityAccessToken",
+      identityId,
+      orgId,
+      authMethod: "oci-auth",
+    });
     expect(typeof claims.jti).toBe("string");
     expect(claims.iat).toBeTypeOf("number");
     expect(claims.nbf).toBe(claims.iat);
@@ -611,9 +669,19 @@ describe("token claims of logins, and no key material in the database", () => {
 
   it("a user's principal login (API key): user OCID, no username (OCI does not name it)", async () => {
     const id = await identityWith("user-principal");
-    const provider = apiKeyProvider({ tenancyOcid, userOcid: alice.id, fingerprint: alice.key.fingerprint, privateKeyPem: alice.key.privateKeyPem });
+    const provider = apiKeyProvider({
+      tenancyOcid,
+      userOcid: alice.id,
+      fingerprint: alice.key.fingerprint,
+      privateKeyPem: alice.key.privateKeyPem,
+    });
     const claims = expectStandardClaims(await principalLogin(id, provider), id, "user-principal");
-    expect(claims.ociauth).toMatchObject({ principal_type: "user", principal_ocid: alice.id, user_ocid: alice.id, tenancy_ocid: tenancyOcid });
+    expect(claims.ociauth).toMatchObject({
+      principal_type: "user",
+      principal_ocid: alice.id,
+      user_ocid: alice.id,
+      tenancy_ocid: tenancyOcid,
+    });
     expect(claims.ociauth).not.toHaveProperty("username");
   });
 
@@ -635,7 +703,11 @@ describe("token claims of logins, and no key material in the database", () => {
 
   it("a resource principal login (an OCI Function): the function, its tenancy, compartment and region", async () => {
     const id = await identityWith("function-login", { allowedPrincipalTypes: ["resource"] });
-    const claims = expectStandardClaims(await principalLogin(id, resourcePrincipalProvider(resourcePrincipalEnv(oci, fn))), id, "function-login");
+    const claims = expectStandardClaims(
+      await principalLogin(id, resourcePrincipalProvider(resourcePrincipalEnv(oci, fn))),
+      id,
+      "function-login",
+    );
     expect(claims.ociauth).toEqual({
       org_id: orgId,
       org_slug: orgSlug,

@@ -275,7 +275,14 @@ export class Keyring {
       .map((record) => {
         const liveTokens = live.get(record.id === LEGACY_KEY_ID ? null : record.id) ?? 0;
         const state: KeyState = record.id === newest ? "signing" : liveTokens > 0 ? "published" : "retired";
-        return { id: record.id, alg: record.alg, createdAt: record.createdAt, state, liveTokens, publicJwk: (record.publicJwk as JWK | null) ?? null };
+        return {
+          id: record.id,
+          alg: record.alg,
+          createdAt: record.createdAt,
+          state,
+          liveTokens,
+          publicJwk: (record.publicJwk as JWK | null) ?? null,
+        };
       })
       .reverse();
   }
@@ -299,7 +306,14 @@ const STATUS_MEMO_MS = 5_000;
 async function toLoadedKey(record: SigningKeyRecord, material: Buffer | null): Promise<LoadedKey | null> {
   if (record.alg === LEGACY_ALG) {
     if (!material) return null;
-    return { id: record.id, alg: LEGACY_ALG, createdAt: record.createdAt, verifyKey: new Uint8Array(material), privateKey: null, publicJwk: null };
+    return {
+      id: record.id,
+      alg: LEGACY_ALG,
+      createdAt: record.createdAt,
+      verifyKey: new Uint8Array(material),
+      privateKey: null,
+      publicJwk: null,
+    };
   }
   if (record.alg !== SIGNING_ALG || !record.publicJwk) return null;
   const publicJwk = record.publicJwk as JWK;
