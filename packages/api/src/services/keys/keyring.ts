@@ -49,6 +49,7 @@ export class Keyring {
   private keys = new Map<string, LoadedKey>();
   private signingKeyId: string | null = null;
   private reloading: Promise<void> | null = null;
+  private reloadAgain: Promise<void> | null = null;
   private lastUnknownKidReload = 0;
   private statusMemo: { at: number; value: Promise<KeyStatus[]> } | null = null;
 
@@ -104,7 +105,8 @@ export class Keyring {
     await this.withKeyLock(async (tx) => {
       const keys = await data.listSigningKeys(tx);
       if (keys.some((key) => key.alg === SIGNING_ALG)) return;
-      const legacySecret = this.secrets.databaseSecret ?? this.config.AUTH_SECRET;
+      // What older versions signed with: AUTH_SECRET when set, else the secret they kept in the database.
+      const legacySecret = this.config.AUTH_SECRET ?? this.secrets.databaseSecret;
       if (legacySecret && !keys.some((key) => key.id === LEGACY_KEY_ID) && (await data.hasLegacyTokens(tx))) {
         await data.insertSigningKey(tx, {
           id: LEGACY_KEY_ID,
@@ -182,9 +184,20 @@ export class Keyring {
     if (records.every((record) => record.wraps.has(this.root.id))) await data.dropOtherSecrets(this.db, this.root.id);
   }
 
-  /** Called by the change feed ("signing-keys:") and periodically; concurrent calls share one load. */
+  /**
+   * Called by the change feed ("signing-keys:") and periodically. A call while a load runs waits
+   * for one more load after it (that load may have read before the change being announced);
+   * calls meanwhile share that one.
+   */
   reload(): Promise<void> {
-    this.reloading ??= runOutsideRequestScope(() => this.load())
+    if (this.reloading) {
+      this.reloadAgain ??= this.reloading.then(() => {
+        this.reloadAgain = null;
+        return this.reload();
+      });
+      return this.reloadAgain;
+    }
+    this.reloading = runOutsideRequestScope(() => this.load())
       .catch((error: unknown) => getLogger().error({ err: error }, "reloading the signing keys failed"))
       .finally(() => {
         this.reloading = null;
