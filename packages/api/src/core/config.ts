@@ -138,7 +138,7 @@ export function servicePublicUrl(config: Pick<AppConfig, "PUBLIC_URL" | "HOST" |
 export function publicUrlWarning(config: Pick<AppConfig, "PUBLIC_URL" | "HOST" | "PORT">): string | null {
   const { url, fromListenAddress } = servicePublicUrl(config);
   if (!fromListenAddress) return null;
-  return `PUBLIC_URL is not set: principal logins are accepted only when signed for ${url.origin} (the listen address, for local use). Set PUBLIC_URL to the URL workloads use to reach this service (e.g. https://ociauth.example.com behind a proxy).`;
+  return `PUBLIC_URL is not set: principal logins are accepted only when signed for ${url.origin} (the listen address, for local use), and tokens name it as their issuer. Set PUBLIC_URL to the URL workloads use to reach this service (e.g. https://ociauth.example.com behind a proxy).`;
 }
 
 /** Tests override single settings (e.g. the OCI stand-in's URL) after start-up. */
