@@ -97,4 +97,3 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
   return issuer;
 }
 
-export const decodePayload = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
