@@ -101,7 +101,10 @@ function refusedAnswer(error: TokenVerificationError, authorization: string | nu
   }
   // RFC 6750 §3: no error code when no token was sent.
   const challenge = authorization ? `Bearer error="invalid_token", error_description="${error.reason}"` : "Bearer";
-  return { body: { statusCode: 401, message: error.message, error: "UnauthorizedError" }, headers: { ...headers, "www-authenticate": challenge } };
+  return {
+    body: { statusCode: 401, message: error.message, error: "UnauthorizedError" },
+    headers: { ...headers, "www-authenticate": challenge },
+  };
 }
 
 function writeRefused(res: ExpressLikeResponse, { body, headers }: Refused): void {

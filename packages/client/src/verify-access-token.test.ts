@@ -153,8 +153,16 @@ describe("verifyAccessToken online, against a local introspection endpoint", () 
   afterAll(() => issuer.close());
 
   it("sends the token form-encoded with this service's own token, and returns the claims and remaining uses", async () => {
-    issuer.introspect = (form, bearer) => ((lastForm = form), bearer === "rs-token" ? { status: 200, body: active() } : { status: 401, body: {} });
-    const result = await verifyAccessToken("presented", { issuer: issuer.url, mode: "online", accessToken: "rs-token", clientIp: "10.1.2.3" });
+    issuer.introspect = (form, bearer) => (
+      (lastForm = form),
+      bearer === "rs-token" ? { status: 200, body: active() } : { status: 401, body: {} }
+    );
+    const result = await verifyAccessToken("presented", {
+      issuer: issuer.url,
+      mode: "online",
+      accessToken: "rs-token",
+      clientIp: "10.1.2.3",
+    });
     expect(Object.fromEntries(lastForm!)).toEqual({ token: "presented", client_ip: "10.1.2.3" });
     expect(result).toEqual({
       active: true,

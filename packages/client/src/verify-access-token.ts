@@ -97,7 +97,12 @@ export async function verifyAccessToken(token: string, options: VerifyAccessToke
   return options.mode === "online" ? introspect(token, issuer, audience, options) : verifyOffline(token, issuer, audience, options);
 }
 
-async function verifyOffline(token: string, issuer: string, audience: string, options: VerifyAccessTokenOptions): Promise<VerifiedAccessToken> {
+async function verifyOffline(
+  token: string,
+  issuer: string,
+  audience: string,
+  options: VerifyAccessTokenOptions,
+): Promise<VerifiedAccessToken> {
   const keySet = await keySetFor(issuer, options);
   let payload: unknown;
   try {
@@ -181,7 +186,12 @@ function identityClaims(payload: unknown): AccessTokenClaims {
   return parsed.data;
 }
 
-async function introspect(token: string, issuer: string, audience: string, options: VerifyAccessTokenOptions): Promise<VerifiedAccessToken> {
+async function introspect(
+  token: string,
+  issuer: string,
+  audience: string,
+  options: VerifyAccessTokenOptions,
+): Promise<VerifiedAccessToken> {
   if (!options.accessToken) throw new TypeError("verifyAccessToken: online mode needs accessToken (this service's own access token)");
   let answer: unknown;
   try {

@@ -53,7 +53,13 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
         identityId: "identity-1",
         orgId: "org-1",
         authMethod: "oci-auth",
-        ociauth: { org_id: "org-1", org_slug: "acme", identity_name: "billing-worker", auth_method: "oci-auth", principal_type: "instance" },
+        ociauth: {
+          org_id: "org-1",
+          org_slug: "acme",
+          identity_name: "billing-worker",
+          auth_method: "oci-auth",
+          principal_type: "instance",
+        },
         ...claims,
       };
       for (const [name, value] of Object.entries(payload)) if (value === null) delete payload[name];
@@ -96,4 +102,3 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
 
   return issuer;
 }
-
