@@ -74,17 +74,26 @@ describe("createTokenGuard against a local issuer", () => {
     expect(await res.json()).toMatchObject({ statusCode: 503, error: "ServiceUnavailable" });
   });
 
-  it("nextRoute: runs the handler with the request, context and claims, or answers 401", async () => {
-    const calls: [string, { params: Promise<{ id: string }> }, AccessTokenClaims][] = [];
-    const GET = guard.nextRoute(async (request: Request, context: { params: Promise<{ id: string }> }, claims) => {
-      calls.push([request.url, context, claims]);
-      return Response.json({ id: (await context.params).id, sub: claims.sub });
+  it("nextRoute: runs the handler with the request and the route's context plus the claims, or answers 401", async () => {
+    const calls: [string, AccessTokenClaims][] = [];
+    const GET = guard.nextRoute<{ params: Promise<{ id: string }> }>(async (request, { params, claims }) => {
+      calls.push([request.url, claims]);
+      return Response.json({ id: (await params).id, sub: claims.sub });
+    });
+    // As the README shows it: no context type, claims from the second argument.
+    const POST = guard.nextRoute(async (_request, { claims }) => Response.json({ org: claims.ociauth.org_slug }));
+    expect(
+      await (
+        await POST(new Request("http://app.local/x", { method: "POST", headers: bearer(good) }), { params: Promise.resolve({}) })
+      ).json(),
+    ).toEqual({
+      org: "acme",
     });
     const context = { params: Promise.resolve({ id: "42" }) };
     const ok = await GET(new Request("http://app.local/api/items/42", { headers: bearer(good) }), context);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ id: "42", sub: "identity-1" });
-    expect(calls[0]![1]).toBe(context);
+    expect(calls[0]![0]).toBe("http://app.local/api/items/42");
 
     const refused = await GET(new Request("http://app.local/api/items/42", { headers: bearer(`${good}x`) }), context);
     expect(refused.status).toBe(401);

@@ -27,9 +27,12 @@ export interface TokenGuard {
   verify(authorization: string | null | undefined): Promise<AccessTokenClaims>;
   /** Node's http: the claims, or null after answering 401 (503 when the issuer is unreachable) itself. */
   node(req: IncomingMessage, res: ServerResponse): Promise<AccessTokenClaims | null>;
-  /** Next.js route handlers (any `Request → Response` handler): the handler runs with the claims, else 401. */
-  nextRoute<C>(
-    handler: (request: Request, context: C, claims: AccessTokenClaims) => Response | Promise<Response>,
+  /**
+   * Next.js route handlers (any `(Request, context) → Response` handler): the handler runs with the
+   * route's context plus `claims`, else the request is answered 401.
+   */
+  nextRoute<C extends object = object>(
+    handler: (request: Request, context: C & { claims: AccessTokenClaims }) => Response | Promise<Response>,
   ): (request: Request, context: C) => Promise<Response>;
   /** Express middleware: sets `req.ociauth` to the claims and calls next(), else answers 401. */
   express(): (req: ExpressLikeRequest, res: ExpressLikeResponse, next: (error?: unknown) => void) => void;
@@ -71,7 +74,7 @@ export function createTokenGuard(options: TokenGuardOptions): TokenGuard {
     nextRoute(handler) {
       return async (request, context) => {
         const result = await check(request.headers.get("authorization"));
-        if ("claims" in result) return handler(request, context, result.claims);
+        if ("claims" in result) return handler(request, { ...context, claims: result.claims });
         const { body, headers } = result.refused;
         return new Response(JSON.stringify(body), { status: body.statusCode, headers });
       };
