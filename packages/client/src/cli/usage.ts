@@ -85,6 +85,7 @@ ${options([
   ["--identity-id <id>", "Machine identity to log in as (it must have OCI auth attached)"],
   ["--auth <method>", "instance_principal, resource_principal or api_key (principal login); omit for Infisical's login"],
   ["--organization-slug <slug>", "Refuse the login unless the identity is in this organization (env INFISICAL_AUTH_ORGANIZATION_SLUG)"],
+  ["--audience <audience>", "A token for another service, one of the identity's allowedAudiences (default: this service)"],
   ["--user-ocid <ocid>", "OCI user that owns the API key (ocid1.user.oc1..…)"],
   ["--tenancy <ocid>", "The user's tenancy OCID (alias --tenancy-ocid)"],
   ["--fingerprint <fp>", "API key fingerprint, 12:34:…:ef"],
