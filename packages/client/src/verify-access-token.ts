@@ -79,6 +79,8 @@ const ALGORITHMS = ["ES256"];
  * when the last fetch is older than this (jose's default, 30 s, would refuse such tokens meanwhile).
  */
 const KEY_SET_COOLDOWN_MS = 1_000;
+/** Tokens carry nbf = iat = the issuer's "now": a resource server's clock a little behind must not refuse them. */
+const CLOCK_TOLERANCE_SECONDS = 5;
 
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
 
@@ -106,7 +108,7 @@ async function verifyOffline(
   const keySet = await keySetFor(issuer, options);
   let payload: unknown;
   try {
-    ({ payload } = await jwtVerify(token, keySet, { issuer, audience, algorithms: ALGORITHMS }));
+    ({ payload } = await jwtVerify(token, keySet, { issuer, audience, algorithms: ALGORITHMS, clockTolerance: CLOCK_TOLERANCE_SECONDS }));
   } catch (error) {
     throw refusal(error, audience);
   }
