@@ -24,8 +24,8 @@ export interface ApiResult {
   body: any;
 }
 
-/** An instance by its index, or "proxy": nginx in front of all of them (with `proxy: true`). */
-export type Target = number | "proxy";
+/** An instance by its index, "proxy": nginx in front of all of them (with `proxy: true`), or another server's URL. */
+export type Target = number | "proxy" | `http://${string}`;
 
 /**
  * Several `pnpm start` instances of the built app on ONE real PostgreSQL server, with the OCI
@@ -53,25 +53,24 @@ export async function startCluster(options: { instances?: number; users?: number
     instances: [computeInstance],
   });
   const apps: Awaited<ReturnType<typeof startApp>>[] = [];
+  /** What every instance is started with. */
+  const env: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET,
+    OCI_IDENTITY_ENDPOINT: oci.url,
+    OCI_AUTH_ENDPOINT: oci.url,
+    RATE_LIMIT: "off",
+    LOG_LEVEL: "warn",
+    PUBLIC_URL,
+    ...options.env,
+  };
   // One after another: each runs the migration step before it serves.
-  for (let i = 0; i < instances; i++) {
-    apps.push(
-      await startApp({
-        DATABASE_URL: databaseUrl,
-        AUTH_SECRET,
-        OCI_IDENTITY_ENDPOINT: oci.url,
-        OCI_AUTH_ENDPOINT: oci.url,
-        RATE_LIMIT: "off",
-        LOG_LEVEL: "warn",
-        PUBLIC_URL,
-        ...options.env,
-      }),
-    );
-  }
+  for (let i = 0; i < instances; i++) apps.push(await startApp(env));
 
   const proxy = options.proxy ? await startNginx(apps.map((app) => app.url)) : undefined;
   const urlOf = (target: Target) => {
-    if (target !== "proxy") return apps[target]!.url;
+    if (typeof target === "number") return apps[target]!.url;
+    if (target !== "proxy") return target;
     if (!proxy) throw new Error("startCluster({ proxy: true }) starts the proxy");
     return proxy.url;
   };
@@ -187,6 +186,25 @@ export async function startCluster(options: { instances?: number; users?: number
     signedPrincipalLogin,
     computeInstance,
     sql,
+    env,
+    /**
+     * SIGTERM to instance `i` (a graceful stop; it must exit with code 0), then a new instance on
+     * the same port (where the proxy expects it) started with the cluster's env and `changes`.
+     */
+    async restart(instance: number, changes: Record<string, string>) {
+      const old = apps[instance]!;
+      await stop(old.child);
+      // pnpm's shell ends with the signal; the server drains and exits on its own time.
+      const deadline = Date.now() + 15_000;
+      while (processGroupAlive(old.child.pid!)) {
+        if (Date.now() > deadline) throw new Error(`instance ${instance} did not exit within 15 s of SIGTERM:\n${old.output()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      if (/closing the database failed|Error/.test(old.output()))
+        throw new Error(`instance ${instance} stopped with an error:\n${old.output()}`);
+      apps[instance] = await startApp({ ...env, ...changes }, { port: old.port });
+      return apps[instance];
+    },
     /** SIGKILL to instance `i` and everything it started: a crash, no shutdown. */
     async kill(instance: number) {
       const child = apps[instance]!.child;
@@ -218,5 +236,14 @@ export async function msUntilRefused(attempt: () => Promise<number>, refused: nu
     if (refused.includes(status)) return elapsed;
     if (elapsed > boundMs) throw new Error(`still answered ${status} after ${Math.round(elapsed)} ms (bound ${boundMs} ms)`);
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function processGroupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

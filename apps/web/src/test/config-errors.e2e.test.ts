@@ -1,41 +1,9 @@
-import { spawn } from "node:child_process";
-import { createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { appDir, startApp, stop, tempDataDir } from "./run-app";
-
-/** Runs the production entry (`node server.mjs`) until it exits by itself, with its exit code and output. */
-function runServerUntilExit(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["server.mjs"], {
-    cwd: appDir,
-    env: {
-      ...process.env,
-      DATABASE_URL: "",
-      AUTH_SECRET: "",
-      DATABASE_URL_FILE: "",
-      AUTH_SECRET_FILE: "",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the server did not exit within ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+import { startApp, stop, tempDataDir } from "./run-app";
+import { runServerUntilExit } from "./server-process";
 
 describe("configuration errors stop the server with a message naming the variable", () => {
   const data = tempDataDir();
@@ -92,7 +60,9 @@ describe("secrets given as files (X_FILE)", () => {
   };
   const authSecret = "e2e-secret-from-a-mounted-file-at-least-32-characters";
 
-  it("AUTH_SECRET_FILE: the server starts and signs tokens with the file's secret", async () => {
+  it("AUTH_SECRET_FILE: the server starts and wraps its keys under the file's secret", async () => {
+    let bootToken = "";
+    let bootOrgId = "";
     const app = await startApp({ PGLITE_DIR: data.dir, AUTH_SECRET_FILE: secretFile("auth-secret", `${authSecret}\n`) });
     try {
       expect((await fetch(`${app.url}/api/status`)).status).toBe(200);
@@ -104,9 +74,8 @@ describe("secrets given as files (X_FILE)", () => {
       expect(res.status).toBe(200);
       const boot = (await res.json()) as { organization: { id: string }; identity: { credentials: { token: string } } };
       const token = boot.identity.credentials.token;
-      const [header, payload, signature] = token.split(".");
-      // HS256 over the file's content, the trailing newline trimmed.
-      expect(createHmac("sha256", authSecret).update(`${header}.${payload}`).digest("base64url")).toBe(signature);
+      bootToken = token;
+      bootOrgId = boot.organization.id;
       const identities = await fetch(`${app.url}/api/v1/identities?organizationId=${boot.organization.id}`, {
         headers: { authorization: `Bearer ${token}` },
       });
@@ -114,6 +83,18 @@ describe("secrets given as files (X_FILE)", () => {
     } finally {
       await stop(app.child);
     }
+    // The keys were wrapped under the file's content, its trailing newline trimmed: the same secret
+    // given directly opens them (the token still works), another one is refused at start.
+    const again = await startApp({ PGLITE_DIR: data.dir, AUTH_SECRET: authSecret });
+    try {
+      const res = await fetch(`${again.url}/api/v1/identities?organizationId=${bootOrgId}`, { headers: { authorization: `Bearer ${bootToken}` } });
+      expect(res.status).toBe(200);
+    } finally {
+      await stop(again.child);
+    }
+    const other = await runServerUntilExit({ PGLITE_DIR: data.dir, AUTH_SECRET: `${authSecret}-another` });
+    expect(other.code).not.toBe(0);
+    expect(other.output).toContain("AUTH_SECRET does not match the secret this database's signing keys are stored under");
   });
 
   it("AUTH_SECRET and AUTH_SECRET_FILE both set: exits naming both", async () => {

@@ -13,9 +13,12 @@ export function tempDataDir(): { dir: string; remove: () => void } {
   return { dir: path.join(parent, "data"), remove: () => rmSync(parent, { recursive: true, force: true }) };
 }
 
-/** `pnpm start` as a user runs it (build made beforehand by the test task), until it answers. */
-export async function startApp(env: Record<string, string>) {
-  const port = await freePort();
+/**
+ * `pnpm start` as a user runs it (build made beforehand by the test task), until it answers; on
+ * `port` when given (an instance restarted where a proxy expects it).
+ */
+export async function startApp(env: Record<string, string>, options: { port?: number } = {}) {
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = spawn("pnpm", ["start"], {
     cwd: appDir,
@@ -47,7 +50,7 @@ export async function startApp(env: Record<string, string>) {
     if (Date.now() > deadline) throw new Error(`pnpm start did not answer:\n${output}`);
     await new Promise((r) => setTimeout(r, 300));
   }
-  return { url, child, output: () => output };
+  return { url, port, child, output: () => output };
 }
 
 /** Stops `pnpm start` and everything it started (its process group). */

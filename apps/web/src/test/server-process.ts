@@ -41,3 +41,41 @@ export async function startServerProcess(env: Record<string, string>) {
   }
   return { url, port, child, exited, output: () => output };
 }
+
+/**
+ * Runs the production entry (`node server.mjs`, or `entry`, e.g. scripts/start.mjs) until it exits
+ * by itself, with its exit code and output.
+ */
+export function runServerUntilExit(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  entry = "server.mjs",
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [entry], {
+    cwd: appDir,
+    env: {
+      ...process.env,
+      DATABASE_URL: "",
+      AUTH_SECRET: "",
+      DATABASE_URL_FILE: "",
+      AUTH_SECRET_FILE: "",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the server did not exit within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}

@@ -1,3 +1,5 @@
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import net from "node:net";
 import { describeTarget, resolveDatabaseTarget } from "@ociauth/db";
 import { migrateDatabase } from "@ociauth/db/migrations";
 import { loadConfig, publicUrlWarning } from "../core/config";
@@ -67,13 +69,13 @@ export async function runServer(options: RunServerOptions): Promise<void> {
       process.exit(code);
     };
     setTimeout(() => exit(0), SHUTDOWN_TIMEOUT_MS).unref();
-    server.close();
-    server.closeAllConnections();
     metricsServer?.close();
     metricsServer?.closeAllConnections();
-    closeRuntime()
-      .catch((error: unknown) => console.error("closing the database failed", error))
-      .finally(() => exit(0));
+    drain(server).then(() =>
+      closeRuntime()
+        .catch((error: unknown) => console.error("closing the database failed", error))
+        .finally(() => exit(0)),
+    );
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
@@ -81,3 +83,24 @@ export async function runServer(options: RunServerOptions): Promise<void> {
 
 /** Closing the database waits at most this long before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** Requests in flight at shutdown get this long to finish before their connections are cut. */
+const DRAIN_TIMEOUT_MS = 5_000;
+/** Keep-alive connections left idle this long after shutdown began are closed. */
+const IDLE_GRACE_MS = 1_000;
+
+/**
+ * Stops serving without failing a request a proxy already sent: new connections are refused (a
+ * proxy passes those on to another instance, whatever the method), requests on open connections
+ * are still served but answered with `Connection: close`, so a proxy's keep-alive connection is
+ * closed by an answer rather than under a request it is sending. http.Server#close is not used
+ * first: it drops idle keep-alive connections at once, and a proxy may be reusing one of them at
+ * that moment (a POST sent on it would not be retried). Resolves once every connection is closed.
+ */
+function drain(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => res.setHeader("connection", "close"));
+    net.Server.prototype.close.call(server, () => resolve());
+    setTimeout(() => server.closeIdleConnections(), IDLE_GRACE_MS).unref();
+    setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref();
+  });
+}
