@@ -3,7 +3,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import * as oidc from "openid-client";
 import { describe, expect, it } from "vitest";
 import { createOciAuthClient, createTokenGuard, loginWithOci, revokeAccessToken, TokenVerificationError, verifyAccessToken } from "./index";
-import { createIdentityWithOciAuth, fixture, loginOptions } from "./test/fixture";
+import { adminClient, createIdentityWithOciAuth, fixture, loginOptions } from "./test/fixture";
 import { runCliInProcess } from "./test/run-cli-in-process";
 import { runCliProcess } from "./test/run-cli-process";
 
@@ -78,6 +78,31 @@ describe("verifying the real server's tokens", () => {
     // The server's issuer is its URL: the same server under another name is refused (its discovery names the issuer).
     const otherName = url.replace("127.0.0.1", "localhost");
     expect(await refusal(verifyAccessToken(token, { issuer: otherName }))).toBe("unreachable");
+  });
+
+  it("a token asked for another audience (allowedAudiences) verifies for that audience only; this service's API refuses it", async () => {
+    const identityId = await createIdentityWithOciAuth();
+    await adminClient().identities.update.mutate({ identityId, allowedAudiences: ["billing-api"] });
+    const { url } = fixture();
+    const { accessToken } = await loginWithOci(loginOptions(identityId, { audience: "billing-api" }));
+    const offline = await verifyAccessToken(accessToken, { issuer: url, audience: "billing-api" });
+    expect(offline.claims).toMatchObject({ aud: "billing-api", iss: url, sub: identityId });
+    expect(await refusal(verifyAccessToken(accessToken, { issuer: url }))).toBe("wrong_audience");
+    const introspected = await verifyAccessToken(accessToken, {
+      issuer: url,
+      audience: "billing-api",
+      mode: "online",
+      accessToken: fixture().adminToken,
+    });
+    expect(introspected.claims.aud).toBe("billing-api");
+    await expect(createOciAuthClient({ url, token: accessToken }).auth.me.query()).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining("is for another service"),
+    });
+    await expect(loginWithOci(loginOptions(identityId, { audience: "other-api" }))).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining("Audience other-api is not allowed for this identity"),
+    });
   });
 
   it("the guard answers 401 with the envelope for a missing or invalid token and passes the claims of a good one (Node http)", async () => {
