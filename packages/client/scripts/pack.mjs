@@ -4,7 +4,7 @@
 // @ociauth/api and @ociauth/schema through workspace:*, which npm cannot resolve. The tarball is
 // made self-contained instead:
 //   - JavaScript: esbuild bundles src/index.ts and the CLI into ESM (dist/), inlining the little
-//     it uses of @ociauth/schema; @trpc/client and oci-common stay ordinary npm dependencies.
+//     it uses of @ociauth/schema; @trpc/client, jose and oci-common stay ordinary npm dependencies.
 //   - Types: tsc emits the declarations of src/, and dist/app-router.d.ts replaces @ociauth/api:
 //     the router's type printed as plain input and output object types for every procedure (no
 //     zod, Prisma or server types), on @trpc/server's own router types.
@@ -37,7 +37,7 @@ function catalogVersions() {
   return versions;
 }
 
-const RUNTIME_DEPENDENCIES = ["@trpc/client", "@trpc/server", "oci-common"];
+const RUNTIME_DEPENDENCIES = ["@trpc/client", "@trpc/server", "jose", "oci-common"];
 
 async function bundleJs() {
   await build({

@@ -49,3 +49,30 @@ export function toOciAuthError(error: unknown): unknown {
   const message = issues ? joinIssueMessages(issues) : error.message;
   return new OciAuthError(status, data.appCode ?? data.code ?? "UnknownError", message, issues, { cause: error });
 }
+
+/** Why a token was refused by verifyAccessToken (and the token guard). */
+export type TokenRefusal =
+  /** Past its `exp`. */
+  | "expired"
+  /** Bad signature, malformed, wrong issuer, not yet valid, not an identity access token, claims missing. */
+  | "invalid"
+  /** Its `aud` is not the audience this service expects. */
+  | "wrong_audience"
+  /** Signed with a key (`kid`) the issuer does not publish (even after refetching its key set). */
+  | "unknown_key"
+  /** The issuer's discovery, key set or introspection could not be reached or answered nonsense. */
+  | "unreachable"
+  /** Online mode: the issuer answered `active: false` (revoked, expired, used up, other organization, IP not trusted). */
+  | "inactive";
+
+/** A token verifyAccessToken refused, with the reason (`reason`), for a 401 or a log line. */
+export class TokenVerificationError extends Error {
+  constructor(
+    readonly reason: TokenRefusal,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "TokenVerificationError";
+  }
+}

@@ -27,6 +27,8 @@ export type OciUserLoginOptions = PrivateKeySource & {
   timeoutMs?: number;
   /** The identity's organization's slug (Infisical's INFISICAL_AUTH_ORGANIZATION_SLUG): the login is refused if it names another. */
   organizationSlug?: string;
+  /** Another service the token is for (one of the identity's allowedAudiences); default: this service. */
+  audience?: string;
 };
 
 /** How a workload logs in: Infisical's user login, or as an instance, resource or API-key principal. */
@@ -53,6 +55,7 @@ export async function loginWithOci(options: OciLoginOptions): Promise<OciLoginRe
         userOcid: options.userOcid,
         headers,
         ...(options.organizationSlug ? { organizationSlug: options.organizationSlug } : {}),
+        ...(options.audience ? { audience: options.audience } : {}),
       });
       return withExpiresAt(response);
     } catch (error) {

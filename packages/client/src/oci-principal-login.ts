@@ -13,6 +13,8 @@ interface PrincipalLoginBase extends RestCallOptions {
   identityId: string;
   /** The identity's organization's slug: the login is refused if it names another (unknown 404, another's 403). */
   organizationSlug?: string;
+  /** Another service the token is for (one of the identity's allowedAudiences); default: this service. */
+  audience?: string;
 }
 
 /** A compute instance: its instance principal (certificate from the instance metadata service). */
@@ -138,6 +140,7 @@ export async function loginWithOciPrincipal(options: OciPrincipalLoginOptions): 
     identityId: options.identityId,
     authenticateClient: { headers: outer, body },
     ...(options.organizationSlug ? { organizationSlug: options.organizationSlug } : {}),
+    ...(options.audience ? { audience: options.audience } : {}),
   });
   return withExpiresAt(response);
 }

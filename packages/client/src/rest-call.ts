@@ -11,17 +11,38 @@ export interface RestCallOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** POSTs JSON to a REST path of the service; any failure rejects with OciAuthError. */
-export async function postJson<T>(options: RestCallOptions, path: string, body: unknown): Promise<T> {
-  const url = `${options.url.replace(/\/+$/, "")}${path}`;
+export function postJson<T>(options: RestCallOptions, path: string, body: unknown): Promise<T> {
+  return requestJson<T>(options, { method: "POST", path, json: body });
+}
+
+export interface RestRequest {
+  method: "GET" | "POST";
+  path: string;
+  /** Sent as `Authorization: Bearer …`. */
+  token?: string;
+  /** A JSON body… */
+  json?: unknown;
+  /** …or a form-encoded one (application/x-www-form-urlencoded). */
+  form?: Record<string, string>;
+}
+
+/** Calls a REST path of the service and parses its JSON answer; any failure rejects with OciAuthError. */
+export async function requestJson<T>(options: RestCallOptions, request: RestRequest): Promise<T> {
+  const url = `${options.url.replace(/\/+$/, "")}${request.path}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (request.token) headers.authorization = `Bearer ${request.token}`;
+  let body: string | undefined;
+  if (request.form) {
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    body = new URLSearchParams(request.form).toString();
+  } else if (request.json !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(request.json);
+  }
   let response: Response;
   try {
-    response = await (options.fetch ?? fetch)(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    response = await (options.fetch ?? fetch)(url, { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     throw networkError(url, error, timeoutMs);
   }

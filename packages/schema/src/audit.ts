@@ -34,6 +34,7 @@ export const auditEventTypes = [
   "unlock-org-user",
   "create-organization",
   "update-organization",
+  "rotate-signing-key",
 ] as const;
 export const auditEventTypeSchema = z.enum(auditEventTypes);
 export type AuditEventType = z.infer<typeof auditEventTypeSchema>;
@@ -72,6 +73,7 @@ export const auditEventLabels: Record<AuditEventType, string> = {
   "unlock-org-user": "User sign-in delay cleared",
   "create-organization": "Organization created",
   "update-organization": "Organization updated",
+  "rotate-signing-key": "Signing key rotated",
 };
 
 /** The label of a stored event type; a type this version does not know reads as itself. */

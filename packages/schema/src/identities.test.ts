@@ -23,7 +23,7 @@ const ROLE_MESSAGE = "Role must be one of admin, member, viewer, no-access";
 /** What REST validates from the body: the identity id comes from the path. */
 const updateIdentityBodySchema = bodyOf(updateIdentityInputSchema, { identityId: IDENTITY_ID });
 
-const DEFAULTS = { role: "no-access", metadata: [], hasDeleteProtection: false };
+const DEFAULTS = { role: "no-access", metadata: [], hasDeleteProtection: false, allowedAudiences: [] };
 
 describe("createIdentityInputSchema", () => {
   it("accepts a valid body, trims the name and fills the defaults", () => {
@@ -59,9 +59,20 @@ describe("createIdentityInputSchema", () => {
       role: "no-access",
       metadata: [{ key: "team", value: "ci" }],
       hasDeleteProtection: true,
+      allowedAudiences: [],
     });
     expect(fail(createIdentityInputSchema, { ...body, hasDeleteProtection: "yes" })).toEqual([
       { path: ["hasDeleteProtection"], message: "hasDeleteProtection must be true or false" },
+    ]);
+  });
+
+  it("takes allowed audiences (trimmed, unique, printable)", () => {
+    const body = { name: "x", orgId: ORG_ID, allowedAudiences: [" billing-api ", "sts.amazonaws.com"] };
+    expect(ok(createIdentityInputSchema, body).allowedAudiences).toEqual(["billing-api", "sts.amazonaws.com"]);
+    expect(ok(updateIdentityInputSchema, { identityId: IDENTITY_ID, allowedAudiences: [] }).allowedAudiences).toEqual([]);
+    expect(fail(createIdentityInputSchema, { ...body, allowedAudiences: ["a b"] })[0]?.path).toEqual(["allowedAudiences", 0]);
+    expect(fail(updateIdentityInputSchema, { identityId: IDENTITY_ID, allowedAudiences: ["a", "a"] })[0]?.path).toEqual([
+      "allowedAudiences",
     ]);
   });
 
@@ -348,6 +359,7 @@ describe("identity response schemas", () => {
     metadata,
     lastLoginAuthMethod: null,
     lastLoginTime: null,
+    allowedAudiences: [],
     createdAt: "2024-05-01T12:00:00.000Z",
     updatedAt: "2024-05-01T12:00:00Z",
   };

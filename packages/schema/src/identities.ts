@@ -17,6 +17,7 @@ import {
   MAX_IDENTITY_METADATA_VALUE_LENGTH,
   MAX_SEARCH_TERM_LENGTH,
 } from "./limits";
+import { allowedAudiencesSchema } from "./token-verification";
 
 export const authMethods = ["oci-auth", "token-auth", "token"] as const;
 export const authMethodSchema = z.enum(authMethods);
@@ -110,6 +111,7 @@ export const createIdentityInputSchema = z
       role: newIdentityShape.role,
       metadata: newIdentityShape.metadata,
       hasDeleteProtection: newIdentityShape.hasDeleteProtection,
+      allowedAudiences: allowedAudiencesSchema.default([]),
     },
     { error: objectError("The request body") },
   )
@@ -128,6 +130,8 @@ const updateIdentityShape = {
   /** Replaces the whole list (`[]` removes every pair). */
   metadata: identityMetadataInputSchema.optional(),
   hasDeleteProtection: hasDeleteProtectionSchema.optional(),
+  /** Replaces the whole list (`[]`: tokens for this service only). */
+  allowedAudiences: allowedAudiencesSchema.optional(),
 };
 export const updateIdentityInputSchema = z.strictObject(
   { identityId: identityIdSchema, ...updateIdentityShape },
@@ -248,6 +252,8 @@ export const identitySchema = z.strictObject({
   metadata: z.array(identityMetadataEntrySchema),
   lastLoginAuthMethod: authMethodSchema.nullable(),
   lastLoginTime: isoDateSchema.nullable(),
+  /** Audiences a login may ask this identity's tokens for, besides this service. */
+  allowedAudiences: z.array(z.string()),
   createdAt: isoDateSchema,
   updatedAt: isoDateSchema,
 });
@@ -279,6 +285,8 @@ export const createdIdentitySchema = z.strictObject({
   authMethods: z.array(authMethodSchema),
   hasDeleteProtection: z.boolean(),
   metadata: z.array(identityMetadataEntrySchema),
+  /** Only when the identity has some (Infisical's shape is unchanged otherwise). */
+  allowedAudiences: z.array(z.string()).optional(),
   createdAt: isoDateSchema,
   updatedAt: isoDateSchema,
 });
@@ -290,6 +298,8 @@ export const updatedIdentitySchema = z.strictObject({
   orgId: z.string(),
   hasDeleteProtection: z.boolean(),
   metadata: z.array(identityMetadataEntrySchema),
+  /** Only when the identity has some (Infisical's shape is unchanged otherwise). */
+  allowedAudiences: z.array(z.string()).optional(),
   createdAt: isoDateSchema,
   updatedAt: isoDateSchema,
 });
@@ -307,6 +317,8 @@ export const identityMembershipSchema = z.strictObject({
   metadata: z.array(identityMetadataEntrySchema),
   lastLoginAuthMethod: authMethodSchema.nullable(),
   lastLoginTime: isoDateSchema.nullable(),
+  /** Only when the identity has some (Infisical's shape is unchanged otherwise). */
+  allowedAudiences: z.array(z.string()).optional(),
   createdAt: isoDateSchema,
   updatedAt: isoDateSchema,
   identity: z.strictObject({

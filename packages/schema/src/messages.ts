@@ -30,6 +30,9 @@ export const messages = {
   tokenExpired: "Your token has expired. Please re-authenticate.",
   tokenRevoked: "Failed to authorize: token has been revoked",
   tokenUsageLimit: "Failed to authorize: token usage limit reached",
+  /** A valid token whose audience is another service (it was asked for at login): not for this API. */
+  tokenForAnotherAudience:
+    "The provided access token is for another service (its aud claim is not this service): log in again without audience for a token this API accepts",
   tokenRevokedMessage: "Successfully revoked access token",
   alreadyBootstrapped: "Instance has already been set up",
   invalidCredentials: "Invalid email or password",
@@ -43,6 +46,10 @@ export const messages = {
   loginOrganizationDenied: (slug: string) => `Identity not authorized to access organization ${slug}`,
   loginAudienceDenied: (audience: string) =>
     `Audience ${audience} is not allowed for this identity: add it to the identity's allowedAudiences, or leave audience out for a token for this service`,
+  signingKeysNeedAdmin:
+    "Only an admin may list or rotate the signing keys (they are instance-wide): use a user or identity with the admin role in an organization",
+  introspectionNeedsViewer:
+    "Introspecting tokens needs at least the viewer role: call with the token of an identity (or user) that has viewer, member or admin in the organization",
   organizationUpdated: "Successfully changed organization name",
   organizationEditDenied: "You are not allowed to edit this organization: only its admins may rename it or change its slug",
   identityCreatesOrganization: "Machine identities cannot create organizations: a signed-in user creates one and becomes its admin",

@@ -73,12 +73,20 @@ export const introspectionRequestSchema = z.object({
     .string({ error: typeError("token", "text") })
     .trim()
     .min(1, "token is required: the access token to introspect")
-    .max(16_384, "token must be at most 16384 characters"),
-  token_type_hint: z.string().max(64).optional(),
+    .max(16_384, "token must be at most 16384 characters")
+    .meta({ description: "The access token to introspect (RFC 7662 `token`)." }),
+  token_type_hint: z
+    .string({ error: typeError("token_type_hint", "text") })
+    .max(64, "token_type_hint must be at most 64 characters")
+    .optional()
+    .meta({ description: "Ignored (RFC 7662): only access tokens are introspected.", example: "access_token" }),
   client_ip: z
     .string({ error: typeError("client_ip", "text") })
     .trim()
-    .refine((value) => !value.includes("/") && parseTrustedIp(value) !== null, "client_ip must be an IPv4 or IPv6 address (the address the token was presented from)")
+    .refine(
+      (value) => !value.includes("/") && parseTrustedIp(value) !== null,
+      "client_ip must be an IPv4 or IPv6 address (the address the token was presented from)",
+    )
     .optional()
     .meta({ description: "The address the token was presented from; checked against the token's trusted IPs when it has any." }),
 });
@@ -122,3 +130,6 @@ export const signingKeySchema = z.object({
   liveTokens: z.number().int(),
 });
 export type SigningKeyView = z.infer<typeof signingKeySchema>;
+
+export const signingKeyListResponseSchema = z.object({ keys: z.array(signingKeySchema) });
+export const rotateSigningKeyResponseSchema = z.object({ key: signingKeySchema });

@@ -116,7 +116,7 @@ export async function logoutAction(): Promise<void> {
 }
 
 /** The dashboard's sections: switching organizations lands on the same section, never on another organization's page. */
-const SECTIONS = ["/identities", "/users", "/audit", "/organizations", "/account"];
+const SECTIONS = ["/identities", "/users", "/audit", "/organizations", "/settings", "/account"];
 
 /**
  * The organization switcher: remembers the chosen organization in a cookie (the pages read it

@@ -125,11 +125,14 @@ export function ConfirmDialog({
   error,
   onConfirm,
   onCancel,
+  tone = "danger",
 }: {
   open: boolean;
   title: ReactNode;
   children: ReactNode;
   confirmLabel: string;
+  /** "primary" for a confirmation that destroys nothing (e.g. rotating a signing key). */
+  tone?: "danger" | "primary";
   pendingLabel?: string;
   pending?: boolean;
   error?: string | null;
@@ -147,7 +150,7 @@ export function ConfirmDialog({
         <button type="button" className="btn btn-secondary" onClick={onCancel} disabled={pending} data-autofocus>
           Cancel
         </button>
-        <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={pending}>
+        <button type="button" className={`btn btn-${tone}`} onClick={onConfirm} disabled={pending}>
           {pending ? (pendingLabel ?? "Working…") : confirmLabel}
         </button>
       </div>

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { DashboardSession } from "@/auth/session";
+import { AllowedAudiencesSection } from "./allowed-audiences-section";
 import { CopyButton } from "./copy-button";
 import { DeleteProtectionBadge, DeleteProtectionSection } from "./delete-protection";
 import { errorInfo } from "./errors";
@@ -140,6 +141,7 @@ export function IdentityDetail({ identityId, session, created }: { identityId: s
       <DeleteProtectionSection identity={identity} canEdit={canEdit} />
       <OciAuthSection identity={identity} actorRole={session.role} />
       <TokenAuthSection identity={identity} actorRole={session.role} />
+      <AllowedAudiencesSection identity={identity} canEdit={canEdit} />
       <LoginCommandsSection
         identityId={identity.id}
         tenancyOcid={attached ? (ociAuth.data?.identityOciAuth.tenancyOcid ?? null) : null}

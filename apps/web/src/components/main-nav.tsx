@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/users", label: "Users" },
   { href: "/audit", label: "Audit log" },
   { href: "/organizations", label: "Organizations" },
+  { href: "/settings/signing-keys", label: "Signing keys" },
   { href: "/account", label: "Account" },
 ];
 

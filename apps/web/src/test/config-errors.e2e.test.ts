@@ -87,7 +87,9 @@ describe("secrets given as files (X_FILE)", () => {
     // given directly opens them (the token still works), another one is refused at start.
     const again = await startApp({ PGLITE_DIR: data.dir, AUTH_SECRET: authSecret });
     try {
-      const res = await fetch(`${again.url}/api/v1/identities?organizationId=${bootOrgId}`, { headers: { authorization: `Bearer ${bootToken}` } });
+      const res = await fetch(`${again.url}/api/v1/identities?organizationId=${bootOrgId}`, {
+        headers: { authorization: `Bearer ${bootToken}` },
+      });
       expect(res.status).toBe(200);
     } finally {
       await stop(again.child);

@@ -29,7 +29,7 @@ describe("PUBLIC_URL", () => {
     expect(servicePublicUrl(loadConfig({ HOST: "127.0.0.1", PORT: "8080" })).url.origin).toBe("http://127.0.0.1:8080");
     expect(servicePublicUrl(loadConfig({ HOST: "::1", PORT: "8080" })).url.origin).toBe("http://[::1]:8080");
     expect(publicUrlWarning(loadConfig({ PORT: "4000" }))).toBe(
-      "PUBLIC_URL is not set: principal logins are accepted only when signed for http://localhost:4000 (the listen address, for local use). Set PUBLIC_URL to the URL workloads use to reach this service (e.g. https://ociauth.example.com behind a proxy).",
+      "PUBLIC_URL is not set: principal logins are accepted only when signed for http://localhost:4000 (the listen address, for local use), and tokens name it as their issuer. Set PUBLIC_URL to the URL workloads use to reach this service (e.g. https://ociauth.example.com behind a proxy).",
     );
     expect(publicUrlWarning(loadConfig({ PUBLIC_URL: "https://ociauth.example.com" }))).toBeNull();
   });

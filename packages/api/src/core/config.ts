@@ -102,10 +102,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   if (parsed.data.AUTH_SECRET_PREVIOUS !== undefined && parsed.data.AUTH_SECRET === undefined) {
-    throw new Error("Invalid configuration:\n  AUTH_SECRET_PREVIOUS: set it only beside AUTH_SECRET (the new root secret) while moving to that secret");
+    throw new Error(
+      "Invalid configuration:\n  AUTH_SECRET_PREVIOUS: set it only beside AUTH_SECRET (the new root secret) while moving to that secret",
+    );
   }
   if (parsed.data.AUTH_SECRET !== undefined && parsed.data.AUTH_SECRET === parsed.data.AUTH_SECRET_PREVIOUS) {
-    throw new Error("Invalid configuration:\n  AUTH_SECRET_PREVIOUS: it equals AUTH_SECRET; unset it once every instance runs with the new secret");
+    throw new Error(
+      "Invalid configuration:\n  AUTH_SECRET_PREVIOUS: it equals AUTH_SECRET; unset it once every instance runs with the new secret",
+    );
   }
   // Metrics on the main port are public unless a token guards them: refuse to start rather than expose them.
   if (parsed.data.METRICS === "on" && parsed.data.METRICS_PORT === undefined && parsed.data.METRICS_TOKEN === undefined) {
@@ -134,7 +138,7 @@ export function servicePublicUrl(config: Pick<AppConfig, "PUBLIC_URL" | "HOST" |
 export function publicUrlWarning(config: Pick<AppConfig, "PUBLIC_URL" | "HOST" | "PORT">): string | null {
   const { url, fromListenAddress } = servicePublicUrl(config);
   if (!fromListenAddress) return null;
-  return `PUBLIC_URL is not set: principal logins are accepted only when signed for ${url.origin} (the listen address, for local use). Set PUBLIC_URL to the URL workloads use to reach this service (e.g. https://ociauth.example.com behind a proxy).`;
+  return `PUBLIC_URL is not set: principal logins are accepted only when signed for ${url.origin} (the listen address, for local use), and tokens name it as their issuer. Set PUBLIC_URL to the URL workloads use to reach this service (e.g. https://ociauth.example.com behind a proxy).`;
 }
 
 /** Tests override single settings (e.g. the OCI stand-in's URL) after start-up. */

@@ -25,6 +25,12 @@ export async function getOpenDatabase(): Promise<Database | undefined> {
   return opened ? (await opened).database : undefined;
 }
 
+/** The process's Runtime when one was opened (status answers must not open one). */
+export async function getOpenRuntime(): Promise<Runtime | undefined> {
+  const opened = holder.ociauthRuntime;
+  return opened ? (await opened).runtime : undefined;
+}
+
 export async function closeRuntime(): Promise<void> {
   const opened = holder.ociauthRuntime;
   holder.ociauthRuntime = undefined;

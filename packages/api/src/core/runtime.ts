@@ -6,6 +6,7 @@ import { AuditSink } from "../services/audit/audit-sink";
 import { AuthCache } from "../services/auth/auth-cache";
 import { TokenSigner } from "../services/auth/token-signer";
 import { Keyring } from "../services/keys/keyring";
+import { DATABASE_SECRET_ADVICE } from "../services/keys/root-secret";
 import { UsageRecorder } from "../services/tokens/usage-recorder";
 
 /**
@@ -31,6 +32,7 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
   const db = database.prisma;
   // Before anything else: a root secret that opens none of the keys stops the start here.
   const keyring = await Keyring.open(database, config);
+  if (keyring.secrets.source === "database") getLogger().warn({ rootSecret: "database" }, DATABASE_SECRET_ADVICE);
   // The cache asks the feed whether it may serve; the feed feeds the cache: one holds the other late.
   const feedRef: { current?: ChangeFeed } = {};
   const authCache = new AuthCache(() => feedRef.current?.isFresh() ?? false);

@@ -14,6 +14,7 @@ import { httpRequestDuration, httpRequests } from "../core/metrics";
 import { HEALTH_PATHS, serveHealth } from "./health";
 import { metricsRouteLabel, sendMetricsNotFound, serveMetrics } from "./metrics-route";
 import { withRequestDeadline } from "./request-deadline";
+import { serveWellKnown, WELL_KNOWN_PATHS } from "./well-known";
 import { handleTrpcRequest } from "./trpc-handler";
 
 /** What serves every request that is not /api/* (the pages: Next). */
@@ -39,7 +40,7 @@ export function createAppServer(fallback: PageHandler): Server {
     const target = normalisePath(req.url ?? "/");
     if (target && HEALTH_PATHS.has(target.pathname)) return serveHealth(target.pathname, req.method, res);
     if (target?.pathname === "/metrics") return metricsToken ? serveMetrics(req, res, metricsToken) : sendMetricsNotFound(res);
-    if (target && !isApiPath(target.pathname)) {
+    if (target && !isApiPath(target.pathname) && !WELL_KNOWN_PATHS.has(target.pathname)) {
       const declared = Number(req.headers["content-length"] ?? 0);
       // Pages take small form posts only (server actions); a body must declare its size.
       if (declared > MAX_BODY_BYTES) return void sendNodeResponse(res, errorReply(bodyTooLarge()), true);
@@ -95,6 +96,7 @@ export function createAppServer(fallback: PageHandler): Server {
 }
 
 async function handleApiRequest(req: IncomingMessage, pathname: string, ip: string | null): Promise<Response | JsonReply | StreamReply> {
+  if (WELL_KNOWN_PATHS.has(pathname)) return serveWellKnown(pathname, req.method);
   if (pathname.startsWith("/api/v1/")) return dispatchRest(await toApiRequest(req), { ip });
   if (pathname.startsWith("/api/trpc/")) return handleTrpcRequest(await toWebRequest(req), { ip });
   if (pathname === "/api/docs/json") {

@@ -1,7 +1,9 @@
 import type { ServerResponse } from "node:http";
 import { type MigrationFolder, readMigrationFolders, readMigrationState } from "@ociauth/db/migrations";
 import { getLogger } from "../core/logger";
-import { getOpenDatabase } from "../core/process-runtime";
+import { getOpenDatabase, getOpenRuntime } from "../core/process-runtime";
+import type { Runtime } from "../core/runtime";
+import { DATABASE_SECRET_ADVICE } from "../services/keys/root-secret";
 
 /** The probe routes the front door answers before anything else: no auth, no rate limit, no access-log line. */
 export const HEALTH_PATHS = new Set(["/healthz", "/readyz", "/api/status"]);
@@ -45,6 +47,18 @@ export async function checkReadiness(): Promise<Readiness> {
   }
 }
 
+/**
+ * /api/status: Infisical's health answer, plus where the root secret comes from when it is still
+ * kept in the database (as older versions did) and how to move it out.
+ */
+export function statusAnswer(runtime: Runtime | undefined): Record<string, unknown> {
+  const answer: Record<string, unknown> = { date: new Date().toISOString(), message: "Ok" };
+  if (runtime?.tokens.keyring.secrets.source === "database") {
+    answer.rootSecret = { source: "database", advice: DATABASE_SECRET_ADVICE };
+  }
+  return answer;
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown) {
   res
     .writeHead(status, {
@@ -62,7 +76,7 @@ export async function serveHealth(pathname: string, method: string | undefined, 
     return sendJson(res, 405, { statusCode: 405, error: "Method Not Allowed", message: `Method ${method} is not allowed on ${pathname}` });
   }
   if (pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
-  if (pathname === "/api/status") return sendJson(res, 200, { date: new Date().toISOString(), message: "Ok" });
+  if (pathname === "/api/status") return sendJson(res, 200, statusAnswer(await getOpenRuntime().catch(() => undefined)));
   const readiness = await checkReadiness();
   if (readiness.ready) return sendJson(res, 200, { status: "ready" });
   sendJson(res, 503, { status: "unavailable", reason: readiness.reason });

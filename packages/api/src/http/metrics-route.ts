@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { registry } from "../core/metrics";
 import { restRouteTemplate } from "../rest/dispatch";
 import { normalisePath } from "./normalise-path";
+import { WELL_KNOWN_PATHS } from "./well-known";
 
 /**
  * The `route` label of a request: the REST operation's path template, so ids never become label
@@ -11,7 +12,7 @@ import { normalisePath } from "./normalise-path";
 export function metricsRouteLabel(method: string, pathname: string): string {
   if (pathname.startsWith("/api/v1/")) return restRouteTemplate(method, pathname) ?? "unmatched";
   if (pathname.startsWith("/api/trpc/")) return "/api/trpc";
-  if (pathname === "/api/docs/json") return pathname;
+  if (pathname === "/api/docs/json" || WELL_KNOWN_PATHS.has(pathname)) return pathname;
   return "unmatched";
 }
 

@@ -10,6 +10,7 @@ import { createAppServer, type PageHandler } from "./app-server";
 import { listen } from "./listen";
 import { createMetricsServer } from "./metrics-route";
 import { startProcessMetrics } from "../core/metrics";
+import { DATABASE_SECRET_ADVICE } from "../services/keys/root-secret";
 
 export interface RunServerOptions {
   /** Prepares the page renderer (Next) once the database is open; the front door sends it every non-API request. */
@@ -29,7 +30,7 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   const config = loadConfig(); // fail fast on bad configuration
   const { PORT: port, HOST: hostname } = config;
   await migrateDatabase(); // runs Prisma's migrate deploy only when migrations are pending
-  await getRuntime();
+  const runtime = await getRuntime();
   const pages = await options.preparePages({ hostname, port });
   const server = createAppServer(pages);
   server.keepAliveTimeout = 65_000;
@@ -56,6 +57,8 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     console.warn(`Warning: ${warning}`);
     getLogger().warn({ publicUrl: null }, warning);
   }
+  // The runtime logged it at start; the console shows it too (as the PUBLIC_URL warning).
+  if (runtime.tokens.keyring.secrets.source === "database") console.warn(`Warning: ${DATABASE_SECRET_ADVICE}`);
   let stopping = false;
   const shutdown = (signal: string) => {
     // A signal sent to the process group reaches this process twice (directly and forwarded by

@@ -50,6 +50,11 @@ export interface RestBinding<TResult = unknown> {
    * attachment). `mediaTypes` names the content types it may answer with, for the OpenAPI document.
    */
   stream?: { mediaTypes: string };
+  /**
+   * The body may also be `application/x-www-form-urlencoded` (RFC 7662 introspection): each
+   * parameter once, its value a string, so forms suit operations whose fields are all text.
+   */
+  formBody?: boolean;
 }
 
 /**

@@ -24,6 +24,7 @@ const identity: Identity = {
   metadata: [{ id: "0b6c3f1e-0000-4000-8000-000000000001", key: "team", value: "platform" }],
   lastLoginAuthMethod: "oci-auth",
   lastLoginTime: "2026-12-02T10:00:00.000Z",
+  allowedAudiences: [],
   createdAt: "2026-12-01T09:00:00.000Z",
   updatedAt: "2026-12-01T09:30:00.000Z",
 };
@@ -84,5 +85,17 @@ describe("REST identity shapes (Infisical's)", () => {
     expect(createIdentityResponseSchema.safeParse({ identity: toCreatedIdentity(identity) }).success).toBe(true);
     expect(updateIdentityResponseSchema.safeParse({ identity: toUpdatedIdentity(identity) }).success).toBe(true);
     expect(deleteIdentityResponseSchema.safeParse({ identity: toInfisicalIdentity(identity) }).success).toBe(true);
+  });
+
+  it("allowed audiences show in Infisical's shapes only when the identity has some", () => {
+    const withAudiences = { ...identity, allowedAudiences: ["billing-api"] };
+    expect(toCreatedIdentity(withAudiences).allowedAudiences).toEqual(["billing-api"]);
+    expect(toUpdatedIdentity(withAudiences).allowedAudiences).toEqual(["billing-api"]);
+    expect(toIdentityMembership(withAudiences).allowedAudiences).toEqual(["billing-api"]);
+    expect("allowedAudiences" in toCreatedIdentity(identity)).toBe(false);
+    expect("allowedAudiences" in toIdentityMembership(identity)).toBe(false);
+    expect(identityMembershipResponseSchema.parse({ identity: toIdentityMembership(withAudiences) }).identity.allowedAudiences).toEqual([
+      "billing-api",
+    ]);
   });
 });

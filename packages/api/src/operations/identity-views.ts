@@ -1,5 +1,8 @@
 import type { CreatedIdentity, Identity, IdentityMembership, InfisicalIdentity, UpdatedIdentity } from "@ociauth/schema";
 
+/** `allowedAudiences` only when the identity has some: Infisical's shapes are unchanged otherwise. */
+const audiencesOf = (identity: Identity) => (identity.allowedAudiences.length > 0 ? { allowedAudiences: identity.allowedAudiences } : {});
+
 /*
  * The REST API answers in Infisical's shapes; the services (and tRPC) use our flat identity.
  * These pure functions are the whole difference.
@@ -26,6 +29,7 @@ export function toCreatedIdentity(identity: Identity): CreatedIdentity {
     authMethods: identity.authMethods,
     hasDeleteProtection: identity.hasDeleteProtection,
     metadata: identity.metadata,
+    ...audiencesOf(identity),
     createdAt: identity.createdAt,
     updatedAt: identity.updatedAt,
   };
@@ -39,6 +43,7 @@ export function toUpdatedIdentity(identity: Identity): UpdatedIdentity {
     orgId: identity.organizationId,
     hasDeleteProtection: identity.hasDeleteProtection,
     metadata: identity.metadata,
+    ...audiencesOf(identity),
     createdAt: identity.createdAt,
     updatedAt: identity.updatedAt,
   };
@@ -58,6 +63,7 @@ export function toIdentityMembership(identity: Identity): IdentityMembership {
     metadata: identity.metadata,
     lastLoginAuthMethod: identity.lastLoginAuthMethod,
     lastLoginTime: identity.lastLoginTime,
+    ...audiencesOf(identity),
     createdAt: identity.createdAt,
     updatedAt: identity.updatedAt,
     identity: {

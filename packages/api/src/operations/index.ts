@@ -7,6 +7,10 @@ import {
   createTokenAuthTokenInputSchema,
   createTokenAuthTokenResponseSchema,
   identityTokenAuthResponseSchema,
+  introspectionRequestSchema,
+  introspectionResponseSchema,
+  rotateSigningKeyResponseSchema,
+  signingKeyListResponseSchema,
   listTokenAuthTokensInputSchema,
   tokenAuthTokenListResponseSchema,
   tokenAuthTokenResponseSchema,
@@ -77,6 +81,9 @@ import { loginWithOciPrincipal } from "../services/oci-auth/oci-principal-login-
 import * as tokenAuth from "../services/token-auth/token-auth-service";
 import * as tokenAdmin from "../services/tokens/token-admin-service";
 import * as tokens from "../services/tokens/token-service";
+import { introspectToken } from "../services/tokens/introspection-service";
+import { INTROSPECTION_PATH } from "../services/keys/discovery";
+import { listSigningKeys, rotateSigningKey } from "../services/keys/signing-key-service";
 import * as users from "../services/users/user-service";
 import { type AnyOperation, defineOperation, fileStreamSchema } from "./define-operation";
 import {
@@ -374,6 +381,26 @@ export const operations = {
         errors: ["UNAUTHORIZED", "TOKEN", "FORBIDDEN"],
       },
     }),
+    /**
+     * RFC 7662 introspection for resource servers (their own token as Bearer, viewer or more):
+     * `{active: false}` for any token that cannot be used; an active answer counts one use.
+     */
+    introspect: defineOperation({
+      kind: "mutation",
+      auth: true,
+      input: introspectionRequestSchema,
+      output: introspectionResponseSchema,
+      handler: introspectToken,
+      rest: {
+        method: "POST",
+        path: INTROSPECTION_PATH,
+        operationId: "introspectAccessToken",
+        summary:
+          "Introspect an access token (RFC 7662, form-encoded or JSON): its claims and remaining uses, or active false; counts one use of it",
+        tag: "Access Tokens",
+        formBody: true,
+      },
+    }),
     /** An identity's issued access tokens (the dashboard). */
     list: defineOperation({
       weight: TRPC_CALL_WEIGHT.list,
@@ -534,6 +561,36 @@ export const operations = {
         summary: "First run: create the admin user, organization and admin identity",
         tag: "Admin",
         errors: ["RATE_LIMITED"],
+      },
+    }),
+  },
+
+  /** The instance's token signing keys (admins of any organization: the keys are instance-wide). */
+  signingKeys: {
+    list: defineOperation({
+      kind: "query",
+      auth: true,
+      output: signingKeyListResponseSchema,
+      handler: listSigningKeys,
+      rest: {
+        method: "GET",
+        path: "/api/v1/admin/signing-keys",
+        operationId: "listSigningKeys",
+        summary: "List the token signing keys, newest first, with their state and live tokens (admins)",
+        tag: "Admin",
+      },
+    }),
+    rotate: defineOperation({
+      kind: "mutation",
+      auth: true,
+      output: rotateSigningKeyResponseSchema,
+      handler: rotateSigningKey,
+      rest: {
+        method: "POST",
+        path: "/api/v1/admin/signing-keys/rotate",
+        operationId: "rotateSigningKey",
+        summary: "Start signing with a new key now; the previous one stays published while its tokens live (admins)",
+        tag: "Admin",
       },
     }),
   },

@@ -59,14 +59,31 @@ function refuseUnknownPathIds(params: Record<string, string>): void {
   }
 }
 
-async function readJsonBody(req: ApiRequest): Promise<unknown> {
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+/** A form body's parameters; one given twice is refused (RFC 7662 §2.1: each at most once). */
+function parseFormBody(text: string): Record<string, string> {
+  const fields = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (fields.has(name)) throw badRequest(`Form parameter ${name.slice(0, 64)} is given more than once`);
+    fields.set(name, value);
+  }
+  // fromEntries defines own properties: a parameter named __proto__ stays a field.
+  return Object.fromEntries(fields);
+}
+
+async function readBody(req: ApiRequest, acceptsForm: boolean): Promise<unknown> {
   const text = await req.text();
   if (text.length === 0) return {};
   const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
-    throw badRequest("Content-Type must be application/json");
+  const isForm = acceptsForm && FORM_TYPE.test(type);
+  if (!isForm && !/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
+    throw badRequest(
+      acceptsForm ? "Content-Type must be application/json or application/x-www-form-urlencoded" : "Content-Type must be application/json",
+    );
   }
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "Request body is too large (limit 1 MiB)");
+  if (isForm) return parseFormBody(text);
   try {
     return JSON.parse(text);
   } catch {
@@ -111,7 +128,8 @@ export async function dispatchRest(req: ApiRequest, connection: ConnectionInfo =
     const { route, params } = found;
     const { operation, rest } = route;
     const source = inputSource(rest.method);
-    const part = source === "body" ? await readJsonBody(req) : source === "query" ? Object.fromEntries(url.searchParams) : {};
+    const part =
+      source === "body" ? await readBody(req, rest.formBody === true) : source === "query" ? Object.fromEntries(url.searchParams) : {};
     const baseCtx = await createRequestContext(requestMeta(req, connection, reqId));
     // As in Infisical, authentication comes before validation: 401/403 take precedence over 422.
     const ctx = operation.auth ? await authenticate(baseCtx) : baseCtx;

@@ -117,7 +117,17 @@ function operationObject(route: RestRoute) {
     ...(operation.kind === "stream" ? {} : { "x-trpc-procedure": route.name }),
     ...(operation.auth ? { security: [{ bearerAuth: [] }] } : { security: [] }),
     parameters,
-    ...(body ? { requestBody: { required: true, content: { "application/json": { schema: body } } } } : {}),
+    ...(body
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: body },
+              ...(rest.formBody ? { "application/x-www-form-urlencoded": { schema: body } } : {}),
+            },
+          },
+        }
+      : {}),
     responses,
   };
 }

@@ -47,6 +47,7 @@ function expectEnvelope(res: RestResult, status: number) {
 
 /** Our flat identity (tRPC, typed client). */
 export const IDENTITY_KEYS = [
+  "allowedAudiences",
   "authMethods",
   "createdAt",
   "hasDeleteProtection",

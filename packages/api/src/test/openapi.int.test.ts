@@ -57,6 +57,14 @@ describe("OpenAPI document", () => {
     expect(ids).toEqual(
       expect.arrayContaining(["loginWithOciAuth", "attachOciAuth", "updateOciAuth", "getOciAuth", "deleteOciAuth", "searchIdentities"]),
     );
+    expect(ids).toEqual(expect.arrayContaining(["introspectAccessToken", "listSigningKeys", "rotateSigningKey"]));
+    // Introspection takes RFC 7662's form body besides JSON, with the same fields.
+    const introspect =
+      (doc.paths as Record<string, Record<string, { requestBody: { content: Record<string, { schema: unknown }> } }>>)[
+        "/api/v1/auth/token/introspect"
+      ]?.post?.requestBody.content ?? {};
+    expect(Object.keys(introspect)).toEqual(["application/json", "application/x-www-form-urlencoded"]);
+    expect(introspect["application/x-www-form-urlencoded"]!.schema).toEqual(introspect["application/json"]!.schema);
     // An alias is documented at its own path: organization create at /api/v1/organizations and Infisical's /api/v2/organizations.
     expect(Object.keys((doc.paths as Record<string, object>)["/api/v1/organizations"] ?? {})).toEqual(["post"]);
     expect(Object.keys((doc.paths as Record<string, object>)["/api/v2/organizations"] ?? {})).toEqual(["post"]);

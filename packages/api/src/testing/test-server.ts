@@ -10,13 +10,14 @@ import { createAppServer } from "../http/app-server";
  */
 export async function startTestServer(pages: Parameters<typeof createAppServer>[0] = (_req, res) => void res.writeHead(404).end()) {
   const database = await createTestDatabase();
-  const rt = await useDatabaseForTesting(database);
   const server = createAppServer(pages);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  // Principal logins are signed for the URL the server is reached at.
+  // Principal logins are signed for the URL the server is reached at, and it is the tokens' issuer:
+  // set before the runtime starts (its token signer reads it once).
   overrideConfigForTesting({ PUBLIC_URL: url });
+  const rt = await useDatabaseForTesting(database);
   return {
     url,
     database,

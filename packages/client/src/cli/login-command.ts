@@ -19,6 +19,7 @@ const LOGIN_OPTIONS = {
   "metadata-url": { type: "string" },
   "federation-endpoint": { type: "string" },
   "organization-slug": { type: "string" },
+  audience: { type: "string" },
 } as const;
 
 const AUTH_METHODS = ["instance_principal", "resource_principal", "api_key"] as const;
@@ -52,7 +53,12 @@ export async function loginCommand(args: string[], io: CliIo): Promise<void> {
     }
   }
   const organizationSlug = values["organization-slug"] || io.env.INFISICAL_AUTH_ORGANIZATION_SLUG || undefined;
-  const connection = { url: serviceUrl(values.url, io.env), identityId: values["identity-id"] as string, organizationSlug };
+  const connection = {
+    url: serviceUrl(values.url, io.env),
+    identityId: values["identity-id"] as string,
+    organizationSlug,
+    audience: values.audience || undefined,
+  };
   const apiKey = () => ({
     userOcid: values["user-ocid"] as string,
     tenancyOcid: tenancy as string,

@@ -3,6 +3,8 @@ import { UsageError } from "./cli-args";
 import type { CliIo } from "./cli-io";
 import { formatApiError } from "./format";
 import {
+  ADMIN_SUBCOMMAND_USAGE,
+  ADMIN_USAGE,
   LOGIN_USAGE,
   MAIN_USAGE,
   OCI_AUTH_SUBCOMMAND_USAGE,
@@ -13,6 +15,8 @@ import {
   TOKEN_AUTH_TOKENS_SUBCOMMAND_USAGE,
   TOKEN_AUTH_TOKENS_USAGE,
   TOKEN_AUTH_USAGE,
+  TOKEN_SUBCOMMAND_USAGE,
+  TOKEN_USAGE,
   USERS_SUBCOMMAND_USAGE,
   USERS_USAGE,
 } from "./usage";
@@ -24,6 +28,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<void>> = {
   "token-auth": async (args, io) => (await import("./token-auth-command")).tokenAuthCommand(args, io),
   users: async (args, io) => (await import("./users-command")).usersCommand(args, io),
   orgs: async (args, io) => (await import("./orgs-command")).orgsCommand(args, io),
+  token: async (args, io) => (await import("./token-command")).tokenCommand(args, io),
+  admin: async (args, io) => (await import("./admin-command")).adminCommand(args, io),
 };
 
 function helpFor(topic: string[]): string {
@@ -35,6 +41,8 @@ function helpFor(topic: string[]): string {
   if (command === "token-auth") return (subcommand && TOKEN_AUTH_SUBCOMMAND_USAGE[subcommand]) || TOKEN_AUTH_USAGE;
   if (command === "users") return (subcommand && USERS_SUBCOMMAND_USAGE[subcommand]) || USERS_USAGE;
   if (command === "orgs") return (subcommand && ORGS_SUBCOMMAND_USAGE[subcommand]) || ORGS_USAGE;
+  if (command === "token") return (subcommand && TOKEN_SUBCOMMAND_USAGE[subcommand]) || TOKEN_USAGE;
+  if (command === "admin") return (subcommand && ADMIN_SUBCOMMAND_USAGE[subcommand]) || ADMIN_USAGE;
   if (command === undefined) return MAIN_USAGE;
   throw new UsageError(`unknown command ${JSON.stringify(command)}`, MAIN_USAGE);
 }

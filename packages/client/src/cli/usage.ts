@@ -49,6 +49,9 @@ Commands:
   orgs list           List your organizations (slug, your role)
   orgs create         Create an organization (signed-in users; you become its admin)
   orgs update         Rename an organization or change its slug (admins)
+  token verify        Verify an identity access token (offline with the issuer's keys, or --online); prints its claims
+  admin signing-keys  List the signing keys: kid, created, state, live tokens (admins)
+  admin rotate-signing-key  Start signing with a new key; earlier tokens stay valid (admins)
   help [command]      Show help for a command
 
 Run "ociauth <command> --help" for a command's options.
@@ -82,6 +85,7 @@ ${options([
   ["--identity-id <id>", "Machine identity to log in as (it must have OCI auth attached)"],
   ["--auth <method>", "instance_principal, resource_principal or api_key (principal login); omit for Infisical's login"],
   ["--organization-slug <slug>", "Refuse the login unless the identity is in this organization (env INFISICAL_AUTH_ORGANIZATION_SLUG)"],
+  ["--audience <audience>", "A token for another service, one of the identity's allowedAudiences (default: this service)"],
   ["--user-ocid <ocid>", "OCI user that owns the API key (ocid1.user.oc1..…)"],
   ["--tenancy <ocid>", "The user's tenancy OCID (alias --tenancy-ocid)"],
   ["--fingerprint <fp>", "API key fingerprint, 12:34:…:ef"],
@@ -457,4 +461,95 @@ ${options([["--name <name>", "The new name"], ["--slug <slug>", `The new slug: $
 
 Example:
   ociauth orgs update ${ORG_ID} --slug acme-prod`,
+};
+
+export const TOKEN_USAGE = `ociauth token — verify access tokens as a service receiving them would
+
+Usage:
+  ociauth token verify <token> [--online] [--audience <audience>]
+
+See "ociauth token verify --help".
+
+Example:
+  ociauth token verify "$TOKEN"`;
+
+export const TOKEN_SUBCOMMAND_USAGE: Record<string, string> = {
+  verify: `ociauth token verify — verify an identity access token and print its claims
+
+Usage:
+  ociauth token verify <token> [--online] [--audience <audience>] [--json] [--url <url>] [--token <token>]
+
+<token> is the token to check ("-" reads it from stdin, which keeps it out of the process list).
+The issuer is --url: the service's PUBLIC_URL.
+
+Offline (the default) checks the signature with the issuer's published keys
+(/.well-known/openid-configuration → jwks_uri), its issuer, audience and expiry. Offline cannot
+see a revocation or a use limit: a revoked token verifies until it expires. --online asks the
+issuer instead (POST /api/v1/auth/token/introspect, counting one use of the token), with your
+own access token as --token.
+
+Exit status: 0 valid (claims on stdout), 1 refused (the reason on stderr: expired, invalid,
+wrong_audience, unknown_key, unreachable or inactive), 2 wrong usage.
+
+Options:
+${options([
+  ["--online", "Ask the issuer (introspection): sees revocations; needs --token"],
+  ["--audience <audience>", "The audience the token must be for (default: the issuer)"],
+  ["--client-ip <ip>", "--online: the address the token was presented from (checked against its trusted IPs)"],
+  ["--token <token>", "--online: your own access token, same organization (env OCIAUTH_TOKEN)"],
+  ["--url <url>", "The issuer: the service's base URL (env OCIAUTH_URL, default http://localhost:3000)"],
+  ["--json", "Print the result as JSON"],
+  ["-h, --help", "Show this help"],
+])}
+
+Examples:
+  ociauth token verify "$TOKEN" --url https://auth.example.com
+  ociauth token verify "$TOKEN" --audience billing-api --json
+  printf %s "$TOKEN" | ociauth token verify - --online --token "$MY_SERVICE_TOKEN"`,
+};
+
+export const ADMIN_USAGE = `ociauth admin — instance-wide administration (an admin of any organization)
+
+Usage:
+  ociauth admin signing-keys
+  ociauth admin rotate-signing-key [--yes]
+
+Every subcommand takes --url, --token and --json; see "ociauth admin <subcommand> --help".
+Signing keys are the instance's, not one organization's: an admin of any organization lists and rotates them.
+
+Examples:
+  ociauth admin signing-keys
+  ociauth admin rotate-signing-key --yes`;
+
+export const ADMIN_SUBCOMMAND_USAGE: Record<string, string> = {
+  "signing-keys": `ociauth admin signing-keys — list the keys that sign access tokens, newest first
+
+Usage:
+  ociauth admin signing-keys [--json] [--url <url>] [--token <token>]
+
+STATE is signing (signs new tokens), published (no longer signs; still published at
+/.well-known/jwks.json while tokens it signed live) or retired. LIVE TOKENS counts the unrevoked,
+unexpired tokens and sessions each key's signature still vouches for.
+
+Options:
+${options([...TOKEN, ...CONNECTION])}
+
+Example:
+  ociauth admin signing-keys --json`,
+
+  "rotate-signing-key": `ociauth admin rotate-signing-key — start signing with a new key now
+
+Usage:
+  ociauth admin rotate-signing-key [--yes] [--json] [--url <url>] [--token <token>]
+
+The new key signs from now on, on every instance within a second. Tokens signed before stay
+valid: their key stays published until the last of them expires or is revoked. Asks for
+confirmation unless --yes. Keys also rotate on their own every SIGNING_KEY_ROTATION_DAYS.
+
+Options:
+${options([["--yes", "Rotate without asking"], ...TOKEN, ...CONNECTION])}
+
+Examples:
+  ociauth admin rotate-signing-key
+  ociauth admin rotate-signing-key --yes --json`,
 };

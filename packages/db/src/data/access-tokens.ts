@@ -23,6 +23,21 @@ export async function consumeAccessTokenUse(db: DbClient, id: string, ip: string
   return updated === 1;
 }
 
+/**
+ * consumeAccessTokenUse that also says how many uses the token has had after this one (null: not
+ * counted, the token is revoked or at its limit): introspection answers the uses left.
+ */
+export async function consumeAccessTokenUseCounted(db: DbClient, id: string, ip: string | null): Promise<number | null> {
+  const rows = await db.$queryRaw<{ uses: number }[]>`
+    UPDATE identity_access_tokens
+       SET "accessTokenNumUses" = "accessTokenNumUses" + 1, "lastUsedAt" = now(), "lastUsedIp" = ${ip}
+     WHERE id = ${id}::uuid
+       AND "revokedAt" IS NULL
+       AND ("accessTokenNumUsesLimit" = 0 OR "accessTokenNumUses" < "accessTokenNumUsesLimit")
+ RETURNING "accessTokenNumUses" AS uses`;
+  return rows.length === 1 ? Number(rows[0]!.uses) : null;
+}
+
 export async function renewAccessToken(db: DbClient, id: string, expiresAt: Date | null, signingKeyId: string | null = null) {
   const { count } = await db.identityAccessToken.updateMany({
     where: { id, revokedAt: null },

@@ -10,8 +10,11 @@ export type IdentityMetadataEntry = { id: string; key: string; value: string };
 const withAuthMethods = { ociAuth: { select: { id: true } }, tokenAuth: { select: { id: true } } } as const;
 type StoredIdentity = Prisma.IdentityGetPayload<{ include: typeof withAuthMethods }>;
 
-/** An identity as the API shows it: every column, metadata parsed, and whether OCI auth and Token Auth are attached. */
-export type IdentityRow = Omit<StoredIdentity, "metadata"> & { metadata: IdentityMetadataEntry[] };
+/** An identity as the API shows it: every column, metadata and audiences parsed, and whether OCI auth and Token Auth are attached. */
+export type IdentityRow = Omit<StoredIdentity, "metadata" | "allowedAudiences"> & {
+  metadata: IdentityMetadataEntry[];
+  allowedAudiences: string[];
+};
 
 /** Parses the `metadata` jsonb column; anything but an array of {id, key, value} strings is corrupt data. */
 export function parseIdentityMetadata(value: Prisma.JsonValue): IdentityMetadataEntry[] {
@@ -26,7 +29,7 @@ export function parseIdentityMetadata(value: Prisma.JsonValue): IdentityMetadata
 }
 
 function toIdentityRow(row: StoredIdentity): IdentityRow {
-  return { ...row, metadata: parseIdentityMetadata(row.metadata) };
+  return { ...row, metadata: parseIdentityMetadata(row.metadata), allowedAudiences: parseAudiences(row.allowedAudiences) };
 }
 
 /** Each pair gets a new id (a replaced list is a new list, as in Infisical). */
@@ -41,11 +44,13 @@ export interface NewIdentity {
   hasDeleteProtection?: boolean;
   /** Default none. */
   metadata?: readonly { key: string; value: string }[];
+  /** Default none: tokens for this service only. */
+  allowedAudiences?: readonly string[];
 }
 
 export async function createIdentity(db: DbClient, input: NewIdentity): Promise<IdentityRow> {
   const row = await db.identity.create({
-    data: { ...input, metadata: storedMetadata(input.metadata ?? []) },
+    data: { ...input, metadata: storedMetadata(input.metadata ?? []), allowedAudiences: [...(input.allowedAudiences ?? [])] },
     include: withAuthMethods,
   });
   return toIdentityRow(row);
@@ -134,13 +139,19 @@ export interface IdentityPatch {
   hasDeleteProtection?: boolean;
   /** Replaces the whole list. */
   metadata?: readonly { key: string; value: string }[];
+  /** Replaces the whole list. */
+  allowedAudiences?: readonly string[];
 }
 
 export async function updateIdentity(db: DbClient, id: string, patch: IdentityPatch): Promise<IdentityRow> {
-  const { metadata, ...columns } = patch;
+  const { metadata, allowedAudiences, ...columns } = patch;
   const row = await db.identity.update({
     where: { id },
-    data: { ...columns, ...(metadata ? { metadata: storedMetadata(metadata) } : {}) },
+    data: {
+      ...columns,
+      ...(metadata ? { metadata: storedMetadata(metadata) } : {}),
+      ...(allowedAudiences ? { allowedAudiences: [...allowedAudiences] } : {}),
+    },
     include: withAuthMethods,
   });
   return toIdentityRow(row);

@@ -38,6 +38,7 @@ function refusalOutcome(error: AppError): string {
     [messages.tokenExpired]: "expired",
     [messages.tokenRevoked]: "revoked",
     [messages.tokenUsageLimit]: "exhausted",
+    [messages.tokenForAnotherAudience]: "wrong_audience",
   };
   return byMessage[error.message] ?? (error.code === "FORBIDDEN" ? "forbidden" : "refused");
 }
@@ -47,6 +48,8 @@ async function checkToken(ctx: ServiceContext): Promise<AuthedContext> {
   if (!token) throw unauthorized(messages.tokenMissing);
   const verified = await ctx.rt.tokens.verify(token);
   if (!verified.ok) throw tokenError(verified.reason === "expired" ? messages.tokenExpired : messages.tokenInvalid);
+  // A token asked for another audience is for that service: it may be introspected, not used here.
+  if (!verified.forThisService) throw tokenError(messages.tokenForAnotherAudience);
   const { claims } = verified;
 
   if (claims.authTokenType === "accessToken") {

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { identityChanges, toIdentityListFilter } from "./identity-fns";
 
 describe("identityChanges", () => {
-  const before = { name: "a", role: "member", hasDeleteProtection: false, metadata: [{ id: "1", key: "k", value: "v" }] };
+  const before = {
+    name: "a",
+    role: "member",
+    hasDeleteProtection: false,
+    metadata: [{ id: "1", key: "k", value: "v" }],
+    allowedAudiences: [],
+  };
 
   it("lists only what really changed, with the new values", () => {
     const sameWithNewIds = [{ id: "2", key: "k", value: "v" }];
@@ -16,6 +22,11 @@ describe("identityChanges", () => {
       changedFields: ["role", "metadata"],
       changes: { role: "viewer", metadata: [] },
       before: { role: "member", metadata: [{ key: "k", value: "v" }] },
+    });
+    expect(identityChanges(before, { ...before, allowedAudiences: ["billing-api"] })).toEqual({
+      changedFields: ["allowedAudiences"],
+      changes: { allowedAudiences: ["billing-api"] },
+      before: { allowedAudiences: [] },
     });
   });
 });

@@ -13,6 +13,7 @@ export function toIdentityDto(row: IdentityRow): Identity {
     metadata: row.metadata,
     lastLoginAuthMethod: row.lastLoginAuthMethod,
     lastLoginTime: row.lastLoginTime?.toISOString() ?? null,
+    allowedAudiences: row.allowedAudiences,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   });
@@ -23,6 +24,7 @@ interface EditableFields {
   role: string;
   hasDeleteProtection: boolean;
   metadata: readonly { key: string; value: string }[];
+  allowedAudiences: readonly string[];
 }
 
 /**
@@ -36,6 +38,7 @@ export function identityChanges(before: EditableFields, after: EditableFields) {
     role: fields.role,
     hasDeleteProtection: fields.hasDeleteProtection,
     metadata: pairs(fields.metadata),
+    allowedAudiences: [...fields.allowedAudiences],
   });
   const diff = auditDiff(view(before), view(after));
   return { changedFields: diff.changedFields, changes: diff.after, before: diff.before };

@@ -32,6 +32,7 @@ export async function createIdentity(ctx: AuthedContext, input: CreateIdentityIn
       role: input.role,
       hasDeleteProtection: input.hasDeleteProtection,
       metadata: input.metadata,
+      allowedAudiences: input.allowedAudiences,
     });
     await ctx.rt.audit.recordIn(
       tx,
@@ -44,6 +45,7 @@ export async function createIdentity(ctx: AuthedContext, input: CreateIdentityIn
           role: created.role,
           hasDeleteProtection: created.hasDeleteProtection,
           metadata: input.metadata,
+          ...(input.allowedAudiences.length > 0 ? { allowedAudiences: input.allowedAudiences } : {}),
         },
       }),
     );

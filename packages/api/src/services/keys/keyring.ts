@@ -49,6 +49,7 @@ export class Keyring {
   private keys = new Map<string, LoadedKey>();
   private signingKeyId: string | null = null;
   private reloading: Promise<void> | null = null;
+  private reloadAgain: Promise<void> | null = null;
   private lastUnknownKidReload = 0;
   private statusMemo: { at: number; value: Promise<KeyStatus[]> } | null = null;
 
@@ -104,7 +105,8 @@ export class Keyring {
     await this.withKeyLock(async (tx) => {
       const keys = await data.listSigningKeys(tx);
       if (keys.some((key) => key.alg === SIGNING_ALG)) return;
-      const legacySecret = this.secrets.databaseSecret ?? this.config.AUTH_SECRET;
+      // What older versions signed with: AUTH_SECRET when set, else the secret they kept in the database.
+      const legacySecret = this.config.AUTH_SECRET ?? this.secrets.databaseSecret;
       if (legacySecret && !keys.some((key) => key.id === LEGACY_KEY_ID) && (await data.hasLegacyTokens(tx))) {
         await data.insertSigningKey(tx, {
           id: LEGACY_KEY_ID,
@@ -182,9 +184,20 @@ export class Keyring {
     if (records.every((record) => record.wraps.has(this.root.id))) await data.dropOtherSecrets(this.db, this.root.id);
   }
 
-  /** Called by the change feed ("signing-keys:") and periodically; concurrent calls share one load. */
+  /**
+   * Called by the change feed ("signing-keys:") and periodically. A call while a load runs waits
+   * for one more load after it (that load may have read before the change being announced);
+   * calls meanwhile share that one.
+   */
   reload(): Promise<void> {
-    this.reloading ??= runOutsideRequestScope(() => this.load())
+    if (this.reloading) {
+      this.reloadAgain ??= this.reloading.then(() => {
+        this.reloadAgain = null;
+        return this.reload();
+      });
+      return this.reloadAgain;
+    }
+    this.reloading = runOutsideRequestScope(() => this.load())
       .catch((error: unknown) => getLogger().error({ err: error }, "reloading the signing keys failed"))
       .finally(() => {
         this.reloading = null;
@@ -262,7 +275,14 @@ export class Keyring {
       .map((record) => {
         const liveTokens = live.get(record.id === LEGACY_KEY_ID ? null : record.id) ?? 0;
         const state: KeyState = record.id === newest ? "signing" : liveTokens > 0 ? "published" : "retired";
-        return { id: record.id, alg: record.alg, createdAt: record.createdAt, state, liveTokens, publicJwk: (record.publicJwk as JWK | null) ?? null };
+        return {
+          id: record.id,
+          alg: record.alg,
+          createdAt: record.createdAt,
+          state,
+          liveTokens,
+          publicJwk: (record.publicJwk as JWK | null) ?? null,
+        };
       })
       .reverse();
   }
@@ -286,7 +306,14 @@ const STATUS_MEMO_MS = 5_000;
 async function toLoadedKey(record: SigningKeyRecord, material: Buffer | null): Promise<LoadedKey | null> {
   if (record.alg === LEGACY_ALG) {
     if (!material) return null;
-    return { id: record.id, alg: LEGACY_ALG, createdAt: record.createdAt, verifyKey: new Uint8Array(material), privateKey: null, publicJwk: null };
+    return {
+      id: record.id,
+      alg: LEGACY_ALG,
+      createdAt: record.createdAt,
+      verifyKey: new Uint8Array(material),
+      privateKey: null,
+      publicJwk: null,
+    };
   }
   if (record.alg !== SIGNING_ALG || !record.publicJwk) return null;
   const publicJwk = record.publicJwk as JWK;

@@ -44,7 +44,8 @@ export async function resolveRootSecrets(db: Db, config: AppConfig, target: Data
       "AUTH_SECRET is required with PostgreSQL (DATABASE_URL): at least 32 random characters, the same on every instance (e.g. openssl rand -base64 48), or AUTH_SECRET_FILE",
     );
   }
-  if (target.kind === "pglite-memory") return { current: randomBytes(48).toString("base64url"), previous: [], source: "memory", databaseSecret };
+  if (target.kind === "pglite-memory")
+    return { current: randomBytes(48).toString("base64url"), previous: [], source: "memory", databaseSecret };
   const file = generatedSecretFile(target.dataDir);
   return { current: readOrCreateSecretFile(file), previous: [], source: "file", file, databaseSecret };
 }
@@ -56,11 +57,14 @@ function readOrCreateSecretFile(file: string): string {
     writeFileSync(file, `${randomBytes(48).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-      throw new Error(`Cannot create the generated root secret file ${file}: ${(error as Error).message}. Set AUTH_SECRET (or AUTH_SECRET_FILE) instead.`);
+      throw new Error(
+        `Cannot create the generated root secret file ${file}: ${(error as Error).message}. Set AUTH_SECRET (or AUTH_SECRET_FILE) instead.`,
+      );
     }
   }
   const secret = readFileSync(file, "utf8").trim();
-  if (secret.length < 32) throw new Error(`The root secret file ${file} holds fewer than 32 characters: restore it from a backup, or set AUTH_SECRET.`);
+  if (secret.length < 32)
+    throw new Error(`The root secret file ${file} holds fewer than 32 characters: restore it from a backup, or set AUTH_SECRET.`);
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   return secret;
 }

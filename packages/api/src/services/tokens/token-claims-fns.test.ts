@@ -6,7 +6,9 @@ describe("tokenClaimsOf", () => {
   const base = { orgId: "org-1", orgSlug: "acme", identityName: "billing", authMethod: "token-auth" };
 
   it("names the organization, identity and auth method of every token", () => {
-    expect(tokenClaimsOf(base)).toEqual({ ociauth: { org_id: "org-1", org_slug: "acme", identity_name: "billing", auth_method: "token-auth" } });
+    expect(tokenClaimsOf(base)).toEqual({
+      ociauth: { org_id: "org-1", org_slug: "acme", identity_name: "billing", auth_method: "token-auth" },
+    });
   });
 
   it("adds the OCI principal, leaving out what the login did not learn", () => {
