@@ -1,7 +1,9 @@
 import { ALL_BASELINES, type BaselineKind, type DbKind } from "./servers.js";
 
-export const ALL_SCENARIOS = ["a", "b", "c", "c1", "c16", "g16", "p1", "p16", "d", "d1", "e"] as const;
+export const ALL_SCENARIOS = ["a", "b", "c", "c1", "c16", "g16", "p1", "p16", "d", "d1", "e", "i16", "iu16", "v"] as const;
 export type ScenarioId = (typeof ALL_SCENARIOS)[number];
+/** Run on their own fresh database, after the others (verification-scenarios.ts). */
+export const VERIFICATION_SCENARIOS = ["i16", "iu16", "v"] as const satisfies readonly ScenarioId[];
 
 export interface BenchOptions {
   build: boolean;
@@ -19,6 +21,8 @@ export interface BenchOptions {
   scaleConcurrency: number[];
   scaleDurationSec: number;
   scaleWarmupSec: number;
+  /** Identities with a token each for the uniform introspection (iu16); the offline verification (v) cycles over their tokens. */
+  introspectionIdentities: number;
   out: string | undefined;
   /** PostgreSQL: database work per request of (a) and (e) from pg_stat_database (~50 s). */
   dbStats: boolean;
@@ -37,7 +41,10 @@ export const USAGE = `pnpm bench [flags]
   --connections N          concurrent connections / calls in flight (default 64)
   --duration S             measured seconds per scenario (default 10; --quick: 3)
   --warmup S               warm-up seconds before each measurement (default 2; --quick: 1)
-  --scenarios a,b,c,c1,c16,g16,p1,p16,d,d1,e  which scenarios (default: all)
+  --scenarios a,b,c,c1,c16,g16,p1,p16,d,d1,e,i16,iu16,v  which scenarios (default: all; i16, iu16
+                           and v run on a database of their own after the others, and without
+                           any of a…e the app's main run and its baselines are skipped)
+  --introspection-identities N  identities, each with its own token, for iu16 (default 10000; --quick: 1000)
   --repeat N               measure (a) and each baseline N times, report the median (default 1)
   --no-db-stats            skip the PostgreSQL work-per-request measurement (off with --quick)
   --baselines raw-node,fastify,l0,l1  which baselines of (a) (default: all)
@@ -86,6 +93,7 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
     scaleConcurrency: [1, 16, 64],
     scaleDurationSec: quick ? 2 : 5,
     scaleWarmupSec: 1,
+    introspectionIdentities: quick ? 1000 : 10_000,
     out: undefined,
     profile: false,
     startup: true,
@@ -165,6 +173,9 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
         break;
       case "--scale-duration":
         options.scaleDurationSec = positive(value(), flag);
+        break;
+      case "--introspection-identities":
+        options.introspectionIdentities = Math.round(positive(value(), flag));
         break;
       case "--no-db-stats":
         options.dbStats = false;

@@ -2,6 +2,7 @@ import { type DbKind } from "./servers.js";
 import { type DbRun, type ScaleRow, type ScenarioResult } from "./scenarios.js";
 import { PRINCIPAL_LOGIN_SCENARIOS } from "./login-pool.js";
 import { type CpuReading } from "./monitor.js";
+import { type VerificationRun } from "./verification-scenarios.js";
 
 export interface Headline {
   appReadRps: number | null;
@@ -567,6 +568,77 @@ export function goSdkLoginTable(runs: DbRun[], markdown: boolean): string | null
       "(g16) e2e p50 / p99 ms",
       "(g16) non-2xx",
     ],
+    rows,
+    markdown,
+  );
+}
+
+/**
+ * (i16) and (iu16) beside (h16), the hot read measured on the same app at the same connections
+ * just before them: req/s, the ratio to the hot read, p50 / p99, non-2xx and inactive answers.
+ */
+export function introspectionTable(runs: VerificationRun[], markdown: boolean): string | null {
+  const rows: Row[] = [];
+  for (const run of runs) {
+    const hot = find(run.scenarios, "h16");
+    for (const id of ["h16", "i16", "iu16"]) {
+      const s = run.scenarios.find((x) => x.id === id);
+      if (!s) continue;
+      if (s.failed) {
+        rows.push({ cells: [run.db, id, fmt(run.identities), "FAILED", "", "", "", "", s.failed.split("\n")[0]!.slice(0, 120)] });
+        continue;
+      }
+      const inactive = s.extra?.inactiveAnswers as number | undefined;
+      rows.push({
+        cells: [
+          run.db,
+          id,
+          id === "iu16" ? fmt(run.identities) : "1",
+          fmt(s.requestsPerSec),
+          id === "h16" ? "–" : percent(ratio(s.requestsPerSec, hot?.requestsPerSec)),
+          pair(s.latencyMs ?? null),
+          fmt(s.non2xx),
+          cpuCell(s.cpu),
+          inactive === undefined ? "" : `${fmt(inactive)} inactive answers`,
+        ],
+      });
+    }
+  }
+  if (!rows.length) return null;
+  return table(
+    ["db", "scenario", "distinct tokens", "req/s", "/ hot read (h16)", "p50 / p99 ms", "non-2xx", "CPU %", "notes"],
+    rows,
+    markdown,
+  );
+}
+
+/** (v): verifications per second of the client (offline, key set cached) and of jose alone, and their ratio. */
+export function offlineVerificationTable(runs: VerificationRun[], markdown: boolean): string | null {
+  const rows: Row[] = [];
+  for (const run of runs) {
+    const offline = run.offline;
+    if (!offline) continue;
+    if (offline.failed) {
+      rows.push({ cells: [run.db, "FAILED", "", "", "", "", offline.failed.split("\n")[0]!.slice(0, 120)] });
+      continue;
+    }
+    for (const r of offline.runs) {
+      rows.push({
+        cells: [
+          run.db,
+          r.tokens,
+          fmt(r.distinctTokens),
+          fmt(r.clientPerSec),
+          fmt(r.josePerSec),
+          percent(r.ratio),
+          `${fmt(offline.secondsEach)} s each, alternating ${fmt(offline.sliceMs)} ms slices`,
+        ],
+      });
+    }
+  }
+  if (!rows.length) return null;
+  return table(
+    ["db", "tokens", "distinct", "client verifications/s", "jose.jwtVerify/s", "client / jose", "notes"],
     rows,
     markdown,
   );

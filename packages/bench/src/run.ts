@@ -8,7 +8,7 @@ import path from "node:path";
 import { startPostgresServer, type PostgresServer } from "@ociauth/db/testing";
 import { createTestApiKey, createTestOcid, type StandInInstance } from "@ociauth/oci-stand-in";
 import pg from "pg";
-import { ALL_SCENARIOS, parseArgs, USAGE, type BenchOptions } from "./args.js";
+import { ALL_SCENARIOS, parseArgs, USAGE, VERIFICATION_SCENARIOS, type BenchOptions } from "./args.js";
 import { loginPoolKeyCount } from "./login-pool.js";
 import { cleanupAll, commandOutput, installExitHandlers, onCleanup, removeDir } from "./processes.js";
 import {
@@ -25,9 +25,12 @@ import {
   targetTable,
   type Headline,
   type TargetCheck,
+  introspectionTable,
+  offlineVerificationTable,
 } from "./report.js";
 import { runMain, runScale, type DbRun, type Env, type ScaleRow } from "./scenarios.js";
 import { type OciUser } from "./seed.js";
+import { runVerification, type VerificationRun } from "./verification-scenarios.js";
 import { ALL_BASELINES, BENCH_DIR, build, REPO_ROOT, startStandIn, type DbKind, type DbTarget } from "./servers.js";
 
 interface Results {
@@ -39,6 +42,8 @@ interface Results {
   targets: Partial<Record<DbKind, TargetCheck[]>>;
   runs: DbRun[];
   scale: Partial<Record<DbKind, ScaleRow[]>>;
+  /** i16 / iu16 (beside h16, the hot read at the same connections) and v, per database. */
+  verification: Partial<Record<DbKind, VerificationRun>>;
   notes: string[];
   failures: { db: DbKind; phase: string; error: string }[];
   durationSec: number;
@@ -182,6 +187,7 @@ async function main(): Promise<void> {
     targets: {},
     runs: [],
     scale: {},
+    verification: {},
     notes: [
       "Load generator, app server, OCI stand-in and PostgreSQL share the same machine (loopback only).",
       "req/s counts every response (2xx or not) over the measured window; check non-2xx and errors.",
@@ -191,9 +197,11 @@ async function main(): Promise<void> {
     durationSec: 0,
   };
 
+  const verificationWanted = options.main && options.scenarios.some((s) => (VERIFICATION_SCENARIOS as readonly string[]).includes(s));
+  const mainWanted = options.main && options.scenarios.some((s) => !(VERIFICATION_SCENARIOS as readonly string[]).includes(s));
   // A failure on one database (e.g. a migration that does not apply) is recorded and the run goes on.
   for (const db of options.dbs) {
-    if (options.main) {
+    if (mainWanted) {
       try {
         const run = await runMain(db, await target(db, `bench_main`), env, (name) => target(db, name));
         results.runs.push(run);
@@ -202,6 +210,15 @@ async function main(): Promise<void> {
         const message = (error as Error).message;
         log(`[${db}] FAILED: ${message}`);
         results.failures.push({ db, phase: "scenarios", error: message });
+      }
+    }
+    if (verificationWanted) {
+      try {
+        results.verification[db] = await runVerification(db, await target(db, `bench_verify`), env);
+      } catch (error) {
+        const message = (error as Error).message;
+        log(`[${db}] token verification FAILED: ${message}`);
+        results.failures.push({ db, phase: "verification", error: message });
       }
     }
     if (options.scale) {
@@ -241,6 +258,12 @@ async function main(): Promise<void> {
     if (startup) text.push("Start-up: `pnpm start` (node apps/web/scripts/start.mjs) from spawn to the first 200", startup, "");
     text.push("App server memory (idle: after start, one health request and a quiet second)", appMemoryTable(results.runs, false)!, "");
   }
+  const verificationRuns = Object.values(results.verification);
+  const introspection = introspectionTable(verificationRuns, false);
+  if (introspection)
+    text.push("Introspection (POST /api/v1/auth/token/introspect) beside the hot read, same app and connections", introspection, "");
+  const offline = offlineVerificationTable(verificationRuns, false);
+  if (offline) text.push("Offline verification in the client beside jose.jwtVerify with a local key (one in flight)", offline, "");
   if (Object.keys(results.scale).length)
     text.push(`Scale run: (a) over N identities (${options.scaleDurationSec} s each)`, scaleTable(results.scale, false), "");
   if (Object.keys(results.targets).length) text.push("Targets (issue #6)", targetTable(results.targets, false), "");
@@ -275,6 +298,10 @@ async function main(): Promise<void> {
   const startupMd = startupTable(results.runs, true);
   if (startupMd) md.push("## Start-up (`pnpm start` to the first 200)", "", startupMd, "");
   if (results.runs.length) md.push("## App server memory", "", appMemoryTable(results.runs, true)!, "");
+  const introspectionMd = introspectionTable(verificationRuns, true);
+  if (introspectionMd) md.push("## Introspection beside the hot read", "", introspectionMd, "");
+  const offlineMd = offlineVerificationTable(verificationRuns, true);
+  if (offlineMd) md.push("## Offline verification in the client", "", offlineMd, "");
   if (Object.keys(results.scale).length) md.push("## Scale", "", scaleTable(results.scale, true), "");
   if (Object.keys(results.targets).length) md.push("## Targets", "", targetTable(results.targets, true), "");
   if (results.failures.length)

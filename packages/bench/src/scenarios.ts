@@ -23,6 +23,7 @@ import {
   insertBulkIdentities,
   mapConcurrent,
   mintAccessToken,
+  readSigningKey,
   distinctSigningDates,
   MAX_DISTINCT_SIGNING_DATES,
   ociLogin,
@@ -126,6 +127,9 @@ export const TITLES: Record<ScenarioId | BaselineKind, string> = {
   d: "(d) tRPC read, typed client, one shared client (batching)",
   d1: "(d1) tRPC read, typed client, one client per loop (no batching)",
   e: "(e) REST read with a use-limited token (atomic count)",
+  i16: "(i16) introspection of one hot token, 16 connections",
+  iu16: "(iu16) introspection of tokens spread uniformly over N identities, 16 connections",
+  v: "(v) offline verification in the client (@ociauth/client verifyAccessToken), key set cached",
   "raw-node": "baseline: node:http + pg, same work as (a)",
   fastify: "baseline: Fastify + pg, same work as (a)",
   l0: "baseline L0: node:http, token verified once, config from memory",
@@ -511,7 +515,7 @@ export async function runMain(db: DbKind, target: DbTarget, env: Env, freshTarge
         "PGlite baselines open the same PGlite folder in their own process (the app is stopped; PGlite is one process per folder), so they compare framework cost on the same embedded engine (L0 reads it once at start and closes it).",
       );
     for (const kind of env.options.baselines) {
-      const server = await startBaseline(kind, target, env.authSecret, env.logFile(`${db}-${kind}.log`)).catch((error: Error) => error);
+      const server = await startBaseline(kind, target, env.logFile(`${db}-${kind}.log`)).catch((error: Error) => error);
       if (server instanceof Error) {
         env.log(`  ${TITLES[kind]}: FAILED to start: ${server.message}`);
         run.baselines.push({ id: kind, title: TITLES[kind], failed: server.message });
@@ -600,10 +604,12 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
   } finally {
     await app.stop();
   }
+  // The key the app created at its first start: the bulk rows name it, their tokens are signed with it.
+  const key = await readSigningKey(target, env.authSecret, boot.orgId);
   const rows: BulkIdentity[] = [];
   for (const size of env.options.scaleSizes) {
     const started = Date.now();
-    rows.push(...(await insertBulkIdentities(target, boot.orgId, env.user.tenancyOcid, size - rows.length, rows.length)));
+    rows.push(...(await insertBulkIdentities(target, boot.orgId, env.user.tenancyOcid, size - rows.length, rows.length, key.kid)));
     env.log(
       `[${db}] scale: ${rows.length} identities (+ config + token row each) in the database (${((Date.now() - started) / 1000).toFixed(1)} s)`,
     );
@@ -615,7 +621,8 @@ export async function runScale(db: DbKind, target: DbTarget, env: Env): Promise<
       cpuProfileDir: env.cpuProfileDir,
     });
     try {
-      let tokens = rows.map((row) => mintAccessToken(env.authSecret, boot.orgId, row));
+      // iss = aud = this start's issuer (PUBLIC_URL is the URL the app was started at).
+      let tokens = await Promise.all(rows.map((row) => mintAccessToken(key, app.url, boot.orgId, row)));
       let ids = rows.map((row) => row.identityId);
       let tokenKind: ScaleRow["tokens"] = "minted";
       try {

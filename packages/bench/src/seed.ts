@@ -1,7 +1,9 @@
 // Seeding through the app's own API (bootstrap, identities, attach, OCI login), and bulk rows for
 // the scale run written with SQL (mirroring what the API writes; see BENCHMARKS.md).
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { deriveRootKey, unwrapKeyMaterial } from "@ociauth/api/key-wrap";
 import { signGetUserWithOciCommon } from "@ociauth/oci-stand-in";
+import { importPKCS8, SignJWT } from "jose";
 import pg from "pg";
 import { type DbTarget } from "./servers.js";
 
@@ -58,12 +60,12 @@ export async function bootstrap(baseUrl: string): Promise<Bootstrap> {
   return { orgId: res.organization.id, adminToken: res.identity.credentials.token, adminIdentityId: res.identity.id };
 }
 
-export async function createIdentity(baseUrl: string, boot: Bootstrap, name: string): Promise<string> {
+export async function createIdentity(baseUrl: string, boot: Bootstrap, name: string, role = "member"): Promise<string> {
   const res = await api<{ identity: { id: string } }>(
     baseUrl,
     "POST",
     "/api/v1/identities",
-    { name, organizationId: boot.orgId, role: "member" },
+    { name, organizationId: boot.orgId, role },
     boot.adminToken,
   );
   return res.identity.id;
@@ -136,6 +138,7 @@ export async function mapConcurrent<T, R>(items: T[], concurrency: number, fn: (
 export interface BulkIdentity {
   identityId: string;
   tokenId: string;
+  name: string;
 }
 
 const TTL = 2_592_000;
@@ -145,14 +148,14 @@ const TRUSTED_IPS = JSON.stringify([
   { ipAddress: "::", type: "ipv6", prefix: 0 },
 ]);
 
-type Exec = (text: string, params: unknown[]) => Promise<unknown>;
+type Exec = <R = unknown>(text: string, params: unknown[]) => Promise<{ rows: R[] }>;
 
 async function withConnection<T>(target: DbTarget, fn: (exec: Exec) => Promise<T>): Promise<T> {
   if (target.kind === "postgres") {
     const client = new pg.Client({ connectionString: target.url });
     await client.connect();
     try {
-      return await fn((text, params) => client.query(text, params));
+      return await fn(async <R>(text: string, params: unknown[]) => ({ rows: (await client.query(text, params)).rows as R[] }));
     } finally {
       await client.end();
     }
@@ -162,15 +165,48 @@ async function withConnection<T>(target: DbTarget, fn: (exec: Exec) => Promise<T
   const db = await openDatabase({ kind: "pglite", dataDir: target.dir });
   try {
     const pglite = db.pglite!;
-    return await fn((text, params) => pglite.query(text, params));
+    return await fn(async <R>(text: string, params: unknown[]) => ({ rows: (await pglite.query<R>(text, params)).rows }));
   } finally {
     await db.close();
   }
 }
 
+/** The app's signing key, opened as the app opens it (for minting the bulk rows' tokens). */
+export interface BenchSigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  /** The organization the bulk identities belong to (its slug is a token claim). */
+  orgSlug: string;
+}
+
+/**
+ * Reads the key the app signs with from signing_keys / signing_key_wraps and unwraps its private
+ * part under `secret` (AUTH_SECRET) with the app's own functions: the newest ES256 key whose wrap
+ * opens, as the app's keyring picks it. The app creates its first key at first start, so this
+ * runs after it has started once (and, on PGlite, while it is stopped).
+ */
+export async function readSigningKey(target: DbTarget, secret: string, orgId: string): Promise<BenchSigningKey> {
+  const root = deriveRootKey(secret);
+  return withConnection(target, async (exec) => {
+    const { rows } = await exec<{ id: string; ciphertext: string }>(
+      `SELECT k.id, w.ciphertext FROM signing_keys k JOIN signing_key_wraps w ON w."keyId" = k.id
+        WHERE k.alg = 'ES256' AND w."secretId" = $1 ORDER BY k."createdAt" DESC, k.id DESC`,
+      [root.id],
+    );
+    const [org] = (await exec<{ slug: string }>(`SELECT slug FROM organizations WHERE id = $1`, [orgId])).rows;
+    if (!org) throw new Error(`organization ${orgId} not found`);
+    for (const row of rows) {
+      const pkcs8 = unwrapKeyMaterial(root, row.id, row.ciphertext);
+      if (pkcs8) return { kid: row.id, privateKey: await importPKCS8(pkcs8.toString("utf8"), "ES256"), orgSlug: org.slug };
+    }
+    throw new Error("no ES256 signing key opens under the bench's AUTH_SECRET (has the app started on this database?)");
+  });
+}
+
 /**
  * Inserts `count` identities, each with an OCI auth config (defaults as the API stores them) and
- * one unlimited oci-auth access token row, in batches with unnest(). No audit events.
+ * one unlimited oci-auth access token row whose JWT `signingKeyId` signs, in batches with
+ * unnest(). No audit events.
  */
 export async function insertBulkIdentities(
   target: DbTarget,
@@ -178,15 +214,20 @@ export async function insertBulkIdentities(
   tenancyOcid: string,
   count: number,
   offset: number,
+  signingKeyId: string,
 ): Promise<BulkIdentity[]> {
-  const rows: BulkIdentity[] = Array.from({ length: count }, () => ({ identityId: randomUUID(), tokenId: randomUUID() }));
+  const rows: BulkIdentity[] = Array.from({ length: count }, (_, i) => ({
+    identityId: randomUUID(),
+    tokenId: randomUUID(),
+    name: `scale-${offset + i}`,
+  }));
   const expiresAt = new Date(Date.now() + TTL * 1000);
   await withConnection(target, async (exec) => {
     const batch = 5000;
     for (let start = 0; start < rows.length; start += batch) {
       const slice = rows.slice(start, start + batch);
       const ids = slice.map((r) => r.identityId);
-      const names = slice.map((_, i) => `scale-${offset + start + i}`);
+      const names = slice.map((r) => r.name);
       const configIds = slice.map(() => randomUUID());
       const tokenIds = slice.map((r) => r.tokenId);
       await exec("BEGIN", []);
@@ -203,9 +244,9 @@ export async function insertBulkIdentities(
       );
       await exec(
         `INSERT INTO identity_access_tokens (id, "identityId", "authMethod", "accessTokenTTL", "accessTokenMaxTTL", "accessTokenNumUses",
-           "accessTokenNumUsesLimit", "createdAt", "expiresAt")
-         SELECT tid, iid, 'oci-auth', ${TTL}, ${TTL}, 0, 0, now(), $3::timestamptz FROM unnest($1::uuid[], $2::uuid[]) AS t(tid, iid)`,
-        [tokenIds, ids, expiresAt.toISOString()],
+           "accessTokenNumUsesLimit", "createdAt", "expiresAt", "signingKeyId")
+         SELECT tid, iid, 'oci-auth', ${TTL}, ${TTL}, 0, 0, now(), $3::timestamptz, $4 FROM unnest($1::uuid[], $2::uuid[]) AS t(tid, iid)`,
+        [tokenIds, ids, expiresAt.toISOString(), signingKeyId],
       );
       await exec("COMMIT", []);
     }
@@ -216,28 +257,29 @@ export async function insertBulkIdentities(
   return rows;
 }
 
-const b64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
-
 /**
- * An access token for a bulk row, in the app's format (packages/api/src/services/auth/tokens-jwt.ts:
- * HS256, iss "ociauth", jti = token row id). Checked against the app before use; if the app
+ * An access token for a bulk row, in the app's format (packages/api/src/services/auth/tokens-jwt.ts
+ * signToken, claims as token-claims-fns.ts writes them for a login without principal facts):
+ * ES256 under the app's signing key with its kid, iss = aud = the app's issuer (its PUBLIC_URL
+ * origin), sub = identity id, jti = token row id. Checked against the app before use; if the app
  * rejects it the scale run logs in through the API instead.
  */
-export function mintAccessToken(secret: string, orgId: string, row: BulkIdentity): string {
+export function mintAccessToken(key: BenchSigningKey, issuer: string, orgId: string, row: BulkIdentity): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const header = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const payload = b64url(
-    JSON.stringify({
-      authTokenType: "identityAccessToken",
-      identityId: row.identityId,
-      orgId,
-      authMethod: "oci-auth",
-      iss: "ociauth",
-      jti: row.tokenId,
-      iat: now,
-      exp: now + TTL,
-    }),
-  );
-  const signature = createHmac("sha256", secret).update(`${header}.${payload}`).digest("base64url");
-  return `${header}.${payload}.${signature}`;
+  return new SignJWT({
+    authTokenType: "identityAccessToken",
+    identityId: row.identityId,
+    orgId,
+    authMethod: "oci-auth",
+    ociauth: { org_id: orgId, org_slug: key.orgSlug, identity_name: row.name, auth_method: "oci-auth" },
+  })
+    .setProtectedHeader({ alg: "ES256", kid: key.kid, typ: "JWT" })
+    .setIssuer(issuer)
+    .setSubject(row.identityId)
+    .setAudience(issuer)
+    .setJti(row.tokenId)
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + TTL)
+    .sign(key.privateKey);
 }

@@ -170,14 +170,15 @@ export const ALL_BASELINES = ["raw-node", "fastify", "l0", "l1"] as const;
 export type BaselineKind = (typeof ALL_BASELINES)[number];
 
 /** A baseline server (src/baselines/<kind>.ts) in its own process on the same database. */
-export async function startBaseline(kind: BaselineKind, target: DbTarget, authSecret: string, logFile: string): Promise<RunningServer> {
+export async function startBaseline(kind: BaselineKind, target: DbTarget, logFile: string): Promise<RunningServer> {
   const port = await freePort();
   const handle = spawnLogged({
     name: `${kind} baseline (${target.kind})`,
     command: process.execPath,
     args: ["--import", "tsx", `src/baselines/${kind}.ts`],
     cwd: BENCH_DIR,
-    env: serverEnv(target, { NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", AUTH_SECRET: authSecret }),
+    // No AUTH_SECRET: a baseline verifies with the public keys it reads from signing_keys.
+    env: serverEnv(target, { NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" }),
     logFile,
   });
   await waitForLog(handle, /listening on/, 60_000);

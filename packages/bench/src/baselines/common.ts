@@ -1,9 +1,9 @@
 // What the raw node:http and Fastify baselines do for scenario (a), on the same database as the app:
-// verify the HS256 JWT (key imported once), one indexed SELECT of the token row, one SELECT of
-// the identity's OCI auth config, JSON response. Two queries per request, no ORM, no cache.
-import { createSecretKey, type KeyObject } from "node:crypto";
-import { jwtVerify } from "jose";
+// verify the ES256 JWT as the app does (token-verifier.ts: public keys read at start, a verified
+// token remembered by its string), one indexed SELECT of the token row, one SELECT of the
+// identity's OCI auth config, JSON response. Two queries per request, no ORM, no row cache.
 import pg from "pg";
+import { createTokenVerifier } from "./token-verifier.js";
 
 export interface QueryRunner {
   query<T>(text: string, params: unknown[]): Promise<T[]>;
@@ -77,18 +77,16 @@ export interface Reply {
 const error = (status: number, message: string): Reply => ({ status, body: JSON.stringify({ statusCode: status, message }) });
 
 /** The request handler shared by both baselines (framework-independent). */
-export function createReadHandler(runner: QueryRunner, secret: string) {
-  const key: KeyObject = createSecretKey(Buffer.from(secret, "utf8"));
+export function createReadHandler(runner: QueryRunner, publicKeys: Map<string, CryptoKey>) {
+  const verify = createTokenVerifier(publicKeys);
   return async (authorization: string | undefined, identityId: string): Promise<Reply> => {
     if (!UUID.test(identityId)) return error(422, "invalid identityId");
     const token = authorization?.startsWith("Bearer ") ? authorization.slice(7) : undefined;
     if (!token) return error(401, "Token missing");
-    let claims: { jti?: string; identityId?: unknown };
-    try {
-      ({ payload: claims } = await jwtVerify(token, key, { algorithms: ["HS256"], issuer: "ociauth" }));
-    } catch {
-      return error(403, "invalid token");
-    }
+    const verified = await verify(token);
+    if (verified === "expired") return error(401, "Token expired");
+    if (verified === "invalid") return error(403, "invalid token");
+    const claims = verified.payload;
     if (typeof claims.jti !== "string" || !UUID.test(claims.jti)) return error(403, "invalid token");
     const [row] = await runner.query<TokenRow>(TOKEN_SQL, [claims.jti]);
     if (!row || row.identityId !== claims.identityId) return error(403, "invalid token");
@@ -109,9 +107,8 @@ export function createReadHandler(runner: QueryRunner, secret: string) {
 
 export function baselineEnv() {
   const port = Number(process.env.PORT);
-  const secret = process.env.AUTH_SECRET;
-  if (!port || !secret) throw new Error("PORT and AUTH_SECRET are required");
-  return { port, host: process.env.HOST ?? "127.0.0.1", secret };
+  if (!port) throw new Error("PORT is required");
+  return { port, host: process.env.HOST ?? "127.0.0.1" };
 }
 
 export const READ_PATH = /^\/api\/v1\/auth\/oci-auth\/identities\/([^/?]+)$/;

@@ -1,10 +1,11 @@
 // Baseline: the same work as raw-node.ts on Fastify + pg (the stack Infisical uses).
 import Fastify from "fastify";
 import { baselineEnv, createReadHandler, openRunner } from "./common.js";
+import { loadPublicKeys } from "./token-verifier.js";
 
-const { port, host, secret } = baselineEnv();
+const { port, host } = baselineEnv();
 const { runner, describe } = await openRunner(process.env);
-const handle = createReadHandler(runner, secret);
+const handle = createReadHandler(runner, await loadPublicKeys(runner));
 
 const app = Fastify({ logger: false, keepAliveTimeout: 65_000 });
 app.get<{ Params: { identityId: string } }>("/api/v1/auth/oci-auth/identities/:identityId", async (request, reply) => {

@@ -1,13 +1,12 @@
 // What the L0 and L1 baselines share: scenario (a) served from memory, the way the app serves it
-// once its cache is warm. The HS256 token is verified once with jose and then remembered by its
-// string (its expiry still checked on every use); the identities and their OCI auth configs are
+// once its cache is warm. The ES256 token is verified as the app verifies it (token-verifier.ts:
+// once with jose, then remembered by its string, its expiry still checked on every use); the identities and their OCI auth configs are
 // read from the database once at start into a Map; the response is the app's JSON (the same keys
 // in the same order, trusted IPs as stored: `{ipAddress, type, prefix?}`). No revocation check and
 // no permission check beyond "the token's organisation is the identity's": the floor of the work.
-import { createSecretKey } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
-import { jwtVerify } from "jose";
 import { type ConfigRow, READ_PATH, type QueryRunner, type Reply } from "./common.js";
+import { createTokenVerifier } from "./token-verifier.js";
 
 interface TrustedIp {
   ipAddress: string;
@@ -86,12 +85,6 @@ export async function loadIdentities(runner: QueryRunner): Promise<Map<string, I
   return map;
 }
 
-interface VerifiedToken {
-  identityId: string;
-  orgId: string;
-  expMs: number;
-}
-
 /** What one successful read was: the L1 baseline writes it as an audit row. */
 export interface ReadEvent {
   orgId: string;
@@ -103,7 +96,6 @@ export interface ReadEvent {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_VERIFIED = 10_000;
 
 const error = (status: number, message: string): Reply => ({ status, body: JSON.stringify({ statusCode: status, message }) });
 
@@ -113,30 +105,19 @@ const error = (status: number, message: string): Reply => ({ status, body: JSON.
  */
 export function createMemoryReadHandler(
   identities: Map<string, IdentityEntry>,
-  secret: string,
+  publicKeys: Map<string, CryptoKey>,
   record?: (event: ReadEvent) => Promise<void>,
 ) {
-  const key = createSecretKey(Buffer.from(secret, "utf8"));
-  const verified = new Map<string, VerifiedToken>();
+  const verifyToken = createTokenVerifier(publicKeys);
 
-  async function verify(token: string): Promise<VerifiedToken | "expired" | null> {
-    const known = verified.get(token);
-    if (known) return known.expMs > Date.now() ? known : "expired";
-    try {
-      const { payload } = await jwtVerify(token, key, { algorithms: ["HS256"], issuer: "ociauth" });
-      if (payload.authTokenType !== "identityAccessToken" || typeof payload.identityId !== "string" || typeof payload.jti !== "string")
-        return null;
-      const entry = {
-        identityId: payload.identityId,
-        orgId: String(payload.orgId),
-        expMs: typeof payload.exp === "number" ? payload.exp * 1000 : Infinity,
-      };
-      if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value as string);
-      verified.set(token, entry);
-      return entry;
-    } catch {
+  async function verify(token: string): Promise<{ identityId: string; orgId: string } | "expired" | null> {
+    const result = await verifyToken(token);
+    if (result === "expired") return result;
+    if (result === "invalid") return null;
+    const { payload } = result;
+    if (payload.authTokenType !== "identityAccessToken" || typeof payload.identityId !== "string" || typeof payload.jti !== "string")
       return null;
-    }
+    return { identityId: payload.identityId, orgId: String(payload.orgId) };
   }
 
   return async (req: IncomingMessage, identityId: string): Promise<Reply> => {

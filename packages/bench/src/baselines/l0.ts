@@ -2,10 +2,12 @@
 // no database work per request. The database is read once at start, then closed.
 import { baselineEnv, openRunner } from "./common.js";
 import { createMemoryReadHandler, loadIdentities, serveReads } from "./in-memory.js";
+import { loadPublicKeys } from "./token-verifier.js";
 
-const { port, host, secret } = baselineEnv();
+const { port, host } = baselineEnv();
 const { runner, describe } = await openRunner(process.env);
 const identities = await loadIdentities(runner);
+const publicKeys = await loadPublicKeys(runner);
 await runner.close();
 
 serveReads({
@@ -13,6 +15,6 @@ serveReads({
   port,
   host,
   describe: `${identities.size} identities loaded at start from ${describe}, closed since`,
-  handle: createMemoryReadHandler(identities, secret),
+  handle: createMemoryReadHandler(identities, publicKeys),
   close: async () => undefined,
 });

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { baselineEnv, openRunner, type QueryRunner } from "./common.js";
 import { createMemoryReadHandler, loadIdentities, serveReads, type ReadEvent } from "./in-memory.js";
+import { loadPublicKeys } from "./token-verifier.js";
 
 const MAX_BATCH = 200;
 
@@ -63,9 +64,10 @@ class AuditGroupCommit {
   }
 }
 
-const { port, host, secret } = baselineEnv();
+const { port, host } = baselineEnv();
 const { runner, describe } = await openRunner(process.env);
 const identities = await loadIdentities(runner);
+const publicKeys = await loadPublicKeys(runner);
 const audit = new AuditGroupCommit(runner);
 
 serveReads({
@@ -73,7 +75,7 @@ serveReads({
   port,
   host,
   describe: `${identities.size} identities loaded at start; audit rows through ${describe}`,
-  handle: createMemoryReadHandler(identities, secret, (event) => audit.write(event)),
+  handle: createMemoryReadHandler(identities, publicKeys, (event) => audit.write(event)),
   stats: () => ({ auditRows: audit.rows, auditInserts: audit.inserts }),
   close: () => runner.close(),
 });

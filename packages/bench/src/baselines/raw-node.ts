@@ -1,10 +1,11 @@
 // Baseline: a minimal node:http server doing scenario (a)'s work (see common.ts).
 import { createServer } from "node:http";
 import { baselineEnv, createReadHandler, openRunner, READ_PATH } from "./common.js";
+import { loadPublicKeys } from "./token-verifier.js";
 
-const { port, host, secret } = baselineEnv();
+const { port, host } = baselineEnv();
 const { runner, describe } = await openRunner(process.env);
-const handle = createReadHandler(runner, secret);
+const handle = createReadHandler(runner, await loadPublicKeys(runner));
 
 const server = createServer((req, res) => {
   const match = req.method === "GET" ? READ_PATH.exec(req.url ?? "") : null;
