@@ -637,9 +637,5 @@ export function offlineVerificationTable(runs: VerificationRun[], markdown: bool
     }
   }
   if (!rows.length) return null;
-  return table(
-    ["db", "tokens", "distinct", "client verifications/s", "jose.jwtVerify/s", "client / jose", "notes"],
-    rows,
-    markdown,
-  );
+  return table(["db", "tokens", "distinct", "client verifications/s", "jose.jwtVerify/s", "client / jose", "notes"], rows, markdown);
 }

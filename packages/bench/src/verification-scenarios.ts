@@ -121,11 +121,7 @@ async function sanityIntrospect(baseUrl: string, resourceServerToken: string, to
   if (!(JSON.parse(body) as { active?: boolean }).active) throw new Error(`POST ${INTROSPECT_PATH}: not active: ${body.slice(0, 300)}`);
 }
 
-async function measured(
-  id: keyof typeof VERIFICATION_TITLES,
-  env: Env,
-  fn: () => Promise<Measurement>,
-): Promise<ScenarioResult> {
+async function measured(id: keyof typeof VERIFICATION_TITLES, env: Env, fn: () => Promise<Measurement>): Promise<ScenarioResult> {
   const title = VERIFICATION_TITLES[id];
   env.log(`  ${title} …`);
   try {
@@ -205,7 +201,12 @@ async function offlineVerification(issuer: string, hotToken: string, tokens: str
     ["hot", [hotToken]],
   ] as const) {
     // A short warm-up of both (JIT), not counted.
-    await alternate(0.5, 100, (i) => client(list[i % list.length]!), (i) => jose(list[i % list.length]!));
+    await alternate(
+      0.5,
+      100,
+      (i) => client(list[i % list.length]!),
+      (i) => jose(list[i % list.length]!),
+    );
     const { verifyPerSec, baselinePerSec } = await alternate(
       secondsEach,
       sliceMs,
@@ -265,7 +266,11 @@ export async function runVerification(db: DbKind, target: DbTarget, env: Env): P
       connections,
       durationSec: env.options.durationSec,
       warmupSec: env.options.warmupSec,
-      watch: { serverPid: app.handle.pid, standInPid: env.standInPid, postgresDataDir: db === "postgres" ? env.postgresDataDir : undefined },
+      watch: {
+        serverPid: app.handle.pid,
+        standInPid: env.standInPid,
+        postgresDataDir: db === "postgres" ? env.postgresDataDir : undefined,
+      },
     };
     if (want.has("i16") || want.has("iu16")) {
       run.scenarios.push(
