@@ -86,7 +86,8 @@ describe("prisma migrate deploy through the CLI", () => {
       const triggers = await db.prisma.$queryRawUnsafe<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM pg_trigger WHERE tgname LIKE '%notify%'`,
       );
-      expect(triggers).toEqual([{ n: 6 }]);
+      // identities (update, delete), OCI auth, Token Auth, tokens (update, delete), signing keys, their wraps, organizations.
+      expect(triggers).toEqual([{ n: 9 }]);
       await db.close();
     } finally {
       await server.stop();

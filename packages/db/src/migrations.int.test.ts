@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -108,9 +108,15 @@ describe.each(["pglite", "postgres"] as const)("start-up migrations on %s", (kin
   it("the organization slugs migration gives existing organizations unique slugs from their names", async () => {
     const dir = copyMigrations();
     const slugsMigration = "20261207161000_organization_slugs";
+    // Held back with every later migration: the database is as it was just before slugs existed.
+    const heldBack = readdirSync(dir)
+      .filter((name) => /^\d{14}_/.test(name) && name >= slugsMigration)
+      .sort();
     const held = path.join(root, `held-${counter++}`);
-    cpSync(path.join(dir, slugsMigration), held, { recursive: true });
-    rmSync(path.join(dir, slugsMigration), { recursive: true });
+    for (const name of heldBack) {
+      cpSync(path.join(dir, name), path.join(held, name), { recursive: true });
+      rmSync(path.join(dir, name), { recursive: true });
+    }
     const target = await newTarget(kind);
     const before = await migrate(target, dir);
     const names = ["Acme", "acme", "ACME!", "Café Zürich", "***", "", "Build & Deploy -- Team", "Acme 2"];
@@ -123,10 +129,11 @@ describe.each(["pglite", "postgres"] as const)("start-up migrations on %s", (kin
       );
     }
     await before.database.close();
-    cpSync(held, path.join(dir, slugsMigration), { recursive: true });
+    for (const name of heldBack) cpSync(path.join(held, name), path.join(dir, name), { recursive: true });
 
     const after = await migrate(target, dir);
-    expect(after.report).toEqual({ deployed: true, applied: [slugsMigration] });
+    expect(after.report).toEqual({ deployed: true, applied: heldBack });
+    expect(heldBack[0]).toBe(slugsMigration);
     const rows = await after.database.prisma.$queryRawUnsafe<{ name: string; slug: string }[]>(
       `SELECT name, slug FROM organizations ORDER BY "createdAt"`,
     );
