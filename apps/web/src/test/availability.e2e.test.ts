@@ -10,7 +10,7 @@ import { type PostgresServer, seedAuditEvents, startPostgresServer } from "@ocia
 import { createTestApiKey, createTestOcid, type OciStandIn, signGetUserWithOciCommon, startOciStandIn } from "@ociauth/oci-stand-in";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stop } from "./run-app";
+import { E2E_AUTH_SECRET, stop } from "./run-app";
 import { startServerProcess } from "./server-process";
 
 /** The most identities one list page holds (limit's maximum). */
@@ -47,7 +47,7 @@ describe("availability under the heaviest allowed requests (pnpm start on Postgr
     postgres = await startPostgresServer();
     const databaseUrl = await postgres.createDatabase();
     oci = await startOciStandIn({ users: [{ id: userOcid, compartmentId: tenancyOcid, name: "loader", publicKeys: [key.publicKeyPem] }] });
-    app = await startServerProcess({ DATABASE_URL: databaseUrl, OCI_IDENTITY_ENDPOINT: oci.url });
+    app = await startServerProcess({ DATABASE_URL: databaseUrl, AUTH_SECRET: E2E_AUTH_SECRET, OCI_IDENTITY_ENDPOINT: oci.url });
     const boot = await fetch(`${app.url}/api/v1/admin/bootstrap`, {
       method: "POST",
       headers: { "content-type": "application/json" },

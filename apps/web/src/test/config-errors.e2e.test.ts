@@ -94,7 +94,12 @@ describe("secrets given as files (X_FILE)", () => {
     } finally {
       await stop(again.child);
     }
-    const other = await runServerUntilExit({ PGLITE_DIR: data.dir, AUTH_SECRET: `${authSecret}-another` });
+    // The stopped server's process may hold the data folder a moment longer: try again until it let go.
+    let other = await runServerUntilExit({ PGLITE_DIR: data.dir, AUTH_SECRET: `${authSecret}-another` });
+    for (let tries = 0; other.output.includes("is already open in another process") && tries < 20; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      other = await runServerUntilExit({ PGLITE_DIR: data.dir, AUTH_SECRET: `${authSecret}-another` });
+    }
     expect(other.code).not.toBe(0);
     expect(other.output).toContain("AUTH_SECRET does not match the secret this database's signing keys are stored under");
   });

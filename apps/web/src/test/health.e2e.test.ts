@@ -1,7 +1,7 @@
 import { type PostgresServer, startPostgresServer } from "@ociauth/db/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stop } from "./run-app";
+import { E2E_AUTH_SECRET, stop } from "./run-app";
 import { startServerProcess } from "./server-process";
 
 const getJson = async (url: string) => {
@@ -17,7 +17,7 @@ describe("health endpoints on PostgreSQL", () => {
   beforeAll(async () => {
     postgres = await startPostgresServer();
     databaseUrl = await postgres.createDatabase();
-    app = await startServerProcess({ DATABASE_URL: databaseUrl });
+    app = await startServerProcess({ DATABASE_URL: databaseUrl, AUTH_SECRET: E2E_AUTH_SECRET });
   });
   afterAll(async () => {
     if (app) await stop(app.child);

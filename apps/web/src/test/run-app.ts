@@ -7,6 +7,9 @@ import { freePort } from "@ociauth/db/testing";
 /** apps/web */
 export const appDir = path.resolve(import.meta.dirname, "../..");
 
+/** The root secret of tests on PostgreSQL, where AUTH_SECRET is required. */
+export const E2E_AUTH_SECRET = "e2e-root-secret-with-at-least-32-characters";
+
 /** A new PGlite data folder (PGlite creates only the last path segment) and how to remove it. */
 export function tempDataDir(): { dir: string; remove: () => void } {
   const parent = mkdtempSync(path.join(os.tmpdir(), "ociauth-e2e-"));

@@ -5,7 +5,7 @@ import { startPostgresServer } from "@ociauth/db/testing";
 import { createTestApiKey, createTestOcid, signGetUserWithOciCommon, startOciStandIn } from "@ociauth/oci-stand-in";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { startApp, stop } from "./run-app";
+import { E2E_AUTH_SECRET, startApp, stop } from "./run-app";
 
 const TENANCY = "ocid1.tenancy.oc1..aaaaaaaae2e";
 
@@ -107,7 +107,7 @@ describe("pnpm start (production server)", () => {
     const server = await startPostgresServer();
     cleanups.push(() => server.stop());
     const url = await server.createDatabase("e2e");
-    const app = await startApp({ DATABASE_URL: url });
+    const app = await startApp({ DATABASE_URL: url, AUTH_SECRET: E2E_AUTH_SECRET });
     cleanups.push(() => stop(app.child));
     const { attach, again } = await seedScenario(app.url);
     expect(attach.status).toBe(200);
