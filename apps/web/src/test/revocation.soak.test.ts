@@ -91,6 +91,11 @@ describe("revocations, demotions and use limits across three instances (soak)", 
         await sleep(RUN_MS / 4);
         for (const { identityId } of identities.slice(0, 2)) {
           if (!running()) break;
+          // A token of its own outside the issuer's revocable pool, so the creator always has one
+          // to try after the demotion (else a run whose tokens were all revoked shows nothing).
+          const login = await cluster.login(Math.floor(Math.random() * 3), identityId);
+          if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+          tokenIdentity.set(login.body.accessToken, identityId);
           const res = await cluster.api(Math.floor(Math.random() * 3), "PATCH", `/api/v1/identities/${identityId}`, {
             token: cluster.adminToken,
             body: { role: "viewer" },
