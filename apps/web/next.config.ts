@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { NextConfig } from "next";
 
 /**
@@ -17,6 +18,8 @@ const nextConfig: NextConfig = {
   // which Node loads from packages/api/dist at run time, the same module the HTTP entry runs.
   transpilePackages: ["@ociauth/schema"],
   poweredByHeader: false,
+  output: "standalone",
+  outputFileTracingRoot: path.join(import.meta.dirname, "..", ".."),
   typescript: { ignoreBuildErrors: true }, // `pnpm typecheck` runs tsc; the build need not repeat it
   headers: async () => [{ source: "/:path*", headers: securityHeaders }],
 };

@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["src/**/*.test.ts"],
-          exclude: ["src/**/*.e2e.test.ts", "src/**/*.soak.test.ts", "src/**/*.cluster.test.ts"],
+          exclude: ["src/**/*.e2e.test.ts", "src/**/*.soak.test.ts", "src/**/*.cluster.test.ts", "src/**/*.image.test.ts"],
         },
       },
       { resolve: { alias }, test: { name: "e2e", include: ["src/**/*.e2e.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 } },
@@ -41,6 +41,16 @@ export default defineConfig({
           globalSetup: ["../../packages/db/src/testing/vitest-postgres-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 240_000,
+        },
+      },
+      // `pnpm test:image`: deploy/Dockerfile built with buildah and run read-only as uid 1000.
+      {
+        resolve: { alias },
+        test: {
+          name: "image",
+          include: ["src/**/*.image.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 1_500_000,
         },
       },
     ],

@@ -1,18 +1,13 @@
 // Applies pending migrations (Prisma's own migrate) to the configured database: PGlite by default,
-// PostgreSQL when DATABASE_URL is set. Runs Prisma whether or not anything is pending; the server
-// checks by itself at start (packages/db migrations.ts). Not beside a server using the same PGlite
-// folder: one process per folder.
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+// PostgreSQL when DATABASE_URL (or DATABASE_URL_FILE) is set; nothing when it is up to date. The
+// server does the same at start; this is the step on its own, for a migration Job before a rolling
+// upgrade. Not beside a server using the same PGlite folder: one process per folder.
+import { runMigrationStep } from "@ociauth/api";
 
-const dbPackage = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../packages/db");
-console.log("Applying database migrations…");
-const result = spawnSync("pnpm", ["exec", "prisma", "migrate", "deploy", "--config", "prisma.config.ts"], {
-  cwd: dbPackage,
-  stdio: "inherit",
-});
-if (result.status !== 0) {
-  console.error("Database migration failed (see above). The server was not started.");
-  process.exit(result.status ?? 1);
+try {
+  console.log(await runMigrationStep());
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  console.error("Database migration failed: nothing else was changed.");
+  process.exit(1);
 }

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
-import { envOf, parseCopy, parseDockerfile, repoPathOf, repoRoot } from "./dockerfile";
+import { envOf, parseCopy, parseDockerfile, repoRoot } from "./dockerfile";
 import { DEPLOY_NGINX_CONF, localNginxConf, NGINX_BIN } from "./nginx";
 
 /**
@@ -69,82 +69,78 @@ const inCidr = (ip: string, cidr: string) => {
 };
 
 describe("deploy/Dockerfile", () => {
-  it("builds in a stage of its own and runs a runtime stage from another base layer", () => {
+  it("builds in a stage of its own; the runtime stage only adds the traced tree and the volume's folder", () => {
     const stages = dockerfile.filter((i) => i.op === "FROM").map((i) => i.stage);
-    expect(stages).toEqual(["build", "prod-deps", "runtime"]);
-    expect(runtime.some((i) => i.op === "RUN")).toBe(false); // nothing is built or installed at run time
+    expect(stages).toEqual(["build", "runtime"]);
+    const runs = runtime.filter((i) => i.op === "RUN").map((i) => i.args);
+    expect(runs).toEqual(["mkdir -p /data && chown 1000:1000 /data && chmod 0700 /data"]);
+    const copies = runtime.filter((i) => i.op === "COPY").map((i) => parseCopy(i.args));
+    expect(copies).toEqual([{ from: "build", chown: undefined, sources: ["/out"], destination: "/app" }]);
+    // /out is what the build stage's last step assembles.
+    expect(dockerfile.filter((i) => i.stage === "build" && i.op === "RUN").at(-1)!.args).toMatch(
+      /node apps\/web\/scripts\/assemble-standalone\.mjs \/out$/,
+    );
+    expect(existsSync(path.join(root, "apps/web/scripts/assemble-standalone.mjs"))).toBe(true);
   });
 
-  it("copies only sources that exist, into the build stages, and none the .dockerignore leaves out", () => {
+  it("builds from the whole context, which .dockerignore keeps to sources", () => {
+    const copies = dockerfile.filter((i) => i.op === "COPY" && i.stage === "build").map((i) => parseCopy(i.args));
+    expect(copies).toEqual([{ from: undefined, chown: undefined, sources: ["."], destination: "." }]);
     const ignored = read(".dockerignore")
       .split("\n")
-      .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith("#"));
-    for (const copy of dockerfile.filter((i) => i.op === "COPY" && i.stage !== "runtime").map((i) => parseCopy(i.args))) {
-      expect(copy.from).toBeUndefined();
-      for (const source of copy.sources) {
-        expect(existsSync(path.join(root, source)), source).toBe(true);
-        if (source !== ".") expect(ignored, source).not.toContain(source);
-      }
-    }
+      .map((l) => l.trim());
+    for (const pattern of ["**/node_modules", "**/.next", "**/dist", "**/.data", ".git"]) expect(ignored).toContain(pattern);
   });
 
-  it("the runtime stage copies compiled output that the build stages produce (the repository after `pnpm build`)", () => {
-    const copies = runtime.filter((i) => i.op === "COPY").map((i) => parseCopy(i.args));
-    expect(copies.length).toBeGreaterThan(5);
-    for (const copy of copies) {
-      expect(["build", "prod-deps"]).toContain(copy.from);
-      for (const source of copy.sources) {
-        const inRepo = repoPathOf(source, copy.from!);
-        if (copy.from === "prod-deps" && source.endsWith("/node_modules")) {
-          // Installed in that stage: one of the packages whose manifest it copies.
-          const dir = path.dirname(source);
-          const manifests = dockerfile.filter((i) => i.stage === "prod-deps" && i.op === "COPY").flatMap((i) => parseCopy(i.args).sources);
-          expect(manifests, source).toContain(path.join(path.relative("/app", dir), "package.json"));
-        }
-        expect(existsSync(inRepo), `${copy.from}:${source}`).toBe(true);
-      }
-    }
-    const sources = copies.flatMap((c) => c.sources);
-    for (const needed of [
-      "/src/packages/api/dist",
-      "/src/apps/web/.next",
-      "/src/apps/web/server.mjs",
-      "/src/apps/web/scripts",
-      "/src/prisma",
-      "/src/packages/db/prisma.config.ts",
+  it("pins its base by digest, in one argument both stages use", () => {
+    const arg = dockerfile.find((i) => i.op === "ARG" && i.args.startsWith("NODE_IMAGE="))!;
+    expect(arg.args).toMatch(/^NODE_IMAGE=node:20-[a-z-]+@sha256:[0-9a-f]{64}$/);
+    expect(dockerfile.filter((i) => i.op === "FROM").map((i) => i.args.split(/\s+/)[0])).toEqual(["${NODE_IMAGE}", "${NODE_IMAGE}"]);
+  });
+
+  it("labels the version, revision and source, and gives the server the same version", () => {
+    const labels = runtime
+      .filter((i) => i.op === "LABEL")
+      .map((i) => i.args)
+      .join(" ");
+    for (const [label, arg] of [
+      ["version", "VERSION"],
+      ["revision", "REVISION"],
+      ["source", "SOURCE"],
     ]) {
-      expect(sources).toContain(needed);
+      expect(labels).toContain(`org.opencontainers.image.${label}="\${${arg}}"`);
+      expect(
+        runtime.some((i) => i.op === "ARG" && i.args.startsWith(`${arg}=`)),
+        arg,
+      ).toBe(true);
     }
-    expect(existsSync(path.join(root, "prisma/migrations"))).toBe(true);
-    expect(statSync(path.join(root, "apps/web/.next/BUILD_ID")).isFile()).toBe(true);
+    expect(env(runtime).OCIAUTH_VERSION).toBe("${VERSION}");
+    expect(env(runtime).OCIAUTH_REVISION).toBe("${REVISION}");
   });
 
-  it("starts what `pnpm start` starts", () => {
-    const startScript = JSON.parse(read("apps/web/package.json")).scripts.start as string;
-    expect(startScript).toBe("node ./scripts/start.mjs");
-    expect(runtime.filter((i) => i.op === "WORKDIR").at(-1)?.args).toBe("/app/apps/web");
-    expect(JSON.parse(last("CMD")!)).toEqual(["node", "scripts/start.mjs"]);
-    // …which runs server.mjs from that folder.
-    expect(read("apps/web/scripts/start.mjs")).toMatch(/spawn\(process\.execPath, \["server\.mjs"\], \{ cwd: appDir/);
-  });
-
-  it("runs as a numeric non-root user, exposes the port it listens on and checks /healthz", () => {
+  it("runs the server as PID 1 from /app, as a numeric non-root user, with the embedded database on a volume", () => {
+    expect(last("WORKDIR")).toBe("/app");
+    expect(JSON.parse(last("CMD")!)).toEqual(["node", "apps/web/server.mjs"]);
+    expect(existsSync(path.join(root, "apps/web/server.mjs"))).toBe(true);
     const user = last("USER")!;
     expect(user).toMatch(/^\d+(:\d+)?$/);
     expect(Number(user.split(":")[0])).toBeGreaterThan(0);
+    expect(last("VOLUME")).toBe("/data");
+    expect(env(runtime).PGLITE_DIR).toBe("/data/pglite");
+  });
+
+  it("exposes the port it listens on and checks /readyz", () => {
     const port = env(runtime).PORT;
+    expect(port).toBe("3000");
     expect(last("EXPOSE")).toBe(port);
     const healthcheck = last("HEALTHCHECK")!;
-    expect(healthcheck).toContain(`/healthz`);
+    expect(healthcheck).toContain(PROBE_PATHS.readiness);
     expect(healthcheck).toMatch(/process\.env\.PORT\|\|3000/);
-    expect(port).toBe("3000");
-    expect(Object.values(PROBE_PATHS)).toContain("/healthz");
   });
 
   it("sets only variables the server reads", () => {
     const known = variablesTheServerReads();
-    for (const name of Object.keys(env(runtime)).filter((n) => n !== "NODE_ENV")) expect(known, name).toContain(name);
+    for (const name of Object.keys(env(runtime)).filter((n) => n !== "NODE_ENV" && n !== "HOME")) expect(known, name).toContain(name);
   });
 });
 

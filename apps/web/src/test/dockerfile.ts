@@ -44,10 +44,3 @@ export function envOf(instructions: Instruction[]): Record<string, string> {
       .flatMap((i) => [...i.args.matchAll(/([A-Z_][A-Z0-9_]*)=(\S+)/g)].map((m) => [m[1]!, m[2]!] as const)),
   );
 }
-
-/** Where a path of a build stage comes from in the repository: /src is the build stage's copy of it, /app prod-deps'. */
-export function repoPathOf(stagePath: string, stage: string): string {
-  const prefix = stage === "build" ? "/src/" : "/app/";
-  if (!stagePath.startsWith(prefix)) throw new Error(`${stage}: ${stagePath} is outside ${prefix}`);
-  return path.join(repoRoot, stagePath.slice(prefix.length));
-}
