@@ -12,7 +12,8 @@ import { envOf, parseCopy, parseDockerfile, repoPathOf, repoRoot } from "./docke
  * No container engine runs here, so the image's runtime stage is assembled the way Docker would:
  * the prod-deps stage's COPY lines and its `pnpm install --prod`, then the runtime stage's COPY
  * lines from the built repository, in a temporary folder standing for /app with no other
- * node_modules above it. Then the migration Job's command and the image's CMD run there.
+ * node_modules above it. Then the Kubernetes migration initContainer's command and the image's CMD
+ * run there.
  */
 describe("deploy/Dockerfile's runtime stage, assembled from its own instructions", () => {
   const dockerfile = parseDockerfile(readFileSync(path.join(repoRoot, "deploy/Dockerfile"), "utf8"));
@@ -50,7 +51,7 @@ describe("deploy/Dockerfile's runtime stage, assembled from its own instructions
     }
   }
 
-  it("installs, migrates an empty PostgreSQL database with the Job's command and serves with CMD", async () => {
+  it("installs, migrates an empty PostgreSQL database with the Kubernetes migration command and serves with CMD", async () => {
     // prod-deps: manifests and lockfile, then its install (offline: the repository's install filled the store).
     let workdir = "/";
     for (const i of stage("prod-deps")) {
@@ -99,9 +100,9 @@ describe("deploy/Dockerfile's runtime stage, assembled from its own instructions
     const imageEnv = (extra: Record<string, string>) =>
       ({ PATH: process.env.PATH!, HOME: dir, ...envOf(stage("runtime")), ...extra }) as unknown as NodeJS.ProcessEnv;
 
-    // The migration Job's command, from its working directory.
-    const job = parseAllDocuments(readFileSync(path.join(repoRoot, "deploy/kubernetes/migrate-job.yaml"), "utf8"))[0]!.toJS();
-    const container = job.spec.template.spec.containers[0];
+    // The Kubernetes migration initContainer's command, from its working directory.
+    const deployment = parseAllDocuments(readFileSync(path.join(repoRoot, "deploy/kubernetes/base/deployment.yaml"), "utf8"))[0]!.toJS();
+    const container = deployment.spec.template.spec.initContainers.find((c: { name: string }) => c.name === "migrate");
     const [command, ...commandArgs] = container.command as string[];
     const migrated = spawnSync(command!, commandArgs, {
       cwd: local(container.workingDir),
