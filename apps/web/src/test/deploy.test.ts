@@ -1,29 +1,20 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { parse as parseYaml } from "yaml";
 import { envOf, parseCopy, parseDockerfile, repoRoot } from "./dockerfile";
 import { DEPLOY_NGINX_CONF, localNginxConf, NGINX_BIN } from "./nginx";
+import { inCidr, PROBE_PATHS, variablesTheServerReads } from "./server-settings";
 
 /**
- * deploy/: no container engine runs here, so the Dockerfile, compose file, Kubernetes manifests
- * and nginx.conf are checked against the repository itself: files they copy, the command, the
- * probe paths, the settings and ports the server really has.
+ * deploy/: no container engine runs here, so the Dockerfile, compose file and nginx.conf are
+ * checked against the repository itself: files they copy, the command, the probe paths, the
+ * settings and ports the server really has. The Kubernetes manifests: kubernetes.test.ts.
  */
 const root = repoRoot;
-const deployDir = path.join(root, "deploy");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
-
-/**
- * The probe paths the server answers: GET /healthz (alive) and GET /readyz (ready: database
- * reachable). Served by packages/api's front door.
- */
-const PROBE_PATHS = { liveness: "/healthz", readiness: "/readyz" };
-
-/** Variables read by Next.js itself, not by our code. */
-const NEXT_VARIABLES = ["NEXT_TELEMETRY_DISABLED"];
 
 // ---- Dockerfile -------------------------------------------------------------------------------
 
@@ -35,38 +26,6 @@ const env = envOf;
 // ---- YAML ---------------------------------------------------------------------------------------
 
 const compose = parseYaml(read("deploy/docker-compose.yml"), { merge: true }); // `<<:` as Compose reads it
-const manifests = readdirSync(path.join(deployDir, "kubernetes"))
-  .filter((f) => f.endsWith(".yaml"))
-  .flatMap((file) => parseAllDocuments(read(`deploy/kubernetes/${file}`)).map((doc) => ({ file, doc: doc.toJS() as any })));
-const manifest = (kind: string) => manifests.filter((m) => m.doc.kind === kind).map((m) => m.doc);
-const podSpecs = () => [...manifest("Deployment"), ...manifest("Job")].map((d) => d.spec.template.spec);
-
-// ---- what the server reads ----------------------------------------------------------------------
-
-/** Every variable our server code reads: config.ts's schema plus direct process.env reads. */
-function variablesTheServerReads(): Set<string> {
-  const names = new Set<string>(NEXT_VARIABLES);
-  const config = read("packages/api/src/core/config.ts");
-  const schema = config.slice(config.indexOf("const envSchema"), config.indexOf("});", config.indexOf("const envSchema")));
-  for (const m of schema.matchAll(/^\s{2}([A-Z_][A-Z0-9_]*):/gm)) names.add(m[1]!);
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? (e.name === "generated" ? [] : walk(path.join(dir, e.name))) : [path.join(dir, e.name)],
-    );
-  for (const dir of ["packages/api/src", "packages/db/src"]) {
-    for (const file of walk(path.join(root, dir)).filter((f) => /\.ts$/.test(f) && !/\.test\.ts$|\/test\/|\/testing\//.test(f))) {
-      for (const m of readFileSync(file, "utf8").matchAll(/\benv\.([A-Z_][A-Z0-9_]*)/g)) names.add(m[1]!);
-    }
-  }
-  return names;
-}
-
-const ipv4 = (ip: string) => ip.split(".").reduce((n, part) => n * 256 + Number(part), 0);
-const inCidr = (ip: string, cidr: string) => {
-  const [base, bits = "32"] = cidr.split("/");
-  const size = 2 ** (32 - Number(bits));
-  return Math.floor(ipv4(ip) / size) === Math.floor(ipv4(base!) / size);
-};
 
 describe("deploy/Dockerfile", () => {
   it("builds in a stage of its own; the runtime stage only adds the traced tree and the volume's folder", () => {
@@ -173,15 +132,10 @@ describe("deploy/docker-compose.yml", () => {
     }
   });
 
-  it("migrates with the command the Kubernetes Job and packages/db's db:migrate use", () => {
-    const job = manifest("Job")[0].spec.template.spec.containers[0];
-    expect(services.migrate.command).toEqual(job.command);
-    expect(services.migrate.working_dir).toBe(job.workingDir);
-    const dbMigrate = JSON.parse(read("packages/db/package.json")).scripts["db:migrate"] as string;
-    // node <prisma's CLI> <the same arguments as db:migrate>, from packages/db.
-    expect(["prisma", ...job.command.slice(2)].join(" ")).toBe(dbMigrate);
-    expect(job.workingDir).toBe("/app/packages/db");
-    expect(existsSync(path.join(root, "packages/db", job.command[1]))).toBe(true);
+  it("migrates with the image's migration step, as the Kubernetes pods' initContainer does", () => {
+    expect(services.migrate.command).toEqual(["node", "apps/web/scripts/migrate.mjs"]);
+    expect(services.migrate.working_dir).toBeUndefined(); // the image's WORKDIR, /app
+    expect(existsSync(path.join(root, "apps/web/scripts/migrate.mjs"))).toBe(true);
   });
 });
 
@@ -216,68 +170,6 @@ describe("deploy/nginx/nginx.conf", () => {
       expect(spawnSync(NGINX_BIN, ["-t", "-p", dir, "-c", file, "-e", path.join(dir, "error.log")]).status).not.toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-describe("deploy/kubernetes", () => {
-  it("every manifest names its API, kind and name", () => {
-    expect(manifests.map((m) => m.doc.kind).sort()).toEqual(["ConfigMap", "Deployment", "Job", "Secret", "Service"]);
-    for (const { file, doc } of manifests) {
-      expect(doc.apiVersion, file).toMatch(/^(v1|apps\/v1|batch\/v1)$/);
-      expect(doc.metadata?.name, file).toMatch(/^[a-z0-9-]+$/);
-    }
-  });
-
-  it("the Deployment probes /readyz and /healthz on the container's port, with resources, as non-root", () => {
-    const deployment = manifest("Deployment")[0];
-    const pod = deployment.spec.template;
-    expect(pod.metadata.labels).toMatchObject(deployment.spec.selector.matchLabels);
-    const container = pod.spec.containers[0];
-    expect(container.ports).toEqual([{ name: "http", containerPort: Number(env(runtime).PORT) }]);
-    expect(container.readinessProbe.httpGet).toEqual({ path: PROBE_PATHS.readiness, port: "http" });
-    expect(container.livenessProbe.httpGet).toEqual({ path: PROBE_PATHS.liveness, port: "http" });
-    // The writable places of a read-only container: Next's cache and /tmp.
-    expect(container.volumeMounts.map((v: any) => v.mountPath).sort()).toEqual(["/app/apps/web/.next/cache", "/tmp"]);
-  });
-
-  it("every pod runs non-root without privilege escalation and has resources", () => {
-    const user = Number(last("USER")!.split(":")[0]);
-    for (const pod of podSpecs()) {
-      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: user });
-      for (const container of pod.containers) {
-        expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
-        expect(container.resources.requests.cpu).toBeTruthy();
-        expect(container.resources.limits.memory).toBeTruthy();
-      }
-    }
-  });
-
-  it("the Service selects the Deployment's pods on the named port", () => {
-    const service = manifest("Service")[0];
-    expect(manifest("Deployment")[0].spec.template.metadata.labels).toMatchObject(service.spec.selector);
-    expect(service.spec.ports[0].targetPort).toBe("http");
-  });
-
-  it("the ConfigMap and Secret hold only settings the server reads, and every reference to them resolves", () => {
-    const known = variablesTheServerReads();
-    const configMap = manifest("ConfigMap")[0];
-    const secret = manifest("Secret")[0];
-    for (const name of [...Object.keys(configMap.data), ...Object.keys(secret.stringData)]) expect(known, name).toContain(name);
-    expect(Object.keys(secret.stringData).sort()).toEqual(["AUTH_SECRET", "DATABASE_URL"]);
-    expect(configMap.data.PORT).toBe(env(runtime).PORT);
-    for (const pod of podSpecs()) {
-      for (const container of pod.containers) {
-        for (const from of container.envFrom ?? []) {
-          if (from.configMapRef) expect(from.configMapRef.name).toBe(configMap.metadata.name);
-          if (from.secretRef) expect(from.secretRef.name).toBe(secret.metadata.name);
-        }
-        for (const variable of container.env ?? []) {
-          expect(known).toContain(variable.name);
-          expect(variable.valueFrom.secretKeyRef.name).toBe(secret.metadata.name);
-          expect(Object.keys(secret.stringData)).toContain(variable.valueFrom.secretKeyRef.key);
-        }
-      }
     }
   });
 });
