@@ -104,6 +104,9 @@ describe("the image", () => {
         expect(existsSync(path.join(root, compiler)), compiler).toBe(false);
       }
       expect(statSync(path.join(root, "data")).uid).toBe(1000);
+      // The build's CA secret (a TLS-intercepting proxy's) stays out of the image.
+      expect(existsSync(path.join(root, "run/secrets/ca-certificates"))).toBe(false);
+      expect(config.Env.filter((e) => /CA_CERTS|cafile/i.test(e))).toEqual([]);
     } finally {
       buildah(["rm", name]);
     }
