@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { configurationVariableNames } from "@ociauth/api/config";
 import { envOf, parseCopy, parseDockerfile, repoPathOf, repoRoot } from "./dockerfile";
 import { DEPLOY_NGINX_CONF, localNginxConf, NGINX_BIN } from "./nginx";
 
@@ -43,22 +44,9 @@ const podSpecs = () => [...manifest("Deployment"), ...manifest("Job")].map((d) =
 
 // ---- what the server reads ----------------------------------------------------------------------
 
-/** Every variable our server code reads: config.ts's schema plus direct process.env reads. */
+/** Every variable the server reads: its configuration schema's (packages/api checks its sources read no other). */
 function variablesTheServerReads(): Set<string> {
-  const names = new Set<string>(NEXT_VARIABLES);
-  const config = read("packages/api/src/core/config.ts");
-  const schema = config.slice(config.indexOf("const envSchema"), config.indexOf("});", config.indexOf("const envSchema")));
-  for (const m of schema.matchAll(/^\s{2}([A-Z_][A-Z0-9_]*):/gm)) names.add(m[1]!);
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? (e.name === "generated" ? [] : walk(path.join(dir, e.name))) : [path.join(dir, e.name)],
-    );
-  for (const dir of ["packages/api/src", "packages/db/src"]) {
-    for (const file of walk(path.join(root, dir)).filter((f) => /\.ts$/.test(f) && !/\.test\.ts$|\/test\/|\/testing\//.test(f))) {
-      for (const m of readFileSync(file, "utf8").matchAll(/\benv\.([A-Z_][A-Z0-9_]*)/g)) names.add(m[1]!);
-    }
-  }
-  return names;
+  return new Set([...NEXT_VARIABLES, ...configurationVariableNames()]);
 }
 
 const ipv4 = (ip: string) => ip.split(".").reduce((n, part) => n * 256 + Number(part), 0);
