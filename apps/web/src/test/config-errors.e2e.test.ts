@@ -18,6 +18,7 @@ describe("configuration errors stop the server with a message naming the variabl
     ["METRICS_PORT", "http", /METRICS_PORT must be a port number/],
     ["METRICS", "on", /METRICS=on needs METRICS_TOKEN \(.*\) or METRICS_PORT/],
     ["METRICS_TOKEN", "too-short", /METRICS_TOKEN must be at least 32 characters/],
+    ["OCIAUTH_VERSION", "1.0 beta", /OCIAUTH_VERSION: OCIAUTH_VERSION must be 1 to 128 letters/],
   ])("%s=%s", async (name, value, message) => {
     const { code, output } = await runServerUntilExit({ PGLITE_DIR: data.dir, [name]: value });
     expect(code).toBe(1);
