@@ -15,14 +15,14 @@ import {
 const root = path.resolve(import.meta.dirname, "../../../..");
 const readme = path.join(root, "README.md");
 
-/** Every `env.NAME` / `process.env.NAME` read in the server's sources (packages/api and packages/db, tests and test tooling aside). */
+/** Every `env.NAME` / `process.env.NAME` read in the server's sources (packages/api, packages/db and packages/schema, tests and test tooling aside). */
 function variablesReadInSources(): Map<string, string> {
   const found = new Map<string, string>();
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? (e.name === "generated" ? [] : walk(path.join(dir, e.name))) : [path.join(dir, e.name)],
     );
-  for (const dir of ["packages/api/src", "packages/db/src"]) {
+  for (const dir of ["packages/api/src", "packages/db/src", "packages/schema/src"]) {
     for (const file of walk(path.join(root, dir)).filter((f) => /\.ts$/.test(f) && !/\.test\.ts$|\/test\/|\/testing\//.test(f))) {
       for (const m of readFileSync(file, "utf8").matchAll(/\benv\.([A-Z_][A-Z0-9_]*)/g)) found.set(m[1]!, path.relative(root, file));
     }
