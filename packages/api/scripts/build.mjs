@@ -3,7 +3,8 @@
 // stays external and must be a dependency of this package, so Node finds it at run time: the
 // build checks that and names what is missing. Types come from the sources (tsc checks them).
 // `--watch` (what `pnpm dev` runs) builds again whenever a source changes, until stopped.
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, context } from "esbuild";
@@ -22,6 +23,19 @@ const externalUnlessWorkspace = {
   },
 };
 
+/** The version and git revision built, written into the bundle (what /api/status shows where no checkout or OCIAUTH_* says otherwise). */
+function builtFrom() {
+  const root = path.resolve(packageDir, "../..");
+  const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
+  let revision = "unknown";
+  try {
+    revision = execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    // Not a git checkout (a source archive, a container build without .git): the image passes REVISION instead.
+  }
+  return { version: version ?? "unknown", revision };
+}
+
 const options = {
   absWorkingDir: packageDir,
   entryPoints: ["src/index.ts"],
@@ -34,6 +48,7 @@ const options = {
   metafile: true,
   logLevel: "warning",
   plugins: [externalUnlessWorkspace],
+  define: { __OCIAUTH_BUILD__: JSON.stringify(builtFrom()) },
 };
 
 if (process.argv.includes("--watch")) {

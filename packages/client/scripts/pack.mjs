@@ -24,6 +24,17 @@ const outDir = path.resolve(process.argv[2] ?? path.join(packageDir, ".pack"));
 const stage = path.join(outDir, "package");
 const dist = path.join(stage, "dist");
 const source = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8"));
+/** The release version: the repository's (root package.json), the same as the server's. */
+const version = JSON.parse(readFileSync(path.join(repoDir, "package.json"), "utf8")).version;
+
+/** The git revision packed (`ociauth --version` shows it), "unknown" outside a checkout. */
+function revision() {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: repoDir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "unknown";
+  }
+}
 
 /** Versions of the pnpm catalog (pnpm-workspace.yaml), for the dependencies the tarball keeps. */
 function catalogVersions() {
@@ -53,6 +64,7 @@ async function bundleJs() {
     chunkNames: "chunks/[name]-[hash]",
     legalComments: "none",
     logLevel: "warning",
+    define: { __OCIAUTH_BUILD__: JSON.stringify({ version, revision: revision() }) },
   });
 }
 
@@ -199,7 +211,7 @@ function writeManifest() {
   for (const [name, version] of Object.entries(dependencies)) if (!version) throw new Error(`${name} has no catalog version`);
   const manifest = {
     name: source.name,
-    version: source.version ?? "0.1.0",
+    version,
     description: "Typed client, OCI login helpers and the `ociauth` CLI for the OCI Auth service",
     license: "MIT",
     type: "module",

@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -261,6 +263,17 @@ describe("ociauth CLI (in process: every usage error)", () => {
     expect(run).toMatchObject({ code: 2, stdout: "" });
     expect(run.stderr.startsWith(`${message}\n\n`), run.stderr).toBe(true);
     expect(run.stderr).toContain(`Usage:\n  ${usage}`);
+  });
+
+  it("--version (-V) prints the CLI's version and revision; OCIAUTH_VERSION / OCIAUTH_REVISION override them", async () => {
+    const root = path.resolve(import.meta.dirname, "../../..");
+    const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+    expect(await runCliInProcess(["--version"])).toEqual({ code: 0, stdout: `ociauth ${version} (revision ${head})\n`, stderr: "" });
+    expect((await runCliInProcess(["-V"])).stdout).toBe(`ociauth ${version} (revision ${head})\n`);
+    expect((await runCliInProcess(["--version"], { OCIAUTH_VERSION: "9.8.7" })).stdout).toBe(`ociauth 9.8.7 (revision ${head})\n`);
+    const overridden = await runCliProcess(["--version"], { OCIAUTH_VERSION: "9.8.7", OCIAUTH_REVISION: "feedbee" });
+    expect(overridden).toMatchObject({ code: 0, stdout: "ociauth 9.8.7 (revision feedbee)\n" });
   });
 
   it("help <command> [subcommand] prints that command's help", async () => {

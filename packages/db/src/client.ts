@@ -1,6 +1,7 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
 import { createPgAdapterFactory, createPgliteAdapterFactory } from "./adapter-fixes";
+import { databasePoolSize } from "./database-settings";
 import { type DatabaseTarget, resolveDatabaseTarget } from "./database-target";
 import { PrismaClient, type Prisma } from "./generated/prisma/client";
 import { openPGlite } from "./pglite";
@@ -77,7 +78,7 @@ export async function openDatabase(target: DatabaseTarget = resolveDatabaseTarge
     return database;
   }
   if (target.kind === "pglite") return wrapPglite(await openPGlite(target.dataDir), target);
-  const poolSize = Number(process.env.DATABASE_POOL_SIZE) || 10;
+  const poolSize = databasePoolSize();
   const { factory, pool } = createPgAdapterFactory(target.url, { max: poolSize });
   const prisma = new PrismaClient({ adapter: factory, transactionOptions });
   return {

@@ -1,5 +1,6 @@
 export * from "./client";
 export * from "./database-target";
+export { databasePoolSize, DEFAULT_DATABASE_POOL_SIZE, MAX_DATABASE_POOL_SIZE } from "./database-settings";
 export {
   checkDataFolderWritable,
   DamagedDataFolderError,

@@ -1,7 +1,10 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pgliteSharedBuffers } from "./database-settings";
 import { lockDataFolder } from "./folder-lock";
+
+export { DEFAULT_PGLITE_SHARED_BUFFERS, pgliteSharedBuffers } from "./database-settings";
 
 export class DamagedDataFolderError extends Error {
   constructor(
@@ -80,26 +83,6 @@ export function checkDataFolderWritable(dataDir: string): void {
   } catch (error) {
     throw unusable(error);
   }
-}
-
-/**
- * PGlite's shared buffers: its page cache, inside the process's WebAssembly heap, where every
- * page once touched stays resident. PostgreSQL's 128MB default put the embedded server at ~385 MB
- * idle; 16MB keeps it near 245 MB. Pages beyond it are read through the operating system's file
- * cache. `PGLITE_SHARED_BUFFERS` sets another size (1MB to 1GB) for a large embedded database.
- */
-export const DEFAULT_PGLITE_SHARED_BUFFERS = "16MB";
-const SIZE_KB: Record<string, number> = { kB: 1, MB: 1024, GB: 1024 * 1024 };
-
-/** The shared buffers to start PGlite with, from `PGLITE_SHARED_BUFFERS`; a clear error for a value PostgreSQL would refuse. */
-export function pgliteSharedBuffers(env: NodeJS.ProcessEnv = process.env): string {
-  const value = env.PGLITE_SHARED_BUFFERS?.trim() || DEFAULT_PGLITE_SHARED_BUFFERS;
-  const match = /^(\d+)(kB|MB|GB)$/.exec(value);
-  const kb = match ? Number(match[1]) * SIZE_KB[match[2]!]! : NaN;
-  if (!(kb >= 1024 && kb <= 1024 * 1024)) {
-    throw new Error(`PGLITE_SHARED_BUFFERS must be a size from 1MB to 1GB such as 16MB or 128MB (kB, MB or GB), not "${value}".`);
-  }
-  return value;
 }
 
 /**

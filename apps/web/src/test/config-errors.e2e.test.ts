@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -18,6 +18,7 @@ describe("configuration errors stop the server with a message naming the variabl
     ["METRICS_PORT", "http", /METRICS_PORT must be a port number/],
     ["METRICS", "on", /METRICS=on needs METRICS_TOKEN \(.*\) or METRICS_PORT/],
     ["METRICS_TOKEN", "too-short", /METRICS_TOKEN must be at least 32 characters/],
+    ["OCIAUTH_VERSION", "1.0 beta", /OCIAUTH_VERSION: OCIAUTH_VERSION must be 1 to 128 letters/],
   ])("%s=%s", async (name, value, message) => {
     const { code, output } = await runServerUntilExit({ PGLITE_DIR: data.dir, [name]: value });
     expect(code).toBe(1);
@@ -46,6 +47,48 @@ describe("configuration errors stop the server with a message naming the variabl
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe("every variable is checked before the database is opened or migrated", () => {
+  const POOL_SIZE = /DATABASE_POOL_SIZE: DATABASE_POOL_SIZE must be a whole number of connections from 1 to 1000, not "[^"]*"/;
+  const PROXIES = /TRUSTED_PROXIES: TRUSTED_PROXIES must be comma-separated IP addresses or CIDR blocks: "[^"]*" is neither/;
+
+  it.each([
+    ["DATABASE_POOL_SIZE", "-5", POOL_SIZE],
+    ["DATABASE_POOL_SIZE", "abc", POOL_SIZE],
+    ["DATABASE_POOL_SIZE", "0", POOL_SIZE],
+    ["TRUSTED_PROXIES", "nginx", PROXIES],
+    ["TRUSTED_PROXIES", "10.0.0.0/8,172.28.0.0/33", PROXIES],
+    ["PGLITE_SHARED_BUFFERS", "lots", /PGLITE_SHARED_BUFFERS: PGLITE_SHARED_BUFFERS must be a size from 1MB to 1GB/],
+  ])("%s=%s: exits at once naming it, and a fresh data folder is never created", async (name, value, message) => {
+    const fresh = tempDataDir();
+    try {
+      const started = Date.now();
+      const { code, output } = await runServerUntilExit({ PGLITE_DIR: fresh.dir, [name]: value }, 20_000);
+      expect(code).toBe(1);
+      expect(output).toMatch(message);
+      expect(output).toContain("The server was not started.");
+      expect(output).not.toMatch(/\n\s+at /);
+      expect(output).not.toMatch(/migrat/i);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      // Nothing was opened, migrated or generated: no data folder, no lock, no generated secret beside it.
+      expect(existsSync(fresh.dir)).toBe(false);
+      expect(readdirSync(path.dirname(fresh.dir))).toEqual([]);
+    } finally {
+      fresh.remove();
+    }
+  });
+
+  it("on PostgreSQL too: a bad DATABASE_POOL_SIZE is named before any connection is tried", async () => {
+    // Nothing listens on port 1: a connection attempt would fail with ECONNREFUSED instead.
+    const { code, output } = await runServerUntilExit(
+      { DATABASE_URL: "postgresql://ociauth:secret@127.0.0.1:1/ociauth", AUTH_SECRET: "x".repeat(40), DATABASE_POOL_SIZE: "-5" },
+      20_000,
+    );
+    expect(code).toBe(1);
+    expect(output).toMatch(POOL_SIZE);
+    expect(output).not.toMatch(/ECONNREFUSED|ECONNRESET|could not connect|Can.t reach/i);
   });
 });
 

@@ -50,3 +50,68 @@ describe("REQUEST_TIMEOUT_MS", () => {
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: value })).toThrow(message);
   });
 });
+
+describe("the database's settings are checked with the rest, before anything opens the database", () => {
+  it("DATABASE_POOL_SIZE: a whole number from 1 to 1000, default 10", () => {
+    expect(loadConfig({}).DATABASE_POOL_SIZE).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: "25" }).DATABASE_POOL_SIZE).toBe(25);
+  });
+
+  it.each(["-5", "abc", "0", "1.5", "1001", "10 connections"])("DATABASE_POOL_SIZE=%s stops the start naming the variable", (value) => {
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: value })).toThrow(
+      `Invalid configuration:\n  DATABASE_POOL_SIZE: DATABASE_POOL_SIZE must be a whole number of connections from 1 to 1000, not "${value}"`,
+    );
+  });
+
+  it("DATABASE_URL must be a PostgreSQL URL; the message shows only its scheme", () => {
+    expect(loadConfig({ DATABASE_URL: "postgresql://u:p@db:5432/x" }).DATABASE_URL).toBe("postgresql://u:p@db:5432/x");
+    expect(() => loadConfig({ DATABASE_URL: "mysql://u:hunter2@db/x" })).toThrow(
+      /DATABASE_URL: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL \(got "mysql:…"\)/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: "mysql://u:hunter2@db/x" })).not.toThrow(/hunter2/);
+  });
+
+  it("PGLITE_SHARED_BUFFERS is checked as PGlite would read it", () => {
+    expect(loadConfig({ PGLITE_SHARED_BUFFERS: "64MB" }).PGLITE_SHARED_BUFFERS).toBe("64MB");
+    expect(() => loadConfig({ PGLITE_SHARED_BUFFERS: "lots" })).toThrow(/PGLITE_SHARED_BUFFERS: PGLITE_SHARED_BUFFERS must be a size/);
+  });
+
+  it("every problem is named at once", () => {
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: "0", PORT: "x" })).toThrow(
+      /PORT: .*\n\s+DATABASE_POOL_SIZE: |DATABASE_POOL_SIZE: .*\n\s+PORT: /,
+    );
+  });
+});
+
+describe("TRUSTED_PROXIES", () => {
+  it("takes comma-separated addresses and CIDR blocks", () => {
+    expect(loadConfig({ TRUSTED_PROXIES: "10.0.0.0/8, 192.0.2.1,2001:db8::/32" }).TRUSTED_PROXIES).toEqual([
+      "10.0.0.0/8",
+      "192.0.2.1",
+      "2001:db8::/32",
+    ]);
+    expect(loadConfig({}).TRUSTED_PROXIES).toEqual([]);
+  });
+
+  it.each(["nginx", "10.0.0.0/33", "10.0.0.0/8,300.1.1.1", "::1/129"])("refuses %s naming the entry", (value) => {
+    expect(() => loadConfig({ TRUSTED_PROXIES: value })).toThrow(
+      /TRUSTED_PROXIES: TRUSTED_PROXIES must be comma-separated IP addresses or CIDR blocks: ".+" is neither/,
+    );
+  });
+});
+
+describe("OCIAUTH_VERSION and OCIAUTH_REVISION", () => {
+  it("take a version or revision label", () => {
+    expect(loadConfig({ OCIAUTH_VERSION: "1.2.3-rc.1+build.5", OCIAUTH_REVISION: "0123abc" })).toMatchObject({
+      OCIAUTH_VERSION: "1.2.3-rc.1+build.5",
+      OCIAUTH_REVISION: "0123abc",
+    });
+  });
+
+  it.each([
+    ["OCIAUTH_VERSION", "1.0 beta"],
+    ["OCIAUTH_REVISION", 'abc"}'],
+  ])("%s=%s stops the start", (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: ${name} must be 1 to 128 letters`));
+  });
+});

@@ -1,3 +1,5 @@
+import { databasePoolSize, DEFAULT_DATABASE_POOL_SIZE, pgliteSharedBuffers, resolveDatabaseTarget } from "@ociauth/db/settings";
+import { parseTrustedIp } from "@ociauth/schema";
 import { z } from "zod";
 import { resolveSecretFiles } from "./secret-files";
 
@@ -39,10 +41,48 @@ const publicUrl = z.string().refine((value) => {
   );
 }, PUBLIC_URL_MESSAGE);
 
+/**
+ * A database setting, checked by the function of @ociauth/db that reads it when the database
+ * opens (Prisma's CLI and the migration script open it too), so both accept the same values.
+ */
+const databaseSetting = <T>(name: string, read: (env: NodeJS.ProcessEnv) => T) =>
+  z.string().transform((value, ctx): T => {
+    try {
+      return read({ [name]: value } as NodeJS.ProcessEnv);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
+
+/** TRUSTED_PROXIES: addresses and CIDR blocks, each checked here rather than when the server first builds its matcher. */
+const trustedProxies = csv.superRefine((entries, ctx) => {
+  for (const entry of entries) {
+    if (!parseTrustedIp(entry))
+      ctx.addIssue({
+        code: "custom",
+        message: `TRUSTED_PROXIES must be comma-separated IP addresses or CIDR blocks: "${entry}" is neither`,
+      });
+  }
+});
+
+/** A build's version or revision given by the image (an override of what the code finds itself). */
+const buildLabel = (name: string) =>
+  z.string().regex(/^[A-Za-z0-9._+-]{1,128}$/, `${name} must be 1 to 128 letters, digits, ".", "_", "+" or "-"`);
+
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.string().optional(),
+  DATABASE_URL: databaseSetting("DATABASE_URL", resolveDatabaseTarget)
+    .transform((target) => (target.kind === "postgres" ? target.url : undefined))
+    .optional(),
+  PGLITE_DIR: z.string().optional(),
+  PGLITE_SHARED_BUFFERS: databaseSetting("PGLITE_SHARED_BUFFERS", pgliteSharedBuffers).optional(),
+  DATABASE_POOL_SIZE: databaseSetting("DATABASE_POOL_SIZE", databasePoolSize).default(DEFAULT_DATABASE_POOL_SIZE),
+  OCIAUTH_MIGRATIONS_DIR: z.string().optional(),
+  OCIAUTH_VERSION: buildLabel("OCIAUTH_VERSION").optional(),
+  OCIAUTH_REVISION: buildLabel("OCIAUTH_REVISION").optional(),
   PORT: port("PORT").default(3000),
   HOST: z
     .string()
@@ -69,7 +109,7 @@ const envSchema = z.object({
     .min(100, "REQUEST_TIMEOUT_MS must be at least 100")
     .max(600_000, "REQUEST_TIMEOUT_MS must be at most 600000 (10 minutes)")
     .default(30_000),
-  TRUSTED_PROXIES: csv,
+  TRUSTED_PROXIES: trustedProxies,
   SESSION_TTL_SECONDS: z.coerce
     .number()
     .int()

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { buildInfo } from "./build-info";
 
 /**
  * Prometheus metrics (prom-client). Counting is a Map lookup and an addition, so the services
@@ -112,6 +113,18 @@ new Gauge({
   registers: [registry],
   collect() {
     this.set(sources.auditQueue?.() ?? 0);
+  },
+});
+
+new Gauge({
+  name: "ociauth_build_info",
+  help: "Always 1: the server's version, source revision (git commit) and Node.js version as labels",
+  labelNames: ["version", "revision", "node_version"] as const,
+  registers: [registry],
+  collect() {
+    const { version, revision } = buildInfo();
+    this.reset();
+    this.set({ version, revision, node_version: process.version }, 1);
   },
 });
 

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { type MigrationFolder, readMigrationFolders, readMigrationState } from "@ociauth/db/migrations";
+import { buildInfo } from "../core/build-info";
 import { getLogger } from "../core/logger";
 import { getOpenDatabase, getOpenRuntime } from "../core/process-runtime";
 import type { Runtime } from "../core/runtime";
@@ -48,11 +49,12 @@ export async function checkReadiness(): Promise<Readiness> {
 }
 
 /**
- * /api/status: Infisical's health answer, plus where the root secret comes from when it is still
+ * /api/status: Infisical's health answer with the server's version and revision, plus where the root secret comes from when it is still
  * kept in the database (as older versions did) and how to move it out.
  */
 export function statusAnswer(runtime: Runtime | undefined): Record<string, unknown> {
-  const answer: Record<string, unknown> = { date: new Date().toISOString(), message: "Ok" };
+  const { version, revision } = buildInfo();
+  const answer: Record<string, unknown> = { date: new Date().toISOString(), message: "Ok", version, revision };
   if (runtime?.tokens.keyring.secrets.source === "database") {
     answer.rootSecret = { source: "database", advice: DATABASE_SECRET_ADVICE };
   }

@@ -1,3 +1,4 @@
+import { buildInfo } from "@ociauth/schema/build-info";
 import { OciAuthError } from "../errors";
 import { UsageError } from "./cli-args";
 import type { CliIo } from "./cli-io";
@@ -47,10 +48,17 @@ function helpFor(topic: string[]): string {
   throw new UsageError(`unknown command ${JSON.stringify(command)}`, MAIN_USAGE);
 }
 
+/** `ociauth --version`: the CLI's own version and source revision (OCIAUTH_VERSION / OCIAUTH_REVISION override them). */
+export function versionLine(env: NodeJS.ProcessEnv): string {
+  const { version, revision } = buildInfo(env);
+  return `ociauth ${version} (revision ${revision})`;
+}
+
 async function dispatch(argv: string[], io: CliIo): Promise<void> {
   const [command, ...args] = argv;
   if (command === undefined) throw new UsageError("missing command", MAIN_USAGE);
   if (command === "-h" || command === "--help") return io.out(MAIN_USAGE);
+  if (command === "--version" || command === "-V") return io.out(versionLine(io.env));
   if (command === "help") return io.out(helpFor(args));
   const run = COMMANDS[command];
   if (!run) throw new UsageError(`unknown ${command.startsWith("-") ? "option" : "command"} ${JSON.stringify(command)}`, MAIN_USAGE);

@@ -53,6 +53,7 @@ Commands:
   admin signing-keys  List the signing keys: kid, created, state, live tokens (admins)
   admin rotate-signing-key  Start signing with a new key; earlier tokens stay valid (admins)
   help [command]      Show help for a command
+  --version           Show the CLI's version and source revision
 
 Run "ociauth <command> --help" for a command's options.
 

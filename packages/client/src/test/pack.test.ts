@@ -129,4 +129,12 @@ describe("@ociauth/client installs and works outside the repository", () => {
     expect(stdout).toMatch(/^ociauth — /);
     expect(stdout).toContain("Usage:");
   });
+
+  it("`ociauth --version`: the version and revision packed (no checkout around it to ask)", async () => {
+    const { version } = JSON.parse(readFileSync(path.join(packageDir, "../../package.json"), "utf8")) as { version: string };
+    const head = (await run("git", ["rev-parse", "HEAD"], { cwd: packageDir })).stdout.trim();
+    const { stdout } = await run(path.join(project, "node_modules/.bin/ociauth"), ["--version"], { cwd: project });
+    expect(stdout.trim()).toBe(`ociauth ${version} (revision ${head})`);
+    expect(JSON.parse(readFileSync(path.join(project, "node_modules/@ociauth/client/package.json"), "utf8")).version).toBe(version);
+  });
 });
