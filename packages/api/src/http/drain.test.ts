@@ -103,6 +103,45 @@ describe("drainConnections", () => {
   });
 });
 
+describe("drainConnections and upgraded connections", () => {
+  it("adds no upgrade listener of its own (Node then serves an Upgrade request as a plain one); closes connections another listener upgraded", async () => {
+    const server = http.createServer((_req, res) => res.end("plain"));
+    const inFlight = InFlightRequests.watch(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    const upgradeRequest = (): Promise<{ socket: net.Socket; head: string }> =>
+      new Promise((resolve, reject) => {
+        const socket = net.connect(port, "127.0.0.1", () =>
+          socket.write("GET /_next/webpack-hmr HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"),
+        );
+        socket.once("data", (d) => resolve({ socket, head: d.toString() }));
+        socket.once("error", reject);
+      });
+    try {
+      expect(server.listenerCount("upgrade")).toBe(0);
+      const plain = await upgradeRequest();
+      expect(plain.head).toMatch(/^HTTP\/1.1 200/);
+      plain.socket.destroy();
+
+      // What Next's dev server does on its first request: an upgrade listener of its own (hot reload).
+      server.on("upgrade", (_req, socket: net.Socket) =>
+        socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"),
+      );
+      const hot = await upgradeRequest();
+      expect(hot.head).toMatch(/^HTTP\/1.1 101/);
+      expect(inFlight.upgraded.size).toBe(1);
+      const closed = new Promise((r) => hot.socket.once("close", r));
+      const started = performance.now();
+      await drainConnections(server, inFlight, 100);
+      await closed;
+      expect(performance.now() - started).toBeLessThan(1000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
+
 describe("createShutdown", () => {
   /** A shutdown whose drain and close wait for the test; `calls` records what happened, in order. */
   function setup(overrides: Partial<ShutdownOptions> = {}) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import net from "node:net";
+import type { Duplex } from "node:stream";
 
 /** The exit code when a second signal or the deadline cuts the shutdown short (a clean one exits 0). */
 export const FORCED_EXIT_CODE = 1;
@@ -30,10 +31,23 @@ export class InFlightRequests {
   /** Requests answered or broken off since the server started. */
   finished = 0;
 
-  /** Tracks every request `server` receives from now on. */
+  /** Connections taken over by an `upgrade` listener (Next's hot reload in dev): no request of theirs ends. */
+  readonly upgraded = new Set<Duplex>();
+
+  /** Tracks every request `server` receives from now on, and every upgraded connection. */
   static watch(server: Server): InFlightRequests {
     const tracker = new InFlightRequests();
     server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => tracker.add(req, res));
+    // Only beside someone else's upgrade listener: with none, Node serves an Upgrade request as a plain one.
+    const trackUpgrade = (_req: IncomingMessage, socket: Duplex) => {
+      tracker.upgraded.add(socket);
+      socket.once("close", () => tracker.upgraded.delete(socket));
+    };
+    server.on("newListener", (event: string | symbol, listener: unknown) => {
+      if (event === "upgrade" && listener !== trackUpgrade && !server.listeners("upgrade").includes(trackUpgrade)) {
+        server.on("upgrade", trackUpgrade);
+      }
+    });
     return tracker;
   }
 
@@ -81,7 +95,7 @@ export function describeInFlight(requests: string[]): string {
  * connections, in flight or arriving, are served and answered with `Connection: close`, so a
  * proxy's keep-alive connection is closed by an answer rather than under a request it is sending.
  * Keep-alive connections still idle after `idleGraceMs` are closed, and any that turns idle from
- * then on. http.Server#close is not used: it drops idle keep-alive connections at once, and a proxy
+ * then on, and upgraded connections (WebSockets) with them. http.Server#close is not used: it drops idle keep-alive connections at once, and a proxy
  * may be reusing one of them at that moment (a POST sent on it would not be retried).
  * Resolves once every connection is closed.
  */
@@ -96,6 +110,8 @@ export function drainConnections(server: Server, inFlight: InFlightRequests, idl
     setTimeout(() => {
       closingIdle = true;
       server.closeIdleConnections();
+      // A hot-reload WebSocket has nothing to finish; the page reconnects to the next server.
+      for (const socket of inFlight.upgraded) socket.destroy();
     }, idleGraceMs).unref();
   });
 }
