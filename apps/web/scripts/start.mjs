@@ -15,9 +15,10 @@ if (
   process.exit(1);
 }
 const child = spawn(process.execPath, ["server.mjs"], { cwd: appDir, stdio: "inherit" });
-// Stopping: the signal goes to the server (which writes its buffered logs and closes the
-// database), and this process waits for it and exits with its code. A signal sent to the whole
-// process group reaches the server twice; it acts on the first.
+// Stopping: every signal goes to the server (it drains: see docs/operations.md), and this process
+// waits for it and exits with its code. A signal sent to the whole process group reaches the
+// server twice, directly and from here, at once: it takes a repeat within a second for the same
+// signal, and a later one (a second Ctrl-C, a second SIGTERM) as the order to stop at once.
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);

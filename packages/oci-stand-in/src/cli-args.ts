@@ -11,6 +11,7 @@ export interface CliArgs {
   clockSkewSeconds: number;
   tokenLifetimeSeconds: number;
   rpstLifetimeSeconds: number;
+  responseDelayMs: number;
 }
 
 export const USAGE = `Usage: pnpm --filter @ociauth/oci-stand-in start -- [options]
@@ -36,6 +37,7 @@ Options:
   --clock-skew <s>      Allowed clock skew in seconds (default 300)
   --token-lifetime <s>  Lifetime of instance principal tokens (default 1200)
   --rpst-lifetime <s>   Lifetime of the functions' resource principal session tokens (default 86400)
+  --response-delay <ms> Hold every answer this long, e.g. 3000 for a slow OCI (default 0)
   --help                Show this help
 `;
 
@@ -56,6 +58,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       functions: { type: "string" },
       "token-lifetime": { type: "string", default: "1200" },
       "rpst-lifetime": { type: "string", default: "86400" },
+      "response-delay": { type: "string", default: "0" },
     },
     strict: true,
     allowPositionals: false,
@@ -71,6 +74,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     clockSkewSeconds: parseInteger("--clock-skew", values["clock-skew"], 1, 86_400),
     tokenLifetimeSeconds: parseInteger("--token-lifetime", values["token-lifetime"], 60, 86_400),
     rpstLifetimeSeconds: parseInteger("--rpst-lifetime", values["rpst-lifetime"], 60, 30 * 86_400),
+    responseDelayMs: parseInteger("--response-delay", values["response-delay"], 0, 600_000),
   };
 }
 

@@ -65,6 +65,7 @@ describe("parseCliArgs", () => {
       clockSkewSeconds: 300,
       tokenLifetimeSeconds: 1200,
       rpstLifetimeSeconds: 86400,
+      responseDelayMs: 0,
     });
     expect(parseCliArgs(["--", "--port", "0", "--users", "u.json"])).toMatchObject({ port: 0, usersFile: "u.json" });
   });
@@ -73,6 +74,9 @@ describe("parseCliArgs", () => {
     expect(() => parseCliArgs(["--port", "http"])).toThrow(/--port must be an integer/);
     expect(() => parseCliArgs(["--nope"])).toThrow();
     expect(() => parseCliArgs(["--token-lifetime", "5"])).toThrow(/--token-lifetime must be an integer from 60/);
+    expect(() => parseCliArgs(["--response-delay=-1"])).toThrow(/--response-delay must be an integer from 0 to 600000/);
+    expect(() => parseCliArgs(["--response-delay", "1.5"])).toThrow(/--response-delay must be an integer/);
+    expect(parseCliArgs(["--response-delay", "3000"]).responseDelayMs).toBe(3000);
   });
 });
 
@@ -142,6 +146,19 @@ describe("cli", () => {
     expect(again.output()).toContain(`tenancy OCID:     ${tenancyOcid}`);
     again.child.kill("SIGINT");
     expect(await again.exited).toBe(0);
+  });
+});
+
+describe("cli --response-delay", () => {
+  it("holds every answer that long and says so at start", async () => {
+    const cli = runCli(["--port", "0", "--out", tempDir(), "--response-delay", "600"]);
+    const [, url] = await cli.waitFor(/OCI_IDENTITY_ENDPOINT=(http:\/\/127\.0\.0\.1:\d+)/);
+    await cli.waitFor(/Every answer is held 600 ms \(--response-delay\)\./);
+    const started = performance.now();
+    expect((await httpGetRaw(`${url}/20160918/users/${createTestOcid("user")}`, {})).status).toBe(401);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(590);
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
   });
 });
 

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     host: args.host,
     clockSkewSeconds: args.clockSkewSeconds,
     tokenLifetimeSeconds: args.tokenLifetimeSeconds,
+    responseDelayMs: args.responseDelayMs,
     users,
     instances,
     log: (line) => console.log(`[oci-stand-in] ${line}`),
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     `  OCI_AUTH_ENDPOINT=${standIn.url}   (federation and authenticateClient)`,
     "",
   ];
+  if (args.responseDelayMs > 0) lines.push(`Every answer is held ${args.responseDelayMs} ms (--response-delay).`, "");
   if (demo) {
     lines.push(
       `Demo tenancy (${demo.reused ? "reused from" : "created in"} ${demo.folder}):`,

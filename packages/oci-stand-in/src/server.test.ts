@@ -273,3 +273,43 @@ describe("recording and logging", () => {
     ]);
   });
 });
+
+describe("response delay", () => {
+  const timed = async (call: () => Promise<RawResponse>) => {
+    const started = performance.now();
+    const res = await call();
+    return { status: res.status, ms: performance.now() - started };
+  };
+
+  it("setResponseDelay holds every answer, recording the request on arrival; 0 answers at once again", async () => {
+    try {
+      standIn.setResponseDelay(700);
+      const signed = await signGetUserWithOciCommon(aliceSigner);
+      const held = timed(() => getUser(alice.id, signed));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(standIn.requests).toEqual([expect.objectContaining({ url: `/20160918/users/${alice.id}` })]);
+      expect(standIn.requests[0]?.status).toBeUndefined();
+      const answer = await held;
+      expect(answer.status).toBe(200);
+      expect(answer.ms).toBeGreaterThanOrEqual(690);
+      expect((await timed(() => httpGetRaw(`${standIn.url}/nope`))).ms).toBeGreaterThanOrEqual(690);
+    } finally {
+      standIn.setResponseDelay(0);
+    }
+    const quick = await timed(() => httpGetRaw(`${standIn.url}/nope`));
+    expect(quick.status).toBe(404);
+    expect(quick.ms).toBeLessThan(500);
+  });
+
+  it("the responseDelayMs option holds answers from the start; a bad delay is refused", async () => {
+    const slow = await startOciStandIn({ responseDelayMs: 400 });
+    try {
+      expect((await timed(() => httpGetRaw(`${slow.url}/nope`))).ms).toBeGreaterThanOrEqual(390);
+      expect(() => slow.setResponseDelay(-1)).toThrow(/at least 0/);
+      expect(() => slow.setResponseDelay(1.5)).toThrow(/whole number of milliseconds/);
+    } finally {
+      await slow.close();
+    }
+    await expect(startOciStandIn({ responseDelayMs: -5 })).rejects.toThrow(/at least 0/);
+  });
+});

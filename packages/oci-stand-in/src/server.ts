@@ -33,6 +33,7 @@ interface Context {
   tokens: SecurityTokens;
   failures: InjectedFailures;
   clockSkewSeconds: number;
+  responseDelayMs: number;
   requests: RecordedRequest[];
   log: (line: string) => void;
 }
@@ -51,6 +52,7 @@ export async function startOciStandIn(options: OciStandInOptions = {}): Promise<
     tokens: new SecurityTokens(options.tokenLifetimeSeconds ?? 1200),
     failures: new InjectedFailures(),
     clockSkewSeconds: options.clockSkewSeconds ?? 300,
+    responseDelayMs: checkDelay(options.responseDelayMs ?? 0),
     requests: [],
     log: options.log ?? (() => {}),
   };
@@ -82,6 +84,9 @@ export async function startOciStandIn(options: OciStandInOptions = {}): Promise<
     instanceMetadataUrl: (instanceId) => `${url}/imds/${encodeURIComponent(instanceId)}/opc/v2/`,
     issueResourcePrincipalToken: (resource, sessionPublicKeyPem, tokenOptions) =>
       context.tokens.resourceToken(resource, createPublicKey(sessionPublicKeyPem), tokenOptions?.expiresAt),
+    setResponseDelay: (ms) => {
+      context.responseDelayMs = checkDelay(ms);
+    },
     injectFailure: (failure) => context.failures.add(failure),
     intermediateCertificatePem: authority.intermediatePem,
     tokenSigningPublicKeyPem: context.tokens.publicKeyPem,
@@ -101,6 +106,8 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, context:
   const record: RecordedRequest = { method, url, headers: { ...req.headers } };
   context.requests.push(record);
   const requestId = opcRequestId(req);
+  // Recorded first, so a test sees a held request as arrived.
+  if (context.responseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, context.responseDelayMs));
   const finish = (status: number, reason?: string, code?: OciErrorCode) => {
     record.status = status;
     if (reason !== undefined) record.reason = reason;
@@ -167,6 +174,11 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, context:
   const body = ociUserBody(target);
   finish(200);
   sendOciJson(res, 200, requestId, body, { etag: etagOf(body) });
+}
+
+function checkDelay(ms: number): number {
+  if (!Number.isInteger(ms) || ms < 0) throw new Error(`the response delay must be a whole number of milliseconds, at least 0 (got ${ms})`);
+  return ms;
 }
 
 function safeDecode(value: string): string | undefined {

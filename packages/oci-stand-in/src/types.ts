@@ -77,6 +77,8 @@ export interface OciStandInOptions {
   tokenLifetimeSeconds?: number;
   /** Receives one line per request; silent by default. */
   log?: (line: string) => void;
+  /** Hold every answer this long (a slow OCI, e.g. to test what a login in flight meets); defaults to 0. */
+  responseDelayMs?: number;
 }
 
 export interface OciStandIn {
@@ -91,6 +93,8 @@ export interface OciStandIn {
   instanceMetadataUrl(instanceId: string): string;
   /** Mints a resource principal session token (RPST) binding `sessionPublicKeyPem` to the resource. */
   issueResourcePrincipalToken(resource: StandInResource, sessionPublicKeyPem: string, options?: { expiresAt?: Date }): string;
+  /** Holds every answer from now on `ms` milliseconds (0: answer at once); requests already held keep their delay. */
+  setResponseDelay(ms: number): void;
   /** Makes the next request(s) to an endpoint fail as described. */
   injectFailure(failure: InjectedFailure): void;
   /** PEM of the stand-in's intermediate CA (the one `/opc/v2/identity/intermediate.pem` serves). */

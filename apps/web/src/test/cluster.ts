@@ -171,6 +171,54 @@ export async function startCluster(options: { instances?: number; users?: number
     }
   }
 
+  /**
+   * SIGTERM to instance `i`'s process group (a graceful stop: pnpm, the launcher and the server
+   * each get it); resolves once every process of it has exited, with the instance's output and how
+   * long that took. Throws when it takes over 15 s or the server reports an error or a forced exit.
+   */
+  async function stopInstance(instance: number) {
+    const old = apps[instance]!;
+    const started = performance.now();
+    await stop(old.child);
+    // pnpm's shell ends with the signal; the server drains and exits on its own time.
+    const deadline = Date.now() + 15_000;
+    while (processGroupAlive(old.child.pid!)) {
+      if (Date.now() > deadline) throw new Error(`instance ${instance} did not exit within 15 s of SIGTERM:\n${old.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (/closing the database failed|Error|forced exit|shutting down failed/.test(old.output()))
+      throw new Error(`instance ${instance} stopped with an error:\n${old.output()}`);
+    return { output: old.output(), ms: performance.now() - started };
+  }
+
+  /** A new instance `i` on its old port (where the proxy expects it), with the cluster's env and `changes`. */
+  async function startInstance(instance: number, changes: Record<string, string> = {}) {
+    apps[instance] = await startApp({ ...env, ...changes }, { port: apps[instance]!.port });
+    return apps[instance];
+  }
+
+  /**
+   * SIGTERM to instance `i` (a graceful stop; it must exit with code 0), then a new instance on
+   * the same port (where the proxy expects it) started with the cluster's env and `changes`.
+   */
+  async function restart(instance: number, changes: Record<string, string>) {
+    await stopInstance(instance);
+    return startInstance(instance, changes);
+  }
+
+  /** Waits until nginx has passed a request to instance `i` again (it skips a failed upstream for fail_timeout). */
+  async function servedThroughProxy(instance: number) {
+    const host = new URL(apps[instance]!.url).host;
+    const served = new RegExp(`" 200 upstream=(?:\\S+, )*${host.replaceAll(".", "\\.")} `, "g");
+    const count = () => (proxy!.accessLog().match(served) ?? []).length;
+    const before = count();
+    const deadline = Date.now() + 30_000;
+    while (count() === before) {
+      if (Date.now() > deadline) throw new Error(`nginx sent nothing to the restarted instance ${host} within 30 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
   return {
     apps,
     proxy,
@@ -187,24 +235,10 @@ export async function startCluster(options: { instances?: number; users?: number
     computeInstance,
     sql,
     env,
-    /**
-     * SIGTERM to instance `i` (a graceful stop; it must exit with code 0), then a new instance on
-     * the same port (where the proxy expects it) started with the cluster's env and `changes`.
-     */
-    async restart(instance: number, changes: Record<string, string>) {
-      const old = apps[instance]!;
-      await stop(old.child);
-      // pnpm's shell ends with the signal; the server drains and exits on its own time.
-      const deadline = Date.now() + 15_000;
-      while (processGroupAlive(old.child.pid!)) {
-        if (Date.now() > deadline) throw new Error(`instance ${instance} did not exit within 15 s of SIGTERM:\n${old.output()}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      if (/closing the database failed|Error/.test(old.output()))
-        throw new Error(`instance ${instance} stopped with an error:\n${old.output()}`);
-      apps[instance] = await startApp({ ...env, ...changes }, { port: old.port });
-      return apps[instance];
-    },
+    stopInstance,
+    startInstance,
+    restart,
+    servedThroughProxy,
     /** SIGKILL to instance `i` and everything it started: a crash, no shutdown. */
     async kill(instance: number) {
       const child = apps[instance]!.child;

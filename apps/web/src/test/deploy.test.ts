@@ -112,6 +112,8 @@ describe("deploy/docker-compose.yml", () => {
     expect(apps).toEqual(["app-1", "app-2"]);
     expect(services.migrate.depends_on.postgres.condition).toBe("service_healthy");
     for (const app of apps) expect(services[app].depends_on.migrate.condition).toBe("service_completed_successfully");
+    // Compose waits longer than the server's drain (SHUTDOWN_GRACE_SECONDS, default 25) before SIGKILL.
+    for (const app of apps) expect(Number(/^(\d+)s$/.exec(services[app].stop_grace_period)?.[1])).toBeGreaterThan(25);
     expect(services.nginx.volumes).toContain("./nginx/nginx.conf:/etc/nginx/nginx.conf:ro");
     expect(services.migrate.build).toEqual({ context: "..", dockerfile: "deploy/Dockerfile" });
   });

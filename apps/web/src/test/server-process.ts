@@ -35,7 +35,7 @@ export async function startServerProcess(env: Record<string, string>) {
       () => false,
     ))
   ) {
-    if (child.exitCode !== null) throw new Error(`the server exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the server exited early (code ${child.exitCode}):\n${output}`);
     if (Date.now() > deadline) throw new Error(`the server did not answer:\n${output}`);
     await new Promise((r) => setTimeout(r, 300));
   }

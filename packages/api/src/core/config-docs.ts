@@ -83,6 +83,10 @@ export const VARIABLE_DOCS: Record<VariableName, VariableDoc> = {
   },
   LOGIN_BACKOFF_BASE_SECONDS: { meaning: "the first wait (0.01–3600); it doubles with every further failure" },
   LOGIN_BACKOFF_MAX_SECONDS: { meaning: "the longest wait (1–86400; 15 minutes by default)" },
+  SHUTDOWN_GRACE_SECONDS: {
+    meaning:
+      "on `SIGTERM`/`SIGINT`, how long requests in flight may take to finish (1–3600) while `/readyz` answers 503 and new connections are refused; then the server exits 0. A second signal, or the grace passing, ends it at once with exit code 1 and a log line naming the requests cut ([docs/operations.md](docs/operations.md#stopping-the-drain))",
+  },
   LOG_LEVEL: { default: "`info`", meaning: "pino level of the JSON logs on stdout (`debug` … `fatal`, `silent`)" },
   METRICS: {
     meaning: "`on` serves Prometheus metrics at `GET /metrics`; it needs `METRICS_TOKEN` or `METRICS_PORT` (start-up refuses neither)",

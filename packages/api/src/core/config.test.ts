@@ -115,3 +115,19 @@ describe("OCIAUTH_VERSION and OCIAUTH_REVISION", () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: ${name} must be 1 to 128 letters`));
   });
 });
+
+describe("SHUTDOWN_GRACE_SECONDS", () => {
+  it("defaults to 25 s and takes a whole number of seconds", () => {
+    expect(loadConfig({}).SHUTDOWN_GRACE_SECONDS).toBe(25);
+    expect(loadConfig({ SHUTDOWN_GRACE_SECONDS: "60" }).SHUTDOWN_GRACE_SECONDS).toBe(60);
+  });
+
+  it.each([
+    ["soon", /SHUTDOWN_GRACE_SECONDS must be a number of seconds/],
+    ["2.5", /SHUTDOWN_GRACE_SECONDS must be a whole number of seconds/],
+    ["0", /SHUTDOWN_GRACE_SECONDS must be at least 1/],
+    ["7200", /SHUTDOWN_GRACE_SECONDS must be at most 3600/],
+  ])("stops the start on %s with a clear message", (value, message) => {
+    expect(() => loadConfig({ SHUTDOWN_GRACE_SECONDS: value })).toThrow(message);
+  });
+});

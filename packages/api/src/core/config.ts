@@ -123,6 +123,12 @@ export const envSchema = z.object({
   LOGIN_BACKOFF_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_BACKOFF_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(1),
   LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().min(1).max(86_400).default(900),
+  SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number("SHUTDOWN_GRACE_SECONDS must be a number of seconds")
+    .int("SHUTDOWN_GRACE_SECONDS must be a whole number of seconds")
+    .min(1, "SHUTDOWN_GRACE_SECONDS must be at least 1")
+    .max(3600, "SHUTDOWN_GRACE_SECONDS must be at most 3600 (an hour)")
+    .default(25),
 });
 
 const METRICS_UNGUARDED =

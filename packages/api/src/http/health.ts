@@ -15,6 +15,15 @@ const READY_TIMEOUT_MS = 2_000;
 /** The migrations this build ships: read once, they do not change while the process runs. */
 let folders: MigrationFolder[] | undefined;
 
+/** What /readyz says from the first moment of a drain (SIGTERM/SIGINT) until the process exits. */
+export const DRAINING = "The server is shutting down: it finishes the requests in flight and takes no new ones";
+let draining = false;
+
+/** Called once, when the drain starts: /readyz answers 503 from then on, without asking the database. */
+export function markDraining(): void {
+  draining = true;
+}
+
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
 /** What a probe is told when the database does not answer: its address, user and error stay in the log. */
@@ -79,6 +88,7 @@ export async function serveHealth(pathname: string, method: string | undefined, 
   }
   if (pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
   if (pathname === "/api/status") return sendJson(res, 200, statusAnswer(await getOpenRuntime().catch(() => undefined)));
+  if (draining) return sendJson(res, 503, { status: "draining", reason: DRAINING });
   const readiness = await checkReadiness();
   if (readiness.ready) return sendJson(res, 200, { status: "ready" });
   sendJson(res, 503, { status: "unavailable", reason: readiness.reason });
