@@ -21,14 +21,18 @@ function header(name: string, size: number, mtime: Date): Buffer {
   block.write(octal(0, 8), 116); // gid
   block.write(octal(size, 12), 124);
   block.write(octal(Math.floor(mtime.getTime() / 1000), 12), 136);
-  block.write("        ", 148); // checksum field counts as spaces while summing
   block.write("0", 156); // regular file
   block.write("ustar\0", 257);
   block.write("00", 263);
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  block.write(sum.toString(8).padStart(6, "0") + "\0 ", 148);
+  block.write(headerChecksum(block).toString(8).padStart(6, "0") + "\0 ", 148);
   return block;
+}
+
+/** The sum of the header's bytes with its checksum field counted as spaces. */
+function headerChecksum(block: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i]!;
+  return sum;
 }
 
 const padding = (size: number) => (BLOCK - (size % BLOCK)) % BLOCK;
@@ -120,6 +124,9 @@ export function readArchive(file: string): { entries: Map<string, ArchiveEntry>;
         break;
       }
       if (block.toString("latin1", 257, 262) !== "ustar") throw new InvalidBackupError(file, `no tar header at byte ${position}`);
+      if (headerChecksum(block) !== parseInt(block.toString("latin1", 148, 156).replace(/\0.*$/s, "").trim(), 8)) {
+        throw new InvalidBackupError(file, `the tar header at byte ${position} is damaged`);
+      }
       const name = block.toString("utf8", 0, 100).replace(/\0.*$/s, "");
       const size = parseInt(block.toString("latin1", 124, 136).replace(/\0.*$/s, "").trim(), 8);
       const offset = position + BLOCK;
