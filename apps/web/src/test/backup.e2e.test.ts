@@ -71,7 +71,9 @@ async function seed(url: string): Promise<Seeded> {
   expect(created.status).toBe(200);
   const identityId = created.body.identity.id as string;
   expect((await api(url, "POST", `/api/v1/auth/oci-auth/identities/${identityId}`, adminToken, { tenancyOcid: TENANCY })).status).toBe(200);
-  expect((await api(url, "PATCH", `/api/v1/auth/oci-auth/identities/${identityId}`, adminToken, { accessTokenTTL: 3600 })).status).toBe(200);
+  expect((await api(url, "PATCH", `/api/v1/auth/oci-auth/identities/${identityId}`, adminToken, { accessTokenTTL: 3600 })).status).toBe(
+    200,
+  );
   const ociAuth = (await api(url, "GET", `/api/v1/auth/oci-auth/identities/${identityId}`, adminToken)).body;
   expect(ociAuth.identityOciAuth.tenancyOcid).toBe(TENANCY);
   expect((await api(url, "POST", `/api/v1/auth/token-auth/identities/${identityId}`, adminToken, {})).status).toBe(200);
@@ -87,7 +89,16 @@ async function seed(url: string): Promise<Seeded> {
   expect((await listWith(url, revoked.token, orgId)).status).toBe(401);
   const identity = (await api(url, "GET", `/api/v1/identities/${identityId}`, adminToken)).body;
   expect(JSON.stringify(identity)).toContain("ci-runner");
-  const seeded = { adminToken, orgId, identityId, liveToken: live.token, revokedToken: revoked.token, identity, ociAuth, auditIds: [] as string[] };
+  const seeded = {
+    adminToken,
+    orgId,
+    identityId,
+    liveToken: live.token,
+    revokedToken: revoked.token,
+    identity,
+    ociAuth,
+    auditIds: [] as string[],
+  };
   // Audit events are written in batches: wait for those of the revocation, the last change made.
   await expect.poll(async () => (await auditIds(url, seeded)).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
   return seeded;

@@ -49,7 +49,10 @@ function parseArgs(argv: string[], usage: string, flags: string[], io: CommandOu
     return 2;
   }
   // `pnpm db:backup` runs in the workspace root: a relative file is taken from where pnpm was started.
-  return { file: path.resolve(process.env.INIT_CWD ?? process.cwd(), files[0]!), flags: new Set(argv.filter((arg) => flags.includes(arg))) };
+  return {
+    file: path.resolve(process.env.INIT_CWD ?? process.cwd(), files[0]!),
+    flags: new Set(argv.filter((arg) => flags.includes(arg))),
+  };
 }
 
 /** The server's configuration of the database, with X_FILE secrets read: what the server would open. */
@@ -67,10 +70,7 @@ function describeContents(manifest: BackupManifest): string[] {
   const rows = Object.entries(manifest.tables)
     .filter(([name]) => name !== "_prisma_migrations")
     .map(([name, count]) => `${name} ${count}`);
-  return [
-    `  schema:   ${manifest.migrations.length} migrations${last ? `, the last ${last}` : ""}`,
-    `  rows:     ${rows.join(", ")}`,
-  ];
+  return [`  schema:   ${manifest.migrations.length} migrations${last ? `, the last ${last}` : ""}`, `  rows:     ${rows.join(", ")}`];
 }
 
 function secretAdvice(target: DatabaseTarget, manifest: BackupManifest): string {
@@ -107,7 +107,11 @@ export async function runBackupCommand(argv: string[], io: CommandOutput = conso
       progress: io.out,
     });
     io.out(`Backup written: ${result.file} (${size(result.bytes)}, mode 0600) in ${seconds(result.durationMs)}`);
-    io.out(`  contents: ${Object.entries(result.entries).map(([name, bytes]) => `${name} (${size(bytes)})`).join(", ")}, SHA256SUMS`);
+    io.out(
+      `  contents: ${Object.entries(result.entries)
+        .map(([name, bytes]) => `${name} (${size(bytes)})`)
+        .join(", ")}, SHA256SUMS`,
+    );
     for (const line of describeContents(result.manifest)) io.out(line);
     io.out(secretAdvice(target, result.manifest));
     return 0;
@@ -132,7 +136,8 @@ export async function runRestoreCommand(argv: string[], io: CommandOutput = cons
     for (const line of describeContents(result.manifest)) io.out(line);
     if (result.secretFile) io.out(`  secret:   the generated root secret file was restored to ${result.secretFile} (mode 0600)`);
     else io.out("  secret:   not in the backup: start the server with the AUTH_SECRET it was taken with.");
-    if (result.movedAside) io.out(`  replaced: the database that was there is now ${result.movedAside}; delete it once you no longer need it.`);
+    if (result.movedAside)
+      io.out(`  replaced: the database that was there is now ${result.movedAside}; delete it once you no longer need it.`);
     io.out(migrationAdvice(result.manifest.migrations));
     return 0;
   } catch (error) {
@@ -149,6 +154,7 @@ function migrationAdvice(applied: string[]): string {
   if (unknown.length > 0) {
     return `Warning: the backup is from a newer release (migrations this release does not know: ${unknown.join(", ")}). Run that release or a newer one on it.`;
   }
-  if (pending.length > 0) return `The server applies ${pending.length} newer migration(s) when it starts (the backup is from an older release).`;
+  if (pending.length > 0)
+    return `The server applies ${pending.length} newer migration(s) when it starts (the backup is from an older release).`;
   return "The backup's schema is this release's: start the server.";
 }

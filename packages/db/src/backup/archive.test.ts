@@ -70,7 +70,9 @@ describe("backup archive", () => {
 
 describe("libpqEnvironment", () => {
   it("passes the password in PGPASSWORD (decoded), maps libpq's parameters and drops the others", () => {
-    expect(libpqEnvironment("postgresql://app%40x:p%2Fss%3Aw@db.internal:6543/ociauth?sslmode=require&schema=public&connection_limit=5")).toEqual({
+    expect(
+      libpqEnvironment("postgresql://app%40x:p%2Fss%3Aw@db.internal:6543/ociauth?sslmode=require&schema=public&connection_limit=5"),
+    ).toEqual({
       PGHOST: "db.internal",
       PGPORT: "6543",
       PGUSER: "app@x",

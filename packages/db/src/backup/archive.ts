@@ -130,7 +130,8 @@ export function readArchive(file: string): { entries: Map<string, ArchiveEntry>;
       const name = block.toString("utf8", 0, 100).replace(/\0.*$/s, "");
       const size = parseInt(block.toString("latin1", 124, 136).replace(/\0.*$/s, "").trim(), 8);
       const offset = position + BLOCK;
-      if (!Number.isFinite(size) || offset + size > fileSize) throw new InvalidBackupError(file, `entry ${name} is cut short (truncated file?)`);
+      if (!Number.isFinite(size) || offset + size > fileSize)
+        throw new InvalidBackupError(file, `entry ${name} is cut short (truncated file?)`);
       entries.set(name, { name, size, offset });
       position = offset + size + padding(size);
     }
@@ -167,7 +168,7 @@ export function readArchive(file: string): { entries: Map<string, ArchiveEntry>;
 function hashRange(fd: number, entry: ArchiveEntry): string {
   const hash: Hash = createHash("sha256");
   const chunk = Buffer.alloc(1 << 20);
-  for (let done = 0; done < entry.size; ) {
+  for (let done = 0; done < entry.size;) {
     const n = readSync(fd, chunk, 0, Math.min(chunk.length, entry.size - done), entry.offset + done);
     if (n === 0) break;
     hash.update(chunk.subarray(0, n));

@@ -34,7 +34,10 @@ export function parseManifest(file: string, data: Buffer): BackupManifest {
   }
   if (manifest.format !== "ociauth-backup") throw new InvalidBackupError(file, `${MANIFEST_ENTRY} is not an OCI Auth backup manifest`);
   if (manifest.formatVersion !== 1) {
-    throw new InvalidBackupError(file, `it is in backup format ${manifest.formatVersion}, which this release does not read (it reads format 1)`);
+    throw new InvalidBackupError(
+      file,
+      `it is in backup format ${manifest.formatVersion}, which this release does not read (it reads format 1)`,
+    );
   }
   if (manifest.database !== "pglite" && manifest.database !== "postgres") throw new InvalidBackupError(file, "unknown database kind");
   return manifest as BackupManifest;

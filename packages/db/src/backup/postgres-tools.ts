@@ -53,7 +53,8 @@ export interface ToolRun {
  * the configured database is used) and never a password prompt.
  */
 export function runPostgresTool(tool: string, args: string[], url: string): ToolRun {
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("PG")));
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith("PG")) delete env[key];
   Object.assign(env, libpqEnvironment(url));
   const child = spawn(tool, ["--no-password", ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";

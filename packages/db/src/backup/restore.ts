@@ -6,7 +6,15 @@ import { lockDataFolder } from "../folder-lock";
 import { checkDataFolderWritable, openPGlite } from "../pglite";
 import { readArchive } from "./archive";
 import { type Inventory, type RowQuery, takeInventory } from "./inventory";
-import { type BackupManifest, countDifferences, MANIFEST_ENTRY, parseManifest, PGLITE_ENTRY, POSTGRES_ENTRY, SECRET_ENTRY } from "./manifest";
+import {
+  type BackupManifest,
+  countDifferences,
+  MANIFEST_ENTRY,
+  parseManifest,
+  PGLITE_ENTRY,
+  POSTGRES_ENTRY,
+  SECRET_ENTRY,
+} from "./manifest";
 import { libpqEnvironment, runPostgresTool } from "./postgres-tools";
 
 /** A conninfo value in single quotes: pg_restore takes the database name as conninfo, never as a bare name that could hold "=". */
@@ -65,7 +73,13 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
     progress(`Backup of ${manifest.source}, taken ${manifest.createdAt}; restoring into ${describeTarget(target)}…`);
     const result =
       target.kind === "pglite"
-        ? await restorePglite(target.dataDir, manifest, archive.read(PGLITE_ENTRY), archive.entries.has(SECRET_ENTRY) ? archive.read(SECRET_ENTRY) : null, options)
+        ? await restorePglite(
+            target.dataDir,
+            manifest,
+            archive.read(PGLITE_ENTRY),
+            archive.entries.has(SECRET_ENTRY) ? archive.read(SECRET_ENTRY) : null,
+            options,
+          )
         : await restorePostgres(target.url, file, archive.entries.get(POSTGRES_ENTRY), options.force ?? false, progress);
     const differences = countDifferences(manifest.tables, result.restored.tables);
     if (differences.length > 0) throw new Error(`The restored database does not match the backup: ${differences.join("; ")}.`);
@@ -116,7 +130,10 @@ async function restorePglite(
     }
     let movedAside: string | undefined;
     if (existing || existingSecret) {
-      movedAside = `${dataDir}.replaced-${new Date().toISOString().replaceAll(":", "-").replace(/\.\d+Z$/, "Z")}`;
+      movedAside = `${dataDir}.replaced-${new Date()
+        .toISOString()
+        .replaceAll(":", "-")
+        .replace(/\.\d+Z$/, "Z")}`;
       if (existing) renameSync(dataDir, movedAside);
       if (existingSecret) renameSync(secretFile, secretFileFor(movedAside));
     }
@@ -161,7 +178,15 @@ async function restorePostgres(
     progress("Running pg_restore (one transaction: all or nothing)…");
     const restore = runPostgresTool(
       "pg_restore",
-      ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", `--dbname=dbname=${conninfoQuote(libpqEnvironment(url).PGDATABASE ?? "")}`],
+      [
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--no-privileges",
+        "--single-transaction",
+        "--exit-on-error",
+        `--dbname=dbname=${conninfoQuote(libpqEnvironment(url).PGDATABASE ?? "")}`,
+      ],
       url,
     );
     createReadStream(file, { start: entry.offset, end: entry.offset + entry.size - 1 }).pipe(restore.child.stdin);
