@@ -17,3 +17,4 @@ export { readCookie, SESSION_COOKIE } from "./rest/request-meta";
 export { appRouter, createCaller, type AppRouter } from "./trpc/router";
 /** The class the procedures throw: compare with this one (the app bundles its own copy of @trpc/server). */
 export { TRPCError } from "@trpc/server";
+export { runBackupCommand, runRestoreCommand } from "./backup/backup-commands";

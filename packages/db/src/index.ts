@@ -28,3 +28,4 @@ export * from "./data/login-signatures";
 export * from "./data/login-challenges";
 export * from "./change-feed";
 export { runOutsideRequestScope, runWithStatementSignal, StatementCancelledError } from "./statement-scope";
+export * from "./backup";

@@ -105,6 +105,22 @@ describe.each(["pglite", "postgres"] as const)("start-up migrations on %s", (kin
     await next.database.close();
   });
 
+  it("rollback: the previous release starts on a database the next one migrated (a migration it does not know), without running Prisma", async () => {
+    const previous = copyMigrations();
+    const next = copyMigrations();
+    mkdirSync(path.join(next, "29990101000000_expand"));
+    writeFileSync(path.join(next, "29990101000000_expand", "migration.sql"), "ALTER TABLE identities ADD COLUMN rollback_probe text;\n");
+    const target = await newTarget(kind);
+    await (await migrate(target, next)).database.close();
+
+    const rolledBack = await migrate(target, previous);
+    expect(rolledBack.deploy).not.toHaveBeenCalled();
+    expect(rolledBack.report).toEqual({ deployed: false, applied: [] });
+    // Its client names the columns it knows: the expanded table reads as before.
+    expect(await rolledBack.database.prisma.identity.findMany()).toEqual([]);
+    await rolledBack.database.close();
+  });
+
   it("the organization slugs migration gives existing organizations unique slugs from their names", async () => {
     const dir = copyMigrations();
     const slugsMigration = "20261207161000_organization_slugs";

@@ -102,9 +102,9 @@ const isPermissionError = (error: unknown) => ["EACCES", "EPERM", "EROFS"].inclu
  * One process per folder: two PGlite instances on the same folder split and lose data, so the
  * folder is locked (`<dataDir>.lock`, released on close and taken over when its process is gone).
  * A read-only folder and one that exists but cannot be opened are reported as such, naming the
- * folder and what to do.
+ * folder and what to do. `loadDataDir` fills a new folder from a `dumpDataDir()` tarball (restore).
  */
-export async function openPGlite(dataDir?: string): Promise<PGlite> {
+export async function openPGlite(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<PGlite> {
   // Before the folder is touched: a bad setting is not a damaged folder.
   const startParams = pgliteStartParams();
   if (!dataDir) {
@@ -123,7 +123,7 @@ export async function openPGlite(dataDir?: string): Promise<PGlite> {
     throw error;
   }
   try {
-    const db = new PGlite({ dataDir, startParams });
+    const db = new PGlite({ dataDir, startParams, loadDataDir: options.loadDataDir });
     await db.waitReady;
     const close = db.close.bind(db);
     db.close = async () => {
