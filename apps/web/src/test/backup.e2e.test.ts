@@ -7,6 +7,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { appDir, E2E_AUTH_SECRET, stop, tempDataDir } from "./run-app";
 import { startServerProcess } from "./server-process";
+import { callRestApi } from "./rest-api";
 
 /**
  * Backup and restore on the built app (`node scripts/backup.mjs` / `restore.mjs`, what
@@ -32,17 +33,7 @@ function runScript(script: "backup" | "restore", args: string[], env: Record<str
   return new Promise<{ code: number | null; output: string }>((resolve) => child.once("close", (code) => resolve({ code, output })));
 }
 
-async function api(url: string, method: string, p: string, token?: string, body?: unknown) {
-  const res = await fetch(`${url}${p}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const api = callRestApi;
 
 interface Seeded {
   adminToken: string;

@@ -7,6 +7,7 @@ import { createTestApiKey, createTestOcid, signGetUserWithOciCommon, startOciSta
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseImage, buildah, buildImage, imageConfig, imageSizeBytes, type ImageConfig, repoRoot } from "./image/container-image";
 import { commandPid, type Container, runContainer } from "./image/run-container";
+import { callRestApi } from "./rest-api";
 
 /**
  * `pnpm test:image`: deploy/Dockerfile built with buildah, then run as its user (uid 1000) on a
@@ -143,15 +144,7 @@ async function startContainer(env: Record<string, string>, volume?: string) {
   return { container, url };
 }
 
-async function api(url: string, method: string, route: string, body?: unknown, token?: string) {
-  const res = await fetch(`${url}${route}`, {
-    method,
-    headers: { ...(body ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text && res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text };
-}
+const api = (url: string, method: string, route: string, body?: unknown, token?: string) => callRestApi(url, method, route, token, body);
 
 /** Bootstrap, an identity with OCI auth, a signed login, /metrics and /api/status, then SIGTERM. */
 async function exercise({ container, url }: { container: Container; url: string }) {

@@ -4,6 +4,7 @@ import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, launchBrowser } from "./browser";
 import { startApp, stop, tempDataDir } from "./run-app";
+import { restApiOf } from "./rest-api";
 
 /**
  * The operator dashboard end to end: `pnpm start` (production build) on a fresh PGlite folder,
@@ -55,17 +56,7 @@ describe("operator dashboard (headless Chromium against pnpm start)", () => {
   const go = (p: string) => browser.go(p);
   const capture = (name: string, target?: Page) => browser.capture(name, target);
 
-  const api = async (method: string, p: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${url}${p}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const api = restApiOf(() => url);
 
   const dialog = () => page.getByRole("dialog");
   const ociSection = () => page.getByRole("region", { name: /OCI Auth/ });

@@ -4,6 +4,7 @@ import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { stop, tempDataDir } from "./run-app";
 import { startServerProcess } from "./server-process";
+import { restApiOf } from "./rest-api";
 
 type ServerProcess = Awaited<ReturnType<typeof startServerProcess>>;
 
@@ -74,17 +75,7 @@ describe("drain on SIGTERM", () => {
     data = tempDataDir();
   });
 
-  const api = async (method: string, path: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${app!.url}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const api = restApiOf(() => app!.url);
 
   /** The server started, bootstrapped, and an identity with OCI auth for USER's tenancy. */
   async function start(env: Record<string, string> = {}) {

@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, launchBrowser } from "./browser";
 import { startApp, stop, tempDataDir } from "./run-app";
+import { restApiOf } from "./rest-api";
 
 /**
  * The identity page end to end (headless Chromium against `pnpm start`, the OCI stand-in as OCI):
@@ -37,17 +38,7 @@ describe("identity page: login commands, who logged in, token filter, revoke all
   let keyDir: string;
   const issued: string[] = [];
 
-  const api = async (method: string, p: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${url}${p}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const api = restApiOf(() => url);
   const tokensSection = () => browser.page.getByRole("region", { name: "Access tokens" });
   const commands = () => browser.page.getByRole("region", { name: "Log in as this identity" });
   /** What the page shows for a tab, and what its copy button puts on the clipboard (the same text). */

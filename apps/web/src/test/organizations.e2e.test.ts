@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, launchBrowser } from "./browser";
 import { startApp, stop, tempDataDir } from "./run-app";
+import { callRestApi } from "./rest-api";
 
 /**
  * Organizations end to end: `pnpm start` on a fresh PGlite folder, bootstrapped through the API
@@ -18,17 +19,7 @@ describe("organizations: create, switch, edit (headless Chromium against pnpm st
   let runnerId: string;
   let admin: Browser;
 
-  const api = async (method: string, p: string, body?: unknown, token?: string) => {
-    const res = await fetch(`${url}${p}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const api = (method: string, path: string, body?: unknown, token?: string) => callRestApi(url, method, path, token, body);
 
   beforeAll(async () => {
     const data = tempDataDir();

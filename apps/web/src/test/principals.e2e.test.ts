@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, launchBrowser } from "./browser";
 import { startApp, stop, tempDataDir } from "./run-app";
+import { restApiOf } from "./rest-api";
 
 /**
  * An operator lets instances and functions of one compartment and region log in (headless
@@ -29,17 +30,7 @@ describe("dashboard: which workloads may log in (instance and resource principal
   let oci: OciStandIn;
   const instanceId = createTestOcid("instance", "iad");
 
-  const api = async (method: string, p: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${url}${p}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const api = restApiOf(() => url);
   const stored = async () => (await api("GET", `/api/v1/auth/oci-auth/identities/${identityId}`, adminToken)).body.identityOciAuth;
   const page = () => browser.page;
   const form = () => page().getByRole("form", { name: "Edit OCI auth" });

@@ -2,6 +2,7 @@ import { audienceSchema } from "@ociauth/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, launchBrowser } from "./browser";
 import { startApp, stop, tempDataDir } from "./run-app";
+import { restApiOf } from "./rest-api";
 
 /**
  * Issue 22 in the dashboard (headless Chromium against `pnpm start`): the admin sees the signing
@@ -23,17 +24,7 @@ describe("signing keys page and allowed audiences", () => {
   let browser: Browser;
   let firstKid: string;
 
-  const api = async (method: string, p: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${url}${p}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const api = restApiOf(() => url);
   const jwksKids = async () => ((await api("GET", "/.well-known/jwks.json")).body.keys as { kid: string }[]).map((k) => k.kid);
   const keyRows = () => browser.page.getByRole("table", { name: "Signing keys" }).locator("tbody tr");
   /** Each row of the keys table as the page shows it. */

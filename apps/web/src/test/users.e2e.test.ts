@@ -3,6 +3,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, launchBrowser } from "./browser";
 import { startApp, stop, tempDataDir } from "./run-app";
+import { callRestApi } from "./rest-api";
 
 /**
  * The Users and Account pages end to end: `pnpm start` on a fresh PGlite folder, bootstrapped
@@ -25,17 +26,7 @@ describe("users and account pages (headless Chromium against pnpm start)", () =>
   let bob: Browser;
   let bobId = "";
 
-  const api = async (method: string, p: string, body?: unknown, token?: string) => {
-    const res = await fetch(`${url}${p}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const api = (method: string, path: string, body?: unknown, token?: string) => callRestApi(url, method, path, token, body);
   let identityToken = "";
   const listUsers = async () => (await api("GET", `/api/v1/organizations/${orgId}/users`, undefined, identityToken)).body.users as any[];
 
