@@ -41,7 +41,9 @@ function runCli(args: string[]) {
   child.stderr.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const waitFor = async (pattern: RegExp): Promise<RegExpMatchArray> => {
-    for (let i = 0; i < 200; i++) {
+    // Starting through tsx takes seconds on a loaded machine: a generous deadline, not a count.
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
       const match = pattern.exec(stdout);
       if (match) return match;
       if (child.exitCode !== null) break;
