@@ -15,6 +15,14 @@ const csv = z
       : [],
   );
 
+/** A whole number of `unit` from `min` to `max`, each way of being wrong named in its own message. */
+const wholeNumber = (name: string, unit: string, min: number, max: number, maxInWords: string) =>
+  z.coerce
+    .number(`${name} must be a number of ${unit}`)
+    .int(`${name} must be a whole number of ${unit}`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max} (${maxInWords})`);
+
 /** A TCP port number as an environment variable: digits only, 0–65535 (0 picks a free port). */
 const port = (name: string) =>
   z
@@ -103,12 +111,7 @@ export const envSchema = z.object({
   OCI_IDENTITY_ENDPOINT: z.url().optional(),
   OCI_AUTH_ENDPOINT: z.url().optional(),
   OCI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-  REQUEST_TIMEOUT_MS: z.coerce
-    .number("REQUEST_TIMEOUT_MS must be a number of milliseconds")
-    .int("REQUEST_TIMEOUT_MS must be a whole number of milliseconds")
-    .min(100, "REQUEST_TIMEOUT_MS must be at least 100")
-    .max(600_000, "REQUEST_TIMEOUT_MS must be at most 600000 (10 minutes)")
-    .default(30_000),
+  REQUEST_TIMEOUT_MS: wholeNumber("REQUEST_TIMEOUT_MS", "milliseconds", 100, 600_000, "10 minutes").default(30_000),
   TRUSTED_PROXIES: trustedProxies,
   SESSION_TTL_SECONDS: z.coerce
     .number()
@@ -123,12 +126,7 @@ export const envSchema = z.object({
   LOGIN_BACKOFF_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_BACKOFF_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(1),
   LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().min(1).max(86_400).default(900),
-  SHUTDOWN_GRACE_SECONDS: z.coerce
-    .number("SHUTDOWN_GRACE_SECONDS must be a number of seconds")
-    .int("SHUTDOWN_GRACE_SECONDS must be a whole number of seconds")
-    .min(1, "SHUTDOWN_GRACE_SECONDS must be at least 1")
-    .max(3600, "SHUTDOWN_GRACE_SECONDS must be at most 3600 (an hour)")
-    .default(25),
+  SHUTDOWN_GRACE_SECONDS: wholeNumber("SHUTDOWN_GRACE_SECONDS", "seconds", 1, 3600, "an hour").default(25),
 });
 
 const METRICS_UNGUARDED =
