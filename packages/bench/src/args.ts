@@ -1,6 +1,9 @@
 import { ALL_BASELINES, type BaselineKind, type DbKind } from "./servers.js";
 
 export const ALL_SCENARIOS = ["a", "b", "c", "c1", "c16", "g16", "p1", "p16", "d", "d1", "e", "i16", "iu16", "v"] as const;
+/** The app starts of `--observability`: plain, tracing on, one HTTP audit device, plain again. */
+export const OBSERVABILITY_VARIANTS = ["off", "tracing", "audit-http", "off-again"] as const;
+export type ObservabilityVariant = (typeof OBSERVABILITY_VARIANTS)[number];
 export type ScenarioId = (typeof ALL_SCENARIOS)[number];
 /** Run on their own fresh database, after the others (verification-scenarios.ts). */
 export const VERIFICATION_SCENARIOS = ["i16", "iu16", "v"] as const satisfies readonly ScenarioId[];
@@ -32,6 +35,8 @@ export interface BenchOptions {
   startup: boolean;
   /** Start the app with --cpu-prof (profiles in results/profiles/). */
   profile: boolean;
+  /** (a) and (c16) with tracing off, on, and with one HTTP audit device (observability-scenarios.ts). */
+  observability: boolean;
 }
 
 export const USAGE = `pnpm bench [flags]
@@ -56,6 +61,9 @@ export const USAGE = `pnpm bench [flags]
   --scale-concurrency 1,16,64     connections per scale step (default)
   --scale-duration S       measured seconds per scale step (default 5; --quick: 2)
   --quick                  a short smoke run (~1-2 minutes plus the build)
+  --observability          also compare (a) and (c16) with tracing off, tracing on and one HTTP
+                           audit device on (the app started four times: off, tracing, audit, off)
+  --observability-only     only that comparison
   --profile                start the app with node --cpu-prof (one .cpuprofile per app process in
                            results/profiles/; open in Chrome DevTools)
   --out FILE               results file (default: results/latest.json for a complete run — both
@@ -96,6 +104,7 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
     introspectionIdentities: quick ? 1000 : 10_000,
     out: undefined,
     profile: false,
+    observability: false,
     startup: true,
     repeat: 1,
     dbStats: !quick,
@@ -185,6 +194,13 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
         break;
       case "--profile":
         options.profile = true;
+        break;
+      case "--observability":
+        options.observability = true;
+        break;
+      case "--observability-only":
+        options.observability = true;
+        options.main = false;
         break;
       case "--out":
         options.out = value();

@@ -5,7 +5,7 @@
 // seconds is signed before the load starts (client-side RSA signing does not compete with the
 // server while it is measured).
 import { signGetUserGoStyle, signGetUserWithOciCommon } from "@ociauth/oci-stand-in";
-import { type BenchOptions } from "./args.js";
+import { type BenchOptions, OBSERVABILITY_VARIANTS } from "./args.js";
 import { type OciKey, type OciUser } from "./seed.js";
 
 /** The accepted distance between the signed date and the server's clock (the service's and OCI's). */
@@ -88,6 +88,8 @@ export function loginPoolKeyCount(options: BenchOptions): number {
     ...USER_KEY_LOGIN_SCENARIOS.filter((id) => options.scenarios.includes(id)).map((id) => userKeyLoginConnections(id, options)),
     // (p1)/(p16) alternate their principal logins with user-key logins (login-scenarios.ts).
     ...PRINCIPAL_LOGIN_SCENARIOS.filter((p) => options.scenarios.includes(p.id)).map((p) => p.connections),
+    // The observability comparison logs in at 16 connections once per app start.
+    ...(options.observability ? OBSERVABILITY_VARIANTS.map(() => 16) : []),
   ];
   if (runs.length === 0) return 0;
   const runSeconds = options.warmupSec + options.durationSec;

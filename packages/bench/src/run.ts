@@ -31,6 +31,7 @@ import {
 import { runMain, runScale, type DbRun, type Env, type ScaleRow } from "./scenarios.js";
 import { type OciUser } from "./seed.js";
 import { runVerification, type VerificationRun } from "./verification-scenarios.js";
+import { observabilityTable, runObservability, type ObservabilityRun } from "./observability-scenarios.js";
 import { ALL_BASELINES, BENCH_DIR, build, REPO_ROOT, startStandIn, type DbKind, type DbTarget } from "./servers.js";
 
 interface Results {
@@ -44,6 +45,7 @@ interface Results {
   scale: Partial<Record<DbKind, ScaleRow[]>>;
   /** i16 / iu16 (beside h16, the hot read at the same connections) and v, per database. */
   verification: Partial<Record<DbKind, VerificationRun>>;
+  observability: ObservabilityRun[];
   notes: string[];
   failures: { db: DbKind; phase: string; error: string }[];
   durationSec: number;
@@ -188,6 +190,7 @@ async function main(): Promise<void> {
     runs: [],
     scale: {},
     verification: {},
+    observability: [],
     notes: [
       "Load generator, app server, OCI stand-in and PostgreSQL share the same machine (loopback only).",
       "req/s counts every response (2xx or not) over the measured window; check non-2xx and errors.",
@@ -230,6 +233,15 @@ async function main(): Promise<void> {
         results.failures.push({ db, phase: "scale", error: message });
       }
     }
+    if (options.observability) {
+      try {
+        results.observability.push(await runObservability(db, await target(db, `bench_observability`), env));
+      } catch (error) {
+        const message = (error as Error).message;
+        log(`[${db}] observability comparison FAILED: ${message}`);
+        results.failures.push({ db, phase: "observability", error: message });
+      }
+    }
     const run = results.runs.find((r) => r.db === db);
     if (run) results.targets[db] = targets(run, results.scale[db]);
   }
@@ -266,6 +278,8 @@ async function main(): Promise<void> {
   if (offline) text.push("Offline verification in the client beside jose.jwtVerify with a local key (one in flight)", offline, "");
   if (Object.keys(results.scale).length)
     text.push(`Scale run: (a) over N identities (${options.scaleDurationSec} s each)`, scaleTable(results.scale, false), "");
+  const observability = observabilityTable(results.observability, false);
+  if (observability) text.push("Observability: (a) and (c16) with tracing and an audit device, ratio to the plain runs", observability, "");
   if (Object.keys(results.targets).length) text.push("Targets (issue #6)", targetTable(results.targets, false), "");
   for (const f of results.failures) text.push(`FAILED: ${f.db} ${f.phase}: ${f.error.split("\n")[0]}`);
   console.log(`\n${text.join("\n")}`);
@@ -303,6 +317,8 @@ async function main(): Promise<void> {
   const offlineMd = offlineVerificationTable(verificationRuns, true);
   if (offlineMd) md.push("## Offline verification in the client", "", offlineMd, "");
   if (Object.keys(results.scale).length) md.push("## Scale", "", scaleTable(results.scale, true), "");
+  const observabilityMd = observabilityTable(results.observability, true);
+  if (observabilityMd) md.push("## Observability: tracing and an audit device", "", observabilityMd, "");
   if (Object.keys(results.targets).length) md.push("## Targets", "", targetTable(results.targets, true), "");
   if (results.failures.length)
     md.push("## Failures", "", ...results.failures.map((f) => `- ${f.db} ${f.phase}: ${f.error.split("\n")[0]}`), "");

@@ -136,7 +136,7 @@ export const TITLES: Record<ScenarioId | BaselineKind, string> = {
   l1: "baseline L1: L0 + one audit row per read (group commit, awaited)",
 };
 
-const readPath = (identityId: string) => `/api/v1/auth/oci-auth/identities/${identityId}`;
+export const readPath = (identityId: string) => `/api/v1/auth/oci-auth/identities/${identityId}`;
 
 /** Runs a measurement `times` times and keeps the median by req/s (all runs listed in extra). */
 async function median(times: number, measure: () => Promise<Measurement>): Promise<Measurement> {
@@ -150,14 +150,14 @@ async function median(times: number, measure: () => Promise<Measurement>): Promi
 }
 
 /** The app's health endpoint must answer 200. */
-async function healthCheck(baseUrl: string): Promise<void> {
+export async function healthCheck(baseUrl: string): Promise<void> {
   const res = await fetch(`${baseUrl}${HEALTH_PATH}`);
   const body = await res.text();
   if (!res.ok) throw new ApiError(res.status, body, `GET ${HEALTH_PATH}`);
 }
 
 /** One request before the load: the scenario must work at all. Returns the response body. */
-async function sanityGet(baseUrl: string, path: string, token: string): Promise<string> {
+export async function sanityGet(baseUrl: string, path: string, token: string): Promise<string> {
   const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const body = await res.text();
   if (!res.ok) throw new ApiError(res.status, body, `GET ${path}`);
@@ -201,7 +201,7 @@ export function cpuText(cpu: Measurement["cpu"] | undefined): string {
   return parts.join(" · ");
 }
 
-async function guarded(id: ScenarioId | BaselineKind, env: Env, fn: () => Promise<Measurement>): Promise<ScenarioResult> {
+export async function guarded(id: ScenarioId | BaselineKind, env: Env, fn: () => Promise<Measurement>): Promise<ScenarioResult> {
   env.log(`  ${TITLES[id]} …`);
   try {
     const m = await fn();
@@ -217,7 +217,7 @@ async function guarded(id: ScenarioId | BaselineKind, env: Env, fn: () => Promis
   }
 }
 
-interface MainSeed {
+export interface MainSeed {
   boot: Awaited<ReturnType<typeof bootstrap>>;
   readId: string;
   readToken: string;
@@ -231,7 +231,7 @@ interface MainSeed {
   cycleIds: string[];
 }
 
-async function seedMain(baseUrl: string, env: Env): Promise<MainSeed> {
+export async function seedMain(baseUrl: string, env: Env): Promise<MainSeed> {
   const { user } = env;
   const boot = await bootstrap(baseUrl);
   const [readId, limitedId, loginId, principalId] = await Promise.all(
@@ -270,7 +270,7 @@ function watchTargets(env: Env, server: RunningServer, db: DbKind) {
   return { serverPid: server.handle.pid, standInPid: env.standInPid, postgresDataDir: db === "postgres" ? env.postgresDataDir : undefined };
 }
 
-function loadOptions(env: Env, server: RunningServer, db: DbKind): LoadOptions {
+export function loadOptions(env: Env, server: RunningServer, db: DbKind): LoadOptions {
   return {
     connections: env.options.connections,
     durationSec: env.options.durationSec,
@@ -279,7 +279,7 @@ function loadOptions(env: Env, server: RunningServer, db: DbKind): LoadOptions {
   };
 }
 
-function readRequests(identityId: string, token: string): AutocannonRequest[] {
+export function readRequests(identityId: string, token: string): AutocannonRequest[] {
   return [{ method: "GET", path: readPath(identityId), headers: { authorization: `Bearer ${token}` } }];
 }
 

@@ -52,11 +52,13 @@ export interface AppOptions {
   logFile: string;
   /** Folder for `node --cpu-prof` output; no profiling when unset. */
   cpuProfileDir?: string;
+  /** More environment for this start (the observability comparison turns tracing or an audit device on). */
+  extraEnv?: Record<string, string>;
 }
 
 /** The app's environment in every bench run (production, no rate limits, the bench's secret, the stand-in for both OCI endpoints). */
 function appEnv(options: Omit<AppOptions, "logFile" | "cpuProfileDir">, port: number): NodeJS.ProcessEnv {
-  return serverEnv(options.target, {
+  const env = serverEnv(options.target, {
     NODE_ENV: "production",
     PORT: String(port),
     HOST: "127.0.0.1",
@@ -68,6 +70,9 @@ function appEnv(options: Omit<AppOptions, "logFile" | "cpuProfileDir">, port: nu
     // The principal login's authenticateClient goes to the stand-in too.
     OCI_AUTH_ENDPOINT: options.ociEndpoint,
   });
+  // Tracing and audit devices only where a run asks for them (not inherited from the shell).
+  for (const name of Object.keys(env)) if (name.startsWith("OTEL_") || name.startsWith("AUDIT_")) delete env[name];
+  return { ...env, ...options.extraEnv };
 }
 
 /** The production server: `node server.mjs` in apps/web, over the compiled @ociauth/api (needs `pnpm build`). */
