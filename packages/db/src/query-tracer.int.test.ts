@@ -25,11 +25,17 @@ describe.each(["pglite", "postgres"] as const)("the query tracer on %s", (kind) 
     });
     await db.prisma.instanceSetting.count();
     await db.prisma.$transaction(async (tx) => tx.instanceSetting.create({ data: { key: "traced", value: "1" } }));
-    expect(await db.execute<{ n: number }>("SELECT count(*)::int AS n FROM instance_settings WHERE key = $1", ["traced"])).toEqual([{ n: 1 }]);
+    expect(await db.execute<{ n: number }>("SELECT count(*)::int AS n FROM instance_settings WHERE key = $1", ["traced"])).toEqual([
+      { n: 1 },
+    ]);
     await expect(db.execute("INSERT INTO instance_settings (key, value) VALUES ($1, $2)", ["traced", "2"])).rejects.toThrow();
     const statements = seen.map((s) => s.sql);
     expect(statements.filter((sql) => /^\s*SELECT\s+COUNT/i.test(sql))).toHaveLength(2);
-    expect(statements.filter((sql) => /^\s*INSERT INTO "?public"?\."?instance_settings/i.test(sql) || /^\s*INSERT INTO instance_settings/.test(sql))).toHaveLength(2);
+    expect(
+      statements.filter(
+        (sql) => /^\s*INSERT INTO "?public"?\."?instance_settings/i.test(sql) || /^\s*INSERT INTO instance_settings/.test(sql),
+      ),
+    ).toHaveLength(2);
     expect(statements.some((sql) => /^\s*(BEGIN|COMMIT)/i.test(sql))).toBe(kind === "postgres");
     expect(seen.filter((s) => !s.ok).map((s) => s.sql)).toEqual(["INSERT INTO instance_settings (key, value) VALUES ($1, $2)"]);
 

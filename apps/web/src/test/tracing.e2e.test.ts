@@ -43,7 +43,9 @@ describe("OpenTelemetry traces (OTLP/HTTP receiver in the test, built server)", 
   let receiver: OtlpReceiver;
 
   beforeAll(async () => {
-    oci = await startOciStandIn({ users: [{ id: user.id, compartmentId: tenancyOcid, name: "traced", publicKeys: [user.key.publicKeyPem] }] });
+    oci = await startOciStandIn({
+      users: [{ id: user.id, compartmentId: tenancyOcid, name: "traced", publicKeys: [user.key.publicKeyPem] }],
+    });
     receiver = await startOtlpReceiver();
   });
   afterAll(async () => {
@@ -101,7 +103,15 @@ describe("OpenTelemetry traces (OTLP/HTTP receiver in the test, built server)", 
       process.kill(-app.child.pid!, "SIGTERM");
       expect(await app.exited, app.output()).toBe(0);
       return {
-        secrets: [password, adminToken, loginBody.accessToken as string, identityId, user.id, tenancyOcid, ...Object.entries(headers).flatMap(([name, value]) => (name === "host" ? [] : [value]))],
+        secrets: [
+          password,
+          adminToken,
+          loginBody.accessToken as string,
+          identityId,
+          user.id,
+          tenancyOcid,
+          ...Object.entries(headers).flatMap(([name, value]) => (name === "host" ? [] : [value])),
+        ],
         ociRequests: oci.requests.slice(seenByOci),
         loaded: readFileSync(probeFile, "utf8").split("\n").filter(Boolean),
         output: app.output(),
@@ -158,7 +168,10 @@ describe("OpenTelemetry traces (OTLP/HTTP receiver in the test, built server)", 
     const ociCalls = trace.filter((s) => s.kind === SPAN_KIND_CLIENT && s.attributes["http.request.method"] === "GET");
     expect(ociCalls.map((s) => s.name)).toEqual(["GET /20160918/users/{id}"]);
     expect(descendsFrom(ociCalls[0]!, login!, trace)).toBe(true);
-    expect(ociCalls[0]!.attributes).toMatchObject({ "http.response.status_code": 200, "server.address": expect.stringContaining("identity.") });
+    expect(ociCalls[0]!.attributes).toMatchObject({
+      "http.response.status_code": 200,
+      "server.address": expect.stringContaining("identity."),
+    });
     expect(ociCalls[0]!.attributes["oci.opc_request_id"]).toEqual(expect.any(String));
 
     // No parameter value, credential or identifier of the login in any attribute of its trace.

@@ -103,14 +103,18 @@ export const VARIABLE_DOCS: Record<VariableName, VariableDoc> = {
       "turns OpenTelemetry tracing on: the OTLP/HTTP collector, e.g. `http://collector:4318` (spans go to `<endpoint>/v1/traces`); unset, tracing is off and nothing of OpenTelemetry is loaded ([docs/observability.md](docs/observability.md#traces))",
   },
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
-    meaning: "the full URL spans are sent to (e.g. `http://collector:4318/v1/traces`); turns tracing on too and wins over `OTEL_EXPORTER_OTLP_ENDPOINT`",
+    meaning:
+      "the full URL spans are sent to (e.g. `http://collector:4318/v1/traces`); turns tracing on too and wins over `OTEL_EXPORTER_OTLP_ENDPOINT`",
   },
   OTEL_EXPORTER_OTLP_PROTOCOL: { default: "`http/protobuf`", meaning: "`http/protobuf` or `http/json` (gRPC is not supported)" },
   OTEL_EXPORTER_OTLP_HEADERS: {
-    meaning: "headers sent with every export, `key=value` pairs separated by commas (percent-encoded), e.g. `authorization=Bearer%20<token>`",
+    meaning:
+      "headers sent with every export, `key=value` pairs separated by commas (percent-encoded), e.g. `authorization=Bearer%20<token>`",
   },
   OTEL_SERVICE_NAME: { default: "`ociauth`", meaning: "the spans' `service.name`" },
-  OTEL_RESOURCE_ATTRIBUTES: { meaning: "more resource attributes of the spans, `key=value` pairs separated by commas, e.g. `deployment.environment.name=prod`" },
+  OTEL_RESOURCE_ATTRIBUTES: {
+    meaning: "more resource attributes of the spans, `key=value` pairs separated by commas, e.g. `deployment.environment.name=prod`",
+  },
   OTEL_TRACES_SAMPLER: {
     default: "`parentbased_always_on`",
     meaning:

@@ -103,7 +103,9 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.string().min(32, "METRICS_TOKEN must be at least 32 characters").optional(),
   // OpenTelemetry's standard variables (tracing.ts); the SDK reads them from the environment too.
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url("OTEL_EXPORTER_OTLP_ENDPOINT must be a URL, e.g. http://collector:4318").optional(),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be a URL, e.g. http://collector:4318/v1/traces").optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be a URL, e.g. http://collector:4318/v1/traces")
+    .optional(),
   OTEL_EXPORTER_OTLP_PROTOCOL: z
     .enum(["http/protobuf", "http/json"], "OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (gRPC is not supported)")
     .optional(),

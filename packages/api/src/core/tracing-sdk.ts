@@ -9,7 +9,21 @@ import type { ActiveTracing, OciCallOutcome, OciCallSpan, TracingConfig } from "
 // below: the bundle (one file) keeps static imports at its top, where they would load with tracing off.
 
 const HTTP_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
-const SQL_OPERATIONS = new Set(["SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "LISTEN", "NOTIFY"]);
+const SQL_OPERATIONS = new Set([
+  "SELECT",
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "WITH",
+  "BEGIN",
+  "COMMIT",
+  "ROLLBACK",
+  "SAVEPOINT",
+  "RELEASE",
+  "SET",
+  "LISTEN",
+  "NOTIFY",
+]);
 
 /** A statement's operation: its first keyword, one of a known few (never the statement itself: no values leave). */
 export function sqlOperation(sql: string): string {

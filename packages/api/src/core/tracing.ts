@@ -31,7 +31,11 @@ export const activeTracing = (): ActiveTracing | undefined => active;
 /** The standard OTEL_* variables this service reads itself (the SDK reads the others it knows from the environment). */
 export type TracingConfig = Pick<
   AppConfig,
-  "OTEL_SDK_DISABLED" | "OTEL_TRACES_EXPORTER" | "OTEL_EXPORTER_OTLP_ENDPOINT" | "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" | "OTEL_EXPORTER_OTLP_PROTOCOL"
+  | "OTEL_SDK_DISABLED"
+  | "OTEL_TRACES_EXPORTER"
+  | "OTEL_EXPORTER_OTLP_ENDPOINT"
+  | "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
+  | "OTEL_EXPORTER_OTLP_PROTOCOL"
 >;
 
 /**
