@@ -6,6 +6,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { CancellablePool } from "./cancellable-pg";
+import { traceStatements } from "./query-tracer";
 import { refuseCancelledStatements } from "./statement-scope";
 
 const PG_TEXT_OID = 25;
@@ -100,9 +101,10 @@ type PgliteAdapter = Awaited<ReturnType<PrismaPGlite["connect"]>>;
  */
 function patchPgliteAdapter(adapter: PgliteAdapter, client: PGlite): PgliteAdapter {
   // A request past its deadline sends no further statement (a running one cannot be interrupted).
-  refuseCancelledStatements(adapter);
+  // Each statement gets a span when tracing is on (PostgreSQL's are traced on the connection: cancellable-pg.ts).
+  traceStatements(refuseCancelledStatements(adapter));
   const startTransaction = adapter.startTransaction.bind(adapter);
-  adapter.startTransaction = async (isolationLevel) => refuseCancelledStatements(await startTransaction(isolationLevel));
+  adapter.startTransaction = async (isolationLevel) => traceStatements(refuseCancelledStatements(await startTransaction(isolationLevel)));
   adapter.executeScript = async (script: string) => {
     await client.exec(script);
   };

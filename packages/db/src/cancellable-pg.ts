@@ -1,4 +1,5 @@
 import pg from "pg";
+import { currentQueryTracer } from "./query-tracer";
 import { currentStatementScope, type StatementScope, sqlTextOf } from "./statement-scope";
 
 /** A call of `query` that wants a promise back (not a callback, not a submittable such as a cursor). */
@@ -35,7 +36,9 @@ export class CancellableClient extends pg.Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: any[]): any {
     const scope = currentStatementScope();
-    if (!isPromiseCall(args) || (!scope && !this.cancelling)) return (super.query as (...a: unknown[]) => unknown)(...args);
+    const tracer = currentQueryTracer();
+    if (!isPromiseCall(args) || (!scope && !this.cancelling && !tracer)) return (super.query as (...a: unknown[]) => unknown)(...args);
+    if (tracer) return tracer(sqlTextOf(args[0]), () => this.queryInScope(scope, args));
     return this.queryInScope(scope, args);
   }
 

@@ -5,6 +5,7 @@ import { databasePoolSize } from "./database-settings";
 import { type DatabaseTarget, resolveDatabaseTarget } from "./database-target";
 import { PrismaClient, type Prisma } from "./generated/prisma/client";
 import { openPGlite } from "./pglite";
+import { currentQueryTracer } from "./query-tracer";
 import { currentStatementScope } from "./statement-scope";
 
 export type Db = PrismaClient;
@@ -47,6 +48,8 @@ export function wrapPglite(client: PGlite, target: Database["target"]): Database
     pglite: client,
     execute: async <Row>(sql: string, params: unknown[]) => {
       currentStatementScope()?.refuseIfCancelled(sql);
+      const tracer = currentQueryTracer();
+      if (tracer) return (await tracer(sql, () => client.query<Row>(sql, params))).rows;
       return (await client.query<Row>(sql, params)).rows;
     },
     async close() {

@@ -27,5 +27,6 @@ export * from "./data/login-backoffs";
 export * from "./data/login-signatures";
 export * from "./data/login-challenges";
 export * from "./change-feed";
+export { setQueryTracer, type QueryTracer } from "./query-tracer";
 export { runOutsideRequestScope, runWithStatementSignal, StatementCancelledError } from "./statement-scope";
 export * from "./backup";

@@ -98,6 +98,31 @@ export const VARIABLE_DOCS: Record<VariableName, VariableDoc> = {
     meaning:
       "at least 32 characters: scrapes send `Authorization: Bearer <token>` (401 otherwise); required for `/metrics` on the main port",
   },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    meaning:
+      "turns OpenTelemetry tracing on: the OTLP/HTTP collector, e.g. `http://collector:4318` (spans go to `<endpoint>/v1/traces`); unset, tracing is off and nothing of OpenTelemetry is loaded ([docs/observability.md](docs/observability.md#traces))",
+  },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+    meaning:
+      "the full URL spans are sent to (e.g. `http://collector:4318/v1/traces`); turns tracing on too and wins over `OTEL_EXPORTER_OTLP_ENDPOINT`",
+  },
+  OTEL_EXPORTER_OTLP_PROTOCOL: { default: "`http/protobuf`", meaning: "`http/protobuf` or `http/json` (gRPC is not supported)" },
+  OTEL_EXPORTER_OTLP_HEADERS: {
+    meaning:
+      "headers sent with every export, `key=value` pairs separated by commas (percent-encoded), e.g. `authorization=Bearer%20<token>`",
+  },
+  OTEL_SERVICE_NAME: { default: "`ociauth`", meaning: "the spans' `service.name`" },
+  OTEL_RESOURCE_ATTRIBUTES: {
+    meaning: "more resource attributes of the spans, `key=value` pairs separated by commas, e.g. `deployment.environment.name=prod`",
+  },
+  OTEL_TRACES_SAMPLER: {
+    default: "`parentbased_always_on`",
+    meaning:
+      "which traces are recorded: `always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off` or `parentbased_traceidratio` (parent-based ones follow the caller's `traceparent` sampled flag)",
+  },
+  OTEL_TRACES_SAMPLER_ARG: { default: "`1`", meaning: "the ratio (0–1) of the `*traceidratio` samplers" },
+  OTEL_TRACES_EXPORTER: { default: "`otlp`", meaning: "`none` turns tracing off although an endpoint is set" },
+  OTEL_SDK_DISABLED: { default: "`false`", meaning: "`true` turns tracing off although an endpoint is set" },
   OCIAUTH_VERSION: {
     default: "the root `package.json`'s version",
     meaning:

@@ -101,6 +101,26 @@ export const envSchema = z.object({
   METRICS: z.enum(["on", "off"], "METRICS must be on or off").default("off"),
   METRICS_PORT: port("METRICS_PORT").optional(),
   METRICS_TOKEN: z.string().min(32, "METRICS_TOKEN must be at least 32 characters").optional(),
+  // OpenTelemetry's standard variables (tracing.ts); the SDK reads them from the environment too.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url("OTEL_EXPORTER_OTLP_ENDPOINT must be a URL, e.g. http://collector:4318").optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be a URL, e.g. http://collector:4318/v1/traces")
+    .optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(["http/protobuf", "http/json"], "OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (gRPC is not supported)")
+    .optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  OTEL_RESOURCE_ATTRIBUTES: z.string().optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum(
+      ["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"],
+      "OTEL_TRACES_SAMPLER must be always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or parentbased_traceidratio",
+    )
+    .optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number("OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1").min(0).max(1).optional(),
+  OTEL_TRACES_EXPORTER: z.enum(["otlp", "none"], "OTEL_TRACES_EXPORTER must be otlp or none").optional(),
+  OTEL_SDK_DISABLED: z.string().optional(),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
   AUTH_SECRET_PREVIOUS: z.string().min(32, "AUTH_SECRET_PREVIOUS must be at least 32 characters").optional(),
   SIGNING_KEY_ROTATION_DAYS: z.coerce

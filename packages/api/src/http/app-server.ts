@@ -16,6 +16,7 @@ import { metricsRouteLabel, sendMetricsNotFound, serveMetrics } from "./metrics-
 import { withRequestDeadline } from "./request-deadline";
 import { serveWellKnown, WELL_KNOWN_PATHS } from "./well-known";
 import { handleTrpcRequest } from "./trpc-handler";
+import { activeTracing } from "../core/tracing";
 
 /** What serves every request that is not /api/* (the pages: Next). */
 export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -35,7 +36,7 @@ export function createAppServer(fallback: PageHandler): Server {
   const countRequests = config.METRICS === "on";
   // On the main port only behind METRICS_TOKEN (start-up refuses METRICS=on with neither it nor METRICS_PORT).
   const metricsToken = countRequests && config.METRICS_PORT === undefined ? config.METRICS_TOKEN : undefined;
-  return createServer(async (req, res) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]?.toString(), isTrustedProxy);
     const target = normalisePath(req.url ?? "/");
     if (target && HEALTH_PATHS.has(target.pathname)) return serveHealth(target.pathname, req.method, res);
@@ -92,7 +93,21 @@ export function createAppServer(fallback: PageHandler): Server {
     await sendNodeResponse(res, response, response.status === 413, req.method).catch((error: unknown) => {
       getLogger().warn({ reqId, err: error }, "response not fully sent");
     });
+  };
+  return createServer((req, res) => {
+    const tracing = activeTracing(); // undefined unless OTEL_EXPORTER_OTLP_ENDPOINT is set: then one check per request
+    if (tracing === undefined) return void serve(req, res);
+    return void tracing.traceRequest(req, res, spanRoute(req), () => serve(req, res));
   });
+}
+
+/** The route a request's span is named after: the operation's path template (never ids), a fixed path, or none (pages). */
+function spanRoute(req: IncomingMessage): string | undefined {
+  const target = normalisePath(req.url ?? "/");
+  if (!target) return undefined;
+  if (HEALTH_PATHS.has(target.pathname) || target.pathname === "/metrics") return target.pathname;
+  const route = metricsRouteLabel(req.method ?? "GET", target.pathname);
+  return route === "unmatched" ? undefined : route;
 }
 
 async function handleApiRequest(req: IncomingMessage, pathname: string, ip: string | null): Promise<Response | JsonReply | StreamReply> {

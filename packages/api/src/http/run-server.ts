@@ -10,6 +10,7 @@ import { markDraining } from "./health";
 import { listen } from "./listen";
 import { createMetricsServer } from "./metrics-route";
 import { startProcessMetrics } from "../core/metrics";
+import { startTracing, stopTracing } from "../core/tracing";
 import { DATABASE_SECRET_ADVICE } from "../services/keys/root-secret";
 
 export interface RunServerOptions {
@@ -30,6 +31,7 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   applySecretFiles();
   const config = loadConfig(); // fail fast on bad configuration
   const { PORT: port, HOST: hostname } = config;
+  await startTracing(config); // OpenTelemetry is loaded only when OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_) is set
   await migrateDatabase(); // runs Prisma's migrate deploy only when migrations are pending
   const runtime = await getRuntime();
   const pages = await options.preparePages({ hostname, port });
@@ -44,6 +46,7 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   } catch (error) {
     server.close();
     await closeRuntime().catch(() => {});
+    await stopTracing().catch(() => {});
     throw error;
   }
   const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
@@ -74,6 +77,9 @@ export async function runServer(options: RunServerOptions): Promise<void> {
       }
       step("closing the change feed and the database");
       await closeRuntime();
+      // After the last request and statement: their spans are in the batch this sends.
+      step("exporting the remaining trace spans");
+      await stopTracing();
     },
     log: {
       info(message, fields) {

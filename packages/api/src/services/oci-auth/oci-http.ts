@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import { activeTracing } from "../../core/tracing";
 
 export type OciCallResult =
   | {
@@ -22,7 +23,7 @@ const MAX_RESPONSE_BYTES = 256 * 1024;
  * local development only) replaces scheme+host+port of `https://<host>`, while the Host header
  * stays the signed one. A body that is not a JSON object reads as `{}`.
  */
-export function callOci(input: {
+export interface OciCall {
   method: "GET" | "POST";
   host: string;
   path: string;
@@ -30,7 +31,20 @@ export function callOci(input: {
   body?: string;
   endpoint?: string;
   timeoutMs: number;
-}): Promise<OciCallResult> {
+}
+
+/**
+ * With tracing on, the call gets a CLIENT span, but its trace context is NOT sent to OCI: every
+ * call replays a workload's signed request, whose headers are exactly the ones it signed, and
+ * OCI's handling of unsigned extra headers is not documented. The span carries OCI's
+ * `opc-request-id` instead, the id to correlate with OCI's side.
+ */
+export function callOci(input: OciCall): Promise<OciCallResult> {
+  const tracing = activeTracing();
+  return tracing === undefined ? sendToOci(input) : tracing.traceOciCall(input, () => sendToOci(input));
+}
+
+function sendToOci(input: OciCall): Promise<OciCallResult> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
   const base = new URL(input.endpoint ?? `https://${input.host}`);
