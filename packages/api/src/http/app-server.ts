@@ -1,6 +1,9 @@
+import { AsyncResource } from "node:async_hooks";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { getConfig } from "../core/config";
 import { getAccessLogger, getLogger } from "../core/logger";
+import { requestLogContext } from "./request-id";
+import { runWithLogContext } from "../core/log-context";
 import { CLIENT_IP_HEADER } from "./client-ip-header";
 import { getOpenApiDocument } from "../rest/openapi-document";
 import { dispatchRest, MAX_BODY_BYTES } from "../rest/dispatch";
@@ -35,7 +38,7 @@ export function createAppServer(fallback: PageHandler): Server {
   const countRequests = config.METRICS === "on";
   // On the main port only behind METRICS_TOKEN (start-up refuses METRICS=on with neither it nor METRICS_PORT).
   const metricsToken = countRequests && config.METRICS_PORT === undefined ? config.METRICS_TOKEN : undefined;
-  return createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"]?.toString(), isTrustedProxy);
     const target = normalisePath(req.url ?? "/");
     if (target && HEALTH_PATHS.has(target.pathname)) return serveHealth(target.pathname, req.method, res);
@@ -58,13 +61,12 @@ export function createAppServer(fallback: PageHandler): Server {
     }
 
     const started = performance.now();
-    let reqId: string | null = null;
-    // "close", not "finish": a download the client broke off is logged and counted too.
-    res.once("close", () => {
+    // "close", not "finish": a download the client broke off is logged and counted too. Bound: the line carries the request's ids.
+    res.once("close", AsyncResource.bind(() => {
       const ms = performance.now() - started;
       // Method, path without the query string, status: never headers or bodies (tokens, signatures).
       getAccessLogger().info(
-        { reqId, method: req.method, path: target?.pathname ?? "(invalid)", status: res.statusCode, ms: Math.round(ms * 10) / 10, ip },
+        { method: req.method, path: target?.pathname ?? "(invalid)", status: res.statusCode, ms: Math.round(ms * 10) / 10, ip },
         "request",
       );
       if (countRequests) {
@@ -73,7 +75,7 @@ export function createAppServer(fallback: PageHandler): Server {
         httpRequests.inc({ method, route, status: String(res.statusCode) });
         httpRequestDuration.observe({ method, route }, ms / 1000);
       }
-    });
+    }));
     let response: Response | JsonReply | StreamReply;
     try {
       if (!target) throw badRequest("The request target is not a valid path");
@@ -88,10 +90,15 @@ export function createAppServer(fallback: PageHandler): Server {
         response = errorReply(error);
       }
     }
-    reqId = response instanceof Response ? response.headers.get("x-request-id") : (response.headers["x-request-id"] ?? null);
     await sendNodeResponse(res, response, response.status === 413, req.method).catch((error: unknown) => {
-      getLogger().warn({ reqId, err: error }, "response not fully sent");
+      getLogger().warn({ err: error }, "response not fully sent");
     });
+  };
+  // Every line logged while a request is handled carries its request id (and trace id); the answer echoes the id.
+  return createServer((req, res) => {
+    const context = requestLogContext(req);
+    res.setHeader("x-request-id", context.requestId);
+    return runWithLogContext(context, () => handle(req, res));
   });
 }
 

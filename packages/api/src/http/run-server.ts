@@ -1,7 +1,8 @@
 import { describeTarget, resolveDatabaseTarget } from "@ociauth/db";
 import { migrateDatabase } from "@ociauth/db/migrations";
 import { loadConfig, publicUrlWarning } from "../core/config";
-import { flushLogsSync, getLogger } from "../core/logger";
+import { flushLogsSync, getLifecycleLogger } from "../core/logger";
+import { migrationLogOptions } from "./migration-log";
 import { applySecretFiles } from "../core/secret-files";
 import { closeRuntime, getRuntime } from "../core/process-runtime";
 import { createAppServer, type PageHandler } from "./app-server";
@@ -10,7 +11,6 @@ import { markDraining } from "./health";
 import { listen } from "./listen";
 import { createMetricsServer } from "./metrics-route";
 import { startProcessMetrics } from "../core/metrics";
-import { DATABASE_SECRET_ADVICE } from "../services/keys/root-secret";
 
 export interface RunServerOptions {
   /** Prepares the page renderer (Next) once the database is open; the front door sends it every non-API request. */
@@ -30,8 +30,8 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   applySecretFiles();
   const config = loadConfig(); // fail fast on bad configuration
   const { PORT: port, HOST: hostname } = config;
-  await migrateDatabase(); // runs Prisma's migrate deploy only when migrations are pending
-  const runtime = await getRuntime();
+  await migrateDatabase(undefined, migrationLogOptions()); // runs Prisma's migrate deploy only when migrations are pending
+  await getRuntime();
   const pages = await options.preparePages({ hostname, port });
   const server = createAppServer(pages);
   const inFlight = InFlightRequests.watch(server);
@@ -47,20 +47,18 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     throw error;
   }
   const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
-  console.log(
-    `OCI Auth ${options.dev ? "(dev) " : ""}listening on http://${shown}:${port} — database: ${describeTarget(resolveDatabaseTarget())}`,
+  const lifecycle = getLifecycleLogger();
+  const database = describeTarget(resolveDatabaseTarget());
+  lifecycle.info(
+    { port, hostname, dev: Boolean(options.dev), database },
+    `OCI Auth ${options.dev ? "(dev) " : ""}listening on http://${shown}:${port} — database: ${database}`,
   );
   if (config.METRICS === "on") {
-    console.log(`Metrics (Prometheus) at http://${shown}:${config.METRICS_PORT ?? port}/metrics`);
+    const metricsUrl = `http://${shown}:${config.METRICS_PORT ?? port}/metrics`;
+    lifecycle.info({ metricsUrl }, `Metrics (Prometheus) at ${metricsUrl}`);
   }
-  getLogger().info({ port, hostname, dev: Boolean(options.dev) }, "listening");
   const warning = publicUrlWarning(config);
-  if (warning) {
-    console.warn(`Warning: ${warning}`);
-    getLogger().warn({ publicUrl: null }, warning);
-  }
-  // The runtime logged it at start; the console shows it too (as the PUBLIC_URL warning).
-  if (runtime.tokens.keyring.secrets.source === "database") console.warn(`Warning: ${DATABASE_SECRET_ADVICE}`);
+  if (warning) lifecycle.warn({ publicUrl: null }, `Warning: ${warning}`);
   const shutdown = createShutdown({
     graceMs: config.SHUTDOWN_GRACE_SECONDS * 1000,
     inFlight,
@@ -77,12 +75,10 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     },
     log: {
       info(message, fields) {
-        console.log(message);
-        getLogger().info(fields, message);
+        getLifecycleLogger().info(fields, message);
       },
       error(message, fields) {
-        console.error(message);
-        getLogger().error(fields, message);
+        getLifecycleLogger().error(fields, message);
       },
     },
     exit(code) {
