@@ -4,6 +4,7 @@ import { loadConfig, publicUrlWarning } from "../core/config";
 import { flushLogsSync, getLifecycleLogger } from "../core/logger";
 import { migrationLogOptions } from "./migration-log";
 import { applySecretFiles } from "../core/secret-files";
+import { routeConsoleToLog } from "../core/console-log";
 import { closeRuntime, getRuntime } from "../core/process-runtime";
 import { createAppServer, type PageHandler } from "./app-server";
 import { createShutdown, drainConnections, InFlightRequests } from "./drain";
@@ -29,6 +30,7 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   // Secrets given as files (X_FILE) become X in process.env first: @ociauth/db reads DATABASE_URL there.
   applySecretFiles();
   const config = loadConfig(); // fail fast on bad configuration
+  routeConsoleToLog(); // Next's own lines too: stdout carries JSON lines only
   const { PORT: port, HOST: hostname } = config;
   await migrateDatabase(undefined, migrationLogOptions()); // runs Prisma's migrate deploy only when migrations are pending
   await getRuntime();
