@@ -34,7 +34,12 @@ async function restartServer() {
   if (hash === serving) return;
   serving = hash;
   // The server's own lines are JSON (see docs/observability.md): this one too.
-  const line = { level: "info", time: new Date().toISOString(), service: "ociauth", msg: "dev: @ociauth/api changed, restarting the server" };
+  const line = {
+    level: "info",
+    time: new Date().toISOString(),
+    service: "ociauth",
+    msg: "dev: @ociauth/api changed, restarting the server",
+  };
   console.log(JSON.stringify(line));
   server.kill("SIGTERM");
   await finished(server);

@@ -41,9 +41,7 @@ function causeOf(error: unknown): string {
 }
 
 /** Told once per change of state, not per attempt. */
-export type ChangeFeedStateChange =
-  | { state: "disconnected"; cause: string }
-  | { state: "reconnected"; attempts: number; downMs: number };
+export type ChangeFeedStateChange = { state: "disconnected"; cause: string } | { state: "reconnected"; attempts: number; downMs: number };
 
 export interface ChangeFeedHandlers {
   /** A committed change: `identity:<id>` (identity or its OCI auth config) or `token:<id>`. */
@@ -135,7 +133,9 @@ export async function subscribeToChanges(database: Database, handlers: ChangeFee
       handlers.onReset();
       handlers.onStateChange?.({ state: "reconnected", attempts, downMs: connectedAt - since });
     }
-    next.query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${heartbeatPrefix}${connectedAt}`]).catch((error: unknown) => reconnect(next, causeOf(error)));
+    next
+      .query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${heartbeatPrefix}${connectedAt}`])
+      .catch((error: unknown) => reconnect(next, causeOf(error)));
   };
 
   /** Drops the connection (if `failed` is still the current one) and schedules the next attempt, backing off. */
@@ -163,7 +163,9 @@ export async function subscribeToChanges(database: Database, handlers: ChangeFee
     if (!current) return;
     const now = Date.now();
     if (now - Math.max(freshAt, connectedAt) > RECONNECT_AFTER_MS) return reconnect(current, `no heartbeat for ${RECONNECT_AFTER_MS} ms`);
-    current.query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${heartbeatPrefix}${now}`]).catch((error: unknown) => reconnect(current, causeOf(error)));
+    current
+      .query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${heartbeatPrefix}${now}`])
+      .catch((error: unknown) => reconnect(current, causeOf(error)));
   }, HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
 

@@ -72,7 +72,7 @@ describe("logs: one JSON object per stdout line (pnpm start on PostgreSQL)", () 
     expect(reused.headers.get("x-request-id")).toBe("lb-7f3a.9:2026_12");
     expect(((await reused.json()) as { reqId: string }).reqId).toBe("lb-7f3a.9:2026_12");
 
-    const invalid = ["a request id with spaces", "x".repeat(129), "id\"quoted"];
+    const invalid = ["a request id with spaces", "x".repeat(129), 'id"quoted'];
     const replaced: string[] = [];
     for (const id of invalid) {
       const response = await get({ "x-request-id": id });

@@ -14,7 +14,9 @@ const promtool = process.env.PROMTOOL_BIN || "promtool";
 const run = (...args: string[]) => spawnSync(promtool, args, { cwd: dir, encoding: "utf8" });
 
 interface RuleFile {
-  groups: { rules: { alert: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
+  groups: {
+    rules: { alert: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[];
+  }[];
 }
 interface RuleTests {
   tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[];
@@ -59,8 +61,14 @@ describe("Prometheus alert rules", () => {
     );
     for (const name of names) {
       const own = checks.filter((check) => check.alertname === name);
-      expect(own.some((check) => check.exp_alerts.length > 0), `${name} fires in a test`).toBe(true);
-      expect(own.some((check) => check.exp_alerts.length === 0), `${name} stays silent in a test`).toBe(true);
+      expect(
+        own.some((check) => check.exp_alerts.length > 0),
+        `${name} fires in a test`,
+      ).toBe(true);
+      expect(
+        own.some((check) => check.exp_alerts.length === 0),
+        `${name} stays silent in a test`,
+      ).toBe(true);
     }
   });
 

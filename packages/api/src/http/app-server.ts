@@ -62,20 +62,23 @@ export function createAppServer(fallback: PageHandler): Server {
 
     const started = performance.now();
     // "close", not "finish": a download the client broke off is logged and counted too. Bound: the line carries the request's ids.
-    res.once("close", AsyncResource.bind(() => {
-      const ms = performance.now() - started;
-      // Method, path without the query string, status: never headers or bodies (tokens, signatures).
-      getAccessLogger().info(
-        { method: req.method, path: target?.pathname ?? "(invalid)", status: res.statusCode, ms: Math.round(ms * 10) / 10, ip },
-        "request",
-      );
-      if (countRequests) {
-        const method = req.method ?? "GET";
-        const route = target ? metricsRouteLabel(method, target.pathname) : "unmatched";
-        httpRequests.inc({ method, route, status: String(res.statusCode) });
-        httpRequestDuration.observe({ method, route }, ms / 1000);
-      }
-    }));
+    res.once(
+      "close",
+      AsyncResource.bind(() => {
+        const ms = performance.now() - started;
+        // Method, path without the query string, status: never headers or bodies (tokens, signatures).
+        getAccessLogger().info(
+          { method: req.method, path: target?.pathname ?? "(invalid)", status: res.statusCode, ms: Math.round(ms * 10) / 10, ip },
+          "request",
+        );
+        if (countRequests) {
+          const method = req.method ?? "GET";
+          const route = target ? metricsRouteLabel(method, target.pathname) : "unmatched";
+          httpRequests.inc({ method, route, status: String(res.statusCode) });
+          httpRequestDuration.observe({ method, route }, ms / 1000);
+        }
+      }),
+    );
     let response: Response | JsonReply | StreamReply;
     try {
       if (!target) throw badRequest("The request target is not a valid path");

@@ -4,7 +4,15 @@ import { AppError, badRequest, notFound } from "../core/errors";
 import { getLogger } from "../core/logger";
 import { authenticate } from "../services/auth/authenticate";
 import type { FileStream } from "../operations/define-operation";
-import { errorReply, type JsonReply, jsonReply, replyRequestId, serverTimingHeader, type StreamReply, toFetchResponse } from "./error-envelope";
+import {
+  errorReply,
+  type JsonReply,
+  jsonReply,
+  replyRequestId,
+  serverTimingHeader,
+  type StreamReply,
+  toFetchResponse,
+} from "./error-envelope";
 import { type ApiRequest, type ConnectionInfo, requestMeta } from "./request-meta";
 import { inputSource, type RestRoute, restRoutesInMatchOrder } from "./rest-routes";
 
