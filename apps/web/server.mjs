@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runServer } from "@ociauth/api";
+import { flushLogsSync, runServer } from "@ociauth/api";
 import next from "next";
 
 const dev = process.argv.includes("--dev");
@@ -25,7 +25,8 @@ try {
     },
   });
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  console.error("The server was not started.");
+  // Plain text on stderr (console.* now writes JSON log lines to stdout): why it did not start.
+  flushLogsSync(); // the JSON lines written before it
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\nThe server was not started.\n`);
   process.exit(1);
 }

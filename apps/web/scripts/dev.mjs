@@ -33,7 +33,14 @@ async function restartServer() {
   const hash = bundleHash();
   if (hash === serving) return;
   serving = hash;
-  console.log("dev: @ociauth/api changed, restarting the server");
+  // The server's own lines are JSON (see docs/observability.md): this one too.
+  const line = {
+    level: "info",
+    time: new Date().toISOString(),
+    service: "ociauth",
+    msg: "dev: @ociauth/api changed, restarting the server",
+  };
+  console.log(JSON.stringify(line));
   server.kill("SIGTERM");
   await finished(server);
   if (!stopping) server = run(["server.mjs", "--dev"], appDir);

@@ -10,6 +10,7 @@ export { CLIENT_IP_HEADER } from "./http/client-ip-header";
 export { createAppServer, type PageHandler } from "./http/app-server";
 export { runServer, type RunServerOptions } from "./http/run-server";
 export { runMigrationStep } from "./http/run-migration-step";
+export { flushLogsSync } from "./core/logger";
 export { operations, operationList } from "./operations";
 export { getOpenApiDocument } from "./rest/openapi-document";
 export { newReqId } from "./rest/error-envelope";

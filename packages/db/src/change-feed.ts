@@ -18,11 +18,37 @@ export const FRESHNESS_WINDOW_MS = 700;
 /** Without a heartbeat for this long the connection is replaced (a stalled or half-open socket). */
 export const RECONNECT_AFTER_MS = 3000;
 
+/** The first reconnect attempt waits about this long; each next one twice as long, up to RECONNECT_MAX_DELAY_MS. */
+export const RECONNECT_INITIAL_DELAY_MS = 100;
+export const RECONNECT_MAX_DELAY_MS = 5000;
+
+/**
+ * The wait before reconnect attempt `attempt` (1, 2, …): RECONNECT_INITIAL_DELAY_MS doubling per
+ * attempt, capped at RECONNECT_MAX_DELAY_MS, with jitter (half of it random) so that instances
+ * sharing a database do not reconnect in step.
+ */
+export function reconnectDelayMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(RECONNECT_MAX_DELAY_MS, RECONNECT_INITIAL_DELAY_MS * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base / 2 + (random() * base) / 2);
+}
+
+/** An error in words: its message, else its code (a refused connection to several addresses has no message). */
+function causeOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const inner = error instanceof AggregateError ? error.errors.map(causeOf).join("; ") : "";
+  return error.message || inner || (typeof code === "string" ? code : error.name);
+}
+
+/** Told once per change of state, not per attempt. */
+export type ChangeFeedStateChange = { state: "disconnected"; cause: string } | { state: "reconnected"; attempts: number; downMs: number };
+
 export interface ChangeFeedHandlers {
   /** A committed change: `identity:<id>` (identity or its OCI auth config) or `token:<id>`. */
   onChange(payload: string): void;
-  /** Notifications may have been missed (reconnect): drop everything cached. */
+  /** Notifications may have been missed (disconnected, and again once reconnected): drop everything cached. */
   onReset(): void;
+  onStateChange?(change: ChangeFeedStateChange): void;
 }
 
 export interface ChangeFeed {
@@ -61,8 +87,10 @@ export async function subscribeToChanges(database: Database, handlers: ChangeFee
   let retry: NodeJS.Timeout | undefined;
   let freshAt = 0; // send time of the latest heartbeat that came back
   let connectedAt = 0;
-  let reconnects = 0;
+  let reconnects = 0; // attempts since the start
   let lastNotificationAt = 0;
+  /** Set while disconnected: since when, and the attempts made to reconnect. */
+  let down: { since: number; attempts: number } | null = null;
 
   const onNotification = (message: pg.Notification) => {
     const payload = message.payload;
@@ -86,8 +114,8 @@ export async function subscribeToChanges(database: Database, handlers: ChangeFee
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url, application_name: CHANGE_FEED_APPLICATION_NAME });
     next.on("notification", onNotification);
-    next.on("error", () => reconnect(next));
-    next.on("end", () => reconnect(next));
+    next.on("error", (error: unknown) => reconnect(next, causeOf(error)));
+    next.on("end", () => reconnect(next, "the connection ended"));
     try {
       await next.connect();
       await next.query(`LISTEN ${CHANGE_CHANNEL}`);
@@ -98,20 +126,35 @@ export async function subscribeToChanges(database: Database, handlers: ChangeFee
     if (closed) return drop(next);
     client = next;
     connectedAt = Date.now();
-    next.query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${heartbeatPrefix}${connectedAt}`]).catch(() => reconnect(next));
+    if (down) {
+      const { since, attempts } = down;
+      down = null;
+      // Changes made between the last notification and LISTEN were never heard: forget what was cached meanwhile.
+      handlers.onReset();
+      handlers.onStateChange?.({ state: "reconnected", attempts, downMs: connectedAt - since });
+    }
+    next
+      .query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${heartbeatPrefix}${connectedAt}`])
+      .catch((error: unknown) => reconnect(next, causeOf(error)));
   };
 
-  const reconnect = (failed: pg.Client | null) => {
+  /** Drops the connection (if `failed` is still the current one) and schedules the next attempt, backing off. */
+  const reconnect = (failed: pg.Client | null, cause: string) => {
     if (closed || retry || (failed && failed !== client)) return;
     if (client) drop(client);
     client = null;
     freshAt = 0;
+    if (!down) {
+      down = { since: Date.now(), attempts: 0 };
+      handlers.onReset();
+      handlers.onStateChange?.({ state: "disconnected", cause });
+    }
+    down.attempts++;
     reconnects++;
-    handlers.onReset();
     retry = setTimeout(() => {
       retry = undefined;
-      connect().catch(() => reconnect(null));
-    }, 250);
+      connect().catch((error: unknown) => reconnect(null, causeOf(error)));
+    }, reconnectDelayMs(down.attempts));
     retry.unref();
   };
 
@@ -119,8 +162,10 @@ export async function subscribeToChanges(database: Database, handlers: ChangeFee
     const current = client;
     if (!current) return;
     const now = Date.now();
-    if (now - Math.max(freshAt, connectedAt) > RECONNECT_AFTER_MS) return reconnect(current);
-    current.query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${heartbeatPrefix}${now}`]).catch(() => reconnect(current));
+    if (now - Math.max(freshAt, connectedAt) > RECONNECT_AFTER_MS) return reconnect(current, `no heartbeat for ${RECONNECT_AFTER_MS} ms`);
+    current
+      .query("SELECT pg_notify($1, $2)", [CHANGE_CHANNEL, `${heartbeatPrefix}${now}`])
+      .catch((error: unknown) => reconnect(current, causeOf(error)));
   }, HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
 

@@ -147,6 +147,23 @@ export interface DeployOptions {
   migrationsDir: string;
   /** "inherit" (default) shows Prisma's output; "pipe" collects it for the error message. */
   stdio?: "inherit" | "pipe";
+  /** Receives Prisma's output line by line instead (stdio "pipe"), e.g. to log each as JSON. */
+  onLine?: (line: string, stream: "stdout" | "stderr") => void;
+}
+
+/** Calls `onLine` for each complete line of `stream`'s output, and for the last one when it ends. */
+function forEachLine(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+  if (!stream) return;
+  let rest = "";
+  stream.on("data", (data: Buffer | string) => {
+    const lines = (rest + String(data)).split(/\r?\n/);
+    rest = lines.pop() ?? "";
+    for (const line of lines) if (line.trim()) onLine(line);
+  });
+  stream.on("end", () => {
+    if (rest.trim()) onLine(rest);
+    rest = "";
+  });
 }
 
 /** Runs Prisma's `migrate deploy` (packages/db/prisma.config.ts) on `target` in a child process. */
@@ -166,11 +183,16 @@ export async function runPrismaMigrateDeploy(target: DatabaseTarget, options: De
   const child = spawn(process.execPath, [cli, "migrate", "deploy", "--config", "prisma.config.ts"], {
     cwd: packageDir,
     env,
-    stdio: options.stdio === "pipe" ? ["ignore", "pipe", "pipe"] : "inherit",
+    stdio: options.stdio === "pipe" || options.onLine ? ["ignore", "pipe", "pipe"] : "inherit",
   });
   let output = "";
   child.stdout?.on("data", (data) => (output += data));
   child.stderr?.on("data", (data) => (output += data));
+  const { onLine } = options;
+  if (onLine) {
+    forEachLine(child.stdout, (line) => onLine(line, "stdout"));
+    forEachLine(child.stderr, (line) => onLine(line, "stderr"));
+  }
   const code = await new Promise<number>((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1)));
@@ -189,6 +211,7 @@ export interface MigrateOptions {
   deploy?: (target: DatabaseTarget, options: DeployOptions) => Promise<void>;
   /** Where Prisma's output goes (see DeployOptions). */
   stdio?: "inherit" | "pipe";
+  onLine?: DeployOptions["onLine"];
   log?: (message: string) => void;
 }
 
@@ -244,7 +267,7 @@ export async function openMigratedDatabase(
       : "A database migration failed earlier: running Prisma's migrate deploy, which reports it…",
   );
   try {
-    await deploy(target, { migrationsDir, stdio: options.stdio });
+    await deploy(target, { migrationsDir, stdio: options.stdio, onLine: options.onLine });
     database ??= await openDatabase(target);
     const state = await readMigrationState(database, folders);
     if (!isUpToDate(state)) {

@@ -53,7 +53,7 @@ describe("health endpoints on PostgreSQL", () => {
           .split("\n")
           .find((line) => line.includes("readiness check: the database does not answer"));
       while (!warning() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(JSON.parse(warning()!)).toMatchObject({ level: 40, err: { message: expect.stringContaining(`:${port}`) } });
+      expect(JSON.parse(warning()!)).toMatchObject({ level: "warn", err: { message: expect.stringContaining(`:${port}`) } });
       expect((await getJson(`${app.url}/healthz`)).status).toBe(200);
     } finally {
       await postgres.resume();

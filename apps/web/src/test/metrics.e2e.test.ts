@@ -77,7 +77,11 @@ describe("/metrics", () => {
     expect(after).toContain('ociauth_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/identities/:identityId"}');
     expect(sample(after, "ociauth_change_feed_connected")).toBe(1);
     expect(after).toMatch(/^ociauth_audit_queue_events 0$/m); // every login's audit event is committed before it answers
-    expect(after).toContain("ociauth_process_resident_memory_bytes");
+    // Process and Node.js metrics under their standard names (no ociauth_ prefix); the feed's reconnects are a counter.
+    expect(after).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(after).toContain("# TYPE nodejs_eventloop_lag_seconds gauge");
+    expect(after).not.toMatch(/^ociauth_(process|nodejs)_/m);
+    expect(after).toContain("# TYPE ociauth_change_feed_reconnects_total counter");
   });
 
   it("METRICS_PORT: served on that port only (open, for a private network), the main port answers 404", async () => {

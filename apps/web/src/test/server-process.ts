@@ -24,7 +24,8 @@ export async function startServerProcess(env: Record<string, string>) {
     detached: true,
   });
   let output = "";
-  child.stdout.on("data", (d) => (output += d));
+  let stdout = "";
+  child.stdout.on("data", (d) => ((output += d), (stdout += d)));
   child.stderr.on("data", (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
@@ -39,7 +40,7 @@ export async function startServerProcess(env: Record<string, string>) {
     if (Date.now() > deadline) throw new Error(`the server did not answer:\n${output}`);
     await new Promise((r) => setTimeout(r, 300));
   }
-  return { url, port, child, exited, output: () => output };
+  return { url, port, child, exited, output: () => output, stdout: () => stdout };
 }
 
 /**

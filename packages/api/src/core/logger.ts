@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger } from "pino";
 import { getConfig } from "./config";
+import { logContextFields } from "./log-context";
 
 /**
  * Structured JSON logs (pino). Secrets never reach them: request bodies and headers are not
@@ -62,13 +63,27 @@ interface Loggers {
    * path, status, duration, caller IP), so it skips the redaction pass the general logger makes.
    */
   access: Logger;
+  /** Start-up, migration and shutdown lines: written at LOG_LEVEL=warn or error too (only `silent` drops them). */
+  lifecycle: Logger;
+}
+
+function configuredLevel(): string {
+  try {
+    return getConfig().LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info");
+  } catch {
+    return "info"; // the configuration is invalid: the line saying so is still written
+  }
 }
 
 function create(destination?: DestinationStream, level?: string): Loggers {
   const stream = destination ?? createStdoutDestination();
   const common = {
-    level: level ?? getConfig().LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
+    level: level ?? configuredLevel(),
     base: { service: "ociauth" },
+    // One shape for every line: `level` by name, `time` in ISO-8601, `msg`; requestId/traceId inside a request.
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    mixin: logContextFields,
   };
   return {
     logger: pino(
@@ -76,6 +91,14 @@ function create(destination?: DestinationStream, level?: string): Loggers {
       stream,
     ),
     access: pino(common, stream),
+    lifecycle: pino(
+      {
+        ...common,
+        level: common.level === "silent" ? "silent" : ["debug", "trace"].includes(common.level) ? common.level : "info",
+        serializers: { err: pino.stdSerializers.err },
+      },
+      stream,
+    ),
   };
 }
 
@@ -87,6 +110,10 @@ export function getLogger(): Logger {
 
 export function getAccessLogger(): Logger {
   return (loggers ??= create()).access;
+}
+
+export function getLifecycleLogger(): Logger {
+  return (loggers ??= create()).lifecycle;
 }
 
 /** Tests capture what the service logs. */

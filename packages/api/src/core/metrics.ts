@@ -74,12 +74,17 @@ new Gauge({
   },
 });
 
-new Gauge({
-  name: "ociauth_change_feed_reconnects",
-  help: "Times the change feed reconnected since the process started",
+/** The feed's own count of attempts, as the counter last saw it (a new runtime starts again at 0). */
+let reconnectsSeen = 0;
+
+new Counter({
+  name: "ociauth_change_feed_reconnects_total",
+  help: "Attempts to reconnect the change feed (PostgreSQL LISTEN connection), backing off between them",
   registers: [registry],
   collect() {
-    this.set(sources.changeFeed?.()?.reconnects ?? 0);
+    const now = sources.changeFeed?.()?.reconnects ?? 0;
+    if (now > reconnectsSeen) this.inc(now - reconnectsSeen);
+    reconnectsSeen = now;
   },
 });
 
@@ -130,11 +135,25 @@ new Gauge({
 
 let defaultsStarted = false;
 
-/** Process metrics (CPU, memory, event-loop lag) start only when metrics are served: they run timers. */
+/**
+ * Process and Node.js metrics (CPU, memory, event-loop lag, GC) under their standard names
+ * (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, …), without the ociauth_ prefix, so
+ * the usual Node.js dashboards find them. They start only when metrics are served: they run timers.
+ */
 export function startProcessMetrics(): void {
   if (defaultsStarted) return;
   defaultsStarted = true;
-  collectDefaultMetrics({ register: registry, prefix: "ociauth_" });
+  collectDefaultMetrics({ register: registry });
+}
+
+/** Every metric's name and type as the exposition declares them (`# TYPE` lines). */
+export async function exportedMetricTypes(): Promise<Map<string, string>> {
+  const types = new Map<string, string>();
+  for (const line of (await registry.metrics()).split("\n")) {
+    const match = /^# TYPE (\S+) (\S+)/.exec(line);
+    if (match) types.set(match[1]!, match[2]!);
+  }
+  return types;
 }
 
 /** Every metric name the server exports (histograms and counters as Prometheus names them). */

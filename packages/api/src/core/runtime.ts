@@ -42,9 +42,21 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
       else authCache.onChange(payload);
     },
     onReset: () => {
-      getLogger().warn("change feed reconnecting: auth cache cleared");
       authCache.clear();
       void keyring.reload();
+    },
+    onStateChange: (change) => {
+      if (change.state === "disconnected") {
+        getLogger().warn(
+          { cause: change.cause },
+          `change feed disconnected (${change.cause}): auth cache cleared, the database is read until it reconnects`,
+        );
+      } else {
+        getLogger().info(
+          { attempts: change.attempts, downMs: change.downMs },
+          `change feed reconnected after ${change.attempts} attempt${change.attempts === 1 ? "" : "s"} in ${change.downMs} ms`,
+        );
+      }
     },
   }));
   const pool = database.pool;

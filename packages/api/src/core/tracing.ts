@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppConfig } from "./config";
+import { setTraceIdSource } from "./log-context";
 
 /** One outbound call to OCI as its CLIENT span describes it (no headers, no body, no query string). */
 export interface OciCallSpan {
@@ -57,6 +58,7 @@ export async function startTracing(config: TracingConfig): Promise<ActiveTracing
   if (active || !tracingRequested(config)) return active;
   const { createTracing } = await import("./tracing-sdk");
   active = await createTracing(config);
+  setTraceIdSource(active.traceId); // log lines carry the active span's trace id
   return active;
 }
 
@@ -64,5 +66,6 @@ export async function startTracing(config: TracingConfig): Promise<ActiveTracing
 export async function stopTracing(): Promise<void> {
   const stopping = active;
   active = undefined;
+  setTraceIdSource(undefined);
   await stopping?.shutdown();
 }

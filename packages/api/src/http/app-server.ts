@@ -1,6 +1,9 @@
+import { AsyncResource } from "node:async_hooks";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { getConfig } from "../core/config";
 import { getAccessLogger, getLogger } from "../core/logger";
+import { requestLogContext } from "./request-id";
+import { runWithLogContext } from "../core/log-context";
 import { CLIENT_IP_HEADER } from "./client-ip-header";
 import { getOpenApiDocument } from "../rest/openapi-document";
 import { dispatchRest, MAX_BODY_BYTES } from "../rest/dispatch";
@@ -59,22 +62,24 @@ export function createAppServer(fallback: PageHandler): Server {
     }
 
     const started = performance.now();
-    let reqId: string | null = null;
-    // "close", not "finish": a download the client broke off is logged and counted too.
-    res.once("close", () => {
-      const ms = performance.now() - started;
-      // Method, path without the query string, status: never headers or bodies (tokens, signatures).
-      getAccessLogger().info(
-        { reqId, method: req.method, path: target?.pathname ?? "(invalid)", status: res.statusCode, ms: Math.round(ms * 10) / 10, ip },
-        "request",
-      );
-      if (countRequests) {
-        const method = req.method ?? "GET";
-        const route = target ? metricsRouteLabel(method, target.pathname) : "unmatched";
-        httpRequests.inc({ method, route, status: String(res.statusCode) });
-        httpRequestDuration.observe({ method, route }, ms / 1000);
-      }
-    });
+    // "close", not "finish": a download the client broke off is logged and counted too. Bound: the line carries the request's ids.
+    res.once(
+      "close",
+      AsyncResource.bind(() => {
+        const ms = performance.now() - started;
+        // Method, path without the query string, status: never headers or bodies (tokens, signatures).
+        getAccessLogger().info(
+          { method: req.method, path: target?.pathname ?? "(invalid)", status: res.statusCode, ms: Math.round(ms * 10) / 10, ip },
+          "request",
+        );
+        if (countRequests) {
+          const method = req.method ?? "GET";
+          const route = target ? metricsRouteLabel(method, target.pathname) : "unmatched";
+          httpRequests.inc({ method, route, status: String(res.statusCode) });
+          httpRequestDuration.observe({ method, route }, ms / 1000);
+        }
+      }),
+    );
     let response: Response | JsonReply | StreamReply;
     try {
       if (!target) throw badRequest("The request target is not a valid path");
@@ -89,15 +94,17 @@ export function createAppServer(fallback: PageHandler): Server {
         response = errorReply(error);
       }
     }
-    reqId = response instanceof Response ? response.headers.get("x-request-id") : (response.headers["x-request-id"] ?? null);
     await sendNodeResponse(res, response, response.status === 413, req.method).catch((error: unknown) => {
-      getLogger().warn({ reqId, err: error }, "response not fully sent");
+      getLogger().warn({ err: error }, "response not fully sent");
     });
   };
+  // Every line logged while a request is handled carries its request id (and trace id); the answer echoes the id.
   return createServer((req, res) => {
+    const context = requestLogContext(req);
+    res.setHeader("x-request-id", context.requestId);
     const tracing = activeTracing(); // undefined unless OTEL_EXPORTER_OTLP_ENDPOINT is set: then one check per request
-    if (tracing === undefined) return void serve(req, res);
-    return void tracing.traceRequest(req, res, spanRoute(req), () => serve(req, res));
+    if (tracing === undefined) return void runWithLogContext(context, () => serve(req, res));
+    return void runWithLogContext(context, () => tracing.traceRequest(req, res, spanRoute(req), () => serve(req, res)));
   });
 }
 

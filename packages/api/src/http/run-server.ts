@@ -1,8 +1,10 @@
 import { describeTarget, resolveDatabaseTarget } from "@ociauth/db";
 import { migrateDatabase } from "@ociauth/db/migrations";
 import { loadConfig, publicUrlWarning } from "../core/config";
-import { flushLogsSync, getLogger } from "../core/logger";
+import { flushLogsSync, getLifecycleLogger } from "../core/logger";
+import { migrationLogOptions } from "./migration-log";
 import { applySecretFiles } from "../core/secret-files";
+import { routeConsoleToLog } from "../core/console-log";
 import { closeRuntime, getRuntime } from "../core/process-runtime";
 import { createAppServer, type PageHandler } from "./app-server";
 import { createShutdown, drainConnections, InFlightRequests } from "./drain";
@@ -11,7 +13,6 @@ import { listen } from "./listen";
 import { createMetricsServer } from "./metrics-route";
 import { startProcessMetrics } from "../core/metrics";
 import { startTracing, stopTracing } from "../core/tracing";
-import { DATABASE_SECRET_ADVICE } from "../services/keys/root-secret";
 
 export interface RunServerOptions {
   /** Prepares the page renderer (Next) once the database is open; the front door sends it every non-API request. */
@@ -30,10 +31,11 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   // Secrets given as files (X_FILE) become X in process.env first: @ociauth/db reads DATABASE_URL there.
   applySecretFiles();
   const config = loadConfig(); // fail fast on bad configuration
+  routeConsoleToLog(); // Next's own lines too: stdout carries JSON lines only
   const { PORT: port, HOST: hostname } = config;
   await startTracing(config); // OpenTelemetry is loaded only when OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_) is set
-  await migrateDatabase(); // runs Prisma's migrate deploy only when migrations are pending
-  const runtime = await getRuntime();
+  await migrateDatabase(undefined, migrationLogOptions()); // runs Prisma's migrate deploy only when migrations are pending
+  await getRuntime();
   const pages = await options.preparePages({ hostname, port });
   const server = createAppServer(pages);
   const inFlight = InFlightRequests.watch(server);
@@ -50,20 +52,18 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     throw error;
   }
   const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
-  console.log(
-    `OCI Auth ${options.dev ? "(dev) " : ""}listening on http://${shown}:${port} — database: ${describeTarget(resolveDatabaseTarget())}`,
+  const lifecycle = getLifecycleLogger();
+  const database = describeTarget(resolveDatabaseTarget());
+  lifecycle.info(
+    { port, hostname, dev: Boolean(options.dev), database },
+    `OCI Auth ${options.dev ? "(dev) " : ""}listening on http://${shown}:${port} — database: ${database}`,
   );
   if (config.METRICS === "on") {
-    console.log(`Metrics (Prometheus) at http://${shown}:${config.METRICS_PORT ?? port}/metrics`);
+    const metricsUrl = `http://${shown}:${config.METRICS_PORT ?? port}/metrics`;
+    lifecycle.info({ metricsUrl }, `Metrics (Prometheus) at ${metricsUrl}`);
   }
-  getLogger().info({ port, hostname, dev: Boolean(options.dev) }, "listening");
   const warning = publicUrlWarning(config);
-  if (warning) {
-    console.warn(`Warning: ${warning}`);
-    getLogger().warn({ publicUrl: null }, warning);
-  }
-  // The runtime logged it at start; the console shows it too (as the PUBLIC_URL warning).
-  if (runtime.tokens.keyring.secrets.source === "database") console.warn(`Warning: ${DATABASE_SECRET_ADVICE}`);
+  if (warning) lifecycle.warn({ publicUrl: null }, `Warning: ${warning}`);
   const shutdown = createShutdown({
     graceMs: config.SHUTDOWN_GRACE_SECONDS * 1000,
     inFlight,
@@ -83,12 +83,10 @@ export async function runServer(options: RunServerOptions): Promise<void> {
     },
     log: {
       info(message, fields) {
-        console.log(message);
-        getLogger().info(fields, message);
+        getLifecycleLogger().info(fields, message);
       },
       error(message, fields) {
-        console.error(message);
-        getLogger().error(fields, message);
+        getLifecycleLogger().error(fields, message);
       },
     },
     exit(code) {

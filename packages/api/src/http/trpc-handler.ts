@@ -3,7 +3,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createRequestContext } from "../core/context";
 import { AppError } from "../core/errors";
 import { getLogger } from "../core/logger";
-import { errorHeaders, jsonErrorResponse, newReqId, serverTimingHeader } from "../rest/error-envelope";
+import { errorHeaders, jsonErrorResponse, replyRequestId, serverTimingHeader } from "../rest/error-envelope";
 import { type ConnectionInfo, requestMeta } from "../rest/request-meta";
 import { operationList } from "../operations";
 import { appRouter } from "../trpc/router";
@@ -55,7 +55,7 @@ function batchRefusal(names: readonly string[]): AppError | null {
 
 /** tRPC over fetch at /api/trpc, as a plain (Request) => Response function like the REST handlers. */
 export function handleTrpcRequest(req: Request, connection: ConnectionInfo = { ip: null }): Promise<Response> {
-  const reqId = newReqId();
+  const reqId = replyRequestId();
   // Refused whole, before any call runs.
   const refusal = batchRefusal(trpcCallNames(new URL(req.url).pathname));
   if (refusal) return Promise.resolve(jsonErrorResponse(refusal, reqId));

@@ -1,6 +1,6 @@
 import { AppError } from "../core/errors";
 import { getRuntime } from "../core/process-runtime";
-import { type JsonReply, jsonReply, newReqId } from "../rest/error-envelope";
+import { type JsonReply, jsonReply, replyRequestId } from "../rest/error-envelope";
 import { discoveryDocument, JWKS_PATH, OPENID_CONFIGURATION_PATH } from "../services/keys/discovery";
 
 /** The issuer's public metadata, served by the front door beside the API (not /api/*, never Next). */
@@ -20,5 +20,5 @@ export async function serveWellKnown(pathname: string, method: string | undefine
   const { tokens } = await getRuntime();
   // Public keys only: what the keyring publishes never has a private part.
   const body = pathname === JWKS_PATH ? { keys: await tokens.keyring.publishedJwks() } : discoveryDocument(tokens.issuer);
-  return jsonReply(body, 200, newReqId(), { "cache-control": CACHE_CONTROL, "access-control-allow-origin": "*" });
+  return jsonReply(body, 200, replyRequestId(), { "cache-control": CACHE_CONTROL, "access-control-allow-origin": "*" });
 }

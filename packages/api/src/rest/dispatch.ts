@@ -4,7 +4,15 @@ import { AppError, badRequest, notFound } from "../core/errors";
 import { getLogger } from "../core/logger";
 import { authenticate } from "../services/auth/authenticate";
 import type { FileStream } from "../operations/define-operation";
-import { errorReply, type JsonReply, jsonReply, newReqId, serverTimingHeader, type StreamReply, toFetchResponse } from "./error-envelope";
+import {
+  errorReply,
+  type JsonReply,
+  jsonReply,
+  replyRequestId,
+  serverTimingHeader,
+  type StreamReply,
+  toFetchResponse,
+} from "./error-envelope";
 import { type ApiRequest, type ConnectionInfo, requestMeta } from "./request-meta";
 import { inputSource, type RestRoute, restRoutesInMatchOrder } from "./rest-routes";
 
@@ -117,7 +125,7 @@ export async function handleRestRequest(req: ApiRequest, connection: ConnectionI
  * (exports), the head of the answer once every check passed, with the chunks still to be produced.
  */
 export async function dispatchRest(req: ApiRequest, connection: ConnectionInfo = { ip: null }): Promise<JsonReply | StreamReply> {
-  const reqId = newReqId();
+  const reqId = replyRequestId();
   try {
     const url = new URL(req.url);
     const found = match(req.method, url.pathname);

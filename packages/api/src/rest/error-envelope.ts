@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { currentRequestId } from "../core/log-context";
 import { Readable } from "node:stream";
 import type { ErrorName } from "@ociauth/schema";
 import { z } from "zod";
@@ -16,6 +17,11 @@ function randomByte(): number {
     randomOffset = 0;
   }
   return randomPool[randomOffset++]!;
+}
+
+/** The id of the request being handled (the caller's valid X-Request-Id, or one made for it); a new one outside a request. */
+export function replyRequestId(): string {
+  return currentRequestId() ?? newReqId();
 }
 
 /** `req-` + 14 alphanumerics, as Infisical. */
@@ -108,7 +114,7 @@ export function jsonReply(body: unknown, status: number, reqId: string, extraHea
 }
 
 /** An error as the REST envelope (status, envelope, Retry-After/Allow). */
-export function errorReply(error: unknown, reqId = newReqId()): JsonReply {
+export function errorReply(error: unknown, reqId = replyRequestId()): JsonReply {
   const body = toErrorBody(error, reqId);
   return jsonReply(body, body.statusCode, reqId, errorHeaders(error));
 }
@@ -124,7 +130,7 @@ export const toFetchResponse = (reply: JsonReply | StreamReply) =>
     headers: reply.headers,
   });
 
-export function jsonErrorResponse(error: unknown, reqId = newReqId()): Response {
+export function jsonErrorResponse(error: unknown, reqId = replyRequestId()): Response {
   return toFetchResponse(errorReply(error, reqId));
 }
 
