@@ -92,7 +92,8 @@ export const VARIABLE_DOCS: Record<VariableName, VariableDoc> = {
       "absolute path of the file audit device's file: every audit event as one JSON line, appended (mode 0600; its folder must exist). Unset: no file device ([docs/observability.md](docs/observability.md#file-device))",
   },
   AUDIT_FILE_MAX_BYTES: {
-    meaning: "the audit file is rotated before a write would make it larger (1024 bytes – 1 TiB; 100 MiB by default)",
+    default: "`104857600` (100 MiB)",
+    meaning: "the audit file is rotated before a write would make it larger (1024 bytes – 1 TiB)",
   },
   AUDIT_FILE_MAX_FILES: {
     meaning: "rotated audit files kept (`audit.log.1` the newest … `audit.log.<N>`; 1–1000); older ones are deleted",
