@@ -6,7 +6,7 @@ import { loadConfig } from "../../../core/config";
 import { jsonLine } from "../audit-export-fns";
 import type { AuditDevice } from "./audit-device";
 import { deliveryEvent, deliveryEvents as events } from "./delivery-events.test-helpers";
-import { createFileDevice, openFileDevice } from "./file-device";
+import { createFileDevice, fileDeviceErrorMessage, openFileDevice } from "./file-device";
 
 const lines = async (path: string) => (await readFile(path, "utf8")).split("\n").filter(Boolean);
 const sequences = async (path: string) => (await lines(path)).map((line) => (JSON.parse(line) as { sequence: number }).sequence);
@@ -125,6 +125,17 @@ describe("file audit device", () => {
     const full = device({ path: "/dev/full" });
     await expect(full.deliver(events(1, 1))).rejects.toThrow("The audit file device could not write /dev/full: the disk is full (ENOSPC");
     await expect(full.deliver(events(1, 1))).rejects.toThrow("the disk is full");
+  });
+
+  it("names permission problems and read-only disks in words", () => {
+    const error = (code: string) => Object.assign(new Error(`${code}: something, open '/var/log/a/audit.log'`), { code });
+    expect(fileDeviceErrorMessage("/var/log/a/audit.log", "open", error("EACCES"))).toBe(
+      "The audit file device could not open /var/log/a/audit.log: permission denied: the service's user must be able to write the file and its folder (EACCES: something, open '/var/log/a/audit.log')",
+    );
+    expect(fileDeviceErrorMessage("/x", "write", error("EROFS"))).toContain("the file system is read-only");
+    expect(fileDeviceErrorMessage("/x", "write", error("EIO"))).toBe(
+      "The audit file device could not write /x: EIO: something, open '/var/log/a/audit.log'",
+    );
   });
 
   it("a failed fsync rejects every delivery it covered; the next ones work again", async () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,9 +48,13 @@ async function startRsyslog(): Promise<void> {
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  let spawnError: Error | undefined;
+  child.once("error", (error) => (spawnError = error));
   rsyslog = child;
   const deadline = Date.now() + 15_000;
   while (!((await canConnect(tcpPort)) && (await canConnect(tlsPort)))) {
+    if (spawnError)
+      throw new Error(`${RSYSLOGD} could not be started (${spawnError.message}): run node apps/web/scripts/ensure-rsyslog.mjs as root`);
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`rsyslogd did not start listening:\n${output}`);
     await sleep(100);
   }
@@ -63,6 +67,19 @@ async function stopRsyslog(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill(signal);
   await exited;
+}
+
+/** SIGSTOP, then wait until every thread of the process has stopped (the signal takes effect later). */
+async function freeze(child: ChildProcess): Promise<void> {
+  child.kill("SIGSTOP");
+  const stopped = async () => {
+    const tasks = await readdir(`/proc/${child.pid}/task`);
+    const states = await Promise.all(
+      tasks.map(async (task) => (await readFile(`/proc/${child.pid}/task/${task}/stat`, "utf8")).replace(/^.*\) /s, "")[0]),
+    );
+    return states.every((state) => state === "T");
+  };
+  while (!(await stopped())) await sleep(10);
 }
 
 interface Received {
@@ -89,11 +106,11 @@ async function received(file: string): Promise<Received[]> {
     });
 }
 
-async function waitForLines(file: string, count: number): Promise<Received[]> {
+async function waitForLines(file: string, count: number, done = (lines: Received[]) => lines.length >= count): Promise<Received[]> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const lines = await received(file);
-    if (lines.length >= count || Date.now() > deadline) return lines;
+    if (done(lines) || Date.now() > deadline) return lines;
     await sleep(50);
   }
 }
@@ -243,7 +260,7 @@ describe("syslog audit device against rsyslog", () => {
 
     // Frozen, rsyslog reads nothing, but its kernel still takes the bytes: these deliveries resolve
     // (TCP syslog has no acknowledgement), and the kill loses them with whatever it had buffered.
-    rsyslog?.kill("SIGSTOP");
+    await freeze(rsyslog!);
     for (let i = 20; i < 30; i += 5) await audit.deliver(sent.slice(i, i + 5));
     await stopRsyslog("SIGKILL");
     expect((await received("tcp.out")).length).toBe(before + 20);
@@ -267,7 +284,9 @@ describe("syslog audit device against rsyslog", () => {
       await audit.deliver(sent.slice(next, next + 5));
       next += 5;
     }
-    const lines = (await waitForLines("tcp.out", before + 60)).slice(before);
+    // Repeats count too: wait for the last event itself.
+    const last = `seq="${sent.at(-1)!.sequence}"`;
+    const lines = (await waitForLines("tcp.out", 0, (all) => all.some((line) => line.structuredData.includes(last)))).slice(before);
     // At least once: every event, in order of first arrival; a repeat is the same message again (same id).
     const firsts = new Map<string, Received>();
     for (const line of lines) {
