@@ -4,10 +4,12 @@ import { execSync, spawnSync } from "node:child_process";
 
 /**
  * @param {string} purpose what needs them, for the messages ("the cluster tests")
- * @param {{ command: string, versionArgs?: string[], debianPackage: string }[]} tools
+ * @param {{ command: string, versionArgs?: string[], debianPackage: string, present?: () => boolean }[]} tools
+ *   `present` replaces running the command, for what is not a command (a module of another program)
  */
 export function ensureDebianTools(purpose, tools) {
-  const present = (tool) => spawnSync(tool.command, tool.versionArgs ?? ["--version"], { stdio: "ignore" }).status === 0;
+  const present = (tool) =>
+    tool.present ? tool.present() : spawnSync(tool.command, tool.versionArgs ?? ["--version"], { stdio: "ignore" }).status === 0;
   const missing = tools.filter((tool) => !present(tool));
   if (missing.length === 0) return;
   const packages = [...new Set(missing.map((tool) => tool.debianPackage))];

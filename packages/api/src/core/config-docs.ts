@@ -87,6 +87,40 @@ export const VARIABLE_DOCS: Record<VariableName, VariableDoc> = {
     meaning:
       "on `SIGTERM`/`SIGINT`, how long requests in flight may take to finish (1–3600) while `/readyz` answers 503 and new connections are refused; then the server exits 0. A second signal, or the grace passing, ends it at once with exit code 1 and a log line naming the requests cut ([docs/operations.md](docs/operations.md#stopping-the-drain))",
   },
+  AUDIT_FILE_PATH: {
+    meaning:
+      "absolute path of the file audit device's file: every audit event as one JSON line, appended (mode 0600; its folder must exist). Unset: no file device ([docs/observability.md](docs/observability.md#file-device))",
+  },
+  AUDIT_FILE_MAX_BYTES: {
+    default: "`104857600` (100 MiB)",
+    meaning: "the audit file is rotated before a write would make it larger (1024 bytes – 1 TiB)",
+  },
+  AUDIT_FILE_MAX_FILES: {
+    meaning: "rotated audit files kept (`audit.log.1` the newest … `audit.log.<N>`; 1–1000); older ones are deleted",
+  },
+  AUDIT_FILE_FSYNC_INTERVAL_MS: {
+    meaning:
+      "the audit file is fsync'd this often while it has unsynced lines (0–60000; 0 at once); a delivery counts as recorded after the fsync that covers it, so many deliveries share one fsync",
+  },
+  AUDIT_FILE_REQUIRED: {
+    meaning: "`true`: refuse state-changing requests and logins (503) while the file device cannot record; `false`: buffer and alert",
+  },
+  AUDIT_SYSLOG_URL: {
+    meaning:
+      "the syslog audit device's receiver, `tcp://host:port` or `tls://host:port` (RFC 5424 messages, RFC 6587 octet-counting framing). Unset: no syslog device ([docs/observability.md](docs/observability.md#syslog-device))",
+  },
+  AUDIT_SYSLOG_CA_FILE: {
+    default: "the system's CAs",
+    meaning: "PEM file of the CA(s) that signed the TLS receiver's certificate (a private CA); the receiver's name is checked against it",
+  },
+  AUDIT_SYSLOG_FACILITY: {
+    meaning:
+      "the syslog facility of audit messages (`auth`, `authpriv`, `local0`–`local7`, …): `authpriv` keeps them with private security messages",
+  },
+  AUDIT_SYSLOG_APP_NAME: { meaning: "RFC 5424 APP-NAME of audit messages (1–48 printable ASCII characters)" },
+  AUDIT_SYSLOG_REQUIRED: {
+    meaning: "`true`: refuse state-changing requests and logins (503) while the syslog device cannot record; `false`: buffer and alert",
+  },
   LOG_LEVEL: { default: "`info`", meaning: "pino level of the JSON logs on stdout (`debug` … `fatal`, `silent`)" },
   METRICS: {
     meaning: "`on` serves Prometheus metrics at `GET /metrics`; it needs `METRICS_TOKEN` or `METRICS_PORT` (start-up refuses neither)",

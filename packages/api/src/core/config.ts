@@ -78,6 +78,53 @@ const trustedProxies = csv.superRefine((entries, ctx) => {
 const buildLabel = (name: string) =>
   z.string().regex(/^[A-Za-z0-9._+-]{1,128}$/, `${name} must be 1 to 128 letters, digits, ".", "_", "+" or "-"`);
 
+/** `true` or `false` (a sink's `required`). */
+const trueOrFalse = (name: string) => z.enum(["true", "false"], `${name} must be true or false`).transform((v) => v === "true");
+
+/** Syslog facilities by name (RFC 5424 table 1), as the number PRI is made of. */
+export const SYSLOG_FACILITIES = {
+  kern: 0,
+  user: 1,
+  mail: 2,
+  daemon: 3,
+  auth: 4,
+  syslog: 5,
+  lpr: 6,
+  news: 7,
+  uucp: 8,
+  cron: 9,
+  authpriv: 10,
+  ftp: 11,
+  local0: 16,
+  local1: 17,
+  local2: 18,
+  local3: 19,
+  local4: 20,
+  local5: 21,
+  local6: 22,
+  local7: 23,
+} as const;
+export type SyslogFacility = keyof typeof SYSLOG_FACILITIES;
+const syslogFacilityNames = Object.keys(SYSLOG_FACILITIES) as [SyslogFacility, ...SyslogFacility[]];
+
+const SYSLOG_URL_MESSAGE = "AUDIT_SYSLOG_URL must be tcp://host:port or tls://host:port (e.g. tls://siem.example.com:6514)";
+
+/** Where the syslog device sends to: TCP or TLS, a host and a port, nothing else. */
+const syslogUrl = z.string().refine((value) => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (
+    (url.protocol === "tcp:" || url.protocol === "tls:") &&
+    url.hostname !== "" &&
+    url.port !== "" &&
+    (url.pathname === "" || url.pathname === "/") &&
+    url.search === "" &&
+    url.hash === "" &&
+    url.username === "" &&
+    url.password === ""
+  );
+}, SYSLOG_URL_MESSAGE);
+
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 export const envSchema = z.object({
@@ -147,6 +194,24 @@ export const envSchema = z.object({
   LOGIN_BACKOFF_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(1),
   LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().min(1).max(86_400).default(900),
   SHUTDOWN_GRACE_SECONDS: wholeNumber("SHUTDOWN_GRACE_SECONDS", "seconds", 1, 3600, "an hour").default(25),
+  AUDIT_FILE_PATH: z
+    .string()
+    .refine((value) => value.startsWith("/"), "AUDIT_FILE_PATH must be an absolute path (e.g. /var/log/ociauth/audit.log)")
+    .optional(),
+  AUDIT_FILE_MAX_BYTES: wholeNumber("AUDIT_FILE_MAX_BYTES", "bytes", 1024, 2 ** 40, "1 TiB").default(100 * 1024 * 1024),
+  AUDIT_FILE_MAX_FILES: wholeNumber("AUDIT_FILE_MAX_FILES", "files", 1, 1000, "a thousand").default(10),
+  AUDIT_FILE_FSYNC_INTERVAL_MS: wholeNumber("AUDIT_FILE_FSYNC_INTERVAL_MS", "milliseconds", 0, 60_000, "a minute").default(1000),
+  AUDIT_FILE_REQUIRED: trueOrFalse("AUDIT_FILE_REQUIRED").default(false),
+  AUDIT_SYSLOG_URL: syslogUrl.optional(),
+  AUDIT_SYSLOG_CA_FILE: z.string().optional(),
+  AUDIT_SYSLOG_FACILITY: z
+    .enum(syslogFacilityNames, `AUDIT_SYSLOG_FACILITY must be one of ${syslogFacilityNames.join(", ")}`)
+    .default("authpriv"),
+  AUDIT_SYSLOG_APP_NAME: z
+    .string()
+    .regex(/^[!-~]{1,48}$/, "AUDIT_SYSLOG_APP_NAME must be 1 to 48 printable ASCII characters without spaces (RFC 5424's APP-NAME)")
+    .default("ociauth"),
+  AUDIT_SYSLOG_REQUIRED: trueOrFalse("AUDIT_SYSLOG_REQUIRED").default(false),
 });
 
 const METRICS_UNGUARDED =

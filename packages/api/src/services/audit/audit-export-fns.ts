@@ -54,7 +54,7 @@ function csvRow(event: AuditEvent): string {
  * own, Python's str.splitlines) break lines there: they are escaped, so every splitter sees one
  * event per line.
  */
-function jsonLine(event: AuditEvent): string {
+export function jsonLine(event: AuditEvent): string {
   const json = JSON.stringify({ ...event, eventLabel: auditEventLabel(event.eventType) });
   return json.replaceAll(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
