@@ -127,6 +127,10 @@ export const envSchema = z.object({
   LOGIN_BACKOFF_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(1),
   LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().min(1).max(86_400).default(900),
   SHUTDOWN_GRACE_SECONDS: wholeNumber("SHUTDOWN_GRACE_SECONDS", "seconds", 1, 3600, "an hour").default(25),
+  AUDIT_RETENTION_DAYS: wholeNumber("AUDIT_RETENTION_DAYS", "days", 0, 36_500, "100 years").default(0),
+  AUDIT_RETENTION_INTERVAL_MINUTES: wholeNumber("AUDIT_RETENTION_INTERVAL_MINUTES", "minutes", 1, 10_080, "a week").default(60),
+  AUDIT_RETENTION_BATCH_SIZE: wholeNumber("AUDIT_RETENTION_BATCH_SIZE", "events", 100, 50_000, "50000 events").default(2000),
+  AUDIT_RETENTION_BATCH_PAUSE_MS: wholeNumber("AUDIT_RETENTION_BATCH_PAUSE_MS", "milliseconds", 0, 60_000, "a minute").default(50),
 });
 
 const METRICS_UNGUARDED =
