@@ -12,12 +12,15 @@ const DAYS = 365;
 const TWO_YEARS_SECONDS = 2 * 365 * 86_400;
 const NOW = new Date();
 
-/** `count` events spread evenly over the two years before NOW, in one INSERT … SELECT. */
+/**
+ * `count` events spread evenly over the two years before NOW, in one INSERT … SELECT: oldest first
+ * with ids in the same order (so the indexes are appended to, the fast way to write a million rows).
+ */
 async function seed(app: TestApp, orgId: string, count: number, actorId = "seeded") {
   await app.database.execute(
     `INSERT INTO audit_events (id, "orgId", "eventType", "actorType", "actorId", "actorName", metadata, "ipAddress", "userAgent", "createdAt")
-     SELECT gen_random_uuid(), $1::uuid, 'oci-auth.login', 'identity', $4, 'seed', jsonb_build_object('n', n), '10.0.0.1', 'seed',
-            $3::timestamptz - make_interval(secs => n::double precision * ${TWO_YEARS_SECONDS} / $2::int)
+     SELECT (substr(md5($4), 1, 8) || lpad(to_hex(n), 24, '0'))::uuid, $1::uuid, 'oci-auth.login', 'identity', $4, 'seed', jsonb_build_object('n', n), '10.0.0.1', 'seed',
+            $3::timestamptz - make_interval(secs => ($2::int - n + 1)::double precision * ${TWO_YEARS_SECONDS} / $2::int)
        FROM generate_series(1, $2::int) AS n`,
     [orgId, count, NOW, actorId],
   );
