@@ -1,6 +1,8 @@
 import pg from "pg";
 import { testDatabaseKind } from "@ociauth/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getConfig } from "../core/config";
+import { startRuntime } from "../core/runtime";
 import { AuditRetention } from "../services/audit/audit-retention";
 import { retentionCutoff } from "../services/audit/audit-retention-fns";
 import { createTestApp, PASSWORD, type TestApp } from "./harness";
@@ -47,87 +49,88 @@ describe("audit retention prune", () => {
   }, 120_000);
   afterAll(() => app.close());
 
-  it(
-    `deletes the older of ${SEEDED.toLocaleString("en")} events in batches while logins and audit writes keep their pace`,
-    async () => {
-      const seedStart = performance.now();
-      await seed(app, orgId, SEEDED);
-      await app.database.execute("ANALYZE audit_events", []);
-      const cutoff = retentionCutoff(NOW, DAYS);
-      const older = await countWhere(app, `"createdAt" < $1 AND "actorId" = 'seeded'`, [cutoff]);
-      const newer = await countWhere(app, `"createdAt" >= $1 AND "actorId" = 'seeded'`, [cutoff]);
-      expect(older + newer).toBe(SEEDED);
-      expect(older).toBeGreaterThan(SEEDED * 0.49);
-      console.log(`seeded ${SEEDED} events in ${Math.round(performance.now() - seedStart)} ms (${older} older than ${cutoff.toISOString()})`);
+  it(`deletes the older of ${SEEDED.toLocaleString("en")} events in batches while logins and audit writes keep their pace`, async () => {
+    const seedStart = performance.now();
+    await seed(app, orgId, SEEDED);
+    await app.database.execute("ANALYZE audit_events", []);
+    const cutoff = retentionCutoff(NOW, DAYS);
+    const older = await countWhere(app, `"createdAt" < $1 AND "actorId" = 'seeded'`, [cutoff]);
+    const newer = await countWhere(app, `"createdAt" >= $1 AND "actorId" = 'seeded'`, [cutoff]);
+    expect(older + newer).toBe(SEEDED);
+    expect(older).toBeGreaterThan(SEEDED * 0.49);
+    console.log(`seeded ${SEEDED} events in ${Math.round(performance.now() - seedStart)} ms (${older} older than ${cutoff.toISOString()})`);
 
-      const retention = new AuditRetention(app.database, { days: DAYS, intervalMs: 3_600_000, batchSize: 2000, pauseMs: 20 }, undefined, () => NOW);
-      const writeLatencies: number[] = [];
-      const loginLatencies: number[] = [];
-      let writes = 0;
-      let logins = 0;
-      let done = false;
-      // Steady load: an audit event through the runtime's sink every 10 ms, a password login every 250 ms.
-      const writer = (async () => {
-        while (!done) {
-          const started = performance.now();
-          await app.rt.audit.record({
-            orgId,
-            eventType: "test.during-prune",
-            actorType: "identity",
-            actorId: "load",
-            actorName: null,
-            metadata: { i: writes },
-            ipAddress: null,
-            userAgent: null,
-          });
-          writeLatencies.push(performance.now() - started);
-          writes++;
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      })();
-      const loginner = (async () => {
-        while (!done) {
-          const started = performance.now();
-          const login = await app.rest("POST", "/api/v1/auth/login", { body: { email, password: PASSWORD } });
-          expect(login.status).toBe(200);
-          loginLatencies.push(performance.now() - started);
-          logins++;
-          await new Promise((resolve) => setTimeout(resolve, 250));
-        }
-      })();
+    const retention = new AuditRetention(
+      app.database,
+      { days: DAYS, intervalMs: 3_600_000, batchSize: 2000, pauseMs: 20 },
+      undefined,
+      () => NOW,
+    );
+    const writeLatencies: number[] = [];
+    const loginLatencies: number[] = [];
+    let writes = 0;
+    let logins = 0;
+    let done = false;
+    // Steady load: an audit event through the runtime's sink every 10 ms, a password login every 250 ms.
+    const writer = (async () => {
+      while (!done) {
+        const started = performance.now();
+        await app.rt.audit.record({
+          orgId,
+          eventType: "test.during-prune",
+          actorType: "identity",
+          actorId: "load",
+          actorName: null,
+          metadata: { i: writes },
+          ipAddress: null,
+          userAgent: null,
+        });
+        writeLatencies.push(performance.now() - started);
+        writes++;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    const loginner = (async () => {
+      while (!done) {
+        const started = performance.now();
+        const login = await app.rest("POST", "/api/v1/auth/login", { body: { email, password: PASSWORD } });
+        expect(login.status).toBe(200);
+        loginLatencies.push(performance.now() - started);
+        logins++;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    })();
 
-      const loginsBefore = await countWhere(app, `"eventType" = 'login-user'`);
-      // The load runs alone for a moment, then through the whole prune, and at least 2 s in all.
-      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-      await sleep(300);
-      const run = await Promise.all([retention.run(), sleep(1700)])
-        .then(([r]) => r)
-        .finally(() => (done = true));
-      await Promise.all([writer, loginner]);
+    const loginsBefore = await countWhere(app, `"eventType" = 'login-user'`);
+    // The load runs alone for a moment, then through the whole prune, and at least 2 s in all.
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await sleep(300);
+    const run = await Promise.all([retention.run(), sleep(1700)])
+      .then(([r]) => r)
+      .finally(() => (done = true));
+    await Promise.all([writer, loginner]);
 
-      expect(run).toMatchObject({ ran: true, deleted: older });
-      expect(await countWhere(app, `"createdAt" < $1`, [cutoff])).toBe(0);
-      expect(await countWhere(app, `"actorId" = 'seeded'`)).toBe(newer);
-      expect(await countWhere(app, `"eventType" = 'test.during-prune'`)).toBe(writes);
-      expect(await countWhere(app, `"eventType" = 'login-user'`)).toBe(loginsBefore + logins);
+    expect(run).toMatchObject({ ran: true, deleted: older });
+    expect(await countWhere(app, `"createdAt" < $1`, [cutoff])).toBe(0);
+    expect(await countWhere(app, `"actorId" = 'seeded'`)).toBe(newer);
+    expect(await countWhere(app, `"eventType" = 'test.during-prune'`)).toBe(writes);
+    expect(await countWhere(app, `"eventType" = 'login-user'`)).toBe(loginsBefore + logins);
 
-      const w = writeLatencies.sort((a, b) => a - b);
-      const l = loginLatencies.sort((a, b) => a - b);
-      console.log(
-        `pruned ${run.deleted} events in ${run.durationMs} ms (${Math.round(run.deleted / (run.durationMs / 1000))}/s); ` +
-          `${writes} audit writes p50 ${quantile(w, 0.5).toFixed(1)} ms p99 ${quantile(w, 0.99).toFixed(1)} ms max ${w.at(-1)!.toFixed(1)} ms; ` +
-          `${logins} logins p50 ${quantile(l, 0.5).toFixed(1)} ms p99 ${quantile(l, 0.99).toFixed(1)} ms max ${l.at(-1)!.toFixed(1)} ms`,
-      );
-      expect(writes).toBeGreaterThan(10);
-      expect(logins).toBeGreaterThanOrEqual(2);
-      expect(quantile(w, 0.99)).toBeLessThan(500);
-      expect(quantile(l, 0.99)).toBeLessThan(1000);
+    const w = writeLatencies.sort((a, b) => a - b);
+    const l = loginLatencies.sort((a, b) => a - b);
+    console.log(
+      `pruned ${run.deleted} events in ${run.durationMs} ms (${Math.round(run.deleted / (run.durationMs / 1000))}/s); ` +
+        `${writes} audit writes p50 ${quantile(w, 0.5).toFixed(1)} ms p99 ${quantile(w, 0.99).toFixed(1)} ms max ${w.at(-1)!.toFixed(1)} ms; ` +
+        `${logins} logins p50 ${quantile(l, 0.5).toFixed(1)} ms p99 ${quantile(l, 0.99).toFixed(1)} ms max ${l.at(-1)!.toFixed(1)} ms`,
+    );
+    expect(writes).toBeGreaterThan(10);
+    expect(logins).toBeGreaterThanOrEqual(2);
+    expect(quantile(w, 0.99)).toBeLessThan(500);
+    expect(quantile(l, 0.99)).toBeLessThan(1000);
 
-      // Nothing left to delete: the next run deletes nothing.
-      expect(await retention.run()).toMatchObject({ ran: true, deleted: 0 });
-    },
-    300_000,
-  );
+    // Nothing left to delete: the next run deletes nothing.
+    expect(await retention.run()).toMatchObject({ ran: true, deleted: 0 });
+  }, 300_000);
 
   it("stops at the audit devices' delivery floor and catches up once they deliver", async () => {
     await seed(app, orgId, 1000, "floor");
@@ -139,7 +142,12 @@ describe("audit retention prune", () => {
     expect(oldSeqs.length).toBeGreaterThan(400);
     // A device has delivered the first 100 of the old events (and every event before them).
     let floor: bigint | null = BigInt(oldSeqs[100]!.seq);
-    const retention = new AuditRetention(app.database, { days: DAYS, intervalMs: 3_600_000, batchSize: 100, pauseMs: 0 }, async () => floor, () => NOW);
+    const retention = new AuditRetention(
+      app.database,
+      { days: DAYS, intervalMs: 3_600_000, batchSize: 100, pauseMs: 0 },
+      async () => floor,
+      () => NOW,
+    );
     expect(await retention.run()).toMatchObject({ ran: true, deleted: 100 });
     expect(await countWhere(app, `"createdAt" < $1 AND seq < $2`, [cutoff, floor.toString()])).toBe(0);
     expect(await countWhere(app, `"createdAt" < $1`, [cutoff])).toBe(oldSeqs.length - 100);
@@ -163,7 +171,12 @@ describe("audit retention prune", () => {
       await holder.connect();
       try {
         await holder.query("SELECT pg_advisory_lock(hashtext('ociauth.audit-retention'))");
-        const retention = new AuditRetention(app.database, { days: DAYS, intervalMs: 3_600_000, batchSize: 100, pauseMs: 0 }, undefined, () => NOW);
+        const retention = new AuditRetention(
+          app.database,
+          { days: DAYS, intervalMs: 3_600_000, batchSize: 100, pauseMs: 0 },
+          undefined,
+          () => NOW,
+        );
         expect(await retention.run()).toMatchObject({ ran: false, deleted: 0 });
         expect(await countWhere(app, `"actorId" = 'locked' AND "createdAt" < $1`, [retentionCutoff(NOW, DAYS)])).toBe(5);
         await holder.query("SELECT pg_advisory_unlock(hashtext('ociauth.audit-retention'))");
@@ -174,10 +187,14 @@ describe("audit retention prune", () => {
     });
   }
 
-  it("runs at start-up and stops with close()", async () => {
-    await seed(app, orgId, 10, "startup");
-    const retention = new AuditRetention(app.database, { days: DAYS, intervalMs: 3_600_000, batchSize: 100, pauseMs: 0 }, undefined, () => NOW).start();
-    await expect.poll(() => countWhere(app, `"actorId" = 'startup'`)).toBe(5);
-    await retention.close();
+  it("runs at start-up of a runtime with AUDIT_RETENTION_DAYS set, and stops with its close()", async () => {
+    // 9 events 81 days apart: none on the cutoff, which moves with the runtime's clock.
+    await seed(app, orgId, 9, "startup");
+    const runtime = await startRuntime(app.database, { ...getConfig(), AUDIT_RETENTION_DAYS: DAYS });
+    try {
+      await expect.poll(() => countWhere(app, `"actorId" = 'startup'`)).toBe(4);
+    } finally {
+      await runtime.close();
+    }
   });
 });

@@ -11,10 +11,20 @@ describe("audit retention settings", () => {
   });
 
   it("prunes hourly in batches of 2000 with a 50 ms pause by default", () => {
-    expect(retentionSettings(parse({ AUDIT_RETENTION_DAYS: "90" }))).toEqual({ days: 90, intervalMs: 3_600_000, batchSize: 2000, pauseMs: 50 });
+    expect(retentionSettings(parse({ AUDIT_RETENTION_DAYS: "90" }))).toEqual({
+      days: 90,
+      intervalMs: 3_600_000,
+      batchSize: 2000,
+      pauseMs: 50,
+    });
     expect(
       retentionSettings(
-        parse({ AUDIT_RETENTION_DAYS: "1", AUDIT_RETENTION_INTERVAL_MINUTES: "5", AUDIT_RETENTION_BATCH_SIZE: "500", AUDIT_RETENTION_BATCH_PAUSE_MS: "0" }),
+        parse({
+          AUDIT_RETENTION_DAYS: "1",
+          AUDIT_RETENTION_INTERVAL_MINUTES: "5",
+          AUDIT_RETENTION_BATCH_SIZE: "500",
+          AUDIT_RETENTION_BATCH_PAUSE_MS: "0",
+        }),
       ),
     ).toEqual({ days: 1, intervalMs: 300_000, batchSize: 500, pauseMs: 0 });
   });
