@@ -126,7 +126,8 @@ describe("audit retention prune", () => {
     expect(writes).toBeGreaterThan(10);
     expect(logins).toBeGreaterThanOrEqual(2);
     expect(quantile(w, 0.99)).toBeLessThan(500);
-    expect(quantile(l, 0.99)).toBeLessThan(1000);
+    // A password login is mostly scrypt (CPU, 0.2–0.6 s on a loaded machine): its bound is looser.
+    expect(quantile(l, 0.99)).toBeLessThan(2500);
 
     // Nothing left to delete: the next run deletes nothing.
     expect(await retention.run()).toMatchObject({ ran: true, deleted: 0 });
