@@ -121,6 +121,13 @@ export const VARIABLE_DOCS: Record<VariableName, VariableDoc> = {
   AUDIT_SYSLOG_REQUIRED: {
     meaning: "`true`: refuse state-changing requests and logins (503) while the syslog device cannot record; `false`: buffer and alert",
   },
+  AUDIT_RETENTION_DAYS: {
+    meaning:
+      "delete audit events older than this many days (1–36500); `0` keeps them forever. Pruned in small batches in the background at start-up and every `AUDIT_RETENTION_INTERVAL_MINUTES`, one instance at a time, never past what an audit device has not delivered yet ([docs/observability.md](docs/observability.md#audit-retention))",
+  },
+  AUDIT_RETENTION_INTERVAL_MINUTES: { meaning: "how often each instance runs the audit prune (1–10080)" },
+  AUDIT_RETENTION_BATCH_SIZE: { meaning: "audit events deleted per statement (100–50000); each statement is its own short transaction" },
+  AUDIT_RETENTION_BATCH_PAUSE_MS: { meaning: "pause between two prune statements (0–60000), leaving the database to the writes" },
   LOG_LEVEL: { default: "`info`", meaning: "pino level of the JSON logs on stdout (`debug` … `fatal`, `silent`)" },
   METRICS: {
     meaning: "`on` serves Prometheus metrics at `GET /metrics`; it needs `METRICS_TOKEN` or `METRICS_PORT` (start-up refuses neither)",

@@ -212,6 +212,10 @@ export const envSchema = z.object({
     .regex(/^[!-~]{1,48}$/, "AUDIT_SYSLOG_APP_NAME must be 1 to 48 printable ASCII characters without spaces (RFC 5424's APP-NAME)")
     .default("ociauth"),
   AUDIT_SYSLOG_REQUIRED: trueOrFalse("AUDIT_SYSLOG_REQUIRED").default(false),
+  AUDIT_RETENTION_DAYS: wholeNumber("AUDIT_RETENTION_DAYS", "days", 0, 36_500, "100 years").default(0),
+  AUDIT_RETENTION_INTERVAL_MINUTES: wholeNumber("AUDIT_RETENTION_INTERVAL_MINUTES", "minutes", 1, 10_080, "a week").default(60),
+  AUDIT_RETENTION_BATCH_SIZE: wholeNumber("AUDIT_RETENTION_BATCH_SIZE", "events", 100, 50_000, "50000 events").default(2000),
+  AUDIT_RETENTION_BATCH_PAUSE_MS: wholeNumber("AUDIT_RETENTION_BATCH_PAUSE_MS", "milliseconds", 0, 60_000, "a minute").default(50),
 });
 
 const METRICS_UNGUARDED =

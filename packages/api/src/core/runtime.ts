@@ -2,6 +2,8 @@ import { type ChangeFeed, type Database, type Db, type StatementRunner, subscrib
 import { type AppConfig, getConfig, servicePublicUrl } from "./config";
 import { getLogger } from "./logger";
 import { setMetricsSources } from "./metrics";
+import { AuditRetention, type DeliveryFloor } from "../services/audit/audit-retention";
+import { retentionSettings } from "../services/audit/audit-retention-fns";
 import { AuditSink } from "../services/audit/audit-sink";
 import { AuthCache } from "../services/auth/auth-cache";
 import { TokenSigner } from "../services/auth/token-signer";
@@ -28,7 +30,12 @@ export interface Runtime {
 /** How often each instance checks whether the signing key is due for rotation. */
 const ROTATION_CHECK_MS = 60_000;
 
-export async function startRuntime(database: Database, config: AppConfig = getConfig()): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** What the audit retention prune may not pass (the audit devices' undelivered events). */
+  auditDeliveryFloor?: DeliveryFloor;
+}
+
+export async function startRuntime(database: Database, config: AppConfig = getConfig(), options: RuntimeOptions = {}): Promise<Runtime> {
   const db = database.prisma;
   // Before anything else: a root secret that opens none of the keys stops the start here.
   const keyring = await Keyring.open(database, config);
@@ -72,6 +79,8 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
   }, ROTATION_CHECK_MS);
   rotation.unref();
   await keyring.rotateIfDue();
+  const retentionConfig = retentionSettings(config);
+  const retention = retentionConfig && new AuditRetention(database, retentionConfig, options.auditDeliveryFloor).start();
   return {
     db,
     sql: database.execute,
@@ -81,6 +90,7 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
     tokens: new TokenSigner(keyring, servicePublicUrl(config).url.origin),
     async close() {
       clearInterval(rotation);
+      await retention?.close();
       await usage.close();
       await feed.close();
     },
