@@ -21,6 +21,7 @@ export * from "./data/oci-auth";
 export * from "./data/token-auth";
 export * from "./data/access-tokens";
 export * from "./data/audit";
+export * from "./data/audit-devices";
 export type { Prisma } from "./generated/prisma/client";
 export * from "./data/rate-limits";
 export * from "./data/login-backoffs";

@@ -127,6 +127,16 @@ export const envSchema = z.object({
   LOGIN_BACKOFF_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(1),
   LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().min(1).max(86_400).default(900),
   SHUTDOWN_GRACE_SECONDS: wholeNumber("SHUTDOWN_GRACE_SECONDS", "seconds", 1, 3600, "an hour").default(25),
+  AUDIT_DEVICE_RETRY_MAX_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  AUDIT_DEVICE_MAX_LAG_SECONDS: z.coerce.number().min(1).max(86_400).default(30),
+  AUDIT_DEVICE_GAP_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
+  AUDIT_HTTP_URL: z.url({ protocol: /^https?$/, error: "AUDIT_HTTP_URL must be an http(s) URL" }).optional(),
+  AUDIT_HTTP_FORMAT: z.enum(["generic", "splunk"], "AUDIT_HTTP_FORMAT must be generic or splunk").default("generic"),
+  AUDIT_HTTP_HMAC_SECRET: z.string().min(32, "AUDIT_HTTP_HMAC_SECRET must be at least 32 characters").optional(),
+  AUDIT_HTTP_TOKEN: z.string().min(1).optional(),
+  AUDIT_HTTP_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  AUDIT_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  AUDIT_HTTP_REQUIRED: z.enum(["true", "false"], "AUDIT_HTTP_REQUIRED must be true or false").default("false"),
 });
 
 const METRICS_UNGUARDED =
@@ -154,6 +164,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(
       "Invalid configuration:\n  AUTH_SECRET_PREVIOUS: it equals AUTH_SECRET; unset it once every instance runs with the new secret",
     );
+  }
+  if (parsed.data.AUDIT_HTTP_URL !== undefined) {
+    if (parsed.data.AUDIT_HTTP_FORMAT === "generic" && parsed.data.AUDIT_HTTP_HMAC_SECRET === undefined) {
+      throw new Error("Invalid configuration:\n  AUDIT_HTTP_HMAC_SECRET: the generic HTTP audit device signs every batch: set AUDIT_HTTP_HMAC_SECRET (or AUDIT_HTTP_HMAC_SECRET_FILE)");
+    }
+    if (parsed.data.AUDIT_HTTP_FORMAT === "splunk" && parsed.data.AUDIT_HTTP_TOKEN === undefined) {
+      throw new Error("Invalid configuration:\n  AUDIT_HTTP_TOKEN: the splunk HTTP audit device needs the HEC token: set AUDIT_HTTP_TOKEN (or AUDIT_HTTP_TOKEN_FILE)");
+    }
   }
   // Metrics on the main port are public unless a token guards them: refuse to start rather than expose them.
   if (parsed.data.METRICS === "on" && parsed.data.METRICS_PORT === undefined && parsed.data.METRICS_TOKEN === undefined) {

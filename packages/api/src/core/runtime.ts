@@ -3,6 +3,8 @@ import { type AppConfig, getConfig, servicePublicUrl } from "./config";
 import { getLogger } from "./logger";
 import { setMetricsSources } from "./metrics";
 import { AuditSink } from "../services/audit/audit-sink";
+import { AuditDeliveryEngine, DEFAULT_DEVICE_BATCH_SIZE } from "../services/audit/devices/delivery-engine";
+import { devicesFromConfig } from "../services/audit/devices";
 import { AuthCache } from "../services/auth/auth-cache";
 import { TokenSigner } from "../services/auth/token-signer";
 import { Keyring } from "../services/keys/keyring";
@@ -21,6 +23,8 @@ export interface Runtime {
   authCache: AuthCache;
   usage: UsageRecorder;
   audit: AuditSink;
+  /** Streams the audit events to the configured devices (file, syslog, HTTP); gates logins and changes on required ones. */
+  auditDevices: AuditDeliveryEngine;
   tokens: TokenSigner;
   close(): Promise<void>;
 }
@@ -48,7 +52,13 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
     },
   }));
   const pool = database.pool;
-  const audit = new AuditSink(database.execute);
+  const auditDevices = new AuditDeliveryEngine(devicesFromConfig(config), database, {
+    batchSize: (device) => (device === "http" ? config.AUDIT_HTTP_BATCH_SIZE : DEFAULT_DEVICE_BATCH_SIZE),
+    retryMaxMs: config.AUDIT_DEVICE_RETRY_MAX_SECONDS * 1000,
+    maxLagMs: config.AUDIT_DEVICE_MAX_LAG_SECONDS * 1000,
+    gapWaitMs: config.AUDIT_DEVICE_GAP_WAIT_MS,
+  });
+  const audit = new AuditSink(database.execute, () => auditDevices.nudge());
   setMetricsSources({
     auditQueue: () => audit.pending(),
     changeFeed: () => feed.stats(),
@@ -60,16 +70,19 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
   }, ROTATION_CHECK_MS);
   rotation.unref();
   await keyring.rotateIfDue();
+  auditDevices.start();
   return {
     db,
     sql: database.execute,
     authCache,
     usage,
     audit,
+    auditDevices,
     tokens: new TokenSigner(keyring, servicePublicUrl(config).url.origin),
     async close() {
       clearInterval(rotation);
       await usage.close();
+      await auditDevices.close();
       await feed.close();
     },
   };
