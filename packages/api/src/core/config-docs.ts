@@ -92,10 +92,11 @@ export const VARIABLE_DOCS: Record<VariableName, VariableDoc> = {
       "HTTP audit device: every audit event is also POSTed, in batches and in order, to this webhook or Splunk HEC collector URL (unset: no HTTP device; see [docs/observability.md](docs/observability.md#audit-devices))",
   },
   AUDIT_HTTP_FORMAT: {
-    meaning: "`generic`: `{\"events\": [...]}` signed with `X-OCIAuth-Signature`; `splunk`: Splunk HEC events (`/services/collector/event`)",
+    meaning: '`generic`: `{"events": [...]}` signed with `X-OCIAuth-Signature`; `splunk`: Splunk HEC events (`/services/collector/event`)',
   },
   AUDIT_HTTP_HMAC_SECRET: {
-    meaning: "key (32+ characters) of the HMAC-SHA256 signature of each generic batch (`X-OCIAuth-Signature`); or `AUDIT_HTTP_HMAC_SECRET_FILE`",
+    meaning:
+      "key (32+ characters) of the HMAC-SHA256 signature of each generic batch (`X-OCIAuth-Signature`); or `AUDIT_HTTP_HMAC_SECRET_FILE`",
   },
   AUDIT_HTTP_TOKEN: { meaning: "Splunk HEC token, sent as `Authorization: Splunk <token>`; or `AUDIT_HTTP_TOKEN_FILE`" },
   AUDIT_HTTP_BATCH_SIZE: { meaning: "most events per POST (1–1000)" },
@@ -104,7 +105,9 @@ export const VARIABLE_DOCS: Record<VariableName, VariableDoc> = {
     meaning:
       "`true`: while the HTTP device cannot record (last delivery failed, or it lags over `AUDIT_DEVICE_MAX_LAG_SECONDS`), logins and state-changing requests are refused with 503 (reads go on); `false`: events wait in the database and the device is reported failing",
   },
-  AUDIT_DEVICE_RETRY_MAX_SECONDS: { meaning: "audit devices: longest wait between retries of a failed delivery (exponential back-off from 0.25 s)" },
+  AUDIT_DEVICE_RETRY_MAX_SECONDS: {
+    meaning: "audit devices: longest wait between retries of a failed delivery (exponential back-off from 0.25 s)",
+  },
   AUDIT_DEVICE_MAX_LAG_SECONDS: {
     meaning: "audit devices: a device whose oldest undelivered event is older than this counts as failing (on every instance)",
   },

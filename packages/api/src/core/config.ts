@@ -167,10 +167,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (parsed.data.AUDIT_HTTP_URL !== undefined) {
     if (parsed.data.AUDIT_HTTP_FORMAT === "generic" && parsed.data.AUDIT_HTTP_HMAC_SECRET === undefined) {
-      throw new Error("Invalid configuration:\n  AUDIT_HTTP_HMAC_SECRET: the generic HTTP audit device signs every batch: set AUDIT_HTTP_HMAC_SECRET (or AUDIT_HTTP_HMAC_SECRET_FILE)");
+      throw new Error(
+        "Invalid configuration:\n  AUDIT_HTTP_HMAC_SECRET: the generic HTTP audit device signs every batch: set AUDIT_HTTP_HMAC_SECRET (or AUDIT_HTTP_HMAC_SECRET_FILE)",
+      );
     }
     if (parsed.data.AUDIT_HTTP_FORMAT === "splunk" && parsed.data.AUDIT_HTTP_TOKEN === undefined) {
-      throw new Error("Invalid configuration:\n  AUDIT_HTTP_TOKEN: the splunk HTTP audit device needs the HEC token: set AUDIT_HTTP_TOKEN (or AUDIT_HTTP_TOKEN_FILE)");
+      throw new Error(
+        "Invalid configuration:\n  AUDIT_HTTP_TOKEN: the splunk HTTP audit device needs the HEC token: set AUDIT_HTTP_TOKEN (or AUDIT_HTTP_TOKEN_FILE)",
+      );
     }
   }
   // Metrics on the main port are public unless a token guards them: refuse to start rather than expose them.

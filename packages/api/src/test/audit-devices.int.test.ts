@@ -203,7 +203,10 @@ describe("HTTP audit device marked required", () => {
     await receiver.stop();
     let made = 0;
     const createIdentity = () =>
-      app.rest("POST", "/api/v1/identities", { token: adminToken, body: { name: `gated-${made++}`, organizationId: orgId, role: "member" } });
+      app.rest("POST", "/api/v1/identities", {
+        token: adminToken,
+        body: { name: `gated-${made++}`, organizationId: orgId, role: "member" },
+      });
     // One change is recorded in the database; its delivery fails and the gate closes.
     expect((await createIdentity()).status).toBe(200);
     const closedAfter = Date.now();
@@ -220,7 +223,13 @@ describe("HTTP audit device marked required", () => {
     expect((await app.rest("GET", `/api/v1/audit-logs?organizationId=${orgId}`, { token: adminToken })).status).toBe(200);
     const listed = await app.rest("GET", "/api/v1/admin/audit-devices", { token: adminToken });
     expect(listed.status).toBe(200);
-    expect(listed.body.devices[0]).toMatchObject({ name: "http", kind: "http", required: true, state: "failing", lastError: expect.any(String) });
+    expect(listed.body.devices[0]).toMatchObject({
+      name: "http",
+      kind: "http",
+      required: true,
+      state: "failing",
+      lastError: expect.any(String),
+    });
     // The public status names the state and an error class, never the receiver's address.
     const status = statusAnswer(app.rt);
     expect(status.auditDevices).toEqual([expect.objectContaining({ name: "http", state: "failing", errorClass: expect.any(String) })]);

@@ -74,9 +74,10 @@ export async function advanceDeviceCursor(run: StatementRunner, device: string, 
 /** The lowest seq some configured device has not delivered yet (retention keeps it and everything after); null without devices. */
 export async function lowestUndeliveredSeq(run: StatementRunner, devices: readonly string[]): Promise<number | null> {
   if (devices.length === 0) return null;
-  const [row] = await run<{ floor: unknown }>(`SELECT MIN(delivered_seq) + 1 AS floor FROM audit_device_cursors WHERE device = ANY($1::text[])`, [
-    [...devices],
-  ]);
+  const [row] = await run<{ floor: unknown }>(
+    `SELECT MIN(delivered_seq) + 1 AS floor FROM audit_device_cursors WHERE device = ANY($1::text[])`,
+    [[...devices]],
+  );
   return toNumber(row?.floor);
 }
 

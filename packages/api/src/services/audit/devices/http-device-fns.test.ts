@@ -31,7 +31,9 @@ describe("batchBody", () => {
   });
 
   it("splunk: newline-separated HEC events with epoch seconds and the sourcetype", () => {
-    const lines = batchBody("splunk", [event(1), event(2)]).body.split("\n").map((line) => JSON.parse(line));
+    const lines = batchBody("splunk", [event(1), event(2)])
+      .body.split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toEqual({ time: Date.parse("2026-12-08T10:00:01.500Z") / 1000, event: event(1), sourcetype: SPLUNK_SOURCETYPE });
   });

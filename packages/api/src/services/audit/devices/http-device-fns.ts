@@ -29,9 +29,7 @@ export function idempotencyKey(events: readonly AuditDeliveryEvent[]): string {
  */
 export function batchBody(format: HttpAuditFormat, events: readonly AuditDeliveryEvent[]): { body: string; contentType: string } {
   if (format === "generic") return { body: JSON.stringify({ events }), contentType: "application/json" };
-  const lines = events.map((event) =>
-    JSON.stringify({ time: Date.parse(event.createdAt) / 1000, event, sourcetype: SPLUNK_SOURCETYPE }),
-  );
+  const lines = events.map((event) => JSON.stringify({ time: Date.parse(event.createdAt) / 1000, event, sourcetype: SPLUNK_SOURCETYPE }));
   return { body: lines.join("\n"), contentType: "application/json" };
 }
 
