@@ -13,7 +13,7 @@ import { serviceUnavailable } from "../../../core/errors";
 import { getLogger } from "../../../core/logger";
 import type { AuditDevice } from "./audit-device";
 import { deviceDelivered, deviceFailures, deviceLag, deviceUp } from "./device-metrics";
-import { errorClass, type GapClock, planDelivery, retryDelayMs, toDeliveryEvent } from "./delivery-fns";
+import { errorClass, errorMessage, type GapClock, planDelivery, retryDelayMs, toDeliveryEvent } from "./delivery-fns";
 
 /** Without a nudge, each loop looks for new events (and another instance's progress) this often. */
 export const POLL_MS = 500;
@@ -167,7 +167,7 @@ class DeviceLoop {
     this.failures += 1;
     deviceFailures.inc({ device: this.device.name });
     this.lastErrorAt = new Date();
-    this.lastError = error instanceof Error ? error.message : String(error);
+    this.lastError = errorMessage(error);
     this.lastErrorClass = errorClass(error);
     this.setState("failing", this.lastError, error);
   }

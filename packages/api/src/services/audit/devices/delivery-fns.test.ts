@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorClass, type GapClock, planDelivery, retryDelayMs, toDeliveryEvent } from "./delivery-fns";
+import { errorClass, errorMessage, type GapClock, planDelivery, retryDelayMs, toDeliveryEvent } from "./delivery-fns";
 
 describe("retryDelayMs", () => {
   it("doubles from 250 ms and stops at the cap", () => {
@@ -76,5 +76,14 @@ describe("errorClass", () => {
     named.name = "HttpStatusError";
     expect(errorClass(named)).toBe("HttpStatusError");
     expect(errorClass("x")).toBe("DeliveryError");
+  });
+});
+
+describe("errorMessage", () => {
+  it("adds the cause fetch hides", () => {
+    expect(errorMessage(new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:9") }))).toBe(
+      "fetch failed: connect ECONNREFUSED 127.0.0.1:9",
+    );
+    expect(errorMessage(new Error("HTTP 500"))).toBe("HTTP 500");
   });
 });

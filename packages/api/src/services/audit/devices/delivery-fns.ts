@@ -76,3 +76,10 @@ export function errorClass(error: unknown): string {
   }
   return "DeliveryError";
 }
+
+/** The error as admins see it (their list, the log): the message and its cause's (fetch hides the socket error there). */
+export function errorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : null;
+  return cause && !error.message.includes(cause) ? `${error.message}: ${cause}` : error.message;
+}
