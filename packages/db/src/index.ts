@@ -22,6 +22,7 @@ export * from "./data/token-auth";
 export * from "./data/access-tokens";
 export * from "./data/audit";
 export * from "./data/audit-retention";
+export * from "./data/audit-devices";
 export type { Prisma } from "./generated/prisma/client";
 export * from "./data/rate-limits";
 export * from "./data/login-backoffs";

@@ -12,6 +12,7 @@ export * from "./users";
 export * from "./tokens";
 export * from "./token-admin";
 export * from "./audit";
+export * from "./audit-devices";
 export * from "./errors";
 export * from "./rest-input";
 export * from "./role-rules";

@@ -48,6 +48,8 @@ export const messages = {
     `Audience ${audience} is not allowed for this identity: add it to the identity's allowedAudiences, or leave audience out for a token for this service`,
   signingKeysNeedAdmin:
     "Only an admin may list or rotate the signing keys (they are instance-wide): use a user or identity with the admin role in an organization",
+  auditDevicesNeedAdmin:
+    "Only an admin may see the audit devices (they are instance-wide): use a user or identity with the admin role in an organization",
   introspectionNeedsViewer:
     "Introspecting tokens needs at least the viewer role: call with the token of an identity (or user) that has viewer, member or admin in the organization",
   organizationUpdated: "Successfully changed organization name",

@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/audit", label: "Audit log" },
   { href: "/organizations", label: "Organizations" },
   { href: "/settings/signing-keys", label: "Signing keys" },
+  { href: "/settings/audit-devices", label: "Audit devices" },
   { href: "/account", label: "Account" },
 ];
 

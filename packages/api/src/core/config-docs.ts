@@ -87,6 +87,34 @@ export const VARIABLE_DOCS: Record<VariableName, VariableDoc> = {
     meaning:
       "on `SIGTERM`/`SIGINT`, how long requests in flight may take to finish (1–3600) while `/readyz` answers 503 and new connections are refused; then the server exits 0. A second signal, or the grace passing, ends it at once with exit code 1 and a log line naming the requests cut ([docs/operations.md](docs/operations.md#stopping-the-drain))",
   },
+  AUDIT_HTTP_URL: {
+    meaning:
+      "HTTP audit device: every audit event is also POSTed, in batches and in order, to this webhook or Splunk HEC collector URL (unset: no HTTP device; see [docs/observability.md](docs/observability.md#audit-devices))",
+  },
+  AUDIT_HTTP_FORMAT: {
+    meaning: '`generic`: `{"events": [...]}` signed with `X-OCIAuth-Signature`; `splunk`: Splunk HEC events (`/services/collector/event`)',
+  },
+  AUDIT_HTTP_HMAC_SECRET: {
+    meaning:
+      "key (32+ characters) of the HMAC-SHA256 signature of each generic batch (`X-OCIAuth-Signature`); or `AUDIT_HTTP_HMAC_SECRET_FILE`",
+  },
+  AUDIT_HTTP_TOKEN: { meaning: "Splunk HEC token, sent as `Authorization: Splunk <token>`; or `AUDIT_HTTP_TOKEN_FILE`" },
+  AUDIT_HTTP_BATCH_SIZE: { meaning: "most events per POST (1–1000)" },
+  AUDIT_HTTP_TIMEOUT_MS: { meaning: "deadline of one POST (100–120000); past it the batch counts as failed and is retried" },
+  AUDIT_HTTP_REQUIRED: {
+    meaning:
+      "`true`: while the HTTP device cannot record (last delivery failed, or it lags over `AUDIT_DEVICE_MAX_LAG_SECONDS`), logins and state-changing requests are refused with 503 (reads go on); `false`: events wait in the database and the device is reported failing",
+  },
+  AUDIT_DEVICE_RETRY_MAX_SECONDS: {
+    meaning: "audit devices: longest wait between retries of a failed delivery (exponential back-off from 0.25 s)",
+  },
+  AUDIT_DEVICE_MAX_LAG_SECONDS: {
+    meaning: "audit devices: a device whose oldest undelivered event is older than this counts as failing (on every instance)",
+  },
+  AUDIT_DEVICE_GAP_WAIT_MS: {
+    meaning:
+      "audit devices: how long delivery waits at a gap in the event sequence (an insert not yet committed) before moving past it (a rolled-back insert leaves a gap for good)",
+  },
   AUDIT_FILE_PATH: {
     meaning:
       "absolute path of the file audit device's file: every audit event as one JSON line, appended (mode 0600; its folder must exist). Unset: no file device ([docs/observability.md](docs/observability.md#file-device))",

@@ -216,6 +216,16 @@ export const envSchema = z.object({
   AUDIT_RETENTION_INTERVAL_MINUTES: wholeNumber("AUDIT_RETENTION_INTERVAL_MINUTES", "minutes", 1, 10_080, "a week").default(60),
   AUDIT_RETENTION_BATCH_SIZE: wholeNumber("AUDIT_RETENTION_BATCH_SIZE", "events", 100, 50_000, "50000 events").default(2000),
   AUDIT_RETENTION_BATCH_PAUSE_MS: wholeNumber("AUDIT_RETENTION_BATCH_PAUSE_MS", "milliseconds", 0, 60_000, "a minute").default(50),
+  AUDIT_DEVICE_RETRY_MAX_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  AUDIT_DEVICE_MAX_LAG_SECONDS: z.coerce.number().min(1).max(86_400).default(30),
+  AUDIT_DEVICE_GAP_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
+  AUDIT_HTTP_URL: z.url({ protocol: /^https?$/, error: "AUDIT_HTTP_URL must be an http(s) URL" }).optional(),
+  AUDIT_HTTP_FORMAT: z.enum(["generic", "splunk"], "AUDIT_HTTP_FORMAT must be generic or splunk").default("generic"),
+  AUDIT_HTTP_HMAC_SECRET: z.string().min(32, "AUDIT_HTTP_HMAC_SECRET must be at least 32 characters").optional(),
+  AUDIT_HTTP_TOKEN: z.string().min(1).optional(),
+  AUDIT_HTTP_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  AUDIT_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  AUDIT_HTTP_REQUIRED: trueOrFalse("AUDIT_HTTP_REQUIRED").default(false),
 });
 
 const METRICS_UNGUARDED =
@@ -243,6 +253,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(
       "Invalid configuration:\n  AUTH_SECRET_PREVIOUS: it equals AUTH_SECRET; unset it once every instance runs with the new secret",
     );
+  }
+  if (parsed.data.AUDIT_HTTP_URL !== undefined) {
+    if (parsed.data.AUDIT_HTTP_FORMAT === "generic" && parsed.data.AUDIT_HTTP_HMAC_SECRET === undefined) {
+      throw new Error(
+        "Invalid configuration:\n  AUDIT_HTTP_HMAC_SECRET: the generic HTTP audit device signs every batch: set AUDIT_HTTP_HMAC_SECRET (or AUDIT_HTTP_HMAC_SECRET_FILE)",
+      );
+    }
+    if (parsed.data.AUDIT_HTTP_FORMAT === "splunk" && parsed.data.AUDIT_HTTP_TOKEN === undefined) {
+      throw new Error(
+        "Invalid configuration:\n  AUDIT_HTTP_TOKEN: the splunk HTTP audit device needs the HEC token: set AUDIT_HTTP_TOKEN (or AUDIT_HTTP_TOKEN_FILE)",
+      );
+    }
   }
   // Metrics on the main port are public unless a token guards them: refuse to start rather than expose them.
   if (parsed.data.METRICS === "on" && parsed.data.METRICS_PORT === undefined && parsed.data.METRICS_TOKEN === undefined) {

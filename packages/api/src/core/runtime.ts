@@ -1,10 +1,12 @@
-import { type ChangeFeed, type Database, type Db, type StatementRunner, subscribeToChanges } from "@ociauth/db";
+import { type ChangeFeed, type Database, type Db, lowestUndeliveredSeq, type StatementRunner, subscribeToChanges } from "@ociauth/db";
 import { type AppConfig, getConfig, servicePublicUrl } from "./config";
 import { getLogger } from "./logger";
 import { setMetricsSources } from "./metrics";
 import { AuditRetention, type DeliveryFloor } from "../services/audit/audit-retention";
 import { retentionSettings } from "../services/audit/audit-retention-fns";
 import { AuditSink } from "../services/audit/audit-sink";
+import { AuditDeliveryEngine, DEFAULT_DEVICE_BATCH_SIZE } from "../services/audit/devices/delivery-engine";
+import { devicesFromConfig } from "../services/audit/devices";
 import { AuthCache } from "../services/auth/auth-cache";
 import { TokenSigner } from "../services/auth/token-signer";
 import { Keyring } from "../services/keys/keyring";
@@ -23,6 +25,8 @@ export interface Runtime {
   authCache: AuthCache;
   usage: UsageRecorder;
   audit: AuditSink;
+  /** Streams the audit events to the configured devices (file, syslog, HTTP); gates logins and changes on required ones. */
+  auditDevices: AuditDeliveryEngine;
   tokens: TokenSigner;
   close(): Promise<void>;
 }
@@ -67,7 +71,13 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
     },
   }));
   const pool = database.pool;
-  const audit = new AuditSink(database.execute);
+  const auditDevices = new AuditDeliveryEngine(devicesFromConfig(config), database, {
+    batchSize: (device) => (device === "http" ? config.AUDIT_HTTP_BATCH_SIZE : DEFAULT_DEVICE_BATCH_SIZE),
+    retryMaxMs: config.AUDIT_DEVICE_RETRY_MAX_SECONDS * 1000,
+    maxLagMs: config.AUDIT_DEVICE_MAX_LAG_SECONDS * 1000,
+    gapWaitMs: config.AUDIT_DEVICE_GAP_WAIT_MS,
+  });
+  const audit = new AuditSink(database.execute, () => auditDevices.nudge());
   setMetricsSources({
     auditQueue: () => audit.pending(),
     changeFeed: () => feed.stats(),
@@ -80,18 +90,23 @@ export async function startRuntime(database: Database, config: AppConfig = getCo
   rotation.unref();
   await keyring.rotateIfDue();
   const retentionConfig = retentionSettings(config);
-  const retention = retentionConfig && new AuditRetention(database, retentionConfig, options.auditDeliveryFloor).start();
+  // Retention never deletes what a device has not delivered yet.
+  const deliveryFloor = options.auditDeliveryFloor ?? (() => lowestUndeliveredSeq(database.execute, auditDevices.deviceNames()));
+  const retention = retentionConfig && new AuditRetention(database, retentionConfig, deliveryFloor).start();
+  auditDevices.start();
   return {
     db,
     sql: database.execute,
     authCache,
     usage,
     audit,
+    auditDevices,
     tokens: new TokenSigner(keyring, servicePublicUrl(config).url.origin),
     async close() {
       clearInterval(rotation);
       await retention?.close();
       await usage.close();
+      await auditDevices.close();
       await feed.close();
     },
   };

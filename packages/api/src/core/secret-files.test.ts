@@ -16,7 +16,14 @@ describe("secret settings given as files (X_FILE)", () => {
   const authSecret = "a-secret-from-a-file-with-at-least-32-characters";
 
   it("covers every secret setting", () => {
-    expect([...SECRET_NAMES].sort()).toEqual(["AUTH_SECRET", "AUTH_SECRET_PREVIOUS", "DATABASE_URL", "METRICS_TOKEN"]);
+    expect([...SECRET_NAMES].sort()).toEqual([
+      "AUDIT_HTTP_HMAC_SECRET",
+      "AUDIT_HTTP_TOKEN",
+      "AUTH_SECRET",
+      "AUTH_SECRET_PREVIOUS",
+      "DATABASE_URL",
+      "METRICS_TOKEN",
+    ]);
   });
 
   it.each(SECRET_NAMES)("%s_FILE gives %s, the trailing newline trimmed", (name) => {

@@ -1,7 +1,14 @@
 import { applySecretFilesOf, resolveSecretFilesOf } from "@ociauth/db/secret-files";
 
 /** Every secret setting; each may instead be given as a file with `<NAME>_FILE` (a mounted Docker/Kubernetes secret). */
-export const SECRET_NAMES = ["AUTH_SECRET", "AUTH_SECRET_PREVIOUS", "DATABASE_URL", "METRICS_TOKEN"] as const;
+export const SECRET_NAMES = [
+  "AUTH_SECRET",
+  "AUTH_SECRET_PREVIOUS",
+  "DATABASE_URL",
+  "METRICS_TOKEN",
+  "AUDIT_HTTP_HMAC_SECRET",
+  "AUDIT_HTTP_TOKEN",
+] as const;
 
 /**
  * A new environment with each secret's `X_FILE` read into X and removed. Throws an Error starting

@@ -59,11 +59,14 @@ export async function checkReadiness(): Promise<Readiness> {
 
 /**
  * /api/status: Infisical's health answer with the server's version and revision, plus where the root secret comes from when it is still
- * kept in the database (as older versions did) and how to move it out.
+ * kept in the database (as older versions did) and how to move it out, and the audit devices' health (sanitised).
  */
 export function statusAnswer(runtime: Runtime | undefined): Record<string, unknown> {
   const { version, revision } = buildInfo();
   const answer: Record<string, unknown> = { date: new Date().toISOString(), message: "Ok", version, revision };
+  // Public: each device's state, lag and error class only (no host, address or message: admins see those).
+  const devices = runtime?.auditDevices.summary() ?? [];
+  if (devices.length > 0) answer.auditDevices = devices;
   if (runtime?.tokens.keyring.secrets.source === "database") {
     answer.rootSecret = { source: "database", advice: DATABASE_SECRET_ADVICE };
   }

@@ -109,5 +109,18 @@ export function defineOperation<
   /** Lists and searches, logins and password checks weigh more in a tRPC batch (TRPC_CALL_WEIGHT). */
   weight?: number;
 }): Operation<TInput, TOutput, TAuth, TKind, TResult> {
-  return { ...operation, input: operation.input as TInput, weight: operation.weight ?? TRPC_CALL_WEIGHT.standard };
+  const { handler } = operation;
+  return {
+    ...operation,
+    // Logins and changes are refused (503) while a required audit device cannot record them; reads go on.
+    handler:
+      operation.kind === "mutation"
+        ? (ctx, input) => {
+            ctx.rt.auditDevices.assertCanRecord();
+            return handler(ctx, input);
+          }
+        : handler,
+    input: operation.input as TInput,
+    weight: operation.weight ?? TRPC_CALL_WEIGHT.standard,
+  };
 }

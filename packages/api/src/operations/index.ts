@@ -1,4 +1,5 @@
 import {
+  auditDeviceListSchema,
   accessTokenBodySchema,
   accessTokenResponseSchema,
   addOrgUserInputSchema,
@@ -71,6 +72,7 @@ import {
   whoAmIResponseSchema,
 } from "@ociauth/schema";
 import { exportAudit, listAudit } from "../services/audit/audit-service";
+import { listAuditDevices } from "../services/audit/devices/audit-device-service";
 import * as account from "../services/bootstrap/bootstrap-service";
 import * as identities from "../services/identities/identity-service";
 import * as ociAuth from "../services/oci-auth/oci-auth-service";
@@ -822,6 +824,23 @@ export const operations = {
         summary: "Export the matching audit events as CSV or JSON lines (a file download)",
         tag: "Audit Logs",
         stream: { mediaTypes: "text/csv for format=csv, application/x-ndjson for format=jsonl" },
+      },
+    }),
+  },
+
+  /** Where audit events are streamed besides the database, with their health (admins: instance-wide). */
+  auditDevices: {
+    list: defineOperation({
+      kind: "query",
+      auth: true,
+      output: auditDeviceListSchema,
+      handler: listAuditDevices,
+      rest: {
+        method: "GET",
+        path: "/api/v1/admin/audit-devices",
+        operationId: "listAuditDevices",
+        summary: "List the audit devices with their state, lag and last error (admins)",
+        tag: "Admin",
       },
     }),
   },

@@ -27,7 +27,7 @@ const ERROR_DESCRIPTIONS = {
   RATE_LIMITED: "Too many attempts: `Retry-After` says when to try again",
   BAD_GATEWAY: "OCI could not be reached",
   SERVICE_UNAVAILABLE:
-    "The database is unavailable, or the request did not finish within its deadline (REQUEST_TIMEOUT_MS): `Retry-After` says when to try again",
+    "The database is unavailable, the request did not finish within its deadline (REQUEST_TIMEOUT_MS), or (logins and changes) a required audit device cannot record: `Retry-After` says when to try again",
 } satisfies Record<AppErrorCode, string>;
 
 /**

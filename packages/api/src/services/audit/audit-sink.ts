@@ -24,7 +24,11 @@ export class AuditSink {
   private scheduled = false;
   private inFlight = 0;
 
-  constructor(private readonly execute: StatementRunner) {}
+  /** `committed` hears of events committed on their own (the audit devices deliver them without waiting for their poll). */
+  constructor(
+    private readonly execute: StatementRunner,
+    private readonly committed: () => void = () => undefined,
+  ) {}
 
   /** Events recorded but not yet committed: waiting for the next batch or in the batch being written. */
   pending(): number {
@@ -66,6 +70,7 @@ export class AuditSink {
         batch.map((b) => b.event),
       );
       for (const b of batch) b.resolve();
+      this.committed();
     } catch (error) {
       for (const b of batch) b.reject(error);
     } finally {

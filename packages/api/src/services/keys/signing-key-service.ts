@@ -10,7 +10,10 @@ import type { KeyStatus } from "./keyring";
  * The signing keys are instance-wide, so they are an admin's: a user with the admin role in some
  * organization, or an admin identity. Returns that organization (where a rotation is audited).
  */
-async function adminOrgOf(ctx: AuthedContext): Promise<string> {
+export async function adminOrgOf(
+  ctx: AuthedContext,
+  refusal: { message: string; subject: string } = { message: messages.signingKeysNeedAdmin, subject: "signing-keys" },
+): Promise<string> {
   const { actor } = ctx;
   if (actor.type === "identity") {
     if (actor.role === "admin") return actor.orgId;
@@ -18,8 +21,8 @@ async function adminOrgOf(ctx: AuthedContext): Promise<string> {
     const membership = (await listMembershipsOfUser(ctx.db, actor.userId)).find((m) => storedRole(m.role) === "admin");
     if (membership) return membership.orgId;
   }
-  throw new AppError("PERMISSION_DENIED", messages.signingKeysNeedAdmin, [
-    { action: "manage", subject: "signing-keys", inverted: false, conditions: null },
+  throw new AppError("PERMISSION_DENIED", refusal.message, [
+    { action: "manage", subject: refusal.subject, inverted: false, conditions: null },
   ]);
 }
 
