@@ -2,6 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { exportedMetricNames, exportedMetricTypes, registry, setMetricsSources, startProcessMetrics } from "./metrics";
+// Metrics registered by the modules that own them (the Runtime imports both).
+import "../services/audit/devices/device-metrics";
+import "../services/audit/audit-retention";
 
 const dashboardFile = path.resolve(import.meta.dirname, "../../../../deploy/grafana/ociauth-dashboard.json");
 
